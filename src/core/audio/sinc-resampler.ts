@@ -1,0 +1,205 @@
+/**
+ * Band-limited, linear-phase sample-rate conversion by a Kaiser-windowed sinc in polyphase form,
+ * streaming and chunk-invariant: feeding a stream in pieces gives exactly the samples of feeding it whole.
+ *
+ * Written here rather than taken from a library because of a measured need: libsamplerate (the
+ * wasm port on npm) differs from `sox -r 16000` by only -43 dB on the RAVDESS 48 kHz clips at its best
+ * quality, since its pass band is wider than sox's. This design follows sox's `rate -h` specification
+ * (pass band to 95% of the lower Nyquist frequency, stop band from the Nyquist frequency, 125 dB
+ * rejection, linear phase). In Kaiser-design terms that is a pass-band edge at 91.25% of the lower
+ * Nyquist frequency, fitted to sox's measured impulse response: it puts the -3 dB point at 95% and
+ * brings the difference to sox's float output on those clips to -68 dB (test/core/audio-resampler.test.ts).
+ * So our 16 kHz audio is what the reference pipeline (sox, then pyAudioAnalysis) saw.
+ */
+
+export interface SincResamplerOptions {
+  /** Kaiser pass-band edge as a fraction of the lower Nyquist frequency. Default 0.9125 (-3 dB at 95%, as sox -h). */
+  passband?: number;
+  /** Stop-band rejection in dB. Default 125 (sox -h). */
+  rejectionDb?: number;
+}
+
+/** Above this many phases the table is sampled coarser and interpolated linearly between phases. */
+const MAX_TABLE_PHASES = 1024;
+
+interface PolyphaseTable {
+  /** up-sampling factor L and down-sampling factor M of the reduced ratio L/M */
+  up: number;
+  down: number;
+  phases: number;
+  /** taps per phase; phase p holds g(p/phases - k) for k = 1 - half .. half */
+  taps: number;
+  half: number;
+  coefficients: Float64Array;
+}
+
+const tableCache = new Map<string, PolyphaseTable>();
+
+function gcd(a: number, b: number): number {
+  while (b) [a, b] = [b, a % b];
+  return a;
+}
+
+/** Zeroth-order modified Bessel function of the first kind (power series). */
+function besselI0(x: number): number {
+  let sum = 1;
+  let term = 1;
+  const q = (x * x) / 4;
+  for (let k = 1; k < 200; k++) {
+    term *= q / (k * k);
+    sum += term;
+    if (term < sum * 1e-17) break;
+  }
+  return sum;
+}
+
+function buildTable(inputRate: number, outputRate: number, passband: number, rejectionDb: number): PolyphaseTable {
+  const divisor = gcd(inputRate, outputRate);
+  const up = outputRate / divisor;
+  const down = inputRate / divisor;
+  // Frequencies in cycles per input sample.
+  const nyquist = 0.5 * Math.min(1, up / down);
+  const stop = nyquist;
+  const pass = passband * nyquist;
+  const cutoff = (pass + stop) / 2;
+  const transition = stop - pass;
+  const length = (rejectionDb - 7.95) / (2.285 * 2 * Math.PI * transition);
+  const radius = length / 2;
+  const half = Math.ceil(radius);
+  const taps = 2 * half;
+  const beta = rejectionDb > 50 ? 0.1102 * (rejectionDb - 8.7) : 0.5842 * (rejectionDb - 21) ** 0.4 + 0.07886 * (rejectionDb - 21);
+  const i0Beta = besselI0(beta);
+  const phases = Math.min(up, MAX_TABLE_PHASES);
+  const coefficients = new Float64Array((phases + 1) * taps);
+  for (let p = 0; p <= phases; p++) {
+    const fraction = p / phases;
+    for (let i = 0; i < taps; i++) {
+      const k = i - half + 1;
+      const tau = fraction - k;
+      if (Math.abs(tau) >= radius) continue;
+      const x = 2 * cutoff * tau;
+      const sinc = x === 0 ? 1 : Math.sin(Math.PI * x) / (Math.PI * x);
+      const r = tau / radius;
+      const window = besselI0(beta * Math.sqrt(1 - r * r)) / i0Beta;
+      coefficients[p * taps + i] = 2 * cutoff * sinc * window;
+    }
+  }
+  return { up, down, phases, taps, half, coefficients };
+}
+
+function polyphaseTable(inputRate: number, outputRate: number, passband: number, rejectionDb: number): PolyphaseTable {
+  const key = `${inputRate}:${outputRate}:${passband}:${rejectionDb}`;
+  let table = tableCache.get(key);
+  if (!table) {
+    table = buildTable(inputRate, outputRate, passband, rejectionDb);
+    // Tables are shared by every stream at the same rates; a few distinct rates is the normal case.
+    if (tableCache.size >= 32) tableCache.delete(tableCache.keys().next().value as string);
+    tableCache.set(key, table);
+  }
+  return table;
+}
+
+/** Converts one mono stream from `inputRate` to `outputRate`. Keeps only the input history the filter needs. */
+export class SincResampler {
+  private readonly table: PolyphaseTable;
+  /** Input samples not yet fully consumed; history[0] is input sample number `historyStart`. */
+  private history = new Float64Array(0);
+  private historyLength = 0;
+  private historyStart = 0;
+  private inputCount = 0;
+  private outputCount = 0;
+  private flushed = false;
+
+  constructor(
+    readonly inputRate: number,
+    readonly outputRate: number,
+    options: SincResamplerOptions = {},
+  ) {
+    this.table = polyphaseTable(inputRate, outputRate, options.passband ?? 0.9125, options.rejectionDb ?? 125);
+  }
+
+  /** Resamples the next piece of the stream; returns the output samples that are now complete. */
+  process(input: Float32Array): Float32Array {
+    if (this.flushed) throw new Error('resampler already flushed');
+    if (this.inputRate === this.outputRate) return Float32Array.from(input);
+    this.append(input);
+    this.inputCount += input.length;
+    return this.produce(false);
+  }
+
+  /** Ends the stream: returns the remaining output, so that the total is round(inputs * outputRate / inputRate). */
+  flush(): Float32Array {
+    if (this.flushed) return new Float32Array(0);
+    this.flushed = true;
+    if (this.inputRate === this.outputRate) return new Float32Array(0);
+    return this.produce(true);
+  }
+
+  private append(input: Float32Array): void {
+    const needed = this.historyLength + input.length;
+    if (needed > this.history.length) {
+      const grown = new Float64Array(Math.max(needed, this.history.length * 2, 1024));
+      grown.set(this.history.subarray(0, this.historyLength));
+      this.history = grown;
+    }
+    this.history.set(input, this.historyLength);
+    this.historyLength = needed;
+  }
+
+  private produce(final: boolean): Float32Array {
+    const { up, down, phases, taps, half, coefficients } = this.table;
+    const total = final ? Math.round((this.inputCount * up) / down) : Infinity;
+    const out: number[] = [];
+    const interpolate = phases !== up;
+    while (this.outputCount < total) {
+      const position = this.outputCount * down; // in units of 1/up input samples
+      const base = Math.floor(position / up);
+      const remainder = position - base * up;
+      const last = base + half; // newest input sample the filter reaches
+      if (!final && last >= this.inputCount) break;
+      let sum = 0;
+      const first = base - half + 1 - this.historyStart;
+      if (interpolate) {
+        const exact = (remainder * phases) / up;
+        const p = Math.floor(exact);
+        const weight = exact - p;
+        const rowA = p * taps;
+        const rowB = rowA + taps;
+        for (let i = 0; i < taps; i++) {
+          const j = first + i;
+          if (j < 0 || j >= this.historyLength) continue;
+          const c = coefficients[rowA + i] + weight * (coefficients[rowB + i] - coefficients[rowA + i]);
+          sum += c * this.history[j];
+        }
+      } else {
+        const row = remainder * taps;
+        // Tap i weighs input sample base - half + 1 + i.
+        if (first >= 0 && first + taps <= this.historyLength) {
+          for (let i = 0; i < taps; i++) sum += coefficients[row + i] * this.history[first + i];
+        } else {
+          for (let i = 0; i < taps; i++) {
+            const j = first + i;
+            if (j >= 0 && j < this.historyLength) sum += coefficients[row + i] * this.history[j];
+          }
+        }
+      }
+      out.push(sum);
+      this.outputCount++;
+    }
+    this.discardConsumed();
+    return Float32Array.from(out);
+  }
+
+  /** Drops input that no future output sample can reach. */
+  private discardConsumed(): void {
+    const { up, down, half } = this.table;
+    const nextBase = Math.floor((this.outputCount * down) / up);
+    const oldestNeeded = nextBase - half;
+    const drop = Math.min(this.historyLength, Math.max(0, oldestNeeded - this.historyStart));
+    if (drop > 0) {
+      this.history.copyWithin(0, drop, this.historyLength);
+      this.historyLength -= drop;
+      this.historyStart += drop;
+    }
+  }
+}

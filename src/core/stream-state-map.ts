@@ -1,0 +1,87 @@
+/**
+ * Per-stream state with explicit bounds: at most `maxStreams` entries (the least recently used
+ * one is evicted first) and entries idle for longer than `idleMs` are dropped by `sweep()`.
+ * Every eviction goes through `onEvict`, so that a stream's resources are freed exactly once.
+ */
+export interface StreamStateMapOptions<S> {
+  maxStreams: number;
+  /** 0 = never expire by age */
+  idleMs: number;
+  onEvict?: (streamId: string, state: S, reason: 'idle' | 'capacity' | 'removed' | 'cleared') => void;
+  now?: () => number;
+}
+
+export class StreamStateMap<S> {
+  private readonly entries = new Map<string, { state: S; lastUsed: number }>();
+  private readonly now: () => number;
+
+  constructor(private readonly options: StreamStateMapOptions<S>) {
+    if (!(options.maxStreams >= 1)) throw new RangeError(`maxStreams must be at least 1, got ${options.maxStreams}`);
+    this.now = options.now ?? Date.now;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  has(streamId: string): boolean {
+    return this.entries.has(streamId);
+  }
+
+  /** Returns the stream's state, creating it with `create` if absent; marks the stream as used now. */
+  getOrCreate(streamId: string, create: () => S): S {
+    const entry = this.entries.get(streamId);
+    if (entry) {
+      // Re-insert so that Map order stays least-recently-used first.
+      this.entries.delete(streamId);
+      entry.lastUsed = this.now();
+      this.entries.set(streamId, entry);
+      return entry.state;
+    }
+    while (this.entries.size >= this.options.maxStreams) {
+      const oldest = this.entries.keys().next().value as string;
+      this.evict(oldest, 'capacity');
+    }
+    const state = create();
+    this.entries.set(streamId, { state, lastUsed: this.now() });
+    return state;
+  }
+
+  get(streamId: string): S | undefined {
+    return this.entries.get(streamId)?.state;
+  }
+
+  delete(streamId: string): boolean {
+    if (!this.entries.has(streamId)) return false;
+    this.evict(streamId, 'removed');
+    return true;
+  }
+
+  /** Drops streams idle for longer than idleMs; returns how many were dropped. */
+  sweep(): number {
+    if (!this.options.idleMs) return 0;
+    const limit = this.now() - this.options.idleMs;
+    let dropped = 0;
+    for (const [streamId, entry] of this.entries) {
+      if (entry.lastUsed > limit) break; // LRU order: the rest are newer
+      this.evict(streamId, 'idle');
+      dropped++;
+    }
+    return dropped;
+  }
+
+  clear(): void {
+    for (const streamId of [...this.entries.keys()]) this.evict(streamId, 'cleared');
+  }
+
+  streamIds(): string[] {
+    return [...this.entries.keys()];
+  }
+
+  private evict(streamId: string, reason: 'idle' | 'capacity' | 'removed' | 'cleared'): void {
+    const entry = this.entries.get(streamId);
+    if (!entry) return;
+    this.entries.delete(streamId);
+    this.options.onEvict?.(streamId, entry.state, reason);
+  }
+}
