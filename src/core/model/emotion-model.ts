@@ -1,0 +1,141 @@
+import * as tf from '@tensorflow/tfjs';
+import { EMOTIONS, type EmotionPrediction } from '../messages';
+import { argmax } from './classification-metrics';
+import { TASK_CLASSES, TASKS, type TaskName } from './emotion-tasks';
+import { loadModelFiles, saveModelFiles } from './model-files';
+import type { ModelMetadata } from './model-metadata';
+import { forward, taskNamesOf } from './mt-a-dnn';
+import { RunningNormaliser } from './running-normaliser';
+import { standardise } from './standardiser';
+
+/** What the model says about one vector; valence and activation are derived from emotion if the model has no such head. */
+export type TaskOutputs = Omit<EmotionPrediction, 'streamId' | 'start' | 'end'>;
+
+/**
+ * A trained MT-A-DNN with its metadata: checks inputs, standardises them and runs one batched
+ * forward pass. Holds tensors (the weights): call dispose() when done.
+ */
+export class EmotionModel {
+  private disposed = false;
+
+  constructor(
+    readonly model: tf.LayersModel,
+    readonly metadata: ModelMetadata,
+  ) {}
+
+  static async load(dir: string): Promise<EmotionModel> {
+    const { model, metadata } = await loadModelFiles(dir);
+    return new EmotionModel(model, metadata);
+  }
+
+  save(dir: string): Promise<void> {
+    return saveModelFiles(dir, this.model, this.metadata);
+  }
+
+  get featureProfile(): string {
+    return this.metadata.featureProfile;
+  }
+
+  get vectorLength(): number {
+    return this.metadata.vectorLength;
+  }
+
+  /** A fresh per-stream normaliser if the model expects one, else undefined. */
+  createStreamNormaliser(): RunningNormaliser | undefined {
+    const spec = this.metadata.normalisation;
+    if (spec.mode !== 'per-stream' || !spec.prior) return undefined;
+    return new RunningNormaliser({ prior: spec.prior, priorWeight: spec.priorWeight ?? 4, memory: spec.memory ?? 200 });
+  }
+
+  /** Throws an error naming both sides if a vector does not fit this model. */
+  checkInput(vector: ArrayLike<number>, profile?: string): void {
+    if (profile !== undefined && profile !== this.featureProfile) {
+      throw new Error(
+        `feature profile "${profile}" does not match the model's profile "${this.featureProfile}" (${this.vectorLength} values)`,
+      );
+    }
+    if (vector.length !== this.vectorLength) {
+      throw new Error(
+        `feature vector has ${vector.length} values, the model expects ${this.vectorLength} (profile "${this.featureProfile}")`,
+      );
+    }
+    for (let i = 0; i < vector.length; i++) {
+      if (!Number.isFinite(vector[i])) throw new Error(`feature vector value ${i} is not a finite number`);
+    }
+  }
+
+  /**
+   * One forward pass for many vectors. Vectors must already be per-stream normalised if the
+   * model's metadata says so (see createStreamNormaliser).
+   */
+  predict(vectors: ArrayLike<number>[], options: { attention?: boolean } = {}): TaskOutputs[] {
+    if (this.disposed) throw new Error('the model was disposed');
+    if (vectors.length === 0) return [];
+    const n = this.vectorLength;
+    const flat = new Float32Array(vectors.length * n);
+    const row = new Float32Array(n);
+    vectors.forEach((v, i) => {
+      this.checkInput(v);
+      flat.set(standardise(v, this.metadata.standardisation, row), i * n);
+    });
+    const architecture = this.metadata.architecture;
+    const { probabilities, attention } = tf.tidy(() => {
+      const out = forward(this.model, architecture, tf.tensor2d(flat, [vectors.length, n]), {
+        withAttention: options.attention,
+      });
+      const probs: Partial<Record<TaskName, number[][]>> = {};
+      for (const task of taskNamesOf(architecture)) probs[task] = out.probabilities[task]!.arraySync();
+      let att: Partial<Record<TaskName, number[][]>> | undefined;
+      if (out.attention) {
+        att = {};
+        for (const task of taskNamesOf(architecture)) att[task] = out.attention[task]!.arraySync();
+      }
+      return { probabilities: probs, attention: att };
+    });
+    return vectors.map((_, i) => toTaskOutputs(i, probabilities, attention));
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.model.dispose();
+  }
+}
+
+function toTaskOutputs(
+  i: number,
+  probabilities: Partial<Record<TaskName, number[][]>>,
+  attention: Partial<Record<TaskName, number[][]>> | undefined,
+): TaskOutputs {
+  const emotionProbs = probabilities.emotion![i];
+  const named = <K extends string>(classes: readonly K[], values: number[]) =>
+    Object.fromEntries(classes.map((c, j) => [c, values[j]])) as Record<K, number>;
+  const e = named(EMOTIONS, emotionProbs);
+  // Without valence/activation heads, derive them from the emotion probabilities.
+  const valence = probabilities.valence?.[i] ?? [e.anger + e.sadness, e.happiness + e.neutral];
+  const activation = probabilities.activation?.[i] ?? [e.neutral + e.sadness, e.anger + e.happiness];
+  const best = argmax(emotionProbs);
+  const result: TaskOutputs = {
+    emotion: EMOTIONS[best],
+    confidence: emotionProbs[best],
+    probabilities: e,
+    valence: {
+      label: TASK_CLASSES.valence[argmax(valence)] as TaskOutputs['valence']['label'],
+      probabilities: named(['negative', 'positive'] as const, valence),
+    },
+    activation: {
+      label: TASK_CLASSES.activation[argmax(activation)] as TaskOutputs['activation']['label'],
+      probabilities: named(['low', 'high'] as const, activation),
+    },
+  };
+  if (attention) {
+    result.attention = {
+      emotion: attention.emotion ? attention.emotion[i] : [],
+      valence: attention.valence ? attention.valence[i] : [],
+      activation: attention.activation ? attention.activation[i] : [],
+    };
+  }
+  return result;
+}
+
+export { TASKS };

@@ -1,0 +1,57 @@
+import type { Architecture } from './mt-a-dnn';
+import type { TaskName } from './emotion-tasks';
+import type { Standardisation } from './standardiser';
+import type { TrainingOptions } from './training-options';
+
+export const MODEL_FORMAT = 'speech-emotion/mt-a-dnn';
+
+/**
+ * How input vectors are normalised before the saved standardisation:
+ * 'global' = not at all; 'per-stream' = z-scored by the running statistics of their own stream
+ * (a speaker or microphone calibrates itself, no labels), starting from the population prior.
+ */
+export interface NormalisationSpec {
+  mode: 'global' | 'per-stream';
+  /** Population statistics of raw vectors: the running normaliser's starting point. */
+  prior?: Standardisation;
+  /** How many windows the prior counts for before a stream's own statistics dominate. */
+  priorWeight?: number;
+  /** Windows after which older windows are forgotten exponentially. */
+  memory?: number;
+}
+
+export interface ClassificationMetrics {
+  accuracy: number;
+  uar: number;
+  recall: Record<string, number>;
+  /** Rows: true class, columns: predicted class, in percent of the row. */
+  confusionPercent: number[][];
+  confusion: number[][];
+  classes: string[];
+  count: number;
+}
+
+/** Saved beside model.json as metadata.json. */
+export interface ModelMetadata {
+  format: typeof MODEL_FORMAT;
+  formatVersion: 1;
+  packageVersion: string;
+  createdAt: string;
+  classes: Record<TaskName, string[]>;
+  featureProfile: string;
+  vectorLength: number;
+  architecture: Architecture;
+  standardisation: Standardisation;
+  normalisation: NormalisationSpec;
+  training: {
+    manifest?: string;
+    clips: number;
+    speakers: number;
+    examples: number;
+    epochs: number;
+    options: TrainingOptions;
+    dataLicence?: string;
+  };
+  /** Metrics measured when the model was made, with how they were measured. */
+  metrics?: Record<string, ClassificationMetrics & { protocol: string }>;
+}

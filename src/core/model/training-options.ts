@@ -1,0 +1,58 @@
+import type { Architecture } from './mt-a-dnn';
+import type { TaskName } from './emotion-tasks';
+
+export interface TrainingOptions {
+  architecture: Omit<Architecture, 'inputLength'>;
+  /** Weights of the emotion, valence and activation cross-entropies in the loss. */
+  lossWeights: Record<TaskName, number>;
+  /** Rate of dropout on the shared layer's output during training. */
+  dropout: number;
+  /** L2 penalty on the dense kernels. */
+  l2: number;
+  learningRate: number;
+  batchSize: number;
+  maxEpochs: number;
+  /** Stop after this many epochs without a better validation UAR (0 = train maxEpochs). */
+  patience: number;
+  /** Share of training speakers held out for early stopping (0 = none: train maxEpochs). */
+  validationShare: number;
+  /** Weight each class inversely to its frequency (RAVDESS has half as many neutral clips). */
+  classWeighting: boolean;
+  normalisation: 'global' | 'per-stream';
+  seed: number;
+}
+
+export const DEFAULT_TRAINING_OPTIONS: TrainingOptions = {
+  architecture: { hiddenUnits: 128, attention: 'vector', attentionScale: 'units', tasks: 'multi' },
+  lossWeights: { emotion: 1, valence: 0.5, activation: 0.5 },
+  dropout: 0.3,
+  l2: 1e-4,
+  learningRate: 1e-3,
+  batchSize: 32,
+  maxEpochs: 150,
+  patience: 20,
+  validationShare: 0.15,
+  classWeighting: true,
+  normalisation: 'per-stream',
+  seed: 42,
+};
+
+/** The model exactly as the paper writes it (our reading of the open choices). */
+export const PAPER_TRAINING_OPTIONS: TrainingOptions = {
+  ...DEFAULT_TRAINING_OPTIONS,
+  architecture: { hiddenUnits: 128, attention: 'vector', attentionScale: 'paper', tasks: 'multi' },
+  lossWeights: { emotion: 1, valence: 1, activation: 1 },
+  dropout: 0,
+  l2: 0,
+  classWeighting: false,
+  normalisation: 'global',
+};
+
+export function mergeTrainingOptions(base: TrainingOptions, patch: Partial<TrainingOptions>): TrainingOptions {
+  return {
+    ...base,
+    ...patch,
+    architecture: { ...base.architecture, ...(patch.architecture ?? {}) },
+    lossWeights: { ...base.lossWeights, ...(patch.lossWeights ?? {}) },
+  };
+}
