@@ -1,0 +1,34 @@
+import { RouterConfig } from '../../core/routing';
+
+/** The properties the editor stores (numbers may arrive as strings); times are in seconds. */
+export interface EmotionRouterNodeConfig {
+  name?: string;
+  mode?: string;
+  smoothing?: string;
+  smoothingWindows?: number | string;
+  enterThreshold?: number | string;
+  leaveThreshold?: number | string;
+  minDwell?: number | string;
+  cooldown?: number | string;
+  changedOutput?: boolean | string;
+  idleTimeout?: number | string;
+  maxStreams?: number | string;
+}
+
+const secondsToMs = (value: unknown): unknown =>
+  value === undefined || value === '' ? undefined : Number(value) * 1000;
+
+export function routerConfigFromNode(config: EmotionRouterNodeConfig): Partial<Record<keyof RouterConfig, unknown>> {
+  return {
+    mode: config.mode,
+    smoothing: config.smoothing,
+    smoothingWindows: config.smoothingWindows,
+    enterThreshold: config.enterThreshold,
+    leaveThreshold: config.leaveThreshold,
+    minDwellMs: secondsToMs(config.minDwell),
+    cooldownMs: secondsToMs(config.cooldown),
+    changedOutput: config.changedOutput,
+    idleTimeoutMs: secondsToMs(config.idleTimeout),
+    maxStreams: config.maxStreams,
+  };
+}
