@@ -1,0 +1,30 @@
+import type { AudioChunk } from '../../core/audio/audio-chunk';
+import { floatToPcm16 } from '../../core/audio/pcm16';
+import type { AudioMessageMeta } from '../../core/messages';
+
+export interface AudioChunkMessage {
+  topic?: string;
+  streamId: string;
+  payload: Buffer;
+  audio: AudioMessageMeta & { file?: string };
+  [key: string]: unknown;
+}
+
+/** The message audio-source sends for one chunk: 16-bit PCM payload plus the stream's metadata. */
+export function chunkToMessage(chunk: AudioChunk & { file?: string }, topic?: string): AudioChunkMessage {
+  const audio: AudioChunkMessage['audio'] = {
+    streamId: chunk.streamId,
+    seq: chunk.seq,
+    timestamp: chunk.timestamp,
+    sampleRate: chunk.sampleRate,
+    channels: 1,
+    bits: 16,
+    encoding: 'signed-integer',
+    samples: chunk.samples.length,
+  };
+  if (chunk.final) audio.final = true;
+  if (chunk.file) audio.file = chunk.file;
+  const msg: AudioChunkMessage = { streamId: chunk.streamId, payload: floatToPcm16(chunk.samples), audio };
+  if (topic !== undefined) msg.topic = topic;
+  return msg;
+}
