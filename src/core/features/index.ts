@@ -1,0 +1,15 @@
+/** pyAudioAnalysis-exact short-term features, clip vectors, feature profiles and streaming windows. */
+export { PAPER_FEATURE_NAMES, PAPER_FEATURE_COUNT, clipVectorNames } from './feature-names';
+export { paperShortTermFeatures, paperClipVector, paperShortTermMatrix } from './paper-features';
+export { referenceShortTermFeatures } from './reference-short-term-features';
+export { clipVectorOf, meanAndStd } from './clip-vector';
+export {
+  FeatureProfile,
+  FeatureProfileName,
+  FEATURE_PROFILE_NAMES,
+  FeatureProfileMismatchError,
+  assertFeatureProfile,
+  isFeatureProfileName,
+} from './feature-profile';
+export { getFeatureProfile } from './profiles';
+export { frameCount, FRAME_LENGTH, FRAME_STEP, SAMPLE_RATE as FEATURE_SAMPLE_RATE } from './pyaudioanalysis-constants';

@@ -1,0 +1,10 @@
+import { FeatureProfile, isFeatureProfileName, PAPER_PROFILE } from './feature-profile';
+import { EXTENDED_PROFILE } from './extended-profile';
+
+/** The feature profile called `name`; throws on an unknown name. */
+export function getFeatureProfile(name: string): FeatureProfile {
+  if (!isFeatureProfileName(name)) {
+    throw new Error(`unknown feature profile "${name}" (known: paper, extended)`);
+  }
+  return name === 'paper' ? PAPER_PROFILE : EXTENDED_PROFILE;
+}

@@ -1,0 +1,226 @@
+/**
+ * Real FFT of exactly 400 points (pyAudioAnalysis's 25 ms frame at 16 kHz, no zero padding),
+ * returning bins 0..199.
+ *
+ * Written here rather than taken from npm because no well-kept JavaScript FFT package does a
+ * fast non-power-of-two length: fft.js is radix-4 only, kissfft-js/kissfft-wasm are stale
+ * Emscripten builds whose call overhead (copying into the wasm heap) exceeds the transform
+ * itself at this size. The real input is packed into a 200-point complex FFT
+ * (z[n] = x[2n] + i x[2n+1]), done as a Stockham autosort transform with radices 8, 5, 5
+ * (natural-order output, no bit reversal), then split into the real spectrum.
+ */
+
+const N = 400;
+const M = 200;
+const RADICES = [8, 5, 5] as const;
+
+/** The pieces of one 200-point complex Stockham stage. */
+interface Stage {
+  radix: number;
+  /** transform length before this stage */
+  previousLength: number;
+  /** number of interleaved sub-sequences after this stage */
+  sequences: number;
+  /** twiddles w^(q*j) for q = 1..radix-1, j = 0..previousLength-1, laid out [j][q-1] */
+  twiddleRe: Float64Array;
+  twiddleIm: Float64Array;
+}
+
+function buildStages(): Stage[] {
+  const stages: Stage[] = [];
+  let previousLength = 1;
+  for (const radix of RADICES) {
+    const length = previousLength * radix;
+    const twiddleRe = new Float64Array(previousLength * (radix - 1));
+    const twiddleIm = new Float64Array(previousLength * (radix - 1));
+    for (let j = 0; j < previousLength; j++) {
+      for (let q = 1; q < radix; q++) {
+        const angle = (-2 * Math.PI * q * j) / length;
+        twiddleRe[j * (radix - 1) + q - 1] = Math.cos(angle);
+        twiddleIm[j * (radix - 1) + q - 1] = Math.sin(angle);
+      }
+    }
+    stages.push({ radix, previousLength, sequences: M / length, twiddleRe, twiddleIm });
+    previousLength = length;
+  }
+  return stages;
+}
+
+const STAGES = buildStages();
+const SQRT1_2 = Math.SQRT1_2;
+// 5-point DFT constants
+const C1 = Math.cos((2 * Math.PI) / 5);
+const C2 = Math.cos((4 * Math.PI) / 5);
+const S1 = Math.sin((2 * Math.PI) / 5);
+const S2 = Math.sin((4 * Math.PI) / 5);
+
+// split twiddles e^{-2 pi i k / 400} for the real-from-complex step
+const SPLIT_RE = new Float64Array(M);
+const SPLIT_IM = new Float64Array(M);
+for (let k = 0; k < M; k++) {
+  SPLIT_RE[k] = Math.cos((-2 * Math.PI * k) / N);
+  SPLIT_IM[k] = Math.sin((-2 * Math.PI * k) / N);
+}
+
+/** Reusable 400-point real FFT; one instance per thread of work (it owns scratch buffers). */
+export class RealFft400 {
+  static readonly size = N;
+  private readonly aRe = new Float64Array(M);
+  private readonly aIm = new Float64Array(M);
+  private readonly bRe = new Float64Array(M);
+  private readonly bIm = new Float64Array(M);
+
+  /**
+   * Spectrum bins 0..199 of `input[offset .. offset+400)` into outRe/outIm (length >= 200).
+   */
+  transform(input: ArrayLike<number>, offset: number, outRe: Float64Array, outIm: Float64Array): void {
+    let srcRe = this.aRe;
+    let srcIm = this.aIm;
+    let dstRe = this.bRe;
+    let dstIm = this.bIm;
+    for (let n = 0; n < M; n++) {
+      srcRe[n] = input[offset + 2 * n];
+      srcIm[n] = input[offset + 2 * n + 1];
+    }
+    for (const stage of STAGES) {
+      if (stage.radix === 8) radix8(stage, srcRe, srcIm, dstRe, dstIm);
+      else radix5(stage, srcRe, srcIm, dstRe, dstIm);
+      const tr = srcRe;
+      const ti = srcIm;
+      srcRe = dstRe;
+      srcIm = dstIm;
+      dstRe = tr;
+      dstIm = ti;
+    }
+    // srcRe/srcIm now hold Z[k]; X[k] = E[k] + W^k O[k], E = (Z[k] + conj Z[M-k]) / 2, O = (Z[k] - conj Z[M-k]) / 2i
+    outRe[0] = srcRe[0] + srcIm[0];
+    outIm[0] = 0;
+    for (let k = 1; k < M; k++) {
+      const zr = srcRe[k];
+      const zi = srcIm[k];
+      const cr = srcRe[M - k];
+      const ci = -srcIm[M - k];
+      const er = 0.5 * (zr + cr);
+      const ei = 0.5 * (zi + ci);
+      // (z - c) / 2i = (dr + i di) / 2i = (di - i dr) / 2
+      const or = 0.5 * (zi - ci);
+      const oi = -0.5 * (zr - cr);
+      const wr = SPLIT_RE[k];
+      const wi = SPLIT_IM[k];
+      outRe[k] = er + wr * or - wi * oi;
+      outIm[k] = ei + wr * oi + wi * or;
+    }
+  }
+
+  /** |FFT| of bins 0..199 of `input[offset .. offset+400)` into out (length >= 200). */
+  magnitudes(input: ArrayLike<number>, offset: number, out: Float64Array, scratchIm: Float64Array): void {
+    this.transform(input, offset, out, scratchIm);
+    for (let k = 0; k < M; k++) out[k] = Math.sqrt(out[k] * out[k] + scratchIm[k] * scratchIm[k]);
+  }
+}
+
+function radix8(stage: Stage, xr: Float64Array, xi: Float64Array, yr: Float64Array, yi: Float64Array): void {
+  const L = stage.previousLength;
+  const r = stage.sequences;
+  const twr = stage.twiddleRe;
+  const twi = stage.twiddleIm;
+  const inStride = r * L;
+  for (let k = 0; k < r; k++) {
+    for (let j = 0; j < L; j++) {
+      const base = k * L + j;
+      const t = j * 7;
+      let a0r = xr[base];
+      let a0i = xi[base];
+      let a1r = xr[base + inStride];
+      let a1i = xi[base + inStride];
+      let a2r = xr[base + 2 * inStride];
+      let a2i = xi[base + 2 * inStride];
+      let a3r = xr[base + 3 * inStride];
+      let a3i = xi[base + 3 * inStride];
+      let a4r = xr[base + 4 * inStride];
+      let a4i = xi[base + 4 * inStride];
+      let a5r = xr[base + 5 * inStride];
+      let a5i = xi[base + 5 * inStride];
+      let a6r = xr[base + 6 * inStride];
+      let a6i = xi[base + 6 * inStride];
+      let a7r = xr[base + 7 * inStride];
+      let a7i = xi[base + 7 * inStride];
+      if (j !== 0) {
+        let tr: number;
+        tr = a1r * twr[t] - a1i * twi[t]; a1i = a1r * twi[t] + a1i * twr[t]; a1r = tr;
+        tr = a2r * twr[t + 1] - a2i * twi[t + 1]; a2i = a2r * twi[t + 1] + a2i * twr[t + 1]; a2r = tr;
+        tr = a3r * twr[t + 2] - a3i * twi[t + 2]; a3i = a3r * twi[t + 2] + a3i * twr[t + 2]; a3r = tr;
+        tr = a4r * twr[t + 3] - a4i * twi[t + 3]; a4i = a4r * twi[t + 3] + a4i * twr[t + 3]; a4r = tr;
+        tr = a5r * twr[t + 4] - a5i * twi[t + 4]; a5i = a5r * twi[t + 4] + a5i * twr[t + 4]; a5r = tr;
+        tr = a6r * twr[t + 5] - a6i * twi[t + 5]; a6i = a6r * twi[t + 5] + a6i * twr[t + 5]; a6r = tr;
+        tr = a7r * twr[t + 6] - a7i * twi[t + 6]; a7i = a7r * twi[t + 6] + a7i * twr[t + 6]; a7r = tr;
+      }
+      // 8-point DFT as two 4-point DFTs (even/odd) and a final radix-2 combine
+      const e0r = a0r + a4r, e0i = a0i + a4i, e1r = a0r - a4r, e1i = a0i - a4i;
+      const e2r = a2r + a6r, e2i = a2i + a6i, e3r = a2r - a6r, e3i = a2i - a6i;
+      const E0r = e0r + e2r, E0i = e0i + e2i, E2r = e0r - e2r, E2i = e0i - e2i;
+      const E1r = e1r + e3i, E1i = e1i - e3r, E3r = e1r - e3i, E3i = e1i + e3r;
+      const o0r = a1r + a5r, o0i = a1i + a5i, o1r = a1r - a5r, o1i = a1i - a5i;
+      const o2r = a3r + a7r, o2i = a3i + a7i, o3r = a3r - a7r, o3i = a3i - a7i;
+      const O0r = o0r + o2r, O0i = o0i + o2i, O2r = o0r - o2r, O2i = o0i - o2i;
+      const O1r = o1r + o3i, O1i = o1i - o3r, O3r = o1r - o3i, O3i = o1i + o3r;
+      // twiddles w8^1 = (1 - i)/sqrt2, w8^2 = -i, w8^3 = -(1 + i)/sqrt2
+      const P1r = SQRT1_2 * (O1r + O1i), P1i = SQRT1_2 * (O1i - O1r);
+      const P2r = O2i, P2i = -O2r;
+      const P3r = SQRT1_2 * (O3i - O3r), P3i = -SQRT1_2 * (O3r + O3i);
+      const out = k * L * 8 + j;
+      yr[out] = E0r + O0r; yi[out] = E0i + O0i;
+      yr[out + L] = E1r + P1r; yi[out + L] = E1i + P1i;
+      yr[out + 2 * L] = E2r + P2r; yi[out + 2 * L] = E2i + P2i;
+      yr[out + 3 * L] = E3r + P3r; yi[out + 3 * L] = E3i + P3i;
+      yr[out + 4 * L] = E0r - O0r; yi[out + 4 * L] = E0i - O0i;
+      yr[out + 5 * L] = E1r - P1r; yi[out + 5 * L] = E1i - P1i;
+      yr[out + 6 * L] = E2r - P2r; yi[out + 6 * L] = E2i - P2i;
+      yr[out + 7 * L] = E3r - P3r; yi[out + 7 * L] = E3i - P3i;
+    }
+  }
+}
+
+function radix5(stage: Stage, xr: Float64Array, xi: Float64Array, yr: Float64Array, yi: Float64Array): void {
+  const L = stage.previousLength;
+  const r = stage.sequences;
+  const twr = stage.twiddleRe;
+  const twi = stage.twiddleIm;
+  const inStride = r * L;
+  for (let k = 0; k < r; k++) {
+    for (let j = 0; j < L; j++) {
+      const base = k * L + j;
+      const t = j * 4;
+      const a0r = xr[base];
+      const a0i = xi[base];
+      let a1r = xr[base + inStride];
+      let a1i = xi[base + inStride];
+      let a2r = xr[base + 2 * inStride];
+      let a2i = xi[base + 2 * inStride];
+      let a3r = xr[base + 3 * inStride];
+      let a3i = xi[base + 3 * inStride];
+      let a4r = xr[base + 4 * inStride];
+      let a4i = xi[base + 4 * inStride];
+      if (j !== 0) {
+        let tr: number;
+        tr = a1r * twr[t] - a1i * twi[t]; a1i = a1r * twi[t] + a1i * twr[t]; a1r = tr;
+        tr = a2r * twr[t + 1] - a2i * twi[t + 1]; a2i = a2r * twi[t + 1] + a2i * twr[t + 1]; a2r = tr;
+        tr = a3r * twr[t + 2] - a3i * twi[t + 2]; a3i = a3r * twi[t + 2] + a3i * twr[t + 2]; a3r = tr;
+        tr = a4r * twr[t + 3] - a4i * twi[t + 3]; a4i = a4r * twi[t + 3] + a4i * twr[t + 3]; a4r = tr;
+      }
+      const s14r = a1r + a4r, s14i = a1i + a4i, d14r = a1r - a4r, d14i = a1i - a4i;
+      const s23r = a2r + a3r, s23i = a2i + a3i, d23r = a2r - a3r, d23i = a2i - a3i;
+      const m1r = a0r + C1 * s14r + C2 * s23r, m1i = a0i + C1 * s14i + C2 * s23i;
+      const m2r = a0r + C2 * s14r + C1 * s23r, m2i = a0i + C2 * s14i + C1 * s23i;
+      // -i * (S1 d14 + S2 d23) and -i * (S2 d14 - S1 d23)
+      const n1r = S1 * d14i + S2 * d23i, n1i = -(S1 * d14r + S2 * d23r);
+      const n2r = S2 * d14i - S1 * d23i, n2i = -(S2 * d14r - S1 * d23r);
+      const out = k * L * 5 + j;
+      yr[out] = a0r + s14r + s23r; yi[out] = a0i + s14i + s23i;
+      yr[out + L] = m1r + n1r; yi[out + L] = m1i + n1i;
+      yr[out + 2 * L] = m2r + n2r; yi[out + 2 * L] = m2i + n2i;
+      yr[out + 3 * L] = m2r - n2r; yi[out + 3 * L] = m2i - n2i;
+      yr[out + 4 * L] = m1r - n1r; yi[out + 4 * L] = m1i - n1i;
+    }
+  }
+}
