@@ -1,6 +1,7 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
 import type { Subscription } from 'rxjs';
 import { decodeAudioPayload } from '../../core/audio/audio-payload';
+import { looksLikeWav } from '../../core/audio/wav-decoder';
 import { AudioStreamConverter } from '../../core/audio/audio-stream-converter';
 import { CaptureProcess } from '../../core/audio/capture-process';
 import { playAudioFiles } from '../../core/audio/file-playback';
@@ -82,7 +83,9 @@ export = function register(RED: NodeAPI): void {
 
     function fromFlow(msg: InputMessage, send: Send): void {
       const streamId = streamIdOf(msg, settings.streamId);
-      const final = msg.audio?.final === true || msg.final === true;
+      // A WAV file is a whole recording, so it ends its stream unless the message says otherwise.
+      const declared = msg.audio?.final ?? msg.final;
+      const final = declared === undefined ? msg.payload instanceof Uint8Array && looksLikeWav(msg.payload) : declared === true;
       const isEndOnly = final && (msg.payload === undefined || msg.payload === null || (msg.payload as { length?: number }).length === 0);
       let converter = streams.get(streamId);
       if (isEndOnly) {

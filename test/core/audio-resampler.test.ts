@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { basename, join } from 'node:path';
+import { describe, test } from 'node:test';
+import { SincResampler, decodeWav, downmixToMono, toMonoAtRate } from '../../src/core';
+import { clip16k, manifest, originalClips } from '../helpers/corpus';
+import { errorDb, readBytes, sox, soxFloatSamples, tempDir } from '../helpers/sox';
+
+const dir = tempDir('resampler');
+
+/** sox's own 16 kHz version of a file, down-mixed the same way (sox's float output: no dither to compare against). */
+function soxAt16k(file: string, channels: number): Float32Array {
+  const out = join(dir, `${basename(file)}.sox16k.wav`);
+  sox([file, '-e', 'floating-point', '-b', '32', '-r', '16000', out]);
+  const interleaved = soxFloatSamples(out);
+  const split = Array.from({ length: channels }, (_, c) => interleaved.filter((_, i) => i % channels === c));
+  return downmixToMono(split);
+}
+
+describe('resampling to 16 kHz matches sox -r 16000', () => {
+  for (const file of originalClips()) {
+    test(`${basename(file)} (48 kHz stereo) differs from sox by less than -60 dB`, () => {
+      const decoded = decodeWav(readBytes(file));
+      const ours = toMonoAtRate(decoded.channels, decoded.sampleRate);
+      const reference = soxAt16k(file, 2);
+      assert.equal(ours.length, reference.length);
+      const db = errorDb(ours, reference);
+      console.log(`# resampler ${basename(file)} 48k->16k vs sox: ${db.toFixed(1)} dB`);
+      assert.ok(db < -60, `${db.toFixed(1)} dB`);
+    });
+  }
+
+  for (const rate of [8000, 22050, 44100, 96000]) {
+    test(`${rate} Hz speech differs from sox by less than -60 dB`, () => {
+      const input = join(dir, `speech-${rate}.wav`);
+      // Real speech at another rate: a 48 kHz original resampled by sox at its very-high quality.
+      sox([originalClips()[1], '-e', 'floating-point', '-b', '32', '-c', '1', input, 'rate', '-v', String(rate)]);
+      const decoded = decodeWav(readBytes(input));
+      const ours = toMonoAtRate(decoded.channels, decoded.sampleRate);
+      const reference = soxAt16k(input, 1);
+      assert.equal(ours.length, reference.length);
+      const db = errorDb(ours, reference);
+      console.log(`# resampler ${rate}->16k vs sox: ${db.toFixed(1)} dB`);
+      assert.ok(db < -60, `${db.toFixed(1)} dB`);
+    });
+  }
+});
+
+describe('streaming resampling', () => {
+  test('chunks of random sizes give exactly the samples of the whole file', () => {
+    const decoded = decodeWav(readBytes(originalClips()[2]));
+    const mono = downmixToMono(decoded.channels);
+    const whole = toMonoAtRate(decoded.channels, decoded.sampleRate);
+    const resampler = new SincResampler(decoded.sampleRate, 16000);
+    const pieces: Float32Array[] = [];
+    let seed = 7;
+    for (let at = 0; at < mono.length; ) {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      const size = 1 + (seed % 5000);
+      pieces.push(resampler.process(mono.subarray(at, at + size)));
+      at += size;
+    }
+    pieces.push(resampler.flush());
+    const streamed = new Float32Array(pieces.reduce((n, p) => n + p.length, 0));
+    let offset = 0;
+    for (const p of pieces) {
+      streamed.set(p, offset);
+      offset += p.length;
+    }
+    assert.equal(streamed.length, whole.length);
+    assert.deepEqual(streamed, whole);
+  });
+
+  test('16 kHz input passes through unchanged', () => {
+    const decoded = decodeWav(readBytes(clip16k(manifest()[0].path)));
+    assert.deepEqual(toMonoAtRate(decoded.channels, 16000), decoded.channels[0]);
+  });
+
+  test('a resampler keeps bounded history however long the stream', () => {
+    const resampler = new SincResampler(44100, 16000);
+    const second = new Float32Array(44100).map((_, i) => Math.sin(i / 10));
+    const historySize = () => (resampler as unknown as { history: Float64Array }).history.length;
+    for (let i = 0; i < 3; i++) resampler.process(second);
+    const early = historySize();
+    for (let i = 0; i < 120; i++) resampler.process(second);
+    assert.equal(historySize(), early, 'history buffer grew with the length of the stream');
+    assert.ok(early <= 3 * second.length, `history buffer of ${early} samples for pieces of ${second.length}`);
+  });
+});
