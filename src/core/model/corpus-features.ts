@@ -1,0 +1,144 @@
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync, renameSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { loadAudioFileAs16kMono } from '../audio/load-audio-file';
+import { perturbAudio, type PerturbationName } from './audio-perturbations';
+import type { ManifestEntry } from './corpus-manifest';
+import type { LabelledVectors } from './labelled-vectors';
+
+/** The part of the features engineer's FeatureProfile the model needs. */
+export interface ClipFeatureProfile {
+  name: string;
+  vectorLength: number;
+  clipVector(samples16k: Float32Array): ArrayLike<number>;
+}
+
+export function loadFeatureProfile(name: string): ClipFeatureProfile {
+  // Resolved at run time so this module compiles whichever parts of src/core/features exist.
+  let features: { getFeatureProfile(name: string): ClipFeatureProfile } | undefined;
+  try {
+    features = require('../features');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND' || name !== 'paper') throw err;
+  }
+  if (features) return features.getFeatureProfile(name);
+  // Until the features index exists: the same pyAudioAnalysis-exact computation, assembled here.
+  const { referenceShortTermFeatures } = require('../features/reference-short-term-features');
+  const { clipVectorOf } = require('../features/clip-vector');
+  return {
+    name: 'paper',
+    vectorLength: 68,
+    clipVector: (samples: Float32Array) => clipVectorOf(referenceShortTermFeatures(samples)),
+  };
+}
+
+/** The paper's augmentation: crops of 85% of each clip, one every 0.03 s (480 samples at 16 kHz). */
+export const PAPER_CROPS = { share: 0.85, stepSamples: 480 };
+
+export interface CorpusFeatureOptions {
+  augment?: boolean;
+  perturbation?: PerturbationName;
+  cacheDir?: string;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Where extracted features are cached unless told otherwise (gitignored via node_modules). */
+export function defaultCacheDir(): string {
+  return process.env.SPEECH_EMOTION_CACHE ?? resolve(__dirname, '..', '..', '..', 'node_modules', '.cache', 'speech-emotion');
+}
+
+/**
+ * Clip vectors for every manifest entry (and its crops with augment), cached on disk by
+ * file, size, modification time, profile and variant, so experiments re-run in seconds.
+ */
+export async function corpusFeatures(
+  entries: ManifestEntry[],
+  profile: ClipFeatureProfile,
+  options: CorpusFeatureOptions = {},
+): Promise<LabelledVectors> {
+  const cache = new FeatureCache(options.cacheDir ?? defaultCacheDir(), profile.name);
+  const data: LabelledVectors = { vectors: [], labels: [], speakers: [], clips: [] };
+  const perturbation = options.perturbation ?? 'clean';
+  let done = 0;
+  for (const [index, entry] of entries.entries()) {
+    const stat = statSync(entry.path);
+    const fileKey = `${entry.path}|${stat.size}|${Math.round(stat.mtimeMs)}|${perturbation}`;
+    let samples: Float32Array | undefined;
+    const audio = async () => {
+      if (!samples) samples = perturbAudio(await loadAudioFileAs16kMono(entry.path), perturbation, index + 1);
+      return samples;
+    };
+    const push = (vector: ArrayLike<number>) => {
+      data.vectors.push(vector);
+      data.labels.push(entry.emotion);
+      data.speakers.push(entry.speaker);
+      data.clips.push(entry.path);
+    };
+    if (options.augment) {
+      let length = cache.get(`${fileKey}|length`)?.[0];
+      if (length === undefined) {
+        length = (await audio()).length;
+        cache.set(`${fileKey}|length`, [length]);
+      }
+      const cropLength = Math.round(length * PAPER_CROPS.share);
+      for (let offset = 0; offset + cropLength <= length; offset += PAPER_CROPS.stepSamples) {
+        const key = `${fileKey}|crop ${offset}+${cropLength}`;
+        let vector = cache.get(key);
+        if (!vector) {
+          vector = Array.from(profile.clipVector((await audio()).subarray(offset, offset + cropLength)));
+          cache.set(key, vector);
+        }
+        push(vector);
+      }
+    } else {
+      const key = `${fileKey}|full`;
+      let vector = cache.get(key);
+      if (!vector) {
+        vector = Array.from(profile.clipVector(await audio()));
+        cache.set(key, vector);
+      }
+      push(vector);
+    }
+    done++;
+    options.onProgress?.(done, entries.length);
+    if (cache.unsaved >= 500) cache.save();
+  }
+  cache.save();
+  return data;
+}
+
+class FeatureCache {
+  private readonly file: string;
+  private readonly values: Record<string, number[]>;
+  unsaved = 0;
+
+  constructor(private readonly dir: string, profile: string) {
+    this.file = join(dir, `features-${profile}.json`);
+    this.values = existsSync(this.file) ? safeParse(readFileSync(this.file, 'utf8')) : {};
+  }
+
+  get(key: string): number[] | undefined {
+    return this.values[key];
+  }
+
+  set(key: string, vector: number[]): void {
+    this.values[key] = vector;
+    this.unsaved++;
+  }
+
+  save(): void {
+    if (this.unsaved === 0) return;
+    mkdirSync(this.dir, { recursive: true });
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(this.values));
+    renameSync(tmp, this.file);
+    this.unsaved = 0;
+  }
+}
+
+function safeParse(text: string): Record<string, number[]> {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return {};
+  }
+}

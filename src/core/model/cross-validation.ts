@@ -1,0 +1,116 @@
+
+import { EMOTIONS } from '../messages';
+import { trainRandomForest, trainSvm, type TrainedClassifier } from './baseline-classifiers';
+import { argmax, classificationMetrics } from './classification-metrics';
+import { EmotionModel } from './emotion-model';
+import type { LabelledVectors } from './labelled-vectors';
+import type { ClassificationMetrics } from './model-metadata';
+import { normaliseByGroup } from './running-normaliser';
+import { speakerFolds } from './speaker-folds';
+import { fitStandardisation } from './standardiser';
+import { normaliseAsStreams } from './stream-simulation';
+import { PER_STREAM_DEFAULTS, trainMtADnn } from './train-mt-a-dnn';
+import { mergeTrainingOptions, type TrainingOptions } from './training-options';
+
+/** The models of the paper's Table 2, plus the multi-task DNN without attention as an ablation. */
+export type ClassifierKind = 'svm' | 'random-forest' | 'dnn' | 'mt-dnn' | 'mt-a-dnn';
+export const TABLE2_KINDS: ClassifierKind[] = ['svm', 'random-forest', 'dnn', 'mt-a-dnn'];
+
+export interface CrossValidationOptions {
+  folds: number;
+  seed: number;
+  kinds: ClassifierKind[];
+  /** Options of the neural models; the architecture is overridden for 'dnn' and 'mt-dnn'. */
+  training: TrainingOptions;
+  /** Training crops (the paper's augmentation); tested on whole clips only. */
+  augmented?: LabelledVectors;
+  onFold?: (info: { kind: ClassifierKind; fold: number; folds: number; metrics: ClassificationMetrics }) => void;
+}
+
+export interface CrossValidationResult {
+  kind: ClassifierKind;
+  /** Pooled over all test folds. */
+  metrics: ClassificationMetrics;
+  foldMetrics: ClassificationMetrics[];
+  predictions: number[];
+}
+
+/**
+ * k-fold cross-validation by speaker groups: no speaker is in both the training and the test
+ * part of a fold. Every kind sees the same folds, features and normalisation.
+ */
+export async function crossValidate(data: LabelledVectors, options: CrossValidationOptions): Promise<CrossValidationResult[]> {
+  const folds = speakerFolds(data.speakers, options.folds, options.seed);
+  const trainSource = options.augmented ?? data;
+  const results = new Map<ClassifierKind, { predictions: number[]; foldMetrics: ClassificationMetrics[] }>();
+  for (const kind of options.kinds) results.set(kind, { predictions: new Array(data.labels.length).fill(-1), foldMetrics: [] });
+
+  for (const [f, testIdx] of folds.entries()) {
+    const testSpeakers = new Set(testIdx.map((i) => data.speakers[i]));
+    const trainIdx = trainSource.speakers.map((s, i) => (testSpeakers.has(s) ? -1 : i)).filter((i) => i >= 0);
+    const rawTrain = trainIdx.map((i) => trainSource.vectors[i]);
+    const trainLabels = trainIdx.map((i) => trainSource.labels[i]);
+    const trainSpeakers = trainIdx.map((i) => trainSource.speakers[i]);
+    const rawTest = testIdx.map((i) => data.vectors[i]);
+    let trainVectors: ArrayLike<number>[] = rawTrain;
+    let testVectors: ArrayLike<number>[] = rawTest;
+    if (options.training.normalisation === 'per-stream') {
+      trainVectors = normaliseByGroup(rawTrain, trainSpeakers);
+      testVectors = normaliseAsStreams(
+        rawTest,
+        testIdx.map((i) => data.speakers[i]),
+        { prior: fitStandardisation(rawTrain), ...PER_STREAM_DEFAULTS },
+        options.seed + f,
+      );
+    }
+    const testLabels = testIdx.map((i) => data.labels[i]);
+    for (const kind of options.kinds) {
+      const classifier = await trainClassifier(kind, { vectors: trainVectors, labels: trainLabels, speakers: trainSpeakers, clips: [] }, options, f);
+      let predicted: number[];
+      try {
+        predicted = classifier.predict(testVectors);
+      } finally {
+        classifier.dispose();
+      }
+      const entry = results.get(kind)!;
+      testIdx.forEach((i, j) => (entry.predictions[i] = predicted[j]));
+      const metrics = classificationMetrics(testLabels, predicted, EMOTIONS);
+      entry.foldMetrics.push(metrics);
+      options.onFold?.({ kind, fold: f + 1, folds: folds.length, metrics });
+    }
+  }
+  return options.kinds.map((kind) => {
+    const { predictions, foldMetrics } = results.get(kind)!;
+    return { kind, predictions, foldMetrics, metrics: classificationMetrics(data.labels, predictions, EMOTIONS) };
+  });
+}
+
+async function trainClassifier(
+  kind: ClassifierKind,
+  train: LabelledVectors,
+  options: CrossValidationOptions,
+  fold: number,
+): Promise<TrainedClassifier> {
+  const seed = options.seed * 1000 + fold;
+  if (kind === 'svm') return trainSvm(train.vectors, train.labels);
+  if (kind === 'random-forest') return trainRandomForest(train.vectors, train.labels, seed);
+  const architecture =
+    kind === 'dnn'
+      ? { ...options.training.architecture, attention: 'none' as const, tasks: 'emotion' as const }
+      : kind === 'mt-dnn'
+        ? { ...options.training.architecture, attention: 'none' as const, tasks: 'multi' as const }
+        : options.training.architecture;
+  // Normalisation was applied above, the same for every kind.
+  const training = mergeTrainingOptions(options.training, { architecture, normalisation: 'global', seed });
+  const net = await trainMtADnn(train, training);
+  const model = new EmotionModel(net.model, {
+    standardisation: net.standardisation,
+    architecture: net.architecture,
+    vectorLength: net.architecture.inputLength,
+  } as never);
+  return {
+    predict: (vectors) => model.predict(vectors).map((p) => argmax(EMOTIONS.map((e) => p.probabilities[e]))),
+    dispose: () => model.dispose(),
+  };
+}
+
