@@ -1,0 +1,278 @@
+// Writes examples/*.json, the flows Node-RED lists under Import > Examples for this package.
+// Usage: node demo/make-examples.mjs   (the generated files are committed)
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { dashboardConfigNodes, probabilityChartNodes, routedEmotionTextNodes } from './dashboard-nodes.mjs';
+import { PROJECT_ROOT } from './runtime/user-dir.mjs';
+
+/** Relative to Node-RED's working directory: right when Node-RED runs in its user directory. */
+export const DEFAULT_AUDIO = 'node_modules/node-red-contrib-speech-emotion/demo/clips';
+export const AUDIO_ENV = 'SPEECH_EMOTION_AUDIO';
+
+function tab(id, label, info, audio = `${DEFAULT_AUDIO}/02-cheerful-high.wav`) {
+  return {
+    id,
+    type: 'tab',
+    label,
+    disabled: false,
+    info,
+    env: [{ name: AUDIO_ENV, value: audio, type: 'str' }],
+  };
+}
+
+function comment(id, z, name, info, x, y) {
+  return { id, type: 'comment', z, name, info, x, y, wires: [] };
+}
+
+function fileSource(id, z, { loop, autostart, realtime, x, y, wires }) {
+  return {
+    id,
+    type: 'audio-source',
+    z,
+    name: '',
+    mode: 'file',
+    streamId: 'living-room',
+    chunkMs: 250,
+    path: `\${${AUDIO_ENV}}`,
+    realtime,
+    loop,
+    autostart,
+    x,
+    y,
+    wires,
+  };
+}
+
+function recognition(prefix, z, { x, y, wires }) {
+  return [
+    { id: `${prefix}-features`, type: 'feature-window', z, name: '', x, y, wires: [[`${prefix}-infer`]] },
+    { id: `${prefix}-model`, type: 'mt-a-dnn-model', name: 'shipped model' },
+    { id: `${prefix}-infer`, type: 'mt-a-dnn-infer', z, name: '', model: `${prefix}-model`, x: x + 180, y, wires },
+  ];
+}
+
+function router(id, z, props, { x, y, wires }) {
+  const config = {
+    mode: 'emotion',
+    smoothing: 'mean',
+    smoothingWindows: 3,
+    enterThreshold: 0.5,
+    leaveThreshold: 0.4,
+    minDwell: 1,
+    cooldown: 5,
+    changedOutput: true,
+    idleTimeout: 60,
+    maxStreams: 1000,
+    ...props,
+  };
+  const outputs = (config.mode === 'emotion' ? 4 : 2) + 1 + (config.changedOutput ? 1 : 0);
+  if (wires.length !== outputs) throw new Error(`router ${id}: ${wires.length} wires for ${outputs} outputs`);
+  return { id, type: 'emotion-router', z, name: '', ...config, outputs, x, y, wires };
+}
+
+function debug(id, z, name, { x, y, complete = 'payload' }) {
+  return {
+    id, type: 'debug', z, name, active: true, tosidebar: true, console: false, tostatus: false,
+    complete, targetType: complete === 'true' ? 'full' : 'msg', statusVal: '', statusType: 'auto', x, y, wires: [],
+  };
+}
+
+function functionNode(id, z, name, func, { x, y, wires, outputs = 1 }) {
+  return { id, type: 'function', z, name, func, outputs, timeout: 0, noerr: 0, initialize: '', finalize: '', libs: [], x, y, wires };
+}
+
+// 1. A WAV file -> emotion -> debug
+function wavFileToDebug() {
+  const z = 'ex1-tab';
+  return [
+    tab(z, 'Emotion of a WAV file', `Plays a WAV file through the recogniser and shows each window's emotion in the debug sidebar.\n\nSet the flow's environment variable ${AUDIO_ENV} (tab properties) to your own WAV file or folder; the default is a demo clip of this package, found when Node-RED runs in its user directory.`),
+    comment('ex1-comment', z, 'WAV file → emotion → debug', `Click the inject button to play the file again. Set ${AUDIO_ENV} in the tab properties to use your own file.`, 180, 40),
+    {
+      id: 'ex1-inject', type: 'inject', z, name: 'play', props: [{ p: 'payload' }], repeat: '', crontab: '',
+      once: true, onceDelay: '1', topic: '', payload: 'start', payloadType: 'str', x: 110, y: 100, wires: [['ex1-audio']],
+    },
+    fileSource('ex1-audio', z, { loop: false, autostart: false, realtime: false, x: 270, y: 100, wires: [['ex1-features']] }),
+    ...recognition('ex1', z, { x: 450, y: 100, wires: [['ex1-debug-prediction', 'ex1-router']] }),
+    debug('ex1-debug-prediction', z, 'emotion per window', { x: 890, y: 100 }),
+    router('ex1-router', z, { cooldown: 0 }, { x: 640, y: 180, wires: [[], [], [], [], [], ['ex1-debug-changes']] }),
+    debug('ex1-debug-changes', z, 'emotion changes', { x: 880, y: 180 }),
+  ];
+}
+
+// 2. Microphone -> emotion -> live chart on a dashboard
+function microphoneToDashboard() {
+  const z = 'ex2-tab';
+  const buttons = [
+    ['ex2-listen', 'Listen', 'start', 'mic'],
+    ['ex2-stop', 'Stop', 'stop', 'stop'],
+  ].map(([id, label, payload, icon], i) => ({
+    id, type: 'ui-button', z, group: 'ex2-ui-group', name: '', label, order: 3 + i, width: '2', height: '1',
+    emulateClick: false, tooltip: '', color: '', bgcolor: '', className: '', icon, iconPosition: 'left',
+    payload, payloadType: 'str', topic: 'topic', topicType: 'msg', buttonColor: '', textColor: '', iconColor: '',
+    enableClick: true, enablePointerdown: false, pointerdownPayload: '', pointerdownPayloadType: 'str',
+    enablePointerup: false, pointerupPayload: '', pointerupPayloadType: 'str', x: 110, y: 100 + 40 * i, wires: [['ex2-audio']],
+  }));
+  return [
+    tab(z, 'Microphone emotion dashboard', 'Listens to the default microphone (arecord) and charts the emotion probabilities live on the dashboard page "Speech emotion" (/dashboard/emotion). Use the Listen and Stop buttons on the dashboard or the inject nodes.'),
+    comment('ex2-comment', z, 'Microphone → emotion → dashboard chart', 'Needs @flowfuse/node-red-dashboard. Open /dashboard/emotion and press Listen.', 200, 40),
+    ...buttons,
+    {
+      id: 'ex2-inject-start', type: 'inject', z, name: 'listen', props: [{ p: 'payload' }], repeat: '', crontab: '',
+      once: false, onceDelay: 0.1, topic: '', payload: 'start', payloadType: 'str', x: 110, y: 200, wires: [['ex2-audio']],
+    },
+    {
+      id: 'ex2-inject-stop', type: 'inject', z, name: 'stop', props: [{ p: 'payload' }], repeat: '', crontab: '',
+      once: false, onceDelay: 0.1, topic: '', payload: 'stop', payloadType: 'str', x: 110, y: 240, wires: [['ex2-audio']],
+    },
+    {
+      id: 'ex2-audio', type: 'audio-source', z, name: 'microphone', mode: 'microphone', streamId: 'microphone', chunkMs: 250,
+      recorder: 'arecord', device: '', captureRate: 16000, autostart: false, x: 300, y: 160, wires: [['ex2-features']],
+    },
+    ...recognition('ex2', z, { x: 470, y: 160, wires: [['ex2-to-points', 'ex2-router']] }),
+    ...dashboardConfigNodes('ex2'),
+    ...probabilityChartNodes('ex2', { tab: z, x: 860, y: 120 }),
+    router('ex2-router', z, { cooldown: 0 }, { x: 660, y: 240, wires: [[], [], [], [], [], ['ex2-describe']] }),
+    ...routedEmotionTextNodes('ex2', { tab: z, x: 880, y: 240 }),
+  ];
+}
+
+const MQTT_BROKER = {
+  type: 'mqtt-broker', name: 'local broker', broker: 'localhost', port: '1883', clientid: '', autoConnect: true,
+  usetls: false, protocolVersion: '4', keepalive: '60', cleansession: true, autoUnsubscribe: true,
+  birthQos: '0', birthRetain: 'false', birthPayload: '', birthMsg: {}, closeQos: '0', closeRetain: 'false',
+  closePayload: '', closeMsg: {}, willQos: '0', willRetain: 'false', willPayload: '', willMsg: {}, userProps: '', sessionExpiry: '',
+  birthTopic: '', closeTopic: '', willTopic: '',
+};
+
+function mqttOut(id, z, broker, name, { x, y, topic = '', retain = '' }) {
+  return {
+    id, type: 'mqtt out', z, name, topic, qos: '1', retain, respTopic: '', contentType: '', userProps: '', correl: '',
+    expiry: '', broker, x, y, wires: [],
+  };
+}
+
+export const HA_AVAILABILITY_TOPIC = 'speech-emotion/living-room/availability';
+export const HA_STATE_TOPIC = 'speech-emotion/living-room/state';
+
+// 3. Emotion -> Home Assistant over MQTT discovery
+function homeAssistant() {
+  const z = 'ex3-tab';
+  const broker = 'ex3-broker';
+  const discovery = [
+    '// Home Assistant MQTT discovery: one device with an enum sensor (the emotion) and a',
+    '// confidence sensor. Retained, so Home Assistant finds them whenever it starts.',
+    `const availability = [{ topic: '${HA_AVAILABILITY_TOPIC}', payload_available: 'online', payload_not_available: 'offline' }];`,
+    "const device = { identifiers: ['speech_emotion_living_room'], name: 'Speech emotion (living room)', manufacturer: 'node-red-contrib-speech-emotion', model: 'MT-A-DNN' };",
+    `const state_topic = '${HA_STATE_TOPIC}';`,
+    'return [[',
+    '    {',
+    "        topic: 'homeassistant/sensor/speech_emotion_living_room/emotion/config',",
+    '        retain: true,',
+    '        payload: {',
+    "            name: 'Emotion', unique_id: 'speech_emotion_living_room_emotion', state_topic,",
+    "            value_template: '{{ value_json.emotion }}', device_class: 'enum',",
+    "            options: ['anger', 'happiness', 'neutral', 'sadness', 'uncertain'],",
+    "            icon: 'mdi:emoticon-outline', availability, device",
+    '        }',
+    '    },',
+    '    {',
+    "        topic: 'homeassistant/sensor/speech_emotion_living_room/confidence/config',",
+    '        retain: true,',
+    '        payload: {',
+    "            name: 'Emotion confidence', unique_id: 'speech_emotion_living_room_confidence', state_topic,",
+    "            value_template: '{{ (value_json.confidence * 100) | round(0) }}', unit_of_measurement: '%',",
+    "            state_class: 'measurement', icon: 'mdi:gauge', availability, device",
+    '        }',
+    '    }',
+    ']];',
+  ].join('\n');
+  const state = [
+    '// The sensors\' state: one retained JSON document, read by both value templates.',
+    'const r = msg.payload;',
+    `msg.topic = '${HA_STATE_TOPIC}';`,
+    'msg.retain = true;',
+    'msg.payload = { emotion: r.emotion, confidence: Math.round(r.confidence * 1000) / 1000, since: new Date(r.since).toISOString(), previous: r.previous };',
+    'return msg;',
+  ].join('\n');
+  return [
+    tab(z, 'Emotion to Home Assistant (MQTT)', `Publishes the recognised emotion to Home Assistant through MQTT discovery: an enum sensor with the four emotions (and uncertain) and a confidence sensor, on one device. The discovery config is retained and re-sent when Home Assistant announces itself on homeassistant/status; the broker connection publishes online/offline on ${HA_AVAILABILITY_TOPIC} (birth, close and last-will messages).\n\nSet the broker in the MQTT config node. The audio comes from ${AUDIO_ENV} (tab properties), a looping demo clip by default; replace the audio-source by a microphone for real use.`, `${DEFAULT_AUDIO}`),
+    comment('ex3-comment', z, 'Emotion → Home Assistant (MQTT discovery)', 'Edit the broker of the mqtt nodes. In Home Assistant the device "Speech emotion (living room)" appears with two sensors.', 220, 40),
+    {
+      ...MQTT_BROKER, id: broker,
+      birthTopic: HA_AVAILABILITY_TOPIC, birthPayload: 'online', birthRetain: 'true',
+      closeTopic: HA_AVAILABILITY_TOPIC, closePayload: 'offline', closeRetain: 'true',
+      willTopic: HA_AVAILABILITY_TOPIC, willPayload: 'offline', willRetain: 'true',
+    },
+    {
+      id: 'ex3-on-start', type: 'inject', z, name: 'on deploy', props: [], repeat: '', crontab: '', once: true, onceDelay: '0.5',
+      topic: '', x: 130, y: 100, wires: [['ex3-discovery']],
+    },
+    {
+      id: 'ex3-ha-status', type: 'mqtt in', z, name: 'Home Assistant restarts', topic: 'homeassistant/status', qos: '1',
+      datatype: 'utf8', broker, nl: false, rap: true, rh: 0, inputs: 0, x: 160, y: 150, wires: [['ex3-ha-online']],
+    },
+    {
+      id: 'ex3-ha-online', type: 'switch', z, name: 'online?', property: 'payload', propertyType: 'msg',
+      rules: [{ t: 'eq', v: 'online', vt: 'str' }], checkall: 'true', repair: false, outputs: 1, x: 370, y: 150, wires: [['ex3-discovery']],
+    },
+    functionNode('ex3-discovery', z, 'discovery config', discovery, { x: 560, y: 120, wires: [['ex3-mqtt-discovery']] }),
+    mqttOut('ex3-mqtt-discovery', z, broker, 'discovery (retained)', { x: 800, y: 120 }),
+    fileSource('ex3-audio', z, { loop: true, autostart: true, realtime: true, x: 120, y: 240, wires: [['ex3-features']] }),
+    ...recognition('ex3', z, { x: 290, y: 240, wires: [['ex3-router']] }),
+    router('ex3-router', z, { cooldown: 10 }, {
+      x: 420, y: 320,
+      wires: [['ex3-state'], ['ex3-state'], ['ex3-state'], ['ex3-state'], ['ex3-state'], ['ex3-state']],
+    }),
+    functionNode('ex3-state', z, 'sensor state', state, { x: 620, y: 320, wires: [['ex3-mqtt-state']] }),
+    mqttOut('ex3-mqtt-state', z, broker, 'state', { x: 800, y: 320 }),
+  ];
+}
+
+export const LIGHT_TOPIC = 'zigbee2mqtt/living-room-light/set';
+
+// 4. Emotion -> an action: a light's colour per emotion over MQTT, fired by the router
+function lightsPerEmotion() {
+  const z = 'ex4-tab';
+  const broker = 'ex4-broker';
+  const colour = [
+    '// One colour per emotion (zigbee2mqtt light command); brighter when the router is more sure.',
+    'const colours = {',
+    '    anger: { r: 255, g: 40, b: 0 },',
+    '    happiness: { r: 255, g: 190, b: 0 },',
+    '    neutral: { r: 255, g: 244, b: 229 },',
+    '    sadness: { r: 40, g: 90, b: 255 }',
+    '};',
+    'const colour = colours[msg.payload.emotion];',
+    'if (!colour) return null;',
+    `msg.topic = '${LIGHT_TOPIC}';`,
+    'msg.payload = { state: "ON", color: colour, brightness: Math.round(60 + 195 * msg.payload.confidence), transition: 2 };',
+    'return msg;',
+  ].join('\n');
+  return [
+    tab(z, 'Light colour per emotion', `Sets a light's colour from the recognised emotion: the emotion router fires one of its four emotion outputs (at most every 10 s per output, after the emotion held for 2 s), a function picks the colour and an MQTT message (zigbee2mqtt format) sets the light. Swap the mqtt node for an http request node to drive an HTTP light (e.g. WLED's /json/state).\n\nThe audio comes from ${AUDIO_ENV} (tab properties), the demo clips in a loop by default.`, `${DEFAULT_AUDIO}`),
+    comment('ex4-comment', z, 'Emotion → light colour (MQTT)', `Edit the broker and the topic (${LIGHT_TOPIC}) for your light.`, 190, 40),
+    { ...MQTT_BROKER, id: broker },
+    fileSource('ex4-audio', z, { loop: true, autostart: true, realtime: true, x: 120, y: 120, wires: [['ex4-features']] }),
+    ...recognition('ex4', z, { x: 290, y: 120, wires: [['ex4-router']] }),
+    router('ex4-router', z, { minDwell: 2, cooldown: 10, changedOutput: false }, {
+      x: 420, y: 220, wires: [['ex4-colour'], ['ex4-colour'], ['ex4-colour'], ['ex4-colour'], []],
+    }),
+    functionNode('ex4-colour', z, 'colour for emotion', colour, { x: 620, y: 200, wires: [['ex4-mqtt-light']] }),
+    mqttOut('ex4-mqtt-light', z, broker, 'light', { x: 810, y: 200 }),
+  ];
+}
+
+export const EXAMPLES = {
+  '01 WAV file to debug': wavFileToDebug,
+  '02 Microphone to dashboard chart': microphoneToDashboard,
+  '03 Home Assistant over MQTT discovery': homeAssistant,
+  '04 Light colour per emotion over MQTT': lightsPerEmotion,
+};
+
+if (process.argv[1] && import.meta.url === `file://${process.argv[1]}`) {
+  for (const [name, build] of Object.entries(EXAMPLES)) {
+    const file = join(PROJECT_ROOT, 'examples', `${name}.json`);
+    writeFileSync(file, `${JSON.stringify(build(), null, 4)}\n`);
+    console.log(file);
+  }
+}
