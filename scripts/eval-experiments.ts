@@ -57,7 +57,6 @@ async function main() {
   }
   const backend = await initBackend();
   const { entries } = await readManifest(MANIFEST);
-  const records = existsSync(RESULTS) ? JSON.parse(readFileSync(RESULTS, 'utf8')) : [];
   for (const name of names) {
     const variant = VARIANTS[name];
     if (!variant) throw new Error(`unknown variant ${name}`);
@@ -79,6 +78,8 @@ async function main() {
     });
     console.log(`\n${name}: ${variant.description} (${profile.name} profile, ${backend})`);
     console.log(formatComparisonTable(results.map((r) => ({ name: r.kind, metrics: r.metrics }))));
+    // Re-read: other runs of this script may have written meanwhile.
+    const records = existsSync(RESULTS) ? JSON.parse(readFileSync(RESULTS, 'utf8')) : [];
     const kept = records.filter((r: { variant: string }) => r.variant !== name);
     for (const r of results) {
       kept.push({
@@ -95,9 +96,7 @@ async function main() {
         seconds: Math.round((Date.now() - started) / 1000),
       });
     }
-    records.length = 0;
-    records.push(...kept);
-    writeFileSync(RESULTS, JSON.stringify(records, null, 1) + '\n');
+    writeFileSync(RESULTS, JSON.stringify(kept, null, 1) + '\n');
   }
 }
 

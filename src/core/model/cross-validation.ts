@@ -24,6 +24,8 @@ export interface CrossValidationOptions {
   training: TrainingOptions;
   /** Training crops (the paper's augmentation); tested on whole clips only. */
   augmented?: LabelledVectors;
+  /** Further test sets aligned with the data (same clips, e.g. with noise): scored on the same folds and models. */
+  extraTestSets?: { name: string; data: LabelledVectors }[];
   onFold?: (info: { kind: ClassifierKind; fold: number; folds: number; metrics: ClassificationMetrics }) => void;
 }
 
@@ -33,6 +35,8 @@ export interface CrossValidationResult {
   metrics: ClassificationMetrics;
   foldMetrics: ClassificationMetrics[];
   predictions: number[];
+  /** Pooled metrics on each extra test set. */
+  extra: Record<string, ClassificationMetrics>;
 }
 
 /**
@@ -42,8 +46,15 @@ export interface CrossValidationResult {
 export async function crossValidate(data: LabelledVectors, options: CrossValidationOptions): Promise<CrossValidationResult[]> {
   const folds = speakerFolds(data.speakers, options.folds, options.seed);
   const trainSource = options.augmented ?? data;
-  const results = new Map<ClassifierKind, { predictions: number[]; foldMetrics: ClassificationMetrics[] }>();
-  for (const kind of options.kinds) results.set(kind, { predictions: new Array(data.labels.length).fill(-1), foldMetrics: [] });
+  const extraSets = options.extraTestSets ?? [];
+  const results = new Map<ClassifierKind, { predictions: number[]; foldMetrics: ClassificationMetrics[]; extra: number[][] }>();
+  for (const kind of options.kinds) {
+    results.set(kind, {
+      predictions: new Array(data.labels.length).fill(-1),
+      foldMetrics: [],
+      extra: extraSets.map(() => new Array(data.labels.length).fill(-1)),
+    });
+  }
 
   for (const [f, testIdx] of folds.entries()) {
     const testSpeakers = new Set(testIdx.map((i) => data.speakers[i]));
@@ -52,27 +63,29 @@ export async function crossValidate(data: LabelledVectors, options: CrossValidat
     const trainLabels = trainIdx.map((i) => trainSource.labels[i]);
     const trainSpeakers = trainIdx.map((i) => trainSource.speakers[i]);
     const rawTest = testIdx.map((i) => data.vectors[i]);
-    let trainVectors: ArrayLike<number>[] = rawTrain;
-    let testVectors: ArrayLike<number>[] = rawTest;
-    if (options.training.normalisation === 'per-stream') {
-      trainVectors = normaliseByGroup(rawTrain, trainSpeakers);
-      testVectors = normaliseAsStreams(
-        rawTest,
-        testIdx.map((i) => data.speakers[i]),
-        { prior: fitStandardisation(rawTrain), ...PER_STREAM_DEFAULTS },
-        options.seed + f,
-      );
-    }
+    const perStream = options.training.normalisation === 'per-stream';
+    const trainVectors: ArrayLike<number>[] = perStream ? normaliseByGroup(rawTrain, trainSpeakers) : rawTrain;
+    const prior = perStream ? fitStandardisation(rawTrain) : undefined;
+    const prepareTest = (vectors: ArrayLike<number>[]) =>
+      prior
+        ? normaliseAsStreams(vectors, testIdx.map((i) => data.speakers[i]), { prior, ...PER_STREAM_DEFAULTS }, options.seed + f)
+        : vectors;
+    const testVectors = prepareTest(rawTest);
+    const extraTestVectors = extraSets.map((set) => prepareTest(testIdx.map((i) => set.data.vectors[i])));
     const testLabels = testIdx.map((i) => data.labels[i]);
     for (const kind of options.kinds) {
       const classifier = await trainClassifier(kind, { vectors: trainVectors, labels: trainLabels, speakers: trainSpeakers, clips: [] }, options, f);
       let predicted: number[];
+      const entry = results.get(kind)!;
       try {
         predicted = classifier.predict(testVectors);
+        extraTestVectors.forEach((vectors, s) => {
+          const p = classifier.predict(vectors);
+          testIdx.forEach((i, j) => (entry.extra[s][i] = p[j]));
+        });
       } finally {
         classifier.dispose();
       }
-      const entry = results.get(kind)!;
       testIdx.forEach((i, j) => (entry.predictions[i] = predicted[j]));
       const metrics = classificationMetrics(testLabels, predicted, EMOTIONS);
       entry.foldMetrics.push(metrics);
@@ -80,8 +93,14 @@ export async function crossValidate(data: LabelledVectors, options: CrossValidat
     }
   }
   return options.kinds.map((kind) => {
-    const { predictions, foldMetrics } = results.get(kind)!;
-    return { kind, predictions, foldMetrics, metrics: classificationMetrics(data.labels, predictions, EMOTIONS) };
+    const { predictions, foldMetrics, extra } = results.get(kind)!;
+    return {
+      kind,
+      predictions,
+      foldMetrics,
+      metrics: classificationMetrics(data.labels, predictions, EMOTIONS),
+      extra: Object.fromEntries(extraSets.map((set, s) => [set.name, classificationMetrics(data.labels, extra[s], EMOTIONS)])),
+    };
   });
 }
 

@@ -1,0 +1,43 @@
+import type { Command } from 'commander';
+import { initBackend } from '../../core/model/backend';
+import { TextProgress } from '../../core/model/text-progress';
+import { trainFromManifest } from '../../core/model/train-from-manifest';
+import { trainingOptionsFromCli, addTrainingFlags, type TrainingFlags } from '../../core/model/training-flags';
+
+export function register(program: Command): void {
+  const command = program
+    .command('train')
+    .description('train MT-A-DNN on a manifest (CSV with path,emotion[,speaker]; paths relative to it) and save it to a directory')
+    .requiredOption('--manifest <csv>', 'manifest of labelled clips')
+    .requiredOption('--out <dir>', 'directory for model.json, weights.bin and metadata.json')
+    .option('--licence <text>', 'licence of the training data, recorded in the metadata');
+  addTrainingFlags(command);
+  command.action(async (flags: TrainingFlags & { manifest: string; out: string; licence?: string }) => {
+    const backend = await initBackend();
+    const training = trainingOptionsFromCli(flags);
+    const features = new TextProgress('features');
+    const epochs = new TextProgress('training');
+    const model = await trainFromManifest({
+      manifest: flags.manifest,
+      profile: flags.profile,
+      augment: !!flags.augment,
+      training,
+      dataLicence: flags.licence,
+      onFeatures: (done, total) => features.update(done, total),
+      onEpoch: (r) =>
+        epochs.update(
+          r.epoch,
+          r.maxEpochs,
+          `loss ${r.loss.toFixed(3)}` + (r.validationUar !== undefined ? ` val UAR ${(100 * r.validationUar).toFixed(1)}% (best epoch ${r.bestEpoch})` : ''),
+        ),
+    });
+    epochs.finish();
+    await model.save(flags.out);
+    const t = model.metadata.training;
+    console.log(
+      `saved ${flags.out}: ${t.clips} clips, ${t.speakers} speakers, ${t.examples} examples, ${t.epochs} epochs kept, ` +
+        `profile ${model.featureProfile} (${model.vectorLength} values), normalisation ${model.metadata.normalisation.mode}, backend ${backend}`,
+    );
+    model.dispose();
+  });
+}

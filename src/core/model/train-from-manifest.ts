@@ -1,0 +1,53 @@
+import { EMOTIONS } from '../messages';
+import { corpusFeatures, loadFeatureProfile } from './corpus-features';
+import { readManifest } from './corpus-manifest';
+import { EmotionModel } from './emotion-model';
+import { TASK_CLASSES } from './emotion-tasks';
+import { MODEL_FORMAT, type ModelMetadata } from './model-metadata';
+import { packageVersion } from './package-paths';
+import { trainMtADnn, type EpochReport } from './train-mt-a-dnn';
+import type { TrainingOptions } from './training-options';
+
+export interface TrainFromManifestOptions {
+  manifest: string;
+  profile: string;
+  augment: boolean;
+  training: TrainingOptions;
+  dataLicence?: string;
+  onFeatures?: (done: number, total: number) => void;
+  onEpoch?: (report: EpochReport) => void;
+}
+
+/** Reads a manifest, extracts (cached) features, trains MT-A-DNN and returns it with full metadata. */
+export async function trainFromManifest(options: TrainFromManifestOptions): Promise<EmotionModel> {
+  const { entries } = await readManifest(options.manifest);
+  const profile = loadFeatureProfile(options.profile);
+  const data = await corpusFeatures(entries, profile, { augment: options.augment, onProgress: options.onFeatures });
+  const net = await trainMtADnn(data, options.training, options.onEpoch);
+  const metadata: ModelMetadata = {
+    format: MODEL_FORMAT,
+    formatVersion: 1,
+    packageVersion: packageVersion(),
+    createdAt: new Date().toISOString(),
+    classes: {
+      emotion: [...EMOTIONS],
+      valence: [...TASK_CLASSES.valence],
+      activation: [...TASK_CLASSES.activation],
+    },
+    featureProfile: profile.name,
+    vectorLength: profile.vectorLength,
+    architecture: net.architecture,
+    standardisation: net.standardisation,
+    normalisation: net.normalisation,
+    training: {
+      manifest: options.manifest,
+      clips: entries.length,
+      speakers: new Set(entries.map((e) => e.speaker)).size,
+      examples: data.vectors.length,
+      epochs: net.epochs,
+      options: options.training,
+      dataLicence: options.dataLicence,
+    },
+  };
+  return new EmotionModel(net.model, metadata);
+}

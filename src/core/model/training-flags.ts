@@ -1,0 +1,76 @@
+import type { Command } from 'commander';
+import { DEFAULT_TRAINING_OPTIONS, PAPER_TRAINING_OPTIONS, mergeTrainingOptions, type TrainingOptions } from './training-options';
+
+/** Command-line flags shared by `train` and `evaluate --cv`. */
+export interface TrainingFlags {
+  profile: string;
+  augment?: boolean;
+  preset: 'default' | 'paper';
+  seed: string;
+  epochs?: string;
+  patience?: string;
+  attention?: 'vector' | 'scalar' | 'none';
+  attentionScale?: 'paper' | 'units';
+  lossWeights?: string;
+  dropout?: string;
+  l2?: string;
+  classWeights: boolean;
+  normalisation?: 'global' | 'per-stream';
+}
+
+export function addTrainingFlags(command: Command): Command {
+  return command
+    .option('--profile <name>', 'feature profile: paper (68 values) or extended', 'paper')
+    .option('--augment', "the paper's augmentation: train on crops of 85% of each clip every 0.03 s")
+    .option('--preset <name>', 'default (the shipped model\'s choices) or paper (as written)', 'default')
+    .option('--seed <n>', 'seed for initialisation, shuffling, dropout and splits', '42')
+    .option('--epochs <n>', 'maximum epochs')
+    .option('--patience <n>', 'early stopping: epochs without better validation UAR (0 = off)')
+    .option('--attention <kind>', 'vector (u per unit), scalar (one u) or none')
+    .option('--attention-scale <s>', 'paper (z = α⊙y) or units (z = units·α⊙y)')
+    .option('--loss-weights <e,v,a>', 'weights of the emotion, valence, activation losses, e.g. 1,0.5,0.5')
+    .option('--dropout <rate>', 'dropout on the shared layer')
+    .option('--l2 <x>', 'L2 penalty on kernels')
+    .option('--no-class-weights', 'do not weight classes by inverse frequency')
+    .option('--normalisation <mode>', 'per-stream (running per-speaker statistics) or global');
+}
+
+export function trainingOptionsFromCli(flags: TrainingFlags): TrainingOptions {
+  const base = flags.preset === 'paper' ? PAPER_TRAINING_OPTIONS : DEFAULT_TRAINING_OPTIONS;
+  const num = (name: string, value: string | undefined) => {
+    if (value === undefined) return undefined;
+    const n = Number(value);
+    if (!Number.isFinite(n)) throw new Error(`--${name} must be a number (got "${value}")`);
+    return n;
+  };
+  const patch: Partial<TrainingOptions> = { seed: num('seed', flags.seed) ?? base.seed };
+  const epochs = num('epochs', flags.epochs);
+  if (epochs !== undefined) patch.maxEpochs = epochs;
+  const patience = num('patience', flags.patience);
+  if (patience !== undefined) patch.patience = patience;
+  const dropout = num('dropout', flags.dropout);
+  if (dropout !== undefined) patch.dropout = dropout;
+  const l2 = num('l2', flags.l2);
+  if (l2 !== undefined) patch.l2 = l2;
+  if (flags.classWeights === false) patch.classWeighting = false;
+  if (flags.normalisation) {
+    if (flags.normalisation !== 'global' && flags.normalisation !== 'per-stream') throw new Error('--normalisation is global or per-stream');
+    patch.normalisation = flags.normalisation;
+  }
+  const architecture = { ...base.architecture };
+  if (flags.attention) {
+    if (!['vector', 'scalar', 'none'].includes(flags.attention)) throw new Error('--attention is vector, scalar or none');
+    architecture.attention = flags.attention;
+  }
+  if (flags.attentionScale) {
+    if (!['paper', 'units'].includes(flags.attentionScale)) throw new Error('--attention-scale is paper or units');
+    architecture.attentionScale = flags.attentionScale;
+  }
+  patch.architecture = architecture;
+  if (flags.lossWeights) {
+    const [emotion, valence, activation] = flags.lossWeights.split(',').map(Number);
+    if (![emotion, valence, activation].every(Number.isFinite)) throw new Error('--loss-weights is three numbers, e.g. 1,0.5,0.5');
+    patch.lossWeights = { emotion, valence, activation };
+  }
+  return mergeTrainingOptions(base, patch);
+}
