@@ -13,3 +13,15 @@ export {
 } from './feature-profile';
 export { getFeatureProfile } from './profiles';
 export { frameCount, FRAME_LENGTH, FRAME_STEP, SAMPLE_RATE as FEATURE_SAMPLE_RATE } from './pyaudioanalysis-constants';
+export {
+  FeatureWindow,
+  FeatureWindowOptions,
+  FeatureWindowStream,
+  DEFAULT_FEATURE_WINDOW_OPTIONS,
+  resolveFeatureWindowOptions,
+} from './feature-window-stream';
+export { FeatureWindowStreams, StreamLimits, DEFAULT_STREAM_LIMITS } from './feature-window-streams';
+export { featureWindows } from './feature-window-operator';
+export { VoiceActivityOptions, DEFAULT_VOICE_ACTIVITY } from './voice-activity';
+export { EXTENDED_ADDED_NAMES, extendedWindowStatistics } from './extended-profile';
+export { YinPitchTracker } from './yin-pitch';

@@ -1,0 +1,270 @@
+import { meanAndStd } from './clip-vector';
+import { PAPER_FEATURE_COUNT } from './feature-names';
+import { FeatureProfileName } from './feature-profile';
+import { FrameAnalyser, REC } from './frame-record';
+import { extendedWindowStatistics, EXTENDED_ADDED_LENGTH } from './extended-profile';
+import { FRAME_LENGTH, FRAME_STEP, PEAK_FLOOR, SAMPLE_RATE, frameCount } from './pyaudioanalysis-constants';
+import { DEFAULT_VOICE_ACTIVITY, isSpeechFrame, VoiceActivityOptions } from './voice-activity';
+import { WindowFeatureComputer } from './window-short-term-features';
+
+export interface FeatureWindowOptions {
+  profile: FeatureProfileName;
+  /** analysis window, seconds (default 3) */
+  windowSeconds: number;
+  /** step between window starts, seconds, rounded to a multiple of 10 ms (default 1) */
+  hopSeconds: number;
+  /** on the end of a stream, emit the last partial window if it is at least this long, seconds (default 1; 0 = never) */
+  minFinalSeconds: number;
+  /** a window is voiced when at least this share of its frames is speech (default 0.2) */
+  minSpeechRatio: number;
+  voiceActivity: VoiceActivityOptions;
+}
+
+export const DEFAULT_FEATURE_WINDOW_OPTIONS: FeatureWindowOptions = {
+  profile: 'paper',
+  windowSeconds: 3,
+  hopSeconds: 1,
+  minFinalSeconds: 1,
+  minSpeechRatio: 0.2,
+  voiceActivity: DEFAULT_VOICE_ACTIVITY,
+};
+
+/** One analysis window's vector: a FeatureWindowPayload plus where it lies in the stream. */
+export interface FeatureWindow {
+  streamId: string;
+  profile: FeatureProfileName;
+  vector: number[];
+  /** ms since epoch of the window's first and last sample */
+  start: number;
+  end: number;
+  speechRatio: number;
+  voiced: boolean;
+  /** window number in the stream, from 0 */
+  seq: number;
+  /** sample offsets in the stream (16 kHz) of the window: [startSample, endSample) */
+  startSample: number;
+  endSample: number;
+  /** true for the shorter last window flushed at the end of a stream */
+  partial?: boolean;
+}
+
+/** Checks and completes options; throws a RangeError that says what is wrong. */
+export function resolveFeatureWindowOptions(partial: Partial<FeatureWindowOptions> = {}): FeatureWindowOptions {
+  const o: FeatureWindowOptions = {
+    ...DEFAULT_FEATURE_WINDOW_OPTIONS,
+    ...partial,
+    voiceActivity: { ...DEFAULT_VOICE_ACTIVITY, ...(partial.voiceActivity ?? {}) },
+  };
+  if (o.profile !== 'paper' && o.profile !== 'extended') throw new RangeError(`unknown feature profile "${o.profile}"`);
+  const finite = (name: string, v: number, min: number, max: number) => {
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) {
+      throw new RangeError(`${name} must be a number from ${min} to ${max}, got ${String(v)}`);
+    }
+  };
+  finite('windowSeconds', o.windowSeconds, FRAME_LENGTH / SAMPLE_RATE, 60);
+  finite('hopSeconds', o.hopSeconds, FRAME_STEP / SAMPLE_RATE, 60);
+  finite('minFinalSeconds', o.minFinalSeconds, 0, 60);
+  finite('minSpeechRatio', o.minSpeechRatio, 0, 1);
+  finite('voiceActivity.thresholdDb', o.voiceActivity.thresholdDb, -200, 0);
+  finite('voiceActivity.minSpeechBandRatio', o.voiceActivity.minSpeechBandRatio, 0, 1);
+  return o;
+}
+
+/**
+ * The windows of one audio stream (16 kHz mono samples in [-1, 1]).
+ *
+ * Each window is treated as the toolkit treats a clip: its vector equals the paper features of
+ * exactly its samples. Frames start every 10 ms from the stream's start and the hop is a multiple
+ * of 10 ms, so a frame belongs to several overlapping windows; its record (frame-record.ts) is
+ * computed once and each window only applies its own mean and scale.
+ *
+ * Memory is bounded: the audio kept is one window (plus less than one hop when the hop is longer
+ * than the window), the frame records one window's frames.
+ */
+export class FeatureWindowStream {
+  readonly options: FeatureWindowOptions;
+  private readonly windowSamples: number;
+  private readonly hopSamples: number;
+  private readonly framesPerWindow: number;
+  /** audio from `bufferStart` (stream sample index) on */
+  private readonly buffer: Float32Array;
+  private bufferStart = 0;
+  private bufferLength = 0;
+  /** frame records in a ring by frame index */
+  private readonly records: Float64Array;
+  private readonly recordSlots: number;
+  private nextFrame = 0;
+  private readonly speech: Uint8Array;
+  private readonly analyser = new FrameAnalyser();
+  private readonly computer = new WindowFeatureComputer();
+  private readonly matrix: Float64Array;
+  private windowSeq = 0;
+  private timeAnchor = { sample: 0, timestamp: 0 };
+  private totalSamples = 0;
+  private ended = false;
+
+  constructor(readonly streamId: string, options: Partial<FeatureWindowOptions> = {}) {
+    this.options = resolveFeatureWindowOptions(options);
+    this.windowSamples = Math.round(this.options.windowSeconds * SAMPLE_RATE);
+    this.hopSamples = Math.max(1, Math.round((this.options.hopSeconds * SAMPLE_RATE) / FRAME_STEP)) * FRAME_STEP;
+    this.framesPerWindow = frameCount(this.windowSamples);
+    this.buffer = new Float32Array(this.windowSamples);
+    this.recordSlots = this.framesPerWindow + 1;
+    this.records = new Float64Array(this.recordSlots * REC.length);
+    this.speech = new Uint8Array(this.recordSlots);
+    this.matrix = new Float64Array(PAPER_FEATURE_COUNT * this.framesPerWindow);
+  }
+
+  /** Bytes held by this stream's state (for status and limits). */
+  get footprintBytes(): number {
+    return this.buffer.byteLength + this.records.byteLength + this.matrix.byteLength + this.speech.byteLength + 8 * 1024;
+  }
+
+  /** Shortcut fallbacks taken so far (see WindowFeatureComputer). */
+  get fallbacks() {
+    return this.computer.fallbacks;
+  }
+
+  /**
+   * Adds samples (16 kHz mono, [-1, 1]) whose first sample was recorded at `timestamp` (ms since
+   * epoch; default: continues the previous chunk) and returns the windows they complete.
+   */
+  push(samples: ArrayLike<number>, timestamp?: number): FeatureWindow[] {
+    if (this.ended) throw new Error(`stream "${this.streamId}" has ended`);
+    if (timestamp !== undefined && Number.isFinite(timestamp)) {
+      this.timeAnchor = { sample: this.totalSamples, timestamp };
+    }
+    const windows: FeatureWindow[] = [];
+    let offset = 0;
+    while (offset < samples.length) {
+      const streamIndex = this.totalSamples;
+      if (streamIndex < this.bufferStart) {
+        // the hop is longer than the window: skip audio between windows
+        const skip = Math.min(this.bufferStart - streamIndex, samples.length - offset);
+        offset += skip;
+        this.totalSamples += skip;
+        continue;
+      }
+      const take = Math.min(this.windowSamples - this.bufferLength, samples.length - offset);
+      for (let i = 0; i < take; i++) {
+        const v = samples[offset + i];
+        if (typeof v !== 'number' || !Number.isFinite(v)) {
+          throw new RangeError(`sample ${offset + i} of the chunk is not a finite number`);
+        }
+        this.buffer[this.bufferLength + i] = v;
+      }
+      this.bufferLength += take;
+      this.totalSamples += take;
+      offset += take;
+      this.analyseAvailableFrames();
+      if (this.bufferLength === this.windowSamples) {
+        windows.push(this.emit(this.windowSamples, false));
+        this.advance();
+      }
+    }
+    return windows;
+  }
+
+  /** Ends the stream: returns the last partial window if long enough (minFinalSeconds). */
+  end(): FeatureWindow[] {
+    if (this.ended) return [];
+    this.ended = true;
+    const min = this.options.minFinalSeconds * SAMPLE_RATE;
+    // a partial window adds something only if it holds audio past the last full window
+    const hasNewAudio = this.windowSeq === 0 || this.bufferLength > this.windowSamples - this.hopSamples;
+    if (min > 0 && this.bufferLength >= Math.max(min, FRAME_LENGTH) && hasNewAudio) {
+      return [this.emit(this.bufferLength, true)];
+    }
+    return [];
+  }
+
+  private analyseAvailableFrames(): void {
+    for (;;) {
+      const start = this.nextFrame * FRAME_STEP;
+      const local = start - this.bufferStart;
+      if (local + FRAME_LENGTH > this.bufferLength) return;
+      if (local < 0) throw new Error('feature window stream: frame before the buffer');
+      const slot = this.nextFrame % this.recordSlots;
+      this.analyser.analyse(this.buffer, local, this.records, slot * REC.length);
+      this.speech[slot] = isSpeechFrame(this.records, slot * REC.length, this.options.voiceActivity) ? 1 : 0;
+      this.nextFrame++;
+    }
+  }
+
+  private emit(length: number, partial: boolean): FeatureWindow {
+    const numFrames = frameCount(length);
+    const firstFrame = this.bufferStart / FRAME_STEP;
+    const buffer = this.buffer;
+    let sum = 0;
+    let min = Infinity;
+    let max = -Infinity;
+    for (let i = 0; i < length; i++) {
+      const v = buffer[i];
+      sum += v;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    const mean = sum / length;
+    const scale = Math.max(max - mean, mean - min) + PEAK_FLOOR;
+    const slots = this.recordSlots;
+    const matrix = this.matrix;
+    this.computer.compute(
+      {
+        records: this.records,
+        recordOffset: (j) => ((firstFrame + j) % slots) * REC.length,
+        samples: buffer,
+        sampleOffset: (j) => j * FRAME_STEP,
+        numFrames,
+      },
+      mean,
+      scale,
+      matrix,
+      numFrames,
+    );
+    const vector: number[] = new Array(2 * PAPER_FEATURE_COUNT);
+    for (let i = 0; i < PAPER_FEATURE_COUNT; i++) {
+      const { mean: m, std } = meanAndStd(matrix, i * numFrames, (i + 1) * numFrames);
+      vector[i] = m;
+      vector[PAPER_FEATURE_COUNT + i] = std;
+    }
+    if (this.options.profile === 'extended') {
+      const added = extendedWindowStatistics(buffer.subarray(0, length));
+      if (added.length !== EXTENDED_ADDED_LENGTH) throw new Error('extended statistics of unexpected length');
+      for (const v of added) vector.push(v);
+    }
+    let speechFrames = 0;
+    for (let j = 0; j < numFrames; j++) speechFrames += this.speech[(firstFrame + j) % slots];
+    const speechRatio = numFrames > 0 ? speechFrames / numFrames : 0;
+    const startSample = this.bufferStart;
+    return {
+      streamId: this.streamId,
+      profile: this.options.profile,
+      vector,
+      start: this.timeOf(startSample),
+      end: this.timeOf(startSample + length - 1),
+      speechRatio,
+      voiced: speechRatio >= this.options.minSpeechRatio && speechFrames > 0,
+      seq: this.windowSeq++,
+      startSample,
+      endSample: startSample + length,
+      ...(partial ? { partial: true } : {}),
+    };
+  }
+
+  private advance(): void {
+    const hop = this.hopSamples;
+    if (hop < this.windowSamples) {
+      this.buffer.copyWithin(0, hop, this.windowSamples);
+      this.bufferLength = this.windowSamples - hop;
+    } else {
+      this.bufferLength = 0;
+      this.analyser.resetRun();
+    }
+    this.bufferStart += hop;
+    if (this.nextFrame * FRAME_STEP < this.bufferStart) this.nextFrame = this.bufferStart / FRAME_STEP;
+  }
+
+  private timeOf(sample: number): number {
+    return this.timeAnchor.timestamp + ((sample - this.timeAnchor.sample) * 1000) / SAMPLE_RATE;
+  }
+}

@@ -1,0 +1,251 @@
+import { describe, test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { from, lastValueFrom, toArray } from 'rxjs';
+import { CORPUS_DIR, GOLDEN_DIR, loadSamples, worstViolation } from './features-golden-fixtures';
+import {
+  FeatureWindowStream,
+  FeatureWindowStreams,
+  assertFeatureProfile,
+  clipVectorOf,
+  featureWindows,
+  getFeatureProfile,
+  referenceShortTermFeatures,
+  resolveFeatureWindowOptions,
+  YinPitchTracker,
+} from '../../src/core/features';
+import { AudioChunk } from '../../src/core/audio/audio-chunk';
+
+function referenceVector(samples: Float32Array, from: number, to: number): Float64Array {
+  return clipVectorOf(referenceShortTermFeatures(samples.subarray(from, to)));
+}
+
+function streamAll(stream: FeatureWindowStream, samples: Float32Array, chunk: number) {
+  const windows = [];
+  for (let i = 0; i < samples.length; i += chunk) windows.push(...stream.push(samples.subarray(i, i + chunk)));
+  windows.push(...stream.end());
+  return windows;
+}
+
+const manifest = readFileSync(join(CORPUS_DIR, 'manifest.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[0]);
+// one clip per actor, spread over the emotions
+const corpusClips = Array.from({ length: 24 }, (_, actor) => manifest.filter((p) => p.includes(`Actor_${String(actor + 1).padStart(2, '0')}/`))[actor % 4]);
+
+describe('streaming feature windows equal the toolkit run on each window', () => {
+  const clips = new Map<string, Float32Array>();
+  before(async () => {
+    for (const p of corpusClips.slice(0, 6)) clips.set(p, await loadSamples(join(CORPUS_DIR, p)));
+  });
+
+  for (const [windowSeconds, hopSeconds, chunk] of [
+    [3, 1, 1600],
+    [1.5, 0.25, 1234],
+    [0.5, 0.7, 997], // hop longer than the window: audio between windows is skipped
+  ] as const) {
+    test(`window ${windowSeconds} s, hop ${hopSeconds} s, chunks of ${chunk} samples, on real RAVDESS clips`, () => {
+      let checked = 0;
+      for (const [name, samples] of clips) {
+        const stream = new FeatureWindowStream(name, { windowSeconds, hopSeconds, minFinalSeconds: 0.3 });
+        const windows = streamAll(stream, samples, chunk);
+        assert.ok(windows.length >= 2, `${name}: ${windows.length} windows`);
+        for (const w of windows) {
+          assert.equal(w.vector.length, 68);
+          assert.equal(w.endSample - w.startSample, w.partial ? w.endSample - w.startSample : Math.round(windowSeconds * 16000));
+          const { ratio, index } = worstViolation(w.vector, referenceVector(samples, w.startSample, w.endSample), 1e-6, 1e-9);
+          assert.ok(ratio <= 1, `${name} window ${w.seq} [${index}] off by ${ratio} of the tolerance`);
+          checked++;
+        }
+        const tail = samples.length - windows.at(-1)!.endSample;
+        assert.ok(tail === 0 || tail < 0.3 * 16000, 'the final partial window reaches the end unless too short');
+      }
+      assert.ok(checked > 10);
+    });
+  }
+
+  test('the golden edge cases stream too (digital silence, 1-LSB dither, noise)', async () => {
+    for (const name of ['edge_silence', 'edge_near_silence_dither1lsb', 'edge_whitenoise']) {
+      const samples = await loadSamples(join(GOLDEN_DIR, `${name}.wav`));
+      const windows = streamAll(new FeatureWindowStream(name, { windowSeconds: 0.5, hopSeconds: 0.1 }), samples, 700);
+      for (const w of windows) {
+        const { ratio } = worstViolation(w.vector, referenceVector(samples, w.startSample, w.endSample), 1e-6, 1e-9);
+        assert.ok(ratio <= 1, `${name} window ${w.seq}`);
+      }
+    }
+  });
+
+  test('chunk sizes do not change the windows', () => {
+    const samples = clips.values().next().value as Float32Array;
+    const a = streamAll(new FeatureWindowStream('a'), samples, 160);
+    const b = streamAll(new FeatureWindowStream('b'), samples, samples.length);
+    assert.deepEqual(a.map((w) => w.vector), b.map((w) => w.vector));
+  });
+
+  test('a shifted window does not equal its neighbour (the check can fail)', () => {
+    const samples = clips.values().next().value as Float32Array;
+    const [w0] = streamAll(new FeatureWindowStream('a', { windowSeconds: 1, hopSeconds: 0.5 }), samples, 4000);
+    assert.ok(worstViolation(w0.vector, referenceVector(samples, 160, 16160), 1e-6, 1e-9).ratio > 1);
+  });
+
+  test('timestamps follow the chunks', () => {
+    const samples = clips.values().next().value as Float32Array;
+    const stream = new FeatureWindowStream('t', { windowSeconds: 1, hopSeconds: 0.5 });
+    const windows = [];
+    for (let i = 0; i < samples.length; i += 1600) windows.push(...stream.push(samples.subarray(i, i + 1600), 1_700_000_000_000 + i / 16));
+    assert.equal(windows[0].start, 1_700_000_000_000);
+    assert.equal(windows[1].start, 1_700_000_000_500);
+    assert.equal(windows[0].end, 1_700_000_000_000 + 15999 / 16);
+  });
+});
+
+describe('voice activity', () => {
+  test('the real silences at the start and end of RAVDESS clips are unvoiced, the speech voiced', async () => {
+    let silentChecked = 0;
+    for (const p of corpusClips) {
+      const samples = await loadSamples(join(CORPUS_DIR, p));
+      const windows = streamAll(new FeatureWindowStream(p, { windowSeconds: 0.3, hopSeconds: 0.1, minFinalSeconds: 0 }), samples, 3200);
+      const first = windows[0];
+      const last = windows.at(-1)!;
+      assert.equal(first.voiced, false, `${p}: leading silence speech ratio ${first.speechRatio}`);
+      assert.equal(last.voiced, false, `${p}: trailing silence speech ratio ${last.speechRatio}`);
+      const best = Math.max(...windows.map((w) => w.speechRatio));
+      assert.ok(best >= 0.6, `${p}: no window with speech (best ${best})`);
+      silentChecked += 2;
+    }
+    assert.equal(silentChecked, 48);
+  });
+
+  test('mains hum with harmonics at -20 dBFS is not speech', () => {
+    const samples = new Float32Array(48000);
+    for (let i = 0; i < samples.length; i++) {
+      let v = 0;
+      for (let h = 1; h <= 6; h++) v += Math.sin((2 * Math.PI * 50 * h * i) / 16000 + h) / h;
+      samples[i] = 0.07 * v;
+    }
+    const [w] = new FeatureWindowStream('hum').push(samples);
+    assert.equal(w.voiced, false);
+    assert.ok(w.speechRatio < 0.05, `hum speech ratio ${w.speechRatio}`);
+  });
+
+  test('voicedOnly drops unvoiced windows from the operator', async () => {
+    const silence = new Float32Array(32000);
+    const chunks: AudioChunk[] = [{ streamId: 's', seq: 0, timestamp: 0, sampleRate: 16000, samples: silence, final: true }];
+    const all = await lastValueFrom(from(chunks).pipe(featureWindows({ windowSeconds: 1, hopSeconds: 0.5 }), toArray()));
+    const voiced = await lastValueFrom(from(chunks).pipe(featureWindows({ windowSeconds: 1, hopSeconds: 0.5, voicedOnly: true }), toArray()));
+    assert.ok(all.length >= 3);
+    assert.equal(voiced.length, 0);
+  });
+});
+
+describe('many streams, bounded state', () => {
+  test('interleaved streams through the operator give each stream its own windows', async () => {
+    const a = await loadSamples(join(CORPUS_DIR, corpusClips[0]));
+    const b = await loadSamples(join(CORPUS_DIR, corpusClips[1]));
+    const chunks: AudioChunk[] = [];
+    for (let i = 0, seq = 0; i < Math.max(a.length, b.length); i += 3200, seq++) {
+      if (i < a.length) chunks.push({ streamId: 'a', seq, timestamp: i / 16, sampleRate: 16000, samples: a.subarray(i, i + 3200), final: i + 3200 >= a.length });
+      if (i < b.length) chunks.push({ streamId: 'b', seq, timestamp: i / 16, sampleRate: 16000, samples: b.subarray(i, i + 3200), final: i + 3200 >= b.length });
+    }
+    const windows = await lastValueFrom(from(chunks).pipe(featureWindows({ windowSeconds: 2, hopSeconds: 1 }), toArray()));
+    for (const [id, samples] of [['a', a], ['b', b]] as const) {
+      const own = windows.filter((w) => w.streamId === id);
+      const direct = streamAll(new FeatureWindowStream(id, { windowSeconds: 2, hopSeconds: 1 }), samples, samples.length);
+      assert.deepEqual(own.map((w) => w.vector), direct.map((w) => w.vector));
+    }
+  });
+
+  test('the operator rejects other sample rates', async () => {
+    const chunk: AudioChunk = { streamId: 'x', seq: 0, timestamp: 0, sampleRate: 44100, samples: new Float32Array(100) };
+    await assert.rejects(lastValueFrom(from([chunk]).pipe(featureWindows())), /16000 Hz/);
+  });
+
+  test('streams are capped (least recently used dropped), expire when idle, end on final', () => {
+    let now = 0;
+    const streams = new FeatureWindowStreams(resolveFeatureWindowOptions(), { maxStreams: 300, idleSeconds: 5 }, () => now);
+    const chunk = new Float32Array(1600).map((_, i) => 0.1 * Math.sin(i / 3));
+    for (let i = 0; i < 500; i++) streams.push(`s${i}`, chunk, undefined, false);
+    assert.equal(streams.size, 300);
+    assert.ok(!streams.ids().includes('s0') && streams.ids().includes('s499'));
+    const perStream = streams.footprintBytes() / streams.size;
+    assert.ok(perStream < 1_000_000, `per-stream state ${perStream} bytes`);
+    now = 4000;
+    streams.push('s499', chunk, undefined, false);
+    now = 6000;
+    streams.dropIdle();
+    assert.deepEqual(streams.ids(), ['s499']);
+    streams.push('s499', chunk, undefined, true);
+    assert.equal(streams.size, 0);
+    streams.dispose();
+  });
+
+  test('a long stream keeps its memory bounded', () => {
+    const stream = new FeatureWindowStream('long');
+    const before = stream.footprintBytes;
+    const chunk = new Float32Array(16000).map(() => Math.random() * 0.2 - 0.1);
+    let count = 0;
+    for (let s = 0; s < 60; s++) count += stream.push(chunk).length;
+    assert.equal(count, 58);
+    assert.equal(stream.footprintBytes, before);
+  });
+
+  test('fuzzed input: non-finite samples and bad options throw clear errors, never crash', () => {
+    const stream = new FeatureWindowStream('f');
+    assert.throws(() => stream.push([0.1, NaN, 0.2]), /not a finite number/);
+    assert.throws(() => stream.push([0.1, 'x' as unknown as number]), /not a finite number/);
+    assert.throws(() => new FeatureWindowStream('f', { windowSeconds: 0 }), /windowSeconds/);
+    assert.throws(() => new FeatureWindowStream('f', { hopSeconds: NaN }), /hopSeconds/);
+    assert.throws(() => new FeatureWindowStream('f', { profile: 'other' as 'paper' }), /profile/);
+    for (let trial = 0; trial < 50; trial++) {
+      const s = new FeatureWindowStream('fz', { windowSeconds: 0.5, hopSeconds: 0.1 });
+      const len = Math.floor(Math.random() * 20000);
+      const samples = new Float32Array(len).map(() => (Math.random() < 0.5 ? 0 : (Math.random() * 2 - 1) * Math.random() ** 8));
+      for (const w of streamAll(s, samples, 1 + Math.floor(Math.random() * 3000))) {
+        assert.ok(w.vector.every(Number.isFinite), 'finite vector');
+      }
+    }
+  });
+});
+
+describe('extended profile', () => {
+  test('paper 68 + 13 named statistics; YIN finds the F0 of a harmonic tone; profiles never mix', () => {
+    const profile = getFeatureProfile('extended');
+    assert.equal(profile.vectorLength, 81);
+    assert.equal(profile.vectorNames.length, 81);
+    const tone = new Float32Array(32000).map((_, i) => 0.3 * Math.sin((2 * Math.PI * 140 * i) / 16000) + 0.2 * Math.sin((2 * Math.PI * 280 * i) / 16000 + 1));
+    const v = profile.clipVector(tone);
+    assert.equal(v.length, 81);
+    assert.ok(Math.abs(v[68] - 140) < 1, `f0 mean ${v[68]}`);
+    assert.ok(v[72] > 0.9, `voiced share ${v[72]}`);
+    assert.deepEqual(Array.from(v.subarray(0, 68)), Array.from(getFeatureProfile('paper').clipVector(tone)));
+    const silent = profile.clipVector(new Float32Array(16000));
+    assert.equal(silent[72], 0);
+    assert.ok(silent.every(Number.isFinite));
+    assert.throws(() => assertFeatureProfile('paper', 'extended'), /expects "paper".*got "extended"/);
+    assert.throws(() => getFeatureProfile('nope'), /unknown feature profile/);
+  });
+
+  test('YIN tracks a real male and female voice in a plausible range', async () => {
+    const tracker = new YinPitchTracker({ sampleRate: 16000, minF0: 60, maxF0: 500, threshold: 0.15 });
+    for (const [p, lo, hi] of [[corpusClips[0], 70, 250], [corpusClips[1], 120, 400]] as const) {
+      const samples = await loadSamples(join(CORPUS_DIR, p));
+      const f0s = [];
+      for (let i = 0; i + tracker.frameLength <= samples.length; i += 160) {
+        const f = tracker.estimate(samples, i);
+        if (f > 0) f0s.push(f);
+      }
+      f0s.sort((x, y) => x - y);
+      const median = f0s[f0s.length >> 1];
+      assert.ok(f0s.length > 20 && median > lo && median < hi, `${p}: ${f0s.length} voiced, median ${median}`);
+    }
+  });
+
+  test('streaming extended windows carry 81 numbers', () => {
+    const tone = new Float32Array(40000).map((_, i) => 0.3 * Math.sin((2 * Math.PI * 200 * i) / 16000));
+    const windows = streamAll(new FeatureWindowStream('e', { profile: 'extended', windowSeconds: 1, hopSeconds: 0.5 }), tone, 4000);
+    assert.ok(windows.length >= 3);
+    for (const w of windows) {
+      assert.equal(w.vector.length, 81);
+      assert.equal(w.profile, 'extended');
+    }
+  });
+});
