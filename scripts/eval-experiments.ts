@@ -4,6 +4,7 @@
 // Results are appended to docs/evaluation-experiments.json (one record per variant and model).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { PerturbationName } from '../src/core/model/audio-perturbations';
 import { initBackend } from '../src/core/model/backend';
 import { corpusFeatures, loadFeatureProfile } from '../src/core/model/corpus-features';
 import { readManifest } from '../src/core/model/corpus-manifest';
@@ -26,6 +27,8 @@ interface Variant {
   description: string;
   profile: 'paper' | 'extended';
   augment?: boolean;
+  /** Applied to every clip before features: 'silence-trimmed' = speech-only (leading/trailing silence cut). */
+  perturbation?: PerturbationName;
   kinds: ClassifierKind[];
   training: TrainingOptions;
 }
@@ -46,6 +49,8 @@ const VARIANTS: Record<string, Variant> = {
   'tuned-stream-drop5': { description: 'tuned + per-stream, dropout .5', profile: 'paper', kinds: ['mt-a-dnn', 'mt-dnn', 'dnn'], training: with_(tuned, { dropout: 0.5 }) },
   'tuned-stream-fixed60': { description: 'tuned + per-stream, no early stopping: 60 epochs on all training speakers', profile: 'paper', kinds: ['mt-a-dnn', 'mt-dnn', 'dnn'], training: with_(tuned, { patience: 0, validationShare: 0, maxEpochs: 60 }) },
   'tuned-stream-augment': { description: 'tuned + per-stream + the paper\'s 85% crops for training', profile: 'paper', augment: true, kinds: ['svm', 'dnn', 'mt-a-dnn'], training: with_(tuned, { maxEpochs: 40, patience: 8 }) },
+  'speech-stream': { description: 'tuned + per-stream, speech-only clips (leading/trailing silence trimmed, train and test)', profile: 'paper', perturbation: 'silence-trimmed', kinds: ALL, training: tuned },
+  'speech-stream-fixed60': { description: 'speech-only + per-stream, 60 epochs without early stopping', profile: 'paper', perturbation: 'silence-trimmed', kinds: ['mt-a-dnn', 'mt-dnn', 'dnn'], training: with_(tuned, { patience: 0, validationShare: 0, maxEpochs: 60 }) },
   'extended-stream': { description: 'tuned + per-stream, extended feature profile', profile: 'extended', kinds: ALL, training: tuned },
 };
 
@@ -62,9 +67,10 @@ async function main() {
     if (!variant) throw new Error(`unknown variant ${name}`);
     const profile = loadFeatureProfile(variant.profile);
     const progress = new TextProgress(`${name}: features`);
-    const data = await corpusFeatures(entries, profile, { onProgress: (d, t) => progress.update(d, t) });
+    const perturbation = variant.perturbation;
+    const data = await corpusFeatures(entries, profile, { perturbation, onProgress: (d, t) => progress.update(d, t) });
     const augmented = variant.augment
-      ? await corpusFeatures(entries, profile, { augment: true, onProgress: (d, t) => progress.update(d, t, 'crops') })
+      ? await corpusFeatures(entries, profile, { augment: true, perturbation, onProgress: (d, t) => progress.update(d, t, 'crops') })
       : undefined;
     const started = Date.now();
     const results = await crossValidate(data, {

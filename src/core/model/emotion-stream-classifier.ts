@@ -1,0 +1,105 @@
+import type { EmotionPrediction, FeatureWindowPayload } from '../messages';
+import type { EmotionModel } from './emotion-model';
+import { InferenceBatcher, type InferenceBatcherOptions } from './inference-batcher';
+import type { RunningNormaliser } from './running-normaliser';
+import { StreamStates } from './stream-states';
+
+export interface EmotionStreamClassifierOptions extends InferenceBatcherOptions {
+  /** Per-stream normalisers kept at most (least recently used dropped first). */
+  maxStreams: number;
+  /** A stream unheard for this long starts calibrating afresh. */
+  idleMs: number;
+  attention: boolean;
+}
+
+/** One input: a feature-window payload or a bare vector, with the stream it belongs to. */
+export interface ClassifierInput {
+  streamId: string;
+  vector: ArrayLike<number>;
+  profile?: string;
+  start: number;
+  end: number;
+  voiced: boolean;
+}
+
+/**
+ * Turns msg.payload (a FeatureWindowPayload or a plain number[] / Float32Array vector) into a
+ * checked ClassifierInput. Throws a message naming what is wrong.
+ */
+export function classifierInputOf(payload: unknown, fallbackStreamId: unknown, now = Date.now()): ClassifierInput {
+  const streamIdOf = (value: unknown) => (typeof value === 'string' && value !== '' ? value : typeof value === 'number' ? String(value) : 'default');
+  if (Array.isArray(payload) || payload instanceof Float32Array || payload instanceof Float64Array) {
+    return { streamId: streamIdOf(fallbackStreamId), vector: payload as ArrayLike<number>, start: now, end: now, voiced: true };
+  }
+  if (payload === null || typeof payload !== 'object') {
+    throw new Error(`msg.payload must be a feature-window payload or a feature vector (got ${payload === null ? 'null' : typeof payload})`);
+  }
+  const p = payload as Partial<FeatureWindowPayload>;
+  const vector: unknown = p.vector;
+  if (!Array.isArray(vector) && !(vector instanceof Float32Array) && !(vector instanceof Float64Array)) {
+    throw new Error('msg.payload.vector must be an array of numbers (a feature-window payload)');
+  }
+  const time = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : now);
+  return {
+    streamId: streamIdOf(p.streamId ?? fallbackStreamId),
+    vector: vector as ArrayLike<number>,
+    profile: typeof p.profile === 'string' ? p.profile : undefined,
+    start: time(p.start),
+    end: time(p.end),
+    voiced: p.voiced !== false,
+  };
+}
+
+/**
+ * The inference side of the flow for many streams: checks each window against the model,
+ * applies the stream's running normaliser when the model expects one, batches windows from all
+ * streams into one model call and returns EmotionPredictions. Bounded and disposable.
+ */
+export class EmotionStreamClassifier {
+  private readonly batcher: InferenceBatcher;
+  private readonly normalisers: StreamStates<RunningNormaliser>;
+
+  constructor(
+    private readonly model: EmotionModel,
+    private readonly options: EmotionStreamClassifierOptions,
+  ) {
+    this.batcher = new InferenceBatcher(model, options);
+    this.normalisers = new StreamStates<RunningNormaliser>({ maxStreams: options.maxStreams, idleMs: options.idleMs });
+  }
+
+  get streamCount(): number {
+    return this.normalisers.size;
+  }
+
+  get batches(): number {
+    return this.batcher.batches;
+  }
+
+  async classify(input: ClassifierInput): Promise<EmotionPrediction> {
+    this.model.checkInput(input.vector, input.profile);
+    let vector = input.vector;
+    if (this.model.metadata.normalisation.mode === 'per-stream') {
+      const normaliser = this.normalisers.get(input.streamId, () => this.model.createStreamNormaliser()!);
+      // Silence and noise would teach the normaliser the wrong statistics.
+      if (input.voiced) normaliser.update(vector);
+      vector = normaliser.normalise(vector);
+    }
+    const out = await this.batcher.predict(vector, { attention: this.options.attention });
+    return { streamId: input.streamId, ...out, start: input.start, end: input.end };
+  }
+
+  /** Forgets one stream's calibration (or all). */
+  reset(streamId?: string): void {
+    if (streamId === undefined) this.normalisers.clear();
+    else this.normalisers.delete(streamId);
+  }
+
+  expireIdle(now = Date.now()): number {
+    return this.normalisers.sweep(now);
+  }
+
+  close(): void {
+    this.batcher.close();
+    this.normalisers.clear();
+  }
+}
