@@ -1,0 +1,164 @@
+// Every example flow in examples/ loaded into a real Node-RED (child process, this package and
+// the dashboard linked in) and run with real audio; the MQTT ones against a real mosquitto.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import mqtt from 'mqtt';
+import { FlowNode, NodeRedInstance, ROOT, builtNodeTypes } from './node-red-instance';
+import { MosquittoBroker } from './mosquitto-broker';
+
+const EMOTIONS = ['anger', 'happiness', 'neutral', 'sadness'];
+const REQUIRED = ['audio-source', 'feature-window', 'mt-a-dnn-model', 'mt-a-dnn-infer', 'emotion-router'];
+const missing = REQUIRED.filter((type) => !builtNodeTypes().includes(type));
+const skip = missing.length > 0 ? `not built yet: ${missing.join(', ')} (run npm run build)` : false;
+
+function loadExample(prefix: string): FlowNode[] {
+  const file = readdirSync(join(ROOT, 'examples')).find((f) => f.startsWith(prefix) && f.endsWith('.json'));
+  assert.ok(file, `examples/${prefix}*.json`);
+  return JSON.parse(readFileSync(join(ROOT, 'examples', file), 'utf8')) as FlowNode[];
+}
+
+function withBroker(flow: FlowNode[], port: number): FlowNode[] {
+  return flow.map((n) => (n.type === 'mqtt-broker' ? { ...n, broker: '127.0.0.1', port: String(port) } : n));
+}
+
+/** Observes an extra output of a node in the example with a debug node (instrumentation only). */
+function tap(flow: FlowNode[], sourceId: string, port = 0): FlowNode[] {
+  const source = flow.find((n) => n.id === sourceId)!;
+  const tapId = `tap-${sourceId}`;
+  const wires = (source.wires as string[][]).map((w, i) => (i === port ? [...w, tapId] : w));
+  return [
+    ...flow.map((n) => (n.id === sourceId ? { ...n, wires } : n)),
+    { id: tapId, type: 'debug', z: source.z, name: tapId, active: true, tosidebar: true, console: false, complete: 'true', targetType: 'full', x: 0, y: 0, wires: [] },
+  ];
+}
+
+function collectMqtt(url: string, topics: string[]): Promise<{ messages: Array<{ topic: string; payload: string; retain: boolean }>; end(): Promise<void> }> {
+  const client = mqtt.connect(url);
+  const messages: Array<{ topic: string; payload: string; retain: boolean }> = [];
+  client.on('message', (topic, payload, packet) => messages.push({ topic, payload: payload.toString(), retain: packet.retain }));
+  return new Promise((resolve, reject) => {
+    client.once('error', reject);
+    client.once('connect', () => {
+      client.subscribe(topics, (err) => {
+        if (err) reject(err);
+        else resolve({ messages, end: () => client.endAsync() });
+      });
+    });
+  });
+}
+
+describe('example flows in a real Node-RED', { skip }, () => {
+  let red: NodeRedInstance;
+  let broker: MosquittoBroker;
+
+  before(async () => {
+    [red, broker] = await Promise.all([NodeRedInstance.start(), MosquittoBroker.start()]);
+  });
+  after(async () => {
+    await red?.stop();
+    await broker?.stop();
+  });
+
+  test('01: a WAV file gives per-window emotions and routed changes in the debug sidebar', async () => {
+    await red.deploy(loadExample('01'));
+    const prediction = await red.waitFor(() => red.debug.find((d) => d.id === 'ex1-debug-prediction'), 'a prediction in the debug sidebar');
+    const payload = prediction.msg as { probabilities: Record<string, number>; emotion: string };
+    assert.deepEqual(Object.keys(payload.probabilities).sort(), EMOTIONS);
+    assert.ok(EMOTIONS.includes(payload.emotion));
+    const change = await red.waitFor(() => red.debug.find((d) => d.id === 'ex1-debug-changes'), 'a routed change');
+    const routed = change.msg as { emotion: string; previous: unknown; confidence: number; streamId: string };
+    assert.ok([...EMOTIONS, 'uncertain'].includes(routed.emotion));
+    assert.equal(routed.previous, null, 'the first change of a stream has no previous emotion');
+    assert.equal(routed.streamId, 'living-room');
+    assert.ok(routed.confidence >= 0 && routed.confidence <= 1);
+  });
+
+  test('02: the dashboard chart receives one point per emotion (file audio instead of the microphone)', async () => {
+    // No microphone here: the same flow with its audio-source switched to a looping demo clip.
+    const flow = loadExample('02').map((n) =>
+      n.id === 'ex2-audio' ? { ...n, mode: 'file', path: join(ROOT, 'demo', 'clips'), loop: true, realtime: false, autostart: true } : n,
+    );
+    await red.deploy(tap(tap(flow, 'ex2-to-points'), 'ex2-describe'));
+    const points = await red.waitFor(() => {
+      const seen = red.debug.filter((d) => d.id === 'tap-ex2-to-points');
+      return seen.length >= 4 ? seen : undefined;
+    }, 'four chart points');
+    const first = points.slice(0, 4).map((d) => d.msg as { topic: string; payload: number });
+    assert.deepEqual(first.map((m) => m.topic).sort(), EMOTIONS);
+    for (const m of first) assert.ok(m.payload >= 0 && m.payload <= 1);
+    const text = await red.waitFor(() => red.debug.find((d) => d.id === 'tap-ex2-describe'), 'the routed emotion text');
+    assert.match((text.msg as { payload: string }).payload, /^(anger|happiness|neutral|sadness|uncertain) \(\d+ %\) since /);
+  });
+
+  test('03: Home Assistant gets retained discovery for an enum and a confidence sensor, availability and state', async () => {
+    const watcher = await collectMqtt(broker.url, ['homeassistant/#', 'speech-emotion/#']);
+    try {
+      await red.deploy(withBroker(loadExample('03'), broker.port));
+      await red.waitFor(() => watcher.messages.some((m) => m.topic === 'speech-emotion/living-room/state'), 'a sensor state');
+      const config = (suffix: string) => {
+        const m = watcher.messages.find((msg) => msg.topic === `homeassistant/sensor/speech_emotion_living_room/${suffix}/config`);
+        assert.ok(m, `${suffix} discovery config`);
+        return JSON.parse(m.payload) as Record<string, unknown>;
+      };
+      const emotion = config('emotion');
+      assert.equal(emotion.device_class, 'enum');
+      assert.deepEqual(emotion.options, [...EMOTIONS, 'uncertain']);
+      assert.equal(emotion.state_topic, 'speech-emotion/living-room/state');
+      const confidence = config('confidence');
+      assert.equal(confidence.unit_of_measurement, '%');
+      assert.deepEqual((confidence.device as { identifiers: string[] }).identifiers, (emotion.device as { identifiers: string[] }).identifiers);
+      const online = watcher.messages.find((m) => m.topic === 'speech-emotion/living-room/availability');
+      assert.equal(online?.payload, 'online');
+      const state = JSON.parse(watcher.messages.find((m) => m.topic === 'speech-emotion/living-room/state')!.payload);
+      assert.ok((emotion.options as string[]).includes(state.emotion));
+      assert.ok(state.confidence >= 0 && state.confidence <= 1);
+    } finally {
+      await watcher.end();
+    }
+    // Retained: a client connecting later (as Home Assistant after a restart) still gets the config.
+    const late = await collectMqtt(broker.url, ['homeassistant/sensor/+/+/config', 'speech-emotion/living-room/availability']);
+    try {
+      await red.waitFor(() => late.messages.filter((m) => m.retain).length >= 3, 'retained discovery and availability', 10_000);
+    } finally {
+      await late.end();
+    }
+    // Availability goes offline when the flow stops (close message).
+    const closing = await collectMqtt(broker.url, ['speech-emotion/living-room/availability']);
+    try {
+      await red.deploy([]);
+      await red.waitFor(() => closing.messages.some((m) => m.payload === 'offline'), 'offline on stop', 10_000);
+    } finally {
+      await closing.end();
+    }
+  });
+
+  test('04: the router fires a light colour command per emotion over MQTT', async () => {
+    const watcher = await collectMqtt(broker.url, ['zigbee2mqtt/#']);
+    try {
+      await red.deploy(withBroker(loadExample('04'), broker.port));
+      const command = await red.waitFor(() => watcher.messages.find((m) => m.topic === 'zigbee2mqtt/living-room-light/set'), 'a light command');
+      const payload = JSON.parse(command.payload) as { state: string; color: { r: number; g: number; b: number }; brightness: number };
+      assert.equal(payload.state, 'ON');
+      for (const c of [payload.color.r, payload.color.g, payload.color.b]) assert.ok(c >= 0 && c <= 255);
+      assert.ok(payload.brightness >= 60 && payload.brightness <= 255);
+    } finally {
+      await watcher.end();
+    }
+  });
+});
+
+test('every example is valid flow JSON with unique ids and wires to existing nodes', () => {
+  const files = readdirSync(join(ROOT, 'examples')).filter((f) => f.endsWith('.json'));
+  assert.ok(files.length >= 4);
+  for (const file of files) {
+    const flow = JSON.parse(readFileSync(join(ROOT, 'examples', file), 'utf8')) as FlowNode[];
+    const ids = new Set(flow.map((n) => n.id));
+    assert.equal(ids.size, flow.length, `${file}: duplicate ids`);
+    for (const node of flow) {
+      for (const target of ((node.wires as string[][] | undefined) ?? []).flat()) assert.ok(ids.has(target), `${file}: ${node.id} wires to missing ${target}`);
+      if (node.type === 'emotion-router') assert.equal((node.wires as unknown[]).length, node.outputs, `${file}: router outputs`);
+    }
+  }
+});
