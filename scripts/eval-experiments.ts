@@ -51,6 +51,11 @@ const VARIANTS: Record<string, Variant> = {
   'tuned-stream-augment': { description: 'tuned + per-stream + the paper\'s 85% crops for training', profile: 'paper', augment: true, kinds: ['svm', 'dnn', 'mt-a-dnn'], training: with_(tuned, { maxEpochs: 40, patience: 8 }) },
   'speech-stream': { description: 'tuned + per-stream, speech-only clips (leading/trailing silence trimmed, train and test)', profile: 'paper', perturbation: 'silence-trimmed', kinds: ALL, training: tuned },
   'speech-stream-fixed60': { description: 'speech-only + per-stream, 60 epochs without early stopping', profile: 'paper', perturbation: 'silence-trimmed', kinds: ['mt-a-dnn', 'mt-dnn', 'dnn'], training: with_(tuned, { patience: 0, validationShare: 0, maxEpochs: 60 }) },
+  'speech-stream-drop5': { description: 'speech-only + per-stream, dropout .5', profile: 'paper', perturbation: 'silence-trimmed', kinds: ['mt-a-dnn'], training: with_(tuned, { dropout: 0.5 }) },
+  'speech-stream-loss111': { description: 'speech-only + per-stream, loss weights 1/1/1', profile: 'paper', perturbation: 'silence-trimmed', kinds: ['mt-a-dnn'], training: with_(tuned, { lossWeights: { emotion: 1, valence: 1, activation: 1 } }) },
+  'speech-stream-scalar': { description: 'speech-only + per-stream, u scalar', profile: 'paper', perturbation: 'silence-trimmed', kinds: ['mt-a-dnn'], training: with_(tuned, { architecture: { ...tuned.architecture, attention: 'scalar' } }) },
+  'speech-stream-paperscale': { description: 'speech-only + per-stream, z = α⊙y (paper scale)', profile: 'paper', perturbation: 'silence-trimmed', kinds: ['mt-a-dnn'], training: with_(tuned, { architecture: { ...tuned.architecture, attentionScale: 'paper' } }) },
+  'speech-extended': { description: 'speech-only + per-stream, extended feature profile (81 values)', profile: 'extended', perturbation: 'silence-trimmed', kinds: ALL, training: tuned },
   'extended-stream': { description: 'tuned + per-stream, extended feature profile', profile: 'extended', kinds: ALL, training: tuned },
 };
 

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { MODEL_SAMPLE_RATE } from '../../core/audio/audio-chunk';
 import { loadAudioFileAs16kMono } from '../../core/audio/load-audio-file';
+import { trimSilence } from '../../core/model/audio-perturbations';
 import { initBackend } from '../../core/model/backend';
 import { loadFeatureProfile } from '../../core/model/corpus-features';
 import { EmotionModel, type TaskOutputs } from '../../core/model/emotion-model';
@@ -34,8 +35,9 @@ export function register(program: Command): void {
       const results = [];
       try {
         for (const file of files) {
-          const samples = await loadAudioFileAs16kMono(file);
-          if (samples.length < 400) throw new Error(`${file}: too short (${samples.length} samples at 16 kHz, need at least 400)`);
+          const raw = await loadAudioFileAs16kMono(file);
+          const samples = model.metadata.speechOnly ? trimSilence(raw) : raw;
+          if (samples.length < 400) throw new Error(`${file}: too short or silent (${samples.length} samples of speech at 16 kHz, need at least 400)`);
           // A file is one stream: its normaliser (if the model uses one) sees the whole file first.
           const normaliser = model.createStreamNormaliser();
           const prepare = (vector: ArrayLike<number>) => {
@@ -53,9 +55,10 @@ export function register(program: Command): void {
             const win = Math.round(windowSeconds * MODEL_SAMPLE_RATE);
             const hop = Math.round(hopSeconds * MODEL_SAMPLE_RATE);
             const windows: { start: number; end: number; vector: ArrayLike<number> }[] = [];
-            for (let start = 0; start === 0 || start + win <= samples.length; start += hop) {
-              const end = Math.min(samples.length, start + win);
-              windows.push({ start: start / MODEL_SAMPLE_RATE, end: end / MODEL_SAMPLE_RATE, vector: prepare(profile.clipVector(samples.subarray(start, end))) });
+            // Windows of the file as recorded, so their times are the file's.
+            for (let start = 0; start === 0 || start + win <= raw.length; start += hop) {
+              const end = Math.min(raw.length, start + win);
+              windows.push({ start: start / MODEL_SAMPLE_RATE, end: end / MODEL_SAMPLE_RATE, vector: prepare(profile.clipVector(raw.subarray(start, end))) });
             }
             entry.timeline = model.predict(windows.map((w) => w.vector)).map((p, i) => ({ start: windows[i].start, end: windows[i].end, ...p }));
           }

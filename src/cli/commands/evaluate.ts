@@ -60,6 +60,7 @@ export function register(program: Command): void {
       for (const perturbation of perturbations) {
         const data = await corpusFeatures(entries, profile, {
           perturbation,
+          speechOnly: !!model.metadata.speechOnly,
           onProgress: (d, t) => progress.update(d, t, perturbation),
         });
         const spec = model.metadata.normalisation;
@@ -78,15 +79,16 @@ export function register(program: Command): void {
       if (!Number.isInteger(k) || k < 2) throw new Error(`--cv must be an integer >= 2 (got ${flags.cv})`);
       const training = trainingOptionsFromCli(flags);
       const profile = loadFeatureProfile(flags.profile);
-      const data = await corpusFeatures(entries, profile, { onProgress: (d, t) => progress.update(d, t) });
+      const speechOnly = training.speechOnly;
+      const data = await corpusFeatures(entries, profile, { speechOnly, onProgress: (d, t) => progress.update(d, t) });
       const augmented = flags.augment
-        ? await corpusFeatures(entries, profile, { augment: true, onProgress: (d, t) => progress.update(d, t, 'crops') })
+        ? await corpusFeatures(entries, profile, { augment: true, speechOnly, onProgress: (d, t) => progress.update(d, t, 'crops') })
         : undefined;
       const extraTestSets = [];
       for (const perturbation of perturbations.slice(1)) {
         extraTestSets.push({
           name: perturbation,
-          data: await corpusFeatures(entries, profile, { perturbation, onProgress: (d, t) => progress.update(d, t, perturbation) }),
+          data: await corpusFeatures(entries, profile, { perturbation, speechOnly, onProgress: (d, t) => progress.update(d, t, perturbation) }),
         });
       }
       const kinds: ClassifierKind[] = flags.models
@@ -110,7 +112,7 @@ export function register(program: Command): void {
         metrics: r.metrics,
         robustness: flags.robustness ? { clean: r.metrics, ...r.extra } : undefined,
       }));
-      protocol = `${k}-fold cross-validation by speaker on ${flags.manifest}, ${profile.name} features, normalisation ${training.normalisation}, seed ${training.seed}`;
+      protocol = `${k}-fold cross-validation by speaker on ${flags.manifest}, ${profile.name} features, normalisation ${training.normalisation}, speech only ${training.speechOnly ? 'yes' : 'no'}, seed ${training.seed}`;
     }
 
     if (flags.json) {

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync, renameSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadAudioFileAs16kMono } from '../audio/load-audio-file';
-import { perturbAudio, type PerturbationName } from './audio-perturbations';
+import { perturbAudio, trimSilence, type PerturbationName } from './audio-perturbations';
 import type { ManifestEntry } from './corpus-manifest';
 import type { LabelledVectors } from './labelled-vectors';
 
@@ -37,6 +37,8 @@ export const PAPER_CROPS = { share: 0.85, stepSamples: 480 };
 export interface CorpusFeatureOptions {
   augment?: boolean;
   perturbation?: PerturbationName;
+  /** Cut leading and trailing silence (after the perturbation) so the features describe speech only. */
+  speechOnly?: boolean;
   cacheDir?: string;
   onProgress?: (done: number, total: number) => void;
 }
@@ -61,10 +63,14 @@ export async function corpusFeatures(
   let done = 0;
   for (const [index, entry] of entries.entries()) {
     const stat = statSync(entry.path);
-    const fileKey = `${entry.path}|${stat.size}|${Math.round(stat.mtimeMs)}|${perturbation}`;
+    const trimmed = options.speechOnly && perturbation !== 'silence-trimmed';
+    const fileKey = `${entry.path}|${stat.size}|${Math.round(stat.mtimeMs)}|${perturbation}${trimmed ? '+silence-trimmed' : ''}`;
     let samples: Float32Array | undefined;
     const audio = async () => {
-      if (!samples) samples = perturbAudio(await loadAudioFileAs16kMono(entry.path), perturbation, index + 1);
+      if (!samples) {
+        samples = perturbAudio(await loadAudioFileAs16kMono(entry.path), perturbation, index + 1);
+        if (trimmed) samples = trimSilence(samples);
+      }
       return samples;
     };
     const push = (vector: ArrayLike<number>) => {

@@ -43,6 +43,8 @@ export interface ModelMetadata {
   architecture: Architecture;
   standardisation: Standardisation;
   normalisation: NormalisationSpec;
+  /** Features were computed on speech only (leading/trailing silence cut): do the same at inference. */
+  speechOnly?: boolean;
   training: {
     manifest?: string;
     clips: number;

@@ -22,7 +22,11 @@ export interface TrainFromManifestOptions {
 export async function trainFromManifest(options: TrainFromManifestOptions): Promise<EmotionModel> {
   const { entries } = await readManifest(options.manifest);
   const profile = loadFeatureProfile(options.profile);
-  const data = await corpusFeatures(entries, profile, { augment: options.augment, onProgress: options.onFeatures });
+  const data = await corpusFeatures(entries, profile, {
+    augment: options.augment,
+    speechOnly: options.training.speechOnly,
+    onProgress: options.onFeatures,
+  });
   const net = await trainMtADnn(data, options.training, options.onEpoch);
   const metadata: ModelMetadata = {
     format: MODEL_FORMAT,
@@ -39,6 +43,7 @@ export async function trainFromManifest(options: TrainFromManifestOptions): Prom
     architecture: net.architecture,
     standardisation: net.standardisation,
     normalisation: net.normalisation,
+    speechOnly: options.training.speechOnly,
     training: {
       manifest: options.manifest,
       clips: entries.length,

@@ -16,6 +16,7 @@ export interface TrainingFlags {
   l2?: string;
   classWeights: boolean;
   normalisation?: 'global' | 'per-stream';
+  speechOnly?: boolean;
 }
 
 export function addTrainingFlags(command: Command): Command {
@@ -32,7 +33,8 @@ export function addTrainingFlags(command: Command): Command {
     .option('--dropout <rate>', 'dropout on the shared layer')
     .option('--l2 <x>', 'L2 penalty on kernels')
     .option('--no-class-weights', 'do not weight classes by inverse frequency')
-    .option('--normalisation <mode>', 'per-stream (running per-speaker statistics) or global');
+    .option('--normalisation <mode>', 'per-stream (running per-speaker statistics) or global')
+    .option('--speech-only <yes|no>', 'cut leading and trailing silence of each clip before features');
 }
 
 export function trainingOptionsFromCli(flags: TrainingFlags): TrainingOptions {
@@ -56,6 +58,11 @@ export function trainingOptionsFromCli(flags: TrainingFlags): TrainingOptions {
   if (flags.normalisation) {
     if (flags.normalisation !== 'global' && flags.normalisation !== 'per-stream') throw new Error('--normalisation is global or per-stream');
     patch.normalisation = flags.normalisation;
+  }
+  if (flags.speechOnly !== undefined) {
+    const value = String(flags.speechOnly);
+    if (!['yes', 'no', 'true', 'false'].includes(value)) throw new Error('--speech-only is yes or no');
+    patch.speechOnly = value === 'yes' || value === 'true';
   }
   const architecture = { ...base.architecture };
   if (flags.attention) {

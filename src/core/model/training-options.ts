@@ -19,6 +19,8 @@ export interface TrainingOptions {
   /** Weight each class inversely to its frequency (RAVDESS has half as many neutral clips). */
   classWeighting: boolean;
   normalisation: 'global' | 'per-stream';
+  /** Features of the speech only: leading and trailing silence of each clip cut before extraction. */
+  speechOnly: boolean;
   seed: number;
 }
 
@@ -34,6 +36,7 @@ export const DEFAULT_TRAINING_OPTIONS: TrainingOptions = {
   validationShare: 0.15,
   classWeighting: true,
   normalisation: 'per-stream',
+  speechOnly: true,
   seed: 42,
 };
 
@@ -46,6 +49,7 @@ export const PAPER_TRAINING_OPTIONS: TrainingOptions = {
   l2: 0,
   classWeighting: false,
   normalisation: 'global',
+  speechOnly: false,
 };
 
 export function mergeTrainingOptions(base: TrainingOptions, patch: Partial<TrainingOptions>): TrainingOptions {
