@@ -1,0 +1,191 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, afterEach, before, describe, test } from 'node:test';
+import helper from 'node-red-node-test-helper';
+import featureWindowNode from '../../src/nodes/feature-window/feature-window';
+import audioSourceNode from '../../src/nodes/audio-source/audio-source';
+import { FeatureWindowStream, clipVectorOf, referenceShortTermFeatures } from '../../src/core/features';
+import { loadAudioFileAs16kMono } from '../../src/core/audio/load-audio-file';
+import { worstViolation } from '../core/features-golden-fixtures';
+
+const catchNode = require('@node-red/nodes/core/common/25-catch.js');
+const statusNode = require('@node-red/nodes/core/common/25-status.js');
+
+helper.init(require.resolve('node-red'));
+
+const CORPUS = join(__dirname, '..', '..', '..', 'shared', 'corpora', 'ravdess-4class-16k');
+const CLIP = join(CORPUS, 'Actor_05/03-01-05-02-02-02-05.wav');
+
+interface Msg {
+  payload: {
+    vector: number[];
+    profile: string;
+    speechRatio: number;
+    voiced: boolean;
+    start: number;
+    end: number;
+    seq: number;
+    startSample: number;
+    endSample: number;
+    partial?: boolean;
+  };
+  streamId: string;
+  error?: { message: string };
+  status?: { text: string };
+}
+interface TestNode {
+  receive(msg: object): void;
+  on(event: 'input', cb: (msg: Msg) => void): void;
+}
+
+function flow(props: Record<string, unknown>, withSource = false) {
+  // ids differ from the types: a node whose id equals a type name confuses the runtime's config-node check
+  const nodes: Record<string, unknown>[] = [
+    { id: 'fw', type: 'feature-window', wires: [['out']], ...props },
+    { id: 'out', type: 'helper' },
+    { id: 'catcher', type: 'catch', scope: ['fw'], wires: [['caught']] },
+    { id: 'caught', type: 'helper' },
+    { id: 'watcher', type: 'status', scope: ['fw'], wires: [['statuses']] },
+    { id: 'statuses', type: 'helper' },
+  ];
+  if (withSource) nodes.push({ id: 'src', type: 'audio-source', mode: 'flow', chunkMs: 250, wires: [['fw']] });
+  return [{ id: 'tab', type: 'tab' }, ...nodes.map((n) => ({ z: 'tab', ...n }))];
+}
+
+const load = (props: Record<string, unknown>, withSource = false) =>
+  helper.load([featureWindowNode, audioSourceNode, catchNode, statusNode], flow(props, withSource));
+
+function collect(id: string): Msg[] {
+  const got: Msg[] = [];
+  (helper.getNode(id) as TestNode).on('input', (msg) => got.push(msg));
+  return got;
+}
+
+async function until(check: () => boolean, what: string, ms = 20_000) {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+function pcm16(samples: Float32Array): Buffer {
+  const buf = Buffer.alloc(samples.length * 2);
+  for (let i = 0; i < samples.length; i++) buf.writeInt16LE(Math.max(-32768, Math.min(32767, Math.round(samples[i] * 32768))), 2 * i);
+  return buf;
+}
+
+function sendChunks(samples: Float32Array, streamId: string, chunk = 4000, asFloat = false) {
+  const node = helper.getNode('fw') as TestNode;
+  for (let i = 0, seq = 0; i < samples.length; i += chunk, seq++) {
+    const piece = samples.subarray(i, i + chunk);
+    node.receive({
+      payload: asFloat ? Float32Array.from(piece) : pcm16(piece),
+      streamId,
+      audio: { streamId, seq, timestamp: 1_000_000 + i / 16, sampleRate: 16000, channels: 1, bits: 16, encoding: 'signed-integer', samples: piece.length, final: i + chunk >= samples.length },
+    });
+  }
+}
+
+describe('feature-window node', () => {
+  let samples: Float32Array;
+  before(async () => {
+    samples = await loadAudioFileAs16kMono(CLIP);
+    await new Promise<void>((resolve) => helper.startServer(resolve));
+  });
+  after(() => new Promise<void>((resolve) => helper.stopServer(resolve)));
+  afterEach(() => helper.unload());
+
+  test('behind a real audio-source: windows of a RAVDESS WAV equal the toolkit on each window', async () => {
+    await load({ windowSeconds: 2, hopSeconds: 0.5, minFinalSeconds: 0.5 }, true);
+    const out = collect('out');
+    (helper.getNode('src') as TestNode).receive({ payload: readFileSync(CLIP), streamId: 'kitchen' });
+    await until(() => out.some((m) => m.payload.partial), 'the last partial window');
+    assert.ok(out.length >= 4);
+    for (const m of out) {
+      assert.equal(m.streamId, 'kitchen');
+      assert.equal(m.payload.profile, 'paper');
+      assert.equal(m.payload.vector.length, 68);
+      const ref = clipVectorOf(referenceShortTermFeatures(samples.subarray(m.payload.startSample, m.payload.endSample)));
+      assert.ok(worstViolation(m.payload.vector, ref, 1e-6, 1e-9).ratio <= 1, `window ${m.payload.seq}`);
+    }
+    assert.equal(out.at(-1)!.payload.endSample, samples.length);
+  });
+
+  test('Float32Array payloads, two interleaved streams, times from msg.audio.timestamp, status', async () => {
+    await load({ windowSeconds: 1, hopSeconds: 1, minFinalSeconds: 0.2 });
+    const out = collect('out');
+    const statuses = collect('statuses');
+    sendChunks(samples, 'a', 3000, true);
+    sendChunks(samples.subarray(8000), 'b', 2500, false);
+    const direct = (id: string, audio: Float32Array) => {
+      const stream = new FeatureWindowStream(id, { windowSeconds: 1, hopSeconds: 1, minFinalSeconds: 0.2 });
+      return [...stream.push(audio), ...stream.end()];
+    };
+    const expectedA = direct('a', samples);
+    const expectedB = direct('b', samples.subarray(8000));
+    await until(() => out.length === expectedA.length + expectedB.length, 'both streams to end');
+    const a = out.filter((m) => m.streamId === 'a');
+    assert.deepEqual(a.map((m) => m.payload.vector), expectedA.map((w) => w.vector));
+    const b = out.filter((m) => m.streamId === 'b');
+    assert.deepEqual(b.map((m) => m.payload.vector), expectedB.map((w) => w.vector));
+    assert.equal(a[1].payload.start, 1_000_000 + 1000);
+    await until(() => statuses.some((s) => /windows/.test(s.status?.text ?? '')), 'a status');
+    assert.match(statuses.at(-1)!.status!.text, /0 streams, \d+ windows, last speech \d+%/);
+  });
+
+  test('silence is not sent when unvoiced windows are off; reset drops a stream', async () => {
+    await load({ windowSeconds: 1, hopSeconds: 0.5, sendUnvoiced: false, minFinalSeconds: 0 });
+    const out = collect('out');
+    const silence = samples.subarray(0, 8000); // RAVDESS clips start with ~0.5 s of room silence
+    const node = helper.getNode('fw') as TestNode;
+    const audio = { sampleRate: 16000 };
+    node.receive({ payload: pcm16(silence), streamId: 'q', audio });
+    node.receive({ payload: pcm16(silence), streamId: 'q', audio });
+    node.receive({ payload: pcm16(samples.subarray(16000, 40000)), streamId: 'q', audio });
+    await until(() => out.length > 0, 'a voiced window');
+    assert.ok(out.every((m) => m.payload.voiced));
+    assert.ok(out[0].payload.startSample >= 8000, 'the all-silent first window was not sent');
+    const before = out.length;
+    node.receive({ reset: true, streamId: 'q' });
+    node.receive({ payload: pcm16(samples.subarray(16000, 24000)), streamId: 'q', audio });
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(out.length, before, 'after reset the stream starts afresh: half a window gives nothing');
+  });
+
+  test('wrong rate, stereo, and fuzzed payloads give done(err) seen by Catch, never a crash', async () => {
+    await load({});
+    const caught = collect('caught');
+    const node = helper.getNode('fw') as TestNode;
+    node.receive({ payload: new Float32Array(1000), audio: { sampleRate: 44100 } });
+    await until(() => caught.length === 1, 'the rate error');
+    assert.match(caught[0].error!.message, /16 kHz.*44100 Hz.*audio-source/);
+    node.receive({ payload: Buffer.alloc(400), audio: { sampleRate: 16000, channels: 2 } });
+    node.receive({ payload: [0.1, 'x'], audio: { sampleRate: 16000 } });
+    node.receive({ payload: Buffer.alloc(3) });
+    node.receive({ payload: { a: 1 }, audio: { sampleRate: 16000 } });
+    node.receive({ payload: [0.5, NaN, 2], audio: { sampleRate: 16000 } });
+    node.receive({ payload: new Float32Array(10), streamId: { bad: true }, audio: { sampleRate: 16000 } });
+    await until(() => caught.length === 7, 'seven errors');
+    const seed = 12345;
+    let x = seed;
+    const rnd = () => ((x = (x * 1103515245 + 12345) % 2147483648) / 2147483648);
+    for (let i = 0; i < 200; i++) {
+      const kind = Math.floor(rnd() * 4);
+      const len = Math.floor(rnd() * 5000);
+      const payload = kind === 0 ? Buffer.from(Array.from({ length: len }, () => Math.floor(rnd() * 256))) : kind === 1 ? Array.from({ length: len }, () => rnd() * 2.2 - 1.1) : kind === 2 ? 'text' : null;
+      node.receive({ payload, streamId: `z${i % 7}`, audio: rnd() < 0.8 ? { sampleRate: 16000, final: rnd() < 0.1 } : { sampleRate: Math.floor(rnd() * 50000) } });
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    assert.ok(caught.length > 7);
+  });
+
+  test('invalid configuration is reported and every message is refused', async () => {
+    await load({ windowSeconds: 'abc' });
+    const caught = collect('caught');
+    (helper.getNode('fw') as TestNode).receive({ payload: Buffer.alloc(100) });
+    await until(() => caught.length === 1, 'the configuration error');
+    assert.match(caught[0].error!.message, /invalid configuration.*window length/);
+  });
+});
