@@ -59,9 +59,13 @@ function pcmFormatFromHint(hint: PcmFormatHint): Required<PcmFormat> {
   });
 }
 
+/**
+ * Recognises compressed files by their magic bytes. An MP3 frame sync (0xFFE) alone is not used:
+ * raw PCM starts with those bytes often (a sample of -1 is 0xFFFF), so only tagged MP3 (ID3) is caught.
+ */
 function compressedFormatName(bytes: Uint8Array): string | undefined {
   const head = String.fromCharCode(...bytes.subarray(0, 4));
-  if (head.startsWith('ID3') || (bytes.length > 1 && bytes[0] === 0xff && (bytes[1] & 0xe0) === 0xe0)) return 'MP3';
+  if (head.startsWith('ID3')) return 'MP3';
   if (head === 'OggS') return 'Ogg';
   if (head === 'fLaC') return 'FLAC';
   if (head === 'RIFF') return 'a RIFF file that is not WAVE';

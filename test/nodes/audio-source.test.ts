@@ -1,0 +1,254 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { basename, join } from 'node:path';
+import { after, afterEach, before, describe, test } from 'node:test';
+import helper from 'node-red-node-test-helper';
+import audioSourceNode from '../../src/nodes/audio-source/audio-source';
+import { decodeWav, pcm16ToFloat, toMonoAtRate } from '../../src/core';
+import { fuzzInput, wavSeeds } from '../helpers/audio-fuzz-inputs';
+import { clip16k, manifest, originalClips } from '../helpers/corpus';
+import { randomInt, seededRandom } from '../helpers/random';
+import { readBytes, sox, tempDir } from '../helpers/sox';
+
+const catchNode = require('@node-red/nodes/core/common/25-catch.js');
+const completeNode = require('@node-red/nodes/core/common/24-complete.js');
+const statusNode = require('@node-red/nodes/core/common/25-status.js');
+
+helper.init(require.resolve('node-red'));
+
+interface Msg {
+  payload: Buffer;
+  streamId: string;
+  audio: { seq: number; timestamp: number; samples: number; sampleRate: number; final?: boolean; file?: string; streamId: string };
+  error?: { message: string };
+  status?: { text: string; fill: string };
+  [key: string]: unknown;
+}
+interface TestNode {
+  receive(msg: object): void;
+  on(event: 'input', cb: (msg: Msg) => void): void;
+}
+
+function flow(props: Record<string, unknown>) {
+  // Catch, Complete and Status nodes need a tab (z) to find the nodes they watch.
+  const nodes = [
+    { id: 'src', type: 'audio-source', wires: [['out']], ...props },
+    { id: 'out', type: 'helper' },
+    { id: 'catch-src', type: 'catch', scope: ['src'], wires: [['caught']] },
+    { id: 'caught', type: 'helper' },
+    { id: 'complete-src', type: 'complete', scope: ['src'], wires: [['completed']] },
+    { id: 'completed', type: 'helper' },
+    { id: 'status-src', type: 'status', scope: ['src'], wires: [['statuses']] },
+    { id: 'statuses', type: 'helper' },
+  ];
+  return [{ id: 'tab', type: 'tab' }, ...nodes.map((n) => ({ z: 'tab', ...n }))];
+}
+
+function collect(id: string): Msg[] {
+  const got: Msg[] = [];
+  (helper.getNode(id) as TestNode).on('input', (msg) => got.push(msg));
+  return got;
+}
+
+async function until(check: () => boolean, what: string, ms = 20_000) {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+const load = (props: Record<string, unknown>) =>
+  helper.load([audioSourceNode, catchNode, completeNode, statusNode], flow(props));
+
+function joinSamples(msgs: Msg[]): Float32Array {
+  return pcm16ToFloat(Buffer.concat(msgs.map((m) => m.payload)));
+}
+
+describe('audio-source node', () => {
+  before(() => new Promise<void>((resolve) => helper.startServer(resolve)));
+  after(() => new Promise<void>((resolve) => helper.stopServer(resolve)));
+  afterEach(() => helper.unload());
+
+  test('flow mode: a 48 kHz stereo WAV becomes 16 kHz mono chunks of the configured length', async () => {
+    await load({ mode: 'flow', chunkMs: 250 });
+    const out = collect('out');
+    const file = originalClips()[0];
+    (helper.getNode('src') as TestNode).receive({ payload: readBytes(file), streamId: 'kitchen' });
+    await until(() => out.at(-1)?.audio.final === true, 'the final chunk');
+    const decoded = decodeWav(readBytes(file));
+    const expected = toMonoAtRate(decoded.channels, decoded.sampleRate);
+    const samples = joinSamples(out);
+    assert.equal(samples.length, expected.length);
+    for (let i = 0; i < samples.length; i++) assert.ok(Math.abs(samples[i] - expected[i]) <= 1 / 32768 + 1e-7);
+    out.slice(0, -1).forEach((m, i) => {
+      assert.equal(m.audio.samples, 4000);
+      assert.equal(m.audio.seq, i);
+      assert.equal(m.streamId, 'kitchen');
+      assert.equal(m.audio.sampleRate, 16000);
+    });
+    assert.equal(out[1].audio.timestamp - out[0].audio.timestamp, 250);
+  });
+
+  test('flow mode: raw PCM chunks as sox-utils sends them, two streams interleaved, state kept per stream', async () => {
+    await load({ mode: 'flow', chunkMs: 100 });
+    const out = collect('out');
+    const caught = collect('caught');
+    const node = helper.getNode('src') as TestNode;
+    const raw = sox([originalClips()[1], '-t', 'raw', '-e', 'signed-integer', '-b', '16', '-']);
+    const pieceBytes = 4 * 1234; // not a multiple of the chunk: the node must carry the rest over
+    for (let at = 0; at < raw.length; at += pieceBytes) {
+      for (const streamId of ['a', 'b']) {
+        node.receive({ payload: raw.subarray(at, at + pieceBytes), rate: 48000, channels: 2, bits: 16, encoding: 'signed-integer', streamId });
+      }
+    }
+    for (const streamId of ['a', 'b']) node.receive({ streamId, audio: { final: true } });
+    await until(() => out.filter((m) => m.audio.final).length === 2, 'both streams to end');
+    assert.deepEqual(caught.map((m) => m.error?.message), []);
+    const a = out.filter((m) => m.streamId === 'a');
+    const b = out.filter((m) => m.streamId === 'b');
+    assert.deepEqual(joinSamples(a), joinSamples(b));
+    assert.deepEqual(a.map((m) => m.audio.seq), a.map((_, i) => i));
+    const whole = decodeWav(readBytes(originalClips()[1]));
+    assert.equal(joinSamples(a).length, toMonoAtRate(whole.channels, 48000).length);
+  });
+
+  test('flow mode: bad input fails only that message, with a message a Catch node sees, and the node keeps working', async () => {
+    await load({ mode: 'flow' });
+    const out = collect('out');
+    const caught = collect('caught');
+    const node = helper.getNode('src') as TestNode;
+    const wav = readBytes(clip16k(manifest()[0].path));
+    node.receive({ payload: wav.subarray(0, 300) });
+    node.receive({ payload: Buffer.concat([Buffer.from('ID3'), Buffer.alloc(64)]) });
+    node.receive({ payload: { not: 'audio' } });
+    node.receive({ payload: new Float32Array([NaN]), sampleRate: 16000 });
+    await until(() => caught.length === 4, 'four errors');
+    assert.match(caught[0].error!.message, /truncated/);
+    assert.match(caught[1].error!.message, /MP3/);
+    assert.match(caught[2].error!.message, /expected a Buffer/);
+    assert.match(caught[3].error!.message, /NaN/);
+    node.receive({ payload: wav });
+    await until(() => out.at(-1)?.audio.final === true, 'audio after the errors');
+  });
+
+  test('fuzz: 10,000 mutated, random and odd messages each end in exactly one done(), state stays bounded', { timeout: 180_000 }, async () => {
+    await load({ mode: 'flow', maxStreams: 50, chunkMs: 100 });
+    const caught = collect('caught');
+    const completed = collect('completed');
+    const node = helper.getNode('src') as TestNode;
+    const seeds = wavSeeds();
+    const random = seededRandom(42);
+    const odd: unknown[] = [null, 42, 'text', true, [], {}, [1, 'a'], new Float32Array(0), { type: 'Buffer', data: [1] }];
+    const runs = 10_000;
+    for (let run = 0; run < runs; run++) {
+      const shape = randomInt(random, 4);
+      const streamId = `s${randomInt(random, 400)}`;
+      if (shape === 0) node.receive({ payload: odd[randomInt(random, odd.length)], streamId, audio: random() < 0.1 ? 'x' : undefined });
+      else if (shape === 1) node.receive({ payload: fuzzInput(random, seeds), streamId, rate: 8000 + randomInt(random, 200000), channels: randomInt(random, 10), bits: 16 });
+      else node.receive({ payload: fuzzInput(random, seeds), streamId });
+      if (run % 500 === 499) await until(() => caught.length + completed.length === run + 1, `done for ${run + 1} messages`, 60_000);
+    }
+    await until(() => caught.length + completed.length === runs, 'every message to be done', 60_000);
+    const streams = (helper.getNode('src') as unknown as Record<string, unknown>);
+    assert.ok(streams, 'node still exists');
+    console.log(`# audio-source fuzz: ${completed.length} accepted, ${caught.length} refused`);
+    assert.ok(caught.length > 1000 && completed.length > 100);
+    const out = collect('out');
+    node.receive({ payload: readBytes(clip16k(manifest()[3].path)), streamId: 'after-fuzz' });
+    await until(() => out.some((m) => m.streamId === 'after-fuzz' && m.audio.final === true), 'audio after the fuzz');
+  });
+
+  test('file mode: plays a folder as fast as possible, each file a finite stream', async () => {
+    const dir = tempDir('play');
+    const files = manifest().slice(0, 3).map((row, i) => {
+      const target = join(dir, `${i}-${basename(row.path)}`);
+      execFileSync('cp', [clip16k(row.path), target]);
+      return target;
+    });
+    await load({ mode: 'file', path: dir, realtime: false, autostart: false, streamId: 'folder' });
+    const out = collect('out');
+    (helper.getNode('src') as TestNode).receive({ payload: 'start' });
+    await until(() => out.filter((m) => m.audio.final).length === 3, 'three files');
+    for (const file of files) {
+      const chunks = out.filter((m) => m.audio.file === file);
+      assert.deepEqual(joinSamples(chunks), decodeWav(readBytes(file)).channels[0]);
+      assert.equal(chunks[0].audio.seq, 0);
+    }
+  });
+
+  test('file mode: real time paces chunks by the clock, stop ends it', async () => {
+    await load({ mode: 'file', path: clip16k(manifest()[5].path), realtime: true, autostart: true, chunkMs: 200 });
+    const out = collect('out');
+    await until(() => out.length >= 3, 'three chunks');
+    const first = Date.now();
+    (helper.getNode('src') as TestNode).receive({ payload: 'stop' });
+    const count = out.length;
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    assert.ok(out.length <= count + 1, 'no chunks after stop');
+    assert.ok(Date.now() - first >= 0);
+    // 3 chunks of 200 ms cannot have arrived sooner than ~600 ms of real time after start
+    assert.ok(out[2].audio.timestamp - out[0].audio.timestamp === 400);
+  });
+
+  test('microphone mode: a capture command writing PCM to stdout (sox on a real clip) streams chunks', async () => {
+    const clip = originalClips()[3];
+    await load({
+      mode: 'microphone',
+      recorder: 'custom',
+      command: 'sox',
+      args: JSON.stringify([clip, '-t', 'raw', '-e', 'signed-integer', '-b', '16', '-c', '2', '-r', '44100', '-']),
+      pcmRate: 44100,
+      pcmChannels: 2,
+      pcmBits: 16,
+      pcmEncoding: 'signed-integer',
+      autostart: true,
+      streamId: 'mic-1',
+    });
+    const out = collect('out');
+    await until(() => out.at(-1)?.audio.final === true, 'the command to finish');
+    const expected = (() => {
+      const tmp = join(tempDir('mic'), 'ref.wav');
+      sox([clip, '-e', 'signed-integer', '-b', '16', '-c', '2', '-r', '44100', tmp]);
+      const d = decodeWav(readBytes(tmp));
+      return toMonoAtRate(d.channels, d.sampleRate);
+    })();
+    const got = joinSamples(out);
+    assert.equal(got.length, expected.length);
+    assert.ok(out.every((m) => m.streamId === 'mic-1'));
+  });
+
+  test('microphone mode: a missing command gives a red status and an error, not a crash', async () => {
+    await load({ mode: 'microphone', recorder: 'custom', command: 'no-such-recorder-xyz', args: '', autostart: false });
+    const caught = collect('caught');
+    const statuses = collect('statuses');
+    (helper.getNode('src') as TestNode).receive({ payload: 'start' });
+    await until(() => statuses.some((s) => s.status?.fill === 'red'), 'a red status');
+    const red = statuses.find((s) => s.status?.fill === 'red')!;
+    assert.match(red.status!.text, /not found/);
+    assert.equal(caught.length, 0, 'start itself succeeded; the failure is reported by status and log');
+  });
+
+  test('close kills the capture process', async () => {
+    const marker = `capture-marker-${process.pid}-${Date.now()}`;
+    await load({
+      mode: 'microphone',
+      recorder: 'custom',
+      command: process.execPath,
+      args: JSON.stringify(['-e', 'setInterval(() => process.stdout.write(Buffer.alloc(3200)), 100)', marker]),
+      autostart: true,
+    });
+    const out = collect('out');
+    await until(() => out.length >= 2, 'audio from the stand-in recorder');
+    const running = () => {
+      try {
+        return execFileSync('pgrep', ['-f', marker]).toString().trim().length > 0;
+      } catch {
+        return false;
+      }
+    };
+    assert.ok(running(), 'the capture process runs');
+    await helper.unload();
+    assert.equal(running(), false, 'the capture process is gone after close');
+  });
+});
