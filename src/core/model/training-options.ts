@@ -31,9 +31,9 @@ export const DEFAULT_TRAINING_OPTIONS: TrainingOptions = {
   l2: 1e-4,
   learningRate: 1e-3,
   batchSize: 32,
-  maxEpochs: 150,
-  patience: 20,
-  validationShare: 0.15,
+  maxEpochs: 60,
+  patience: 0,
+  validationShare: 0,
   classWeighting: true,
   normalisation: 'per-stream',
   speechOnly: true,
@@ -43,6 +43,9 @@ export const DEFAULT_TRAINING_OPTIONS: TrainingOptions = {
 /** The model exactly as the paper writes it (our reading of the open choices). */
 export const PAPER_TRAINING_OPTIONS: TrainingOptions = {
   ...DEFAULT_TRAINING_OPTIONS,
+  maxEpochs: 150,
+  patience: 20,
+  validationShare: 0.15,
   architecture: { hiddenUnits: 128, attention: 'vector', attentionScale: 'paper', tasks: 'multi' },
   lossWeights: { emotion: 1, valence: 1, activation: 1 },
   dropout: 0,
