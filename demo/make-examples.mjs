@@ -9,7 +9,7 @@ import { PROJECT_ROOT } from './runtime/user-dir.mjs';
 export const DEFAULT_AUDIO = 'node_modules/node-red-contrib-speech-emotion/demo/clips';
 export const AUDIO_ENV = 'SPEECH_EMOTION_AUDIO';
 
-function tab(id, label, info, audio = `${DEFAULT_AUDIO}/02-cheerful-high.wav`) {
+function tab(id, label, info, audio = `${DEFAULT_AUDIO}/02-bright-high.wav`) {
   return {
     id,
     type: 'tab',
