@@ -8,3 +8,4 @@ export function getFeatureProfile(name: string): FeatureProfile {
   }
   return name === 'paper' ? PAPER_PROFILE : EXTENDED_PROFILE;
 }
+export { FEATURE_PROFILE_NAMES, isFeatureProfileName } from './feature-profile';

@@ -1,7 +1,17 @@
-import { CHROMA_MAP } from './chroma-map';
-import { MFCC_DCT, MFCC_FILTER_BANK } from './mfcc-filter-bank';
-import { ENTROPY_BLOCKS, FRAME_LENGTH, NUM_BINS, NUM_FILTERS, NUM_MFCC } from './pyaudioanalysis-constants';
+import { CHROMA_MAP as CHROMA_MAP_IMPORTED } from './chroma-map';
+import { MFCC_DCT as MFCC_DCT_IMPORTED, MFCC_FILTER_BANK as MFCC_FILTER_BANK_IMPORTED } from './mfcc-filter-bank';
+import { ENTROPY_BLOCKS as ENTROPY_BLOCKS_IMPORTED, FRAME_LENGTH as FRAME_LENGTH_IMPORTED, NUM_BINS as NUM_BINS_IMPORTED, NUM_FILTERS as NUM_FILTERS_IMPORTED, NUM_MFCC as NUM_MFCC_IMPORTED } from './pyaudioanalysis-constants';
 import { RealFft400 } from './real-fft-400';
+// Imported bindings are read through getters when TypeScript runs via tsx/esbuild (and as
+// property loads under tsc): copied into module constants because they sit in per-sample loops.
+const CHROMA_MAP = CHROMA_MAP_IMPORTED;
+const MFCC_DCT = MFCC_DCT_IMPORTED;
+const MFCC_FILTER_BANK = MFCC_FILTER_BANK_IMPORTED;
+const ENTROPY_BLOCKS = ENTROPY_BLOCKS_IMPORTED;
+const FRAME_LENGTH = FRAME_LENGTH_IMPORTED;
+const NUM_BINS = NUM_BINS_IMPORTED;
+const NUM_FILTERS = NUM_FILTERS_IMPORTED;
+const NUM_MFCC = NUM_MFCC_IMPORTED;
 
 /**
  * What one 400-sample frame contributes to the toolkit's features in every window (clip) it lies
@@ -50,10 +60,20 @@ export const REC = {
   chroma: 97, // 12 values, bins 1..199, before dividing by the total
   /** sum of A_k^2 over the speech band, for voice activity */
   speechBandEnergy: 109,
-  length: 110,
+  /** DCT of 1 / G: the first-order change of the MFCCs when eps is added to small filter outputs */
+  inverseMelDct: 110, // 13 values
+  /** a second cached zero-crossing rate (window means often alternate around a sample value) */
+  zcr2: 123,
+  zcrLow2: 124,
+  zcrHigh2: 125,
+  zcrMean2: 126,
+  /** cumulative A^2 over bins 1..k for k = 0 .. ROLLOFF_LOW-1 (where a large bin 0 moves the rolloff) */
+  rolloffLow: 127, // 24 values
+  length: 151,
 } as const;
 
 export const ROLLOFF_BAND = 8;
+export const ROLLOFF_LOW = 24;
 /** bins 250 Hz .. 4 kHz: where speech energy lies, not mains hum or hiss */
 const SPEECH_BAND_FIRST_BIN = Math.ceil(250 / 40);
 const SPEECH_BAND_LAST_BIN = 4000 / 40;
@@ -73,7 +93,9 @@ export class FrameAnalyser {
   /** A_k of the last analysed frame, for the next frame's flux cross term */
   readonly lastMagnitude = new Float64Array(NUM_BINS);
   private readonly magnitude = new Float64Array(NUM_BINS);
+  private readonly power = new Float64Array(NUM_BINS);
   private readonly logMel = new Float64Array(NUM_FILTERS);
+  private readonly inverseMel = new Float64Array(NUM_FILTERS);
   private hasLast = false;
 
   /** Forget the previous frame (the next frame starts a new run). */
@@ -113,6 +135,9 @@ export class FrameAnalyser {
     rec[offset + REC.zcrMean] = NaN;
     rec[offset + REC.zcrLow] = 0;
     rec[offset + REC.zcrHigh] = 0;
+    rec[offset + REC.zcrMean2] = NaN;
+    rec[offset + REC.zcrLow2] = 0;
+    rec[offset + REC.zcrHigh2] = 0;
 
     // spectrum of the raw frame
     const re = this.re;
@@ -148,23 +173,23 @@ export class FrameAnalyser {
     let block0 = 0;
     let upper = 0;
     let upperBLogB = 0;
-    let blockSum = 0;
     let speechBand = 0;
-    for (let k = 1; k < NUM_BINS; k++) {
-      const p = A[k] * A[k];
-      blockSum += p;
-      if ((k + 1) % 20 === 0) {
-        if (k < 20) block0 = blockSum;
-        else {
-          upper += blockSum;
-          if (blockSum > 0) upperBLogB += blockSum * Math.log2(blockSum);
-        }
-        blockSum = 0;
+    const power = this.power;
+    for (let k = 1; k < NUM_BINS; k++) power[k] = A[k] * A[k];
+    for (let b = 0; b < ENTROPY_BLOCKS; b++) {
+      let blockSum = 0;
+      for (let k = b === 0 ? 1 : b * 20; k < (b + 1) * 20; k++) blockSum += power[k];
+      if (b === 0) block0 = blockSum;
+      else {
+        upper += blockSum;
+        if (blockSum > 0) upperBLogB += blockSum * Math.log2(blockSum);
       }
-      const c = classOfBin[k];
-      if (c >= 0) rec[offset + REC.chroma + c] += p / divisorOfBin[k];
-      if (k >= SPEECH_BAND_FIRST_BIN && k <= SPEECH_BAND_LAST_BIN) speechBand += p;
     }
+    for (let k = 1; k < NUM_BINS; k++) {
+      const c = classOfBin[k];
+      if (c >= 0) rec[offset + REC.chroma + c] += power[k] / divisorOfBin[k];
+    }
+    for (let k = SPEECH_BAND_FIRST_BIN; k <= SPEECH_BAND_LAST_BIN; k++) speechBand += power[k];
     rec[offset + REC.entropyBlock0] = block0;
     rec[offset + REC.entropyUpper] = upper;
     rec[offset + REC.entropyUpperBLogB] = upperBLogB;
@@ -183,6 +208,11 @@ export class FrameAnalyser {
       }
     }
     rec[offset + REC.rolloffBin] = rolloffBin;
+    let low = 0;
+    for (let k = 0; k < ROLLOFF_LOW; k++) {
+      if (k >= 1) low += A[k] * A[k];
+      rec[offset + REC.rolloffLow + k] = low;
+    }
     let running = 0;
     const firstBand = rolloffBin - ROLLOFF_BAND;
     for (let k = 1; k < firstBand; k++) running += A[k] * A[k];
@@ -210,11 +240,18 @@ export class FrameAnalyser {
     if (minFilter > 0) {
       const logMel = this.logMel;
       for (let i = 0; i < NUM_FILTERS; i++) logMel[i] = Math.log10(rec[offset + REC.filterOutputs + i]);
+      const inverse = this.inverseMel;
+      for (let i = 0; i < NUM_FILTERS; i++) inverse[i] = 1 / rec[offset + REC.filterOutputs + i];
       for (let c = 0; c < NUM_MFCC; c++) {
         let acc = 0;
+        let accInverse = 0;
         const row = c * NUM_FILTERS;
-        for (let i = 0; i < NUM_FILTERS; i++) acc += MFCC_DCT[row + i] * logMel[i];
+        for (let i = 0; i < NUM_FILTERS; i++) {
+          acc += MFCC_DCT[row + i] * logMel[i];
+          accInverse += MFCC_DCT[row + i] * inverse[i];
+        }
         rec[offset + REC.logMelDct + c] = acc;
+        rec[offset + REC.inverseMelDct + c] = accInverse;
       }
     }
 

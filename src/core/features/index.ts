@@ -11,7 +11,7 @@ export {
   assertFeatureProfile,
   isFeatureProfileName,
 } from './feature-profile';
-export { getFeatureProfile } from './profiles';
+export { getFeatureProfile } from './feature-profile-registry';
 export { frameCount, FRAME_LENGTH, FRAME_STEP, SAMPLE_RATE as FEATURE_SAMPLE_RATE } from './pyaudioanalysis-constants';
 export {
   FeatureWindow,

@@ -1,9 +1,25 @@
-import { BIN_INDEX_HZ, REC, ROLLOFF_BAND } from './frame-record';
-import { MFCC_DCT } from './mfcc-filter-bank';
-import { CHROMA_MAP } from './chroma-map';
-import { ENTROPY_BLOCKS, EPS, FRAME_LENGTH, NUM_BINS, NUM_FILTERS, NUM_MFCC, SAMPLE_RATE } from './pyaudioanalysis-constants';
-import { PAPER_FEATURE_COUNT } from './feature-names';
+import { BIN_INDEX_HZ as BIN_INDEX_HZ_IMPORTED, REC as REC_IMPORTED, ROLLOFF_BAND as ROLLOFF_BAND_IMPORTED, ROLLOFF_LOW as ROLLOFF_LOW_IMPORTED } from './frame-record';
+import { MFCC_DCT as MFCC_DCT_IMPORTED } from './mfcc-filter-bank';
+import { CHROMA_MAP as CHROMA_MAP_IMPORTED } from './chroma-map';
+import { ENTROPY_BLOCKS as ENTROPY_BLOCKS_IMPORTED, EPS as EPS_IMPORTED, FRAME_LENGTH as FRAME_LENGTH_IMPORTED, NUM_BINS as NUM_BINS_IMPORTED, NUM_FILTERS as NUM_FILTERS_IMPORTED, NUM_MFCC as NUM_MFCC_IMPORTED, SAMPLE_RATE as SAMPLE_RATE_IMPORTED } from './pyaudioanalysis-constants';
+import { PAPER_FEATURE_COUNT as PAPER_FEATURE_COUNT_IMPORTED } from './feature-names';
 import { RealFft400 } from './real-fft-400';
+// Imported bindings are read through getters when TypeScript runs via tsx/esbuild (and as
+// property loads under tsc): copied into module constants because they sit in per-sample loops.
+const BIN_INDEX_HZ = BIN_INDEX_HZ_IMPORTED;
+const REC = REC_IMPORTED;
+const ROLLOFF_BAND = ROLLOFF_BAND_IMPORTED;
+const ROLLOFF_LOW = ROLLOFF_LOW_IMPORTED;
+const MFCC_DCT = MFCC_DCT_IMPORTED;
+const CHROMA_MAP = CHROMA_MAP_IMPORTED;
+const ENTROPY_BLOCKS = ENTROPY_BLOCKS_IMPORTED;
+const EPS = EPS_IMPORTED;
+const FRAME_LENGTH = FRAME_LENGTH_IMPORTED;
+const NUM_BINS = NUM_BINS_IMPORTED;
+const NUM_FILTERS = NUM_FILTERS_IMPORTED;
+const NUM_MFCC = NUM_MFCC_IMPORTED;
+const SAMPLE_RATE = SAMPLE_RATE_IMPORTED;
+const PAPER_FEATURE_COUNT = PAPER_FEATURE_COUNT_IMPORTED;
 
 /**
  * A window's 34 short-term features from the frame records of its frames (see frame-record.ts),
@@ -29,8 +45,8 @@ export interface FallbackCounts {
   mfcc: number;
 }
 
-/** log10 of a filter output within eps * 1e11 of zero is not shifted by log10(s) exactly enough */
-const MFCC_SHORTCUT_LIMIT = 1e-11;
+/** largest 200 s eps / G for which the first-order eps correction of the MFCCs is exact enough */
+const MFCC_SHORTCUT_LIMIT = 1e-6;
 const SQRT_FILTERS = Math.sqrt(NUM_FILTERS);
 const HALF_RATE = SAMPLE_RATE / 2;
 
@@ -51,6 +67,7 @@ export class WindowFeatureComputer {
     const sigma = 40000 * scale * scale; // X = A / (200 s), so X^2 = A^2 / sigma
     const fluxEps = 40000 * scale * EPS; // 200 eps in A units
     const logScale = Math.log10(200 * scale);
+    const epsScale = 200 * scale * EPS;
     const energyEps = EPS * scale * scale;
     const bin0Class = CHROMA_MAP.classOfBin[0];
     const bin0Divisor = CHROMA_MAP.divisorOfBin[0];
@@ -63,12 +80,15 @@ export class WindowFeatureComputer {
       const o = frames.recordOffset(j);
 
       // zero-crossing rate
-      const zcrMean = rec[o + REC.zcrMean];
-      if (!(zcrMean === mean || (rec[o + REC.zcrLow] < mean && mean < rec[o + REC.zcrHigh]))) {
+      if (rec[o + REC.zcrMean] === mean || (rec[o + REC.zcrLow] < mean && mean < rec[o + REC.zcrHigh])) {
+        out[j] = rec[o + REC.zcr];
+      } else if (rec[o + REC.zcrMean2] === mean || (rec[o + REC.zcrLow2] < mean && mean < rec[o + REC.zcrHigh2])) {
+        out[j] = rec[o + REC.zcr2];
+      } else {
         this.updateZcr(frames.samples, frames.sampleOffset(j), mean, rec, o);
         this.fallbacks.zcr++;
+        out[j] = rec[o + REC.zcr];
       }
-      out[j] = rec[o + REC.zcr];
 
       // energy and energy entropy (raw units; y = (r - m) / s)
       let energy = 0;
@@ -130,10 +150,17 @@ export class WindowFeatureComputer {
       // rolloff: first k with A0^2 + cumulative(1..k) + eps sigma > 0.9 total
       out[7 * stride + j] = this.rolloff(frames, j, o, A0, squares, sigma);
 
-      // MFCC: bins 0 and 1 feed no filter, so only s matters: log10(G / (200 s)) shifts c0
-      if (rec[o + REC.minFilter] * MFCC_SHORTCUT_LIMIT > 200 * scale * EPS) {
-        out[8 * stride + j] = rec[o + REC.logMelDct] - logScale * SQRT_FILTERS;
-        for (let c = 1; c < NUM_MFCC; c++) out[(8 + c) * stride + j] = rec[o + REC.logMelDct + c];
+      // MFCC: bins 0 and 1 feed no filter, so only s matters. log10(G / (200 s) + eps) =
+      // log10 G - log10(200 s) + log10(1 + x), x = 200 s eps / G: the first term is cached as its
+      // DCT, the second only shifts c0, the third is x / ln10 to first order (DCT of 1/G cached);
+      // exact to ~x^2, so used while x < 1e-6 for every filter.
+      const minFilter = rec[o + REC.minFilter];
+      if (minFilter * MFCC_SHORTCUT_LIMIT > epsScale) {
+        const correction = epsScale / Math.LN10;
+        out[8 * stride + j] = rec[o + REC.logMelDct] - logScale * SQRT_FILTERS + correction * rec[o + REC.inverseMelDct];
+        for (let c = 1; c < NUM_MFCC; c++) {
+          out[(8 + c) * stride + j] = rec[o + REC.logMelDct + c] + correction * rec[o + REC.inverseMelDct + c];
+        }
       } else {
         this.fallbacks.mfcc++;
         const invScale = 1 / (200 * scale);
@@ -187,6 +214,10 @@ export class WindowFeatureComputer {
       if (i > 0) crossings += Math.abs(sign - prev);
       prev = sign;
     }
+    rec[o + REC.zcr2] = rec[o + REC.zcr];
+    rec[o + REC.zcrMean2] = rec[o + REC.zcrMean];
+    rec[o + REC.zcrLow2] = rec[o + REC.zcrLow];
+    rec[o + REC.zcrHigh2] = rec[o + REC.zcrHigh];
     rec[o + REC.zcr] = crossings / 2 / (FRAME_LENGTH - 1);
     rec[o + REC.zcrMean] = mean;
     rec[o + REC.zcrLow] = exact ? mean : low;
@@ -204,6 +235,10 @@ export class WindowFeatureComputer {
         if (rec[o + REC.rolloffBand + b] > threshold) return (top - ROLLOFF_BAND + b) / NUM_BINS;
       }
       return top / NUM_BINS;
+    }
+    // a large bin 0 (a frame far from the window's mean) moves the rolloff to the lowest bins
+    if (threshold < rec[o + REC.rolloffLow + ROLLOFF_LOW - 1]) {
+      for (let k = 1; k < ROLLOFF_LOW; k++) if (rec[o + REC.rolloffLow + k] > threshold) return k / NUM_BINS;
     }
     this.fallbacks.rolloff++;
     const re = this.re;

@@ -1,0 +1,129 @@
+/**
+ * Real-time factor of the paper feature profile (seconds of audio per second of compute, one
+ * thread), whole-file and streaming with overlapping windows, on the real RAVDESS corpus.
+ * Usage: npm run bench:features [-- --seconds 600 --window 3 --hop 1]
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadAudioFileAs16kMono } from '../src/core/audio/load-audio-file';
+import { FeatureWindowStream } from '../src/core/features/feature-window-stream';
+import { FrameAnalyser, REC } from '../src/core/features/frame-record';
+import { paperClipVector } from '../src/core/features/paper-features';
+import { referenceShortTermFeatures } from '../src/core/features/reference-short-term-features';
+import { RealFft400 } from '../src/core/features/real-fft-400';
+import { WindowFeatureComputer } from '../src/core/features/window-short-term-features';
+import { normalisationOf } from '../src/core/features/reference-short-term-features';
+
+const args = process.argv.slice(2);
+const arg = (name: string, fallback: number) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+const targetSeconds = arg('seconds', 600);
+const windowSeconds = arg('window', 3);
+const hopSeconds = arg('hop', 1);
+
+const corpus = join(__dirname, '..', '..', 'shared', 'corpora', 'ravdess-4class-16k');
+
+function time(run: () => void, repeats = 3): number {
+  let best = Infinity;
+  for (let r = 0; r < repeats; r++) {
+    const t0 = process.hrtime.bigint();
+    run();
+    best = Math.min(best, Number(process.hrtime.bigint() - t0) / 1e9);
+  }
+  return best;
+}
+
+async function main() {
+  const paths = readFileSync(join(corpus, 'manifest.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[0]);
+  const clips: Float32Array[] = [];
+  let seconds = 0;
+  for (const p of paths) {
+    if (seconds >= targetSeconds) break;
+    const s = await loadAudioFileAs16kMono(join(corpus, p));
+    clips.push(s);
+    seconds += s.length / 16000;
+  }
+  // one long stream of all clips back to back, as a microphone would give
+  const stream = new Float32Array(clips.reduce((n, c) => n + c.length, 0));
+  let o = 0;
+  for (const c of clips) {
+    stream.set(c, o);
+    o += c.length;
+  }
+  console.log(`audio: ${clips.length} RAVDESS clips, ${seconds.toFixed(1)} s, node ${process.version}, one thread`);
+
+  let sink = 0;
+  paperClipVector(clips[0]); // warm-up
+  const wholeFile = time(() => {
+    for (const c of clips) sink += paperClipVector(c)[0];
+  });
+  const referenceSubset = clips.slice(0, Math.max(1, Math.floor(clips.length / 10)));
+  const referenceSeconds = referenceSubset.reduce((n, c) => n + c.length, 0) / 16000;
+  const reference = time(() => {
+    for (const c of referenceSubset) sink += referenceShortTermFeatures(c)[0][0];
+  }, 1);
+
+  const chunk = 4000; // 250 ms, as audio-source sends
+  let windows = 0;
+  let fallbacks = { zcr: 0, rolloff: 0, mfcc: 0 };
+  const streaming = time(() => {
+    const s = new FeatureWindowStream('bench', { windowSeconds, hopSeconds });
+    windows = 0;
+    for (let i = 0; i < stream.length; i += chunk) windows += s.push(stream.subarray(i, i + chunk)).length;
+    windows += s.end().length;
+    fallbacks = { ...s.fallbacks };
+  });
+
+  // where the time goes: the parts of the streaming path on the same audio
+  const numFrames = Math.floor((stream.length - 400) / 160) + 1;
+  const fft = new RealFft400();
+  const re = new Float64Array(200);
+  const im = new Float64Array(200);
+  const fftTime = time(() => {
+    for (let j = 0; j < numFrames; j++) fft.transform(stream, j * 160, re, im);
+  });
+  const records = new Float64Array(numFrames * REC.length);
+  const analyseTime = time(() => {
+    const analyser = new FrameAnalyser();
+    for (let j = 0; j < numFrames; j++) analyser.analyse(stream, j * 160, records, j * REC.length);
+  });
+  const framesPerWindow = Math.floor((windowSeconds * 16000 - 400) / 160) + 1;
+  const hopFrames = Math.round(hopSeconds * 100);
+  const matrix = new Float64Array(34 * framesPerWindow);
+  let windowCount = 0;
+  const windowTime = time(() => {
+    const computer = new WindowFeatureComputer();
+    windowCount = 0;
+    for (let first = 0; first + framesPerWindow <= numFrames; first += hopFrames) {
+      const from = first * 160;
+      const { mean, scale } = normalisationOf(stream, from, from + windowSeconds * 16000);
+      computer.compute(
+        { records, recordOffset: (j) => (first + j) * REC.length, samples: stream, sampleOffset: (j) => from + j * 160, numFrames: framesPerWindow },
+        mean,
+        scale,
+        matrix,
+        framesPerWindow,
+      );
+      windowCount++;
+    }
+  });
+
+  const rtf = (t: number, s = seconds) => `${(s / t).toFixed(0)}x real time`;
+  console.log(`reference (literal toolkit port, no reuse): ${rtf(reference, referenceSeconds)}  [${referenceSubset.length} clips]`);
+  console.log(`paper profile, whole file:                  ${rtf(wholeFile)}`);
+  console.log(`paper profile, streaming ${windowSeconds} s windows every ${hopSeconds} s (${windows} windows): ${rtf(streaming)}`);
+  console.log(`  fallbacks in streaming: ${JSON.stringify(fallbacks)} over ${windows * framesPerWindow} frame-windows`);
+  console.log('where the streaming time goes (same audio, parts timed alone):');
+  console.log(`  400-point FFT of every frame:               ${(fftTime * 1e3).toFixed(1)} ms (${((fftTime / numFrames) * 1e6).toFixed(2)} us/frame)`);
+  console.log(`  frame records (FFT + per-frame sums, MFCC): ${(analyseTime * 1e3).toFixed(1)} ms (${((analyseTime / numFrames) * 1e6).toFixed(2)} us/frame)`);
+  console.log(`  per-window features from records (${windowCount} windows, incl. mean/scale): ${(windowTime * 1e3).toFixed(1)} ms (${((windowTime / (windowCount * framesPerWindow)) * 1e9).toFixed(0)} ns/frame-window)`);
+  console.log(`  streaming total:                            ${(streaming * 1e3).toFixed(1)} ms`);
+  if (sink === 42) console.log('');
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
