@@ -3,9 +3,9 @@
 // loop (or listens to the microphone when one is present) with the probabilities on a dashboard.
 //
 // Environment: PORT (default 1880), DEMO_SOURCE=auto|clips|microphone (default auto),
-// DEMO_RESET=1 to overwrite the demo flow with a fresh copy.
+// DEMO_RESET=1 to overwrite the demo flow with a fresh copy, DEMO_USERDIR to use another user directory.
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { buildDemoFlow } from '../demo/demo-flow.mjs';
 import { PROJECT_ROOT, prepareUserDir } from '../demo/runtime/user-dir.mjs';
 import { startNodeRed } from '../demo/runtime/node-red-process.mjs';
@@ -26,7 +26,7 @@ if (!['auto', 'clips', 'microphone'].includes(requested)) {
   process.exit(2);
 }
 const source = requested === 'auto' ? (hasMicrophone() ? 'microphone' : 'clips') : requested;
-const userDir = join(PROJECT_ROOT, '.demo-userdir');
+const userDir = process.env.DEMO_USERDIR ? resolve(process.env.DEMO_USERDIR) : join(PROJECT_ROOT, '.demo-userdir');
 const { dashboard } = prepareUserDir({
   userDir,
   port: Number(port),
