@@ -1,37 +1,16 @@
+import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
 import { initBackend } from '../../core/model/backend';
 import type { EmotionModel } from '../../core/model/emotion-model';
 import { EmotionStreamClassifier, classifierInputOf } from '../../core/model/emotion-stream-classifier';
 import { acquireModel, type ModelLease } from '../../core/model/shared-models';
 import type { MtADnnModelConfigNode } from '../mt-a-dnn-model/model-config-node';
 
-interface NodeMessage {
-  payload?: unknown;
+interface InferMessage extends NodeMessageInFlow {
   streamId?: unknown;
   reset?: unknown;
-  [key: string]: unknown;
-}
-interface NodeStatus {
-  fill?: 'red' | 'green' | 'yellow' | 'blue' | 'grey';
-  shape?: 'ring' | 'dot';
-  text?: string;
-}
-interface RuntimeNode {
-  on(event: 'input', handler: (msg: NodeMessage, send: (msg: NodeMessage) => void, done: (err?: Error) => void) => void): void;
-  on(event: 'close', handler: (removed: boolean, done: () => void) => void): void;
-  status(status: NodeStatus): void;
-  error(err: unknown, msg?: NodeMessage): void;
-}
-interface NodeRedApi {
-  nodes: {
-    createNode(node: RuntimeNode, config: object): void;
-    getNode(id: string): unknown;
-    registerType(type: string, constructor: (this: RuntimeNode, config: InferNodeConfig) => void): void;
-  };
 }
 
-interface InferNodeConfig {
-  id: string;
-  name?: string;
+interface InferNodeConfig extends NodeDef {
   /** id of an mt-a-dnn-model config node; empty = the shipped default model */
   model?: string;
   /** what to do with windows marked voiced: false */
@@ -52,8 +31,8 @@ function positive(value: unknown, fallback: number, what: string, min = 0): numb
 
 const STATUS_INTERVAL_MS = 250;
 
-export = function register(RED: NodeRedApi): void {
-  function MtADnnInferNode(this: RuntimeNode, config: InferNodeConfig): void {
+export = function register(RED: NodeAPI): void {
+  function MtADnnInferNode(this: Node, config: InferNodeConfig): void {
     RED.nodes.createNode(this, config);
     const node = this;
     const unvoiced = config.unvoiced ?? 'drop';
@@ -101,7 +80,8 @@ export = function register(RED: NodeRedApi): void {
     const sweep = setInterval(() => classifier?.expireIdle(), Math.min(settings.idleMs, 60_000));
     sweep.unref();
 
-    node.on('input', (msg, send, done) => {
+    node.on('input', (raw: NodeMessageInFlow, send: (msg: NodeMessage) => void, done: (err?: Error) => void) => {
+      const msg = raw as InferMessage;
       if (msg.reset !== undefined && msg.reset !== false) {
         classifier?.reset(typeof msg.streamId === 'string' ? msg.streamId : undefined);
         done();
@@ -134,7 +114,7 @@ export = function register(RED: NodeRedApi): void {
         .catch((err: Error) => done(failure && err !== failure ? failure : err));
     });
 
-    node.on('close', (_removed, done) => {
+    node.on('close', (_removed: boolean, done: () => void) => {
       closed = true;
       clearInterval(sweep);
       classifier?.close();
