@@ -58,9 +58,9 @@ export class StreamStateMap<S> {
   }
 
   /** Drops streams idle for longer than idleMs; returns how many were dropped. */
-  sweep(): number {
+  sweep(now = this.now()): number {
     if (!this.options.idleMs) return 0;
-    const limit = this.now() - this.options.idleMs;
+    const limit = now - this.options.idleMs;
     let dropped = 0;
     for (const [streamId, entry] of this.entries) {
       if (entry.lastUsed > limit) break; // LRU order: the rest are newer

@@ -12,7 +12,6 @@ import { InferenceBatcher } from '../../src/core/model/inference-batcher';
 import { MODEL_FORMAT, type ModelMetadata } from '../../src/core/model/model-metadata';
 import { RunningNormaliser } from '../../src/core/model/running-normaliser';
 import { holdOutSpeakers, speakerFolds } from '../../src/core/model/speaker-folds';
-import { StreamStates } from '../../src/core/model/stream-states';
 import { TaskAttention } from '../../src/core/model/task-attention-layer';
 import { trainMtADnn } from '../../src/core/model/train-mt-a-dnn';
 import { DEFAULT_TRAINING_OPTIONS, mergeTrainingOptions } from '../../src/core/model/training-options';
@@ -147,19 +146,6 @@ describe('evaluation building blocks', () => {
     }
     assert.ok(Math.abs(last[0]) < 0.5 && Math.abs(last[1]) < 0.5, `a stream's own mean maps near 0 (${last})`);
     assert.throws(() => normaliser.update([1, 2, 3]), /3 values.*expects 2/);
-  });
-
-  test('stream states drop the least recently used and idle streams', () => {
-    const dropped: string[] = [];
-    const states = new StreamStates<number>({ maxStreams: 2, idleMs: 1000, onDrop: (_, id) => dropped.push(id) });
-    states.get('a', () => 1, 0);
-    states.get('b', () => 2, 10);
-    states.get('a', () => 1, 20);
-    states.get('c', () => 3, 30);
-    assert.deepEqual(dropped, ['b']);
-    assert.equal(states.sweep(1025), 1);
-    assert.deepEqual(dropped, ['b', 'a']);
-    assert.equal(states.size, 1);
   });
 });
 

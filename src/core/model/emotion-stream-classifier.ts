@@ -2,7 +2,7 @@ import type { EmotionPrediction, FeatureWindowPayload } from '../messages';
 import type { EmotionModel } from './emotion-model';
 import { InferenceBatcher, type InferenceBatcherOptions } from './inference-batcher';
 import type { RunningNormaliser } from './running-normaliser';
-import { StreamStates } from './stream-states';
+import { StreamStateMap } from '../stream-state-map';
 
 export interface EmotionStreamClassifierOptions extends InferenceBatcherOptions {
   /** Per-stream normalisers kept at most (least recently used dropped first). */
@@ -57,14 +57,14 @@ export function classifierInputOf(payload: unknown, fallbackStreamId: unknown, n
  */
 export class EmotionStreamClassifier {
   private readonly batcher: InferenceBatcher;
-  private readonly normalisers: StreamStates<RunningNormaliser>;
+  private readonly normalisers: StreamStateMap<RunningNormaliser>;
 
   constructor(
     private readonly model: EmotionModel,
     private readonly options: EmotionStreamClassifierOptions,
   ) {
     this.batcher = new InferenceBatcher(model, options);
-    this.normalisers = new StreamStates<RunningNormaliser>({ maxStreams: options.maxStreams, idleMs: options.idleMs });
+    this.normalisers = new StreamStateMap<RunningNormaliser>({ maxStreams: options.maxStreams, idleMs: options.idleMs });
   }
 
   get streamCount(): number {
@@ -79,7 +79,7 @@ export class EmotionStreamClassifier {
     this.model.checkInput(input.vector, input.profile);
     let vector = input.vector;
     if (this.model.metadata.normalisation.mode === 'per-stream') {
-      const normaliser = this.normalisers.get(input.streamId, () => this.model.createStreamNormaliser()!);
+      const normaliser = this.normalisers.getOrCreate(input.streamId, () => this.model.createStreamNormaliser()!);
       // Silence and noise would teach the normaliser the wrong statistics.
       if (input.voiced) normaliser.update(vector);
       vector = normaliser.normalise(vector);
