@@ -229,36 +229,47 @@ function homeAssistant() {
 }
 
 export const LIGHT_TOPIC = 'zigbee2mqtt/living-room-light/set';
+export const WLED_URL = 'http://wled.local/json/state';
 
 // 4. Emotion -> an action: a light's colour per emotion over MQTT, fired by the router
 function lightsPerEmotion() {
   const z = 'ex4-tab';
   const broker = 'ex4-broker';
   const colour = [
-    '// One colour per emotion (zigbee2mqtt light command); brighter when the router is more sure.',
+    '// One colour per emotion; brighter when the router is more sure. Output 1: a zigbee2mqtt',
+    '// light over MQTT. Output 2: a WLED light over HTTP (its JSON API).',
     'const colours = {',
-    '    anger: { r: 255, g: 40, b: 0 },',
-    '    happiness: { r: 255, g: 190, b: 0 },',
-    '    neutral: { r: 255, g: 244, b: 229 },',
-    '    sadness: { r: 40, g: 90, b: 255 }',
+    '    anger: [255, 40, 0],',
+    '    happiness: [255, 190, 0],',
+    '    neutral: [255, 244, 229],',
+    '    sadness: [40, 90, 255]',
     '};',
-    'const colour = colours[msg.payload.emotion];',
-    'if (!colour) return null;',
-    `msg.topic = '${LIGHT_TOPIC}';`,
-    'msg.payload = { state: "ON", color: colour, brightness: Math.round(60 + 195 * msg.payload.confidence), transition: 2 };',
-    'return msg;',
+    'const rgb = colours[msg.payload.emotion];',
+    'if (!rgb) return null;',
+    'const brightness = Math.round(60 + 195 * msg.payload.confidence);',
+    'const mqttMsg = {',
+    `    topic: '${LIGHT_TOPIC}',`,
+    '    payload: { state: "ON", color: { r: rgb[0], g: rgb[1], b: rgb[2] }, brightness, transition: 2 }',
+    '};',
+    'const httpMsg = { payload: { on: true, bri: brightness, transition: 20, seg: [{ col: [rgb] }] } };',
+    'return [mqttMsg, httpMsg];',
   ].join('\n');
   return [
-    tab(z, 'Light colour per emotion', `Sets a light's colour from the recognised emotion: the emotion router fires one of its four emotion outputs (at most every 10 s per output, after the emotion held for 2 s), a function picks the colour and an MQTT message (zigbee2mqtt format) sets the light. Swap the mqtt node for an http request node to drive an HTTP light (e.g. WLED's /json/state).\n\nThe audio comes from ${AUDIO_ENV} (tab properties), the demo clips in a loop by default.`, `${DEFAULT_AUDIO}`),
-    comment('ex4-comment', z, 'Emotion → light colour (MQTT)', `Edit the broker and the topic (${LIGHT_TOPIC}) for your light.`, 190, 40),
+    tab(z, 'Light colour per emotion', `Sets a light's colour from the recognised emotion: the emotion router fires one of its four emotion outputs (at most every 10 s per output, after the emotion held for 2 s), a function picks the colour and an MQTT message (zigbee2mqtt format) sets the light. For a light driven over HTTP, enable the disabled http request node (WLED's JSON API at ${WLED_URL}) and set its address.\n\nThe audio comes from ${AUDIO_ENV} (tab properties), the demo clips in a loop by default.`, `${DEFAULT_AUDIO}`),
+    comment('ex4-comment', z, 'Emotion → light colour (MQTT or HTTP)', `Edit the broker and the topic (${LIGHT_TOPIC}) for an MQTT light, or enable the http request node and set its URL for a WLED light.`, 210, 40),
     { ...MQTT_BROKER, id: broker },
     fileSource('ex4-audio', z, { loop: true, autostart: true, realtime: true, x: 120, y: 120, wires: [['ex4-features']] }),
     ...recognition('ex4', z, { x: 290, y: 120, wires: [['ex4-router']] }),
     router('ex4-router', z, { minDwell: 2, cooldown: 10, changedOutput: false }, {
       x: 420, y: 220, wires: [['ex4-colour'], ['ex4-colour'], ['ex4-colour'], ['ex4-colour'], []],
     }),
-    functionNode('ex4-colour', z, 'colour for emotion', colour, { x: 620, y: 200, wires: [['ex4-mqtt-light']] }),
-    mqttOut('ex4-mqtt-light', z, broker, 'light', { x: 810, y: 200 }),
+    functionNode('ex4-colour', z, 'colour for emotion', colour, { x: 620, y: 220, outputs: 2, wires: [['ex4-mqtt-light'], ['ex4-http-light']] }),
+    mqttOut('ex4-mqtt-light', z, broker, 'zigbee2mqtt light', { x: 860, y: 200 }),
+    {
+      id: 'ex4-http-light', type: 'http request', z, d: true, name: 'WLED light (enable me)', method: 'POST', ret: 'obj',
+      paytoqs: 'ignore', url: WLED_URL, tls: '', persist: false, proxy: '', insecureHTTPParser: false, authType: '',
+      senderr: false, headers: [], x: 870, y: 240, wires: [[]],
+    },
   ];
 }
 
@@ -266,7 +277,7 @@ export const EXAMPLES = {
   '01 WAV file to debug': wavFileToDebug,
   '02 Microphone to dashboard chart': microphoneToDashboard,
   '03 Home Assistant over MQTT discovery': homeAssistant,
-  '04 Light colour per emotion over MQTT': lightsPerEmotion,
+  '04 Light colour per emotion over MQTT or HTTP': lightsPerEmotion,
 };
 
 if (process.argv[1] && import.meta.url === `file://${process.argv[1]}`) {

@@ -4,6 +4,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import mqtt from 'mqtt';
 import { FlowNode, NodeRedInstance, ROOT, builtNodeTypes } from './node-red-instance';
 import { MosquittoBroker } from './mosquitto-broker';
@@ -134,17 +136,40 @@ describe('example flows in a real Node-RED', { skip }, () => {
     }
   });
 
-  test('04: the router fires a light colour command per emotion over MQTT', async () => {
+  test('04: the router fires a light colour command per emotion over MQTT and over HTTP', async () => {
     const watcher = await collectMqtt(broker.url, ['zigbee2mqtt/#']);
+    // A local stand-in for the WLED light: the example's http request node, enabled and pointed at it.
+    const posts: Array<{ method: string; url: string; body: string }> = [];
+    const light = createServer((req, res) => {
+      let body = '';
+      req.on('data', (d) => (body += d));
+      req.on('end', () => {
+        posts.push({ method: req.method ?? '', url: req.url ?? '', body });
+        res.setHeader('Content-Type', 'application/json');
+        res.end('{"success":true}');
+      });
+    });
+    await new Promise<void>((resolve) => light.listen(0, '127.0.0.1', () => resolve()));
+    const lightUrl = `http://127.0.0.1:${(light.address() as AddressInfo).port}/json/state`;
     try {
-      await red.deploy(withBroker(loadExample('04'), broker.port));
+      const flow = withBroker(loadExample('04'), broker.port).map((n) =>
+        n.type === 'http request' ? { ...n, d: false, url: lightUrl } : n,
+      );
+      await red.deploy(flow);
       const command = await red.waitFor(() => watcher.messages.find((m) => m.topic === 'zigbee2mqtt/living-room-light/set'), 'a light command');
       const payload = JSON.parse(command.payload) as { state: string; color: { r: number; g: number; b: number }; brightness: number };
       assert.equal(payload.state, 'ON');
       for (const c of [payload.color.r, payload.color.g, payload.color.b]) assert.ok(c >= 0 && c <= 255);
       assert.ok(payload.brightness >= 60 && payload.brightness <= 255);
+      const post = await red.waitFor(() => posts[0], 'a WLED JSON API request');
+      assert.equal(post.method, 'POST');
+      assert.equal(post.url, '/json/state');
+      const wled = JSON.parse(post.body) as { on: boolean; bri: number; seg: Array<{ col: number[][] }> };
+      assert.equal(wled.on, true);
+      assert.deepEqual(wled.seg[0].col[0], [payload.color.r, payload.color.g, payload.color.b], 'same colour over both');
     } finally {
       await watcher.end();
+      light.close();
     }
   });
 });
