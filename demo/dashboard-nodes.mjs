@@ -3,11 +3,16 @@
 
 export const EMOTION_COLOURS = ['#d62728', '#ff9f1c', '#7f7f7f', '#1f77b4'];
 
-/** ui-base, ui-theme, ui-page and ui-group config nodes; ids are prefixed with `prefix`. */
+// The dashboard (ui-base) and its theme have the same ids in the demo and in every example, so that
+// importing an example into the demo's Node-RED reuses them instead of adding a second dashboard.
+export const UI_BASE_ID = 'speech-emotion-ui-base';
+export const UI_THEME_ID = 'speech-emotion-ui-theme';
+
+/** ui-base and ui-theme (shared ids), and a ui-page and ui-group whose ids are prefixed with `prefix`. */
 export function dashboardConfigNodes(prefix, { path = '/dashboard', pageName = 'Speech emotion', pagePath = '/emotion' } = {}) {
   return [
     {
-      id: `${prefix}-ui-base`,
+      id: UI_BASE_ID,
       type: 'ui-base',
       name: 'Speech emotion',
       path,
@@ -24,7 +29,7 @@ export function dashboardConfigNodes(prefix, { path = '/dashboard', pageName = '
       allowInstall: false,
     },
     {
-      id: `${prefix}-ui-theme`,
+      id: UI_THEME_ID,
       type: 'ui-theme',
       name: 'Speech emotion theme',
       colors: { surface: '#ffffff', primary: '#8c564b', bgPage: '#f5f3f0', groupBg: '#ffffff', groupOutline: '#d9d3cc' },
@@ -34,11 +39,11 @@ export function dashboardConfigNodes(prefix, { path = '/dashboard', pageName = '
       id: `${prefix}-ui-page`,
       type: 'ui-page',
       name: pageName,
-      ui: `${prefix}-ui-base`,
+      ui: UI_BASE_ID,
       path: pagePath,
       icon: 'waveform',
       layout: 'grid',
-      theme: `${prefix}-ui-theme`,
+      theme: UI_THEME_ID,
       breakpoints: [
         { name: 'Default', px: '0', cols: '3' },
         { name: 'Tablet', px: '576', cols: '6' },

@@ -113,8 +113,8 @@ function microphoneToDashboard() {
     enablePointerup: false, pointerupPayload: '', pointerupPayloadType: 'str', x: 110, y: 100 + 40 * i, wires: [['ex2-audio']],
   }));
   return [
-    tab(z, 'Microphone emotion dashboard', 'Listens to the default microphone (arecord) and charts the emotion probabilities live on the dashboard page "Speech emotion" (/dashboard/emotion). Use the Listen and Stop buttons on the dashboard or the inject nodes.'),
-    comment('ex2-comment', z, 'Microphone → emotion → dashboard chart', 'Needs @flowfuse/node-red-dashboard. Open /dashboard/emotion and press Listen.', 200, 40),
+    tab(z, 'Microphone emotion dashboard', 'Listens to the default microphone (arecord) and charts the emotion probabilities live on the dashboard page "Microphone emotion" (/dashboard/microphone). Use the Listen and Stop buttons on the dashboard or the inject nodes.'),
+    comment('ex2-comment', z, 'Microphone → emotion → dashboard chart', 'Needs @flowfuse/node-red-dashboard. Open /dashboard/microphone and press Listen.', 200, 40),
     ...buttons,
     {
       id: 'ex2-inject-start', type: 'inject', z, name: 'listen', props: [{ p: 'payload' }], repeat: '', crontab: '',
@@ -129,7 +129,7 @@ function microphoneToDashboard() {
       recorder: 'arecord', device: '', captureRate: 16000, autostart: false, x: 300, y: 160, wires: [['ex2-features']],
     },
     ...recognition('ex2', z, { x: 470, y: 160, wires: [['ex2-to-points', 'ex2-router']] }),
-    ...dashboardConfigNodes('ex2'),
+    ...dashboardConfigNodes('ex2', { pageName: 'Microphone emotion', pagePath: '/microphone' }),
     ...probabilityChartNodes('ex2', { tab: z, x: 860, y: 120 }),
     router('ex2-router', z, { cooldown: 0 }, { x: 660, y: 240, wires: [[], [], [], [], [], ['ex2-describe']] }),
     ...routedEmotionTextNodes('ex2', { tab: z, x: 880, y: 240 }),
