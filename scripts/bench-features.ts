@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadAudioFileAs16kMono } from '../src/core/audio/load-audio-file';
 import { FeatureWindowStream } from '../src/core/features/feature-window-stream';
-import { FrameAnalyser, REC } from '../src/core/features/frame-record';
+import { FrameAnalyser, FrameRecords } from '../src/core/features/frame-record';
 import { paperClipVector } from '../src/core/features/paper-features';
 import { referenceShortTermFeatures } from '../src/core/features/reference-short-term-features';
 import { RealFft400 } from '../src/core/features/real-fft-400';
@@ -84,10 +84,10 @@ async function main() {
   const fftTime = time(() => {
     for (let j = 0; j < numFrames; j++) fft.transform(stream, j * 160, re, im);
   });
-  const records = new Float64Array(numFrames * REC.length);
+  const records = new FrameRecords(numFrames);
   const analyseTime = time(() => {
     const analyser = new FrameAnalyser();
-    for (let j = 0; j < numFrames; j++) analyser.analyse(stream, j * 160, records, j * REC.length);
+    for (let j = 0; j < numFrames; j++) analyser.analyse(stream, j * 160, records, j);
   });
   const framesPerWindow = Math.floor((windowSeconds * 16000 - 400) / 160) + 1;
   const hopFrames = Math.round(hopSeconds * 100);
@@ -100,7 +100,7 @@ async function main() {
       const from = first * 160;
       const { mean, scale } = normalisationOf(stream, from, from + windowSeconds * 16000);
       computer.compute(
-        { records, recordOffset: (j) => (first + j) * REC.length, samples: stream, sampleOffset: (j) => from + j * 160, numFrames: framesPerWindow },
+        { records, slot: (j) => first + j, samples: stream, sampleOffset: (j) => from + j * 160, numFrames: framesPerWindow },
         mean,
         scale,
         matrix,

@@ -21,6 +21,9 @@ export function meanAndStd(values: ArrayLike<number>, from: number, to: number):
   for (let i = from; i < to; i++) sum += values[i];
   const mean = sum / count;
   let squares = 0;
-  for (let i = from; i < to; i++) squares += (values[i] - mean) ** 2;
+  for (let i = from; i < to; i++) {
+    const d = values[i] - mean;
+    squares += d * d;
+  }
   return { mean, std: Math.sqrt(squares / count) };
 }

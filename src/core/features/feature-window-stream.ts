@@ -1,7 +1,7 @@
 import { meanAndStd } from './clip-vector';
 import { PAPER_FEATURE_COUNT as PAPER_FEATURE_COUNT_IMPORTED } from './feature-names';
 import { FeatureProfileName } from './feature-profile';
-import { FrameAnalyser, REC as REC_IMPORTED } from './frame-record';
+import { FrameAnalyser, FrameRecords, REC as REC_IMPORTED } from './frame-record';
 import { extendedWindowStatistics, EXTENDED_ADDED_LENGTH as EXTENDED_ADDED_LENGTH_IMPORTED } from './extended-profile';
 import { FRAME_LENGTH as FRAME_LENGTH_IMPORTED, FRAME_STEP as FRAME_STEP_IMPORTED, PEAK_FLOOR as PEAK_FLOOR_IMPORTED, SAMPLE_RATE as SAMPLE_RATE_IMPORTED, frameCount } from './pyaudioanalysis-constants';
 import { DEFAULT_VOICE_ACTIVITY as DEFAULT_VOICE_ACTIVITY_IMPORTED, isSpeechFrame, VoiceActivityOptions } from './voice-activity';
@@ -101,7 +101,7 @@ export class FeatureWindowStream {
   private bufferStart = 0;
   private bufferLength = 0;
   /** frame records in a ring by frame index */
-  private readonly records: Float64Array;
+  private readonly records: FrameRecords;
   private readonly recordSlots: number;
   private nextFrame = 0;
   private readonly speech: Uint8Array;
@@ -120,7 +120,7 @@ export class FeatureWindowStream {
     this.framesPerWindow = frameCount(this.windowSamples);
     this.buffer = new Float32Array(this.windowSamples);
     this.recordSlots = this.framesPerWindow + 1;
-    this.records = new Float64Array(this.recordSlots * REC.length);
+    this.records = new FrameRecords(this.recordSlots);
     this.speech = new Uint8Array(this.recordSlots);
     this.matrix = new Float64Array(PAPER_FEATURE_COUNT * this.framesPerWindow);
   }
@@ -195,8 +195,8 @@ export class FeatureWindowStream {
       if (local + FRAME_LENGTH > this.bufferLength) return;
       if (local < 0) throw new Error('feature window stream: frame before the buffer');
       const slot = this.nextFrame % this.recordSlots;
-      this.analyser.analyse(this.buffer, local, this.records, slot * REC.length);
-      this.speech[slot] = isSpeechFrame(this.records, slot * REC.length, this.options.voiceActivity) ? 1 : 0;
+      this.analyser.analyse(this.buffer, local, this.records, slot);
+      this.speech[slot] = isSpeechFrame(this.records.values, slot * REC.length, this.options.voiceActivity) ? 1 : 0;
       this.nextFrame++;
     }
   }
@@ -221,7 +221,7 @@ export class FeatureWindowStream {
     this.computer.compute(
       {
         records: this.records,
-        recordOffset: (j) => ((firstFrame + j) % slots) * REC.length,
+        slot: (j) => (firstFrame + j) % slots,
         samples: buffer,
         sampleOffset: (j) => j * FRAME_STEP,
         numFrames,
@@ -231,6 +231,9 @@ export class FeatureWindowStream {
       matrix,
       numFrames,
     );
+    // 16-bit audio lies on a 1/32768 grid and successive windows' means are mostly within a step
+    // of each other: the frames to come count zero crossings about the grid value nearest this mean
+    this.analyser.zcrPivot = Math.round(mean * 32768) / 32768;
     const vector: number[] = new Array(2 * PAPER_FEATURE_COUNT);
     for (let i = 0; i < PAPER_FEATURE_COUNT; i++) {
       const { mean: m, std } = meanAndStd(matrix, i * numFrames, (i + 1) * numFrames);
@@ -271,7 +274,10 @@ export class FeatureWindowStream {
       this.analyser.resetRun();
     }
     this.bufferStart += hop;
-    if (this.nextFrame * FRAME_STEP < this.bufferStart) this.nextFrame = this.bufferStart / FRAME_STEP;
+    if (this.nextFrame * FRAME_STEP < this.bufferStart) {
+      this.nextFrame = this.bufferStart / FRAME_STEP;
+      this.analyser.resetRun();
+    }
   }
 
   private timeOf(sample: number): number {

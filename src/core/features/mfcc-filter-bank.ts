@@ -49,6 +49,12 @@ function buildFilterBank(): MfccFilterBank {
 
 export const MFCC_FILTER_BANK: MfccFilterBank = buildFilterBank();
 
+/** The same bank in one array: filter i's weights are WEIGHTS[OFFSET[i] .. OFFSET[i+1]), from bin START[i]. */
+export const MFCC_FILTER_WEIGHTS: Float64Array = Float64Array.from(MFCC_FILTER_BANK.weights.flatMap((w) => Array.from(w)));
+export const MFCC_FILTER_OFFSET: Int32Array = Int32Array.from({ length: NUM_FILTERS + 1 }, (_, i) =>
+  MFCC_FILTER_BANK.weights.slice(0, i).reduce((n, w) => n + w.length, 0),
+);
+
 /** Orthonormal DCT-II rows 0..12 of a 40-point signal, [k * 40 + n]. */
 export const MFCC_DCT: Float64Array = (() => {
   const m = new Float64Array(13 * NUM_FILTERS);
@@ -58,5 +64,16 @@ export const MFCC_DCT: Float64Array = (() => {
       m[k * NUM_FILTERS + n] = scale * Math.cos((Math.PI * k * (2 * n + 1)) / (2 * NUM_FILTERS));
     }
   }
+  return m;
+})();
+
+/**
+ * MFCC_DCT folded on its symmetry, [k * 20 + n] for n < 20: row k at 39 - n is (-1)^k times row k at
+ * n, so row k applied to L equals this row applied to L[n] + L[39-n] (k even) or L[n] - L[39-n] (k odd).
+ */
+export const MFCC_DCT_FOLDED: Float64Array = (() => {
+  const half = NUM_FILTERS / 2;
+  const m = new Float64Array(13 * half);
+  for (let k = 0; k < 13; k++) for (let n = 0; n < half; n++) m[k * half + n] = MFCC_DCT[k * NUM_FILTERS + n];
   return m;
 })();

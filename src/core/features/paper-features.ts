@@ -1,13 +1,12 @@
 import { meanAndStd } from './clip-vector';
 import { PAPER_FEATURE_COUNT as PAPER_FEATURE_COUNT_IMPORTED } from './feature-names';
-import { FrameAnalyser, REC as REC_IMPORTED } from './frame-record';
+import { FrameAnalyser, FrameRecords } from './frame-record';
 import { FRAME_STEP as FRAME_STEP_IMPORTED, frameCount } from './pyaudioanalysis-constants';
 import { normalisationOf } from './reference-short-term-features';
 import { WindowFeatureComputer } from './window-short-term-features';
 // Imported bindings are read through getters when TypeScript runs via tsx/esbuild (and as
 // property loads under tsc): copied into module constants because they sit in per-sample loops.
 const PAPER_FEATURE_COUNT = PAPER_FEATURE_COUNT_IMPORTED;
-const REC = REC_IMPORTED;
 const FRAME_STEP = FRAME_STEP_IMPORTED;
 
 /**
@@ -36,15 +35,16 @@ export function paperClipVector(samples16k: Float32Array | Float64Array, from = 
 /** Features of samples[from..to) as one clip: feature i of frame j at [i * numFrames + j]. */
 export function paperShortTermMatrix(samples: ArrayLike<number>, from: number, to: number): Float64Array {
   const numFrames = frameCount(to - from);
-  const records = new Float64Array(numFrames * REC.length);
-  const analyser = new FrameAnalyser();
-  for (let j = 0; j < numFrames; j++) analyser.analyse(samples, from + j * FRAME_STEP, records, j * REC.length);
   const { mean, scale } = normalisationOf(samples, from, to);
+  const records = new FrameRecords(numFrames);
+  const analyser = new FrameAnalyser();
+  analyser.zcrPivot = mean;
+  for (let j = 0; j < numFrames; j++) analyser.analyse(samples, from + j * FRAME_STEP, records, j);
   const matrix = new Float64Array(PAPER_FEATURE_COUNT * numFrames);
   new WindowFeatureComputer().compute(
     {
       records,
-      recordOffset: (j) => j * REC.length,
+      slot: (j) => j,
       samples,
       sampleOffset: (j) => from + j * FRAME_STEP,
       numFrames,

@@ -1,5 +1,5 @@
-import { BIN_INDEX_HZ as BIN_INDEX_HZ_IMPORTED, REC as REC_IMPORTED, ROLLOFF_BAND as ROLLOFF_BAND_IMPORTED, ROLLOFF_LOW as ROLLOFF_LOW_IMPORTED } from './frame-record';
-import { MFCC_DCT as MFCC_DCT_IMPORTED } from './mfcc-filter-bank';
+import { BIN_INDEX_HZ as BIN_INDEX_HZ_IMPORTED, FrameRecords, REC as REC_IMPORTED } from './frame-record';
+import { MFCC_DCT as MFCC_DCT_IMPORTED, MFCC_FILTER_BANK as MFCC_FILTER_BANK_IMPORTED } from './mfcc-filter-bank';
 import { CHROMA_MAP as CHROMA_MAP_IMPORTED } from './chroma-map';
 import { ENTROPY_BLOCKS as ENTROPY_BLOCKS_IMPORTED, EPS as EPS_IMPORTED, FRAME_LENGTH as FRAME_LENGTH_IMPORTED, NUM_BINS as NUM_BINS_IMPORTED, NUM_FILTERS as NUM_FILTERS_IMPORTED, NUM_MFCC as NUM_MFCC_IMPORTED, SAMPLE_RATE as SAMPLE_RATE_IMPORTED } from './pyaudioanalysis-constants';
 import { PAPER_FEATURE_COUNT as PAPER_FEATURE_COUNT_IMPORTED } from './feature-names';
@@ -8,9 +8,8 @@ import { RealFft400 } from './real-fft-400';
 // property loads under tsc): copied into module constants because they sit in per-sample loops.
 const BIN_INDEX_HZ = BIN_INDEX_HZ_IMPORTED;
 const REC = REC_IMPORTED;
-const ROLLOFF_BAND = ROLLOFF_BAND_IMPORTED;
-const ROLLOFF_LOW = ROLLOFF_LOW_IMPORTED;
 const MFCC_DCT = MFCC_DCT_IMPORTED;
+const MFCC_FILTER_BANK = MFCC_FILTER_BANK_IMPORTED;
 const CHROMA_MAP = CHROMA_MAP_IMPORTED;
 const ENTROPY_BLOCKS = ENTROPY_BLOCKS_IMPORTED;
 const EPS = EPS_IMPORTED;
@@ -29,9 +28,9 @@ const PAPER_FEATURE_COUNT = PAPER_FEATURE_COUNT_IMPORTED;
 
 /** Where a window's frames and their samples are. */
 export interface WindowFrames {
-  /** the records buffer and where frame j's record starts */
-  records: Float64Array;
-  recordOffset(frame: number): number;
+  /** the frame records and the slot of frame j's record */
+  records: FrameRecords;
+  slot(frame: number): number;
   /** samples, and the index in it of frame j's first sample */
   samples: ArrayLike<number>;
   sampleOffset(frame: number): number;
@@ -47,6 +46,11 @@ export interface FallbackCounts {
 
 /** largest 200 s eps / G for which the first-order eps correction of the MFCCs is exact enough */
 const MFCC_SHORTCUT_LIMIT = 1e-6;
+/** bound on the relative error of a float32-rounded cumulative power (2^-24, with slack) */
+const SINGLE_PRECISION_MARGIN = 1.2e-7;
+/** bound on the absolute error of a float32-rounded value below the normal range (2^-150, with slack) */
+const SINGLE_PRECISION_FLOOR = 1e-44;
+const ZCR_PAIRS = FRAME_LENGTH - 1;
 const SQRT_FILTERS = Math.sqrt(NUM_FILTERS);
 const HALF_RATE = SAMPLE_RATE / 2;
 
@@ -54,6 +58,7 @@ export class WindowFeatureComputer {
   private readonly fft = new RealFft400();
   private readonly re = new Float64Array(NUM_BINS);
   private readonly im = new Float64Array(NUM_BINS);
+  private readonly filterOutputs = new Float64Array(NUM_FILTERS);
   private readonly blockEnergy = new Float64Array(ENTROPY_BLOCKS);
   private readonly chroma = new Float64Array(12);
   readonly fallbacks: FallbackCounts = { zcr: 0, rolloff: 0, mfcc: 0 };
@@ -63,7 +68,7 @@ export class WindowFeatureComputer {
    * mean m and scale s (max |r - m| + 1e-10).
    */
   compute(frames: WindowFrames, mean: number, scale: number, out: Float64Array, stride: number): void {
-    const rec = frames.records;
+    const rec = frames.records.values;
     const sigma = 40000 * scale * scale; // X = A / (200 s), so X^2 = A^2 / sigma
     const fluxEps = 40000 * scale * EPS; // 200 eps in A units
     const logScale = Math.log10(200 * scale);
@@ -77,13 +82,17 @@ export class WindowFeatureComputer {
     let prevU = 0;
     let prevSquares = 0;
     for (let j = 0; j < frames.numFrames; j++) {
-      const o = frames.recordOffset(j);
+      const slot = frames.slot(j);
+      const o = slot * REC.length;
 
-      // zero-crossing rate
-      if (rec[o + REC.zcrMean] === mean || (rec[o + REC.zcrLow] < mean && mean < rec[o + REC.zcrHigh])) {
+      // zero-crossing rate: the counts about the frame's pivot, else the last rate computed, else the samples
+      const pivot = rec[o + REC.zcrPivot];
+      if (mean === pivot) {
+        out[j] = (rec[o + REC.zcrBelow] + rec[o + REC.zcrAbove]) / 2 / ZCR_PAIRS;
+      } else if (mean < pivot ? pivot - mean < rec[o + REC.zcrReach] : mean - pivot < rec[o + REC.zcrReach]) {
+        out[j] = rec[o + (mean < pivot ? REC.zcrBelow : REC.zcrAbove)] / ZCR_PAIRS;
+      } else if (rec[o + REC.zcrMean] === mean || (rec[o + REC.zcrLow] < mean && mean < rec[o + REC.zcrHigh])) {
         out[j] = rec[o + REC.zcr];
-      } else if (rec[o + REC.zcrMean2] === mean || (rec[o + REC.zcrLow2] < mean && mean < rec[o + REC.zcrHigh2])) {
-        out[j] = rec[o + REC.zcr2];
       } else {
         this.updateZcr(frames.samples, frames.sampleOffset(j), mean, rec, o);
         this.fallbacks.zcr++;
@@ -148,7 +157,7 @@ export class WindowFeatureComputer {
       prevSquares = squares;
 
       // rolloff: first k with A0^2 + cumulative(1..k) + eps sigma > 0.9 total
-      out[7 * stride + j] = this.rolloff(frames, j, o, A0, squares, sigma);
+      out[7 * stride + j] = this.rolloff(frames, j, slot, A0, squares, sigma);
 
       // MFCC: bins 0 and 1 feed no filter, so only s matters. log10(G / (200 s) + eps) =
       // log10 G - log10(200 s) + log10(1 + x), x = 200 s eps / G: the first term is cached as its
@@ -163,12 +172,13 @@ export class WindowFeatureComputer {
         }
       } else {
         this.fallbacks.mfcc++;
+        const G = this.filterOutputsOf(frames.samples, frames.sampleOffset(j));
         const invScale = 1 / (200 * scale);
         for (let c = 0; c < NUM_MFCC; c++) {
           let acc = 0;
           const row = c * NUM_FILTERS;
           for (let i = 0; i < NUM_FILTERS; i++) {
-            acc += MFCC_DCT[row + i] * Math.log10(rec[o + REC.filterOutputs + i] * invScale + EPS);
+            acc += MFCC_DCT[row + i] * Math.log10(G[i] * invScale + EPS);
           }
           out[(8 + c) * stride + j] = acc;
         }
@@ -214,42 +224,64 @@ export class WindowFeatureComputer {
       if (i > 0) crossings += Math.abs(sign - prev);
       prev = sign;
     }
-    rec[o + REC.zcr2] = rec[o + REC.zcr];
-    rec[o + REC.zcrMean2] = rec[o + REC.zcrMean];
-    rec[o + REC.zcrLow2] = rec[o + REC.zcrLow];
-    rec[o + REC.zcrHigh2] = rec[o + REC.zcrHigh];
     rec[o + REC.zcr] = crossings / 2 / (FRAME_LENGTH - 1);
     rec[o + REC.zcrMean] = mean;
     rec[o + REC.zcrLow] = exact ? mean : low;
     rec[o + REC.zcrHigh] = exact ? mean : high;
   }
 
-  private rolloff(frames: WindowFrames, j: number, o: number, A0: number, squares: number, sigma: number): number {
-    const rec = frames.records;
+  /**
+   * First k >= 1 with A0^2 + cumulative(1..k) + eps sigma > 0.9 total, i.e. cumulative(1..k) >
+   * threshold, read from the single-precision cumulative spectrum walking down from the rolloff
+   * with A0 = 0; the samples decide when a float32 value is too close to the threshold to tell.
+   */
+  private rolloff(frames: WindowFrames, j: number, slot: number, A0: number, squares: number, sigma: number): number {
     if (squares === 0) return 0;
     const threshold = 0.9 * squares - A0 * A0 - EPS * sigma;
     if (0 > threshold) return 0;
-    const top = rec[o + REC.rolloffBin];
-    if (threshold >= rec[o + REC.rolloffBand]) {
-      for (let b = 1; b < ROLLOFF_BAND; b++) {
-        if (rec[o + REC.rolloffBand + b] > threshold) return (top - ROLLOFF_BAND + b) / NUM_BINS;
+    const cumulative = frames.records.cumulativePower;
+    const base = slot * NUM_BINS;
+    let k = frames.records.values[slot * REC.length + REC.rolloffBin];
+    if (cumulative[base + k] > threshold) {
+      while (k > 1 && cumulative[base + k - 1] > threshold) k--;
+      const above = cumulative[base + k];
+      const below = cumulative[base + k - 1];
+      if (
+        above - threshold > SINGLE_PRECISION_MARGIN * above + SINGLE_PRECISION_FLOOR &&
+        (k === 1 || threshold - below > SINGLE_PRECISION_MARGIN * below + SINGLE_PRECISION_FLOOR)
+      ) {
+        return k / NUM_BINS;
       }
-      return top / NUM_BINS;
-    }
-    // a large bin 0 (a frame far from the window's mean) moves the rolloff to the lowest bins
-    if (threshold < rec[o + REC.rolloffLow + ROLLOFF_LOW - 1]) {
-      for (let k = 1; k < ROLLOFF_LOW; k++) if (rec[o + REC.rolloffLow + k] > threshold) return k / NUM_BINS;
     }
     this.fallbacks.rolloff++;
     const re = this.re;
     const im = this.im;
     this.fft.transform(frames.samples, frames.sampleOffset(j), re, im);
-    let cumulative = 0;
+    let running = 0;
     for (let k = 1; k < NUM_BINS; k++) {
-      cumulative += re[k] * re[k] + im[k] * im[k];
-      if (cumulative > threshold) return k / NUM_BINS;
+      running += re[k] * re[k] + im[k] * im[k];
+      if (running > threshold) return k / NUM_BINS;
     }
     return 0;
+  }
+
+  /** The filter-bank outputs G (in A units) of the frame from `start`, from its samples. */
+  private filterOutputsOf(samples: ArrayLike<number>, start: number): Float64Array {
+    const re = this.re;
+    const im = this.im;
+    this.fft.transform(samples, start, re, im);
+    const G = this.filterOutputs;
+    for (let i = 0; i < NUM_FILTERS; i++) {
+      const w = MFCC_FILTER_BANK.weights[i];
+      const first = MFCC_FILTER_BANK.start[i];
+      let acc = 0;
+      for (let n = 0; n < w.length; n++) {
+        const k = first + n;
+        acc += w[n] * Math.sqrt(re[k] * re[k] + im[k] * im[k]);
+      }
+      G[i] = acc;
+    }
+    return G;
   }
 }
 

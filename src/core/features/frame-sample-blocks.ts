@@ -1,0 +1,99 @@
+import { ENTROPY_BLOCKS as ENTROPY_BLOCKS_IMPORTED } from './pyaudioanalysis-constants';
+// Imported bindings are read through getters when TypeScript runs via tsx/esbuild (and as
+// property loads under tsc): copied into module constants because they sit in per-sample loops.
+const ENTROPY_BLOCKS = ENTROPY_BLOCKS_IMPORTED;
+
+const BLOCK_LENGTH = 40;
+/** frames start every 160 samples: 4 blocks on, so a frame's blocks 4..9 are the next frame's 0..5 */
+const BLOCKS_PER_STEP = 4;
+
+/**
+ * The time-domain part of a frame's record, per 40-sample block (the energy-entropy block): sum,
+ * mean and centred energy, and the zero-crossing counts of r - p about a pivot value p.
+ *
+ * Zero crossings: a pair of samples (a, b) changes sign about a mean m when m lies between them.
+ * For m just below p every sample equal to p counts as above, for m just above p as below; so
+ * `crossingsBelow` counts pairs split by [r >= p] and `crossingsAbove` pairs split by [r > p], and
+ * at m = p exactly the toolkit's count (sign 0 counts half) is their mean. Both hold for every m
+ * nearer to p than `reach`, the distance from p to the nearest other sample value.
+ *
+ * Consecutive frames share 6 of their 10 blocks; the shared blocks are taken over, not recomputed.
+ */
+export class FrameSampleBlocks {
+  readonly sum = new Float64Array(ENTROPY_BLOCKS);
+  readonly mean = new Float64Array(ENTROPY_BLOCKS);
+  readonly centredEnergy = new Float64Array(ENTROPY_BLOCKS);
+  /** sign changes between the block's own 40 samples (39 pairs) */
+  readonly crossingsBelow = new Float64Array(ENTROPY_BLOCKS);
+  readonly crossingsAbove = new Float64Array(ENTROPY_BLOCKS);
+  readonly reach = new Float64Array(ENTROPY_BLOCKS);
+  private pivot = NaN;
+  private continues = false;
+
+  /** The next frame does not follow the last one. */
+  resetRun(): void {
+    this.continues = false;
+  }
+
+  /**
+   * Blocks of the frame samples[start .. start+400) about `pivot`. Unless resetRun() was called,
+   * the previous call's frame must have started 160 samples earlier in the same signal.
+   */
+  update(samples: ArrayLike<number>, start: number, pivot: number): void {
+    let firstNew = 0;
+    if (this.continues) {
+      firstNew = ENTROPY_BLOCKS - BLOCKS_PER_STEP;
+      this.sum.copyWithin(0, BLOCKS_PER_STEP);
+      this.mean.copyWithin(0, BLOCKS_PER_STEP);
+      this.centredEnergy.copyWithin(0, BLOCKS_PER_STEP);
+      this.crossingsBelow.copyWithin(0, BLOCKS_PER_STEP);
+      this.crossingsAbove.copyWithin(0, BLOCKS_PER_STEP);
+      this.reach.copyWithin(0, BLOCKS_PER_STEP);
+      if (pivot !== this.pivot) {
+        for (let b = 0; b < firstNew; b++) this.countCrossings(samples, start + b * BLOCK_LENGTH, b, pivot);
+      }
+    }
+    for (let b = firstNew; b < ENTROPY_BLOCKS; b++) {
+      const from = start + b * BLOCK_LENGTH;
+      const sum = this.countCrossings(samples, from, b, pivot);
+      const mean = sum / BLOCK_LENGTH;
+      let centred = 0;
+      for (let i = 0; i < BLOCK_LENGTH; i++) {
+        const d = samples[from + i] - mean;
+        centred += d * d;
+      }
+      this.sum[b] = sum;
+      this.mean[b] = mean;
+      this.centredEnergy[b] = centred;
+    }
+    this.pivot = pivot;
+    this.continues = true;
+  }
+
+  /** Zero-crossing counts and reach of block b (samples from `from`) about p; returns the block's sum. */
+  private countCrossings(samples: ArrayLike<number>, from: number, b: number, p: number): number {
+    let sum = 0;
+    let below = 0;
+    let above = 0;
+    let reach = Infinity;
+    let t = samples[from] - p;
+    let wasAtOrAbove = +(t >= 0);
+    let wasAbove = +(t > 0);
+    for (let i = 0; i < BLOCK_LENGTH; i++) {
+      const r = samples[from + i];
+      sum += r;
+      t = r - p;
+      const atOrAbove = +(t >= 0);
+      const isAbove = +(t > 0);
+      below += atOrAbove ^ wasAtOrAbove;
+      above += isAbove ^ wasAbove;
+      wasAtOrAbove = atOrAbove;
+      wasAbove = isAbove;
+      reach = Math.min(reach, Math.abs(t) || Infinity);
+    }
+    this.crossingsBelow[b] = below;
+    this.crossingsAbove[b] = above;
+    this.reach[b] = reach;
+    return sum;
+  }
+}
