@@ -3,16 +3,15 @@
 
 export const EMOTION_COLOURS = ['#d62728', '#ff9f1c', '#7f7f7f', '#1f77b4'];
 
-// The dashboard (ui-base) and its theme have the same ids in the demo and in every example, so that
-// importing an example into the demo's Node-RED reuses them instead of adding a second dashboard.
-export const UI_BASE_ID = 'speech-emotion-ui-base';
-export const UI_THEME_ID = 'speech-emotion-ui-theme';
-
-/** ui-base and ui-theme (shared ids), and a ui-page and ui-group whose ids are prefixed with `prefix`. */
+/**
+ * ui-base, ui-theme, ui-page and ui-group config nodes; ids are prefixed with `prefix`. Ids differ
+ * between the demo and the examples on purpose: an import with a clashing id stops at Node-RED's
+ * conflict dialog, while the dashboard's editor itself merges a second ui-base into the first.
+ */
 export function dashboardConfigNodes(prefix, { path = '/dashboard', pageName = 'Speech emotion', pagePath = '/emotion' } = {}) {
   return [
     {
-      id: UI_BASE_ID,
+      id: `${prefix}-ui-base`,
       type: 'ui-base',
       name: 'Speech emotion',
       path,
@@ -29,7 +28,7 @@ export function dashboardConfigNodes(prefix, { path = '/dashboard', pageName = '
       allowInstall: false,
     },
     {
-      id: UI_THEME_ID,
+      id: `${prefix}-ui-theme`,
       type: 'ui-theme',
       name: 'Speech emotion theme',
       colors: { surface: '#ffffff', primary: '#8c564b', bgPage: '#f5f3f0', groupBg: '#ffffff', groupOutline: '#d9d3cc' },
@@ -39,11 +38,11 @@ export function dashboardConfigNodes(prefix, { path = '/dashboard', pageName = '
       id: `${prefix}-ui-page`,
       type: 'ui-page',
       name: pageName,
-      ui: UI_BASE_ID,
+      ui: `${prefix}-ui-base`,
       path: pagePath,
       icon: 'waveform',
       layout: 'grid',
-      theme: UI_THEME_ID,
+      theme: `${prefix}-ui-theme`,
       breakpoints: [
         { name: 'Default', px: '0', cols: '3' },
         { name: 'Tablet', px: '576', cols: '6' },

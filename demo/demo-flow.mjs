@@ -1,6 +1,7 @@
 // The flow `npm start` deploys: demo clips (or a live microphone) -> features -> MT-A-DNN ->
 // a dashboard chart of the emotion probabilities, and the emotion router -> text + debug.
 import { dashboardConfigNodes, probabilityChartNodes, routedEmotionTextNodes } from './dashboard-nodes.mjs';
+import { audioSourceNode, emotionRouterNode, featureWindowNode, inferNode } from './pipeline-nodes.mjs';
 
 const TAB = 'demo-tab';
 
@@ -33,49 +34,30 @@ export function buildDemoFlow({ source, clipsDir, dashboard = true }) {
       y: 40,
       wires: [],
     },
-    {
+    audioSourceNode({
       id: 'demo-audio',
-      type: 'audio-source',
       z: TAB,
       name: source === 'microphone' ? 'microphone' : 'demo clips',
-      chunkMs: 250,
       ...audioSource,
       x: 120,
       y: 120,
       wires: [['demo-features']],
-    },
-    { id: 'demo-features', type: 'feature-window', z: TAB, name: '', x: 300, y: 120, wires: [['demo-infer']] },
-    { id: 'demo-model', type: 'mt-a-dnn-model', name: 'shipped model' },
-    {
+    }),
+    featureWindowNode({ id: 'demo-features', z: TAB, x: 300, y: 120, wires: [['demo-infer']] }),
+    inferNode({
       id: 'demo-infer',
-      type: 'mt-a-dnn-infer',
       z: TAB,
-      name: '',
-      model: 'demo-model',
       x: 480,
       y: 120,
       wires: [dashboard ? ['demo-to-points', 'demo-router'] : ['demo-router']],
-    },
-    {
+    }),
+    emotionRouterNode({
       id: 'demo-router',
-      type: 'emotion-router',
       z: TAB,
-      name: '',
-      mode: 'emotion',
-      smoothing: 'mean',
-      smoothingWindows: 3,
-      enterThreshold: 0.5,
-      leaveThreshold: 0.4,
-      minDwell: 1,
-      cooldown: 5,
-      changedOutput: true,
-      idleTimeout: 60,
-      maxStreams: 1000,
-      outputs: 6,
       x: 520,
       y: 220,
       wires: [[], [], [], [], [], dashboard ? ['demo-describe', 'demo-debug'] : ['demo-debug']],
-    },
+    }),
     {
       id: 'demo-debug',
       type: 'debug',

@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dashboardConfigNodes, probabilityChartNodes, routedEmotionTextNodes } from './dashboard-nodes.mjs';
 import { PROJECT_ROOT } from './runtime/user-dir.mjs';
+import { audioSourceNode, emotionRouterNode, featureWindowNode, inferNode } from './pipeline-nodes.mjs';
 
 /** Relative to Node-RED's working directory: right when Node-RED runs in its user directory. */
 export const DEFAULT_AUDIO = 'node_modules/node-red-contrib-speech-emotion/demo/clips';
@@ -25,14 +26,11 @@ function comment(id, z, name, info, x, y) {
 }
 
 function fileSource(id, z, { loop, autostart, realtime, x, y, wires }) {
-  return {
+  return audioSourceNode({
     id,
-    type: 'audio-source',
     z,
-    name: '',
     mode: 'file',
     streamId: 'living-room',
-    chunkMs: 250,
     path: `\${${AUDIO_ENV}}`,
     realtime,
     loop,
@@ -40,34 +38,18 @@ function fileSource(id, z, { loop, autostart, realtime, x, y, wires }) {
     x,
     y,
     wires,
-  };
+  });
 }
 
 function recognition(prefix, z, { x, y, wires }) {
   return [
-    { id: `${prefix}-features`, type: 'feature-window', z, name: '', x, y, wires: [[`${prefix}-infer`]] },
-    { id: `${prefix}-model`, type: 'mt-a-dnn-model', name: 'shipped model' },
-    { id: `${prefix}-infer`, type: 'mt-a-dnn-infer', z, name: '', model: `${prefix}-model`, x: x + 180, y, wires },
+    featureWindowNode({ id: `${prefix}-features`, z, x, y, wires: [[`${prefix}-infer`]] }),
+    inferNode({ id: `${prefix}-infer`, z, x: x + 180, y, wires }),
   ];
 }
 
 function router(id, z, props, { x, y, wires }) {
-  const config = {
-    mode: 'emotion',
-    smoothing: 'mean',
-    smoothingWindows: 3,
-    enterThreshold: 0.5,
-    leaveThreshold: 0.4,
-    minDwell: 1,
-    cooldown: 5,
-    changedOutput: true,
-    idleTimeout: 60,
-    maxStreams: 1000,
-    ...props,
-  };
-  const outputs = (config.mode === 'emotion' ? 4 : 2) + 1 + (config.changedOutput ? 1 : 0);
-  if (wires.length !== outputs) throw new Error(`router ${id}: ${wires.length} wires for ${outputs} outputs`);
-  return { id, type: 'emotion-router', z, name: '', ...config, outputs, x, y, wires };
+  return emotionRouterNode({ id, z, ...props, x, y, wires });
 }
 
 function debug(id, z, name, { x, y, complete = 'payload' }) {
@@ -124,10 +106,10 @@ function microphoneToDashboard() {
       id: 'ex2-inject-stop', type: 'inject', z, name: 'stop', props: [{ p: 'payload' }], repeat: '', crontab: '',
       once: false, onceDelay: 0.1, topic: '', payload: 'stop', payloadType: 'str', x: 110, y: 240, wires: [['ex2-audio']],
     },
-    {
-      id: 'ex2-audio', type: 'audio-source', z, name: 'microphone', mode: 'microphone', streamId: 'microphone', chunkMs: 250,
-      recorder: 'arecord', device: '', captureRate: 16000, autostart: false, x: 300, y: 160, wires: [['ex2-features']],
-    },
+    audioSourceNode({
+      id: 'ex2-audio', z, name: 'microphone', mode: 'microphone', streamId: 'microphone',
+      recorder: 'arecord', autostart: false, x: 300, y: 160, wires: [['ex2-features']],
+    }),
     ...recognition('ex2', z, { x: 470, y: 160, wires: [['ex2-to-points', 'ex2-router']] }),
     ...dashboardConfigNodes('ex2', { pageName: 'Microphone emotion', pagePath: '/microphone' }),
     ...probabilityChartNodes('ex2', { tab: z, x: 860, y: 120 }),

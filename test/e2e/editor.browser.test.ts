@@ -214,17 +214,7 @@ describe('editor and dashboard in chromium', () => {
 
   test('an example imports from the Import > Examples menu and deploys', async () => {
     await closeAnyDialog();
-    await page.locator('#red-ui-header-button-sidemenu').click();
-    await page.locator('#menu-item-import').click();
-    await page.locator('a[href="#red-ui-clipboard-dialog-import-tab-examples"]').click();
-    await page.locator('#red-ui-clipboard-dialog-import-tab-examples .red-ui-treeList-label', { hasText: 'node-red-contrib-speech-emotion' }).click();
-    const example = page.locator('#red-ui-clipboard-dialog-import-tab-examples .red-ui-treeList-label', { hasText: '01 WAV file to debug' });
-    await example.waitFor();
-    await example.click();
-    await shot('07-import-examples');
-    await page.locator('#red-ui-clipboard-dialog-ok').click();
-    // The imported nodes are attached to the mouse until placed: click on the canvas to drop them.
-    await page.locator('#red-ui-workspace-chart').click({ position: { x: 300, y: 500 } });
+    await importExample('01 WAV file to debug');
     const imported = await page.evaluate(() => {
       const names: string[] = [];
       (window as any).RED.nodes.eachNode((n: EditorNode) => { if (typeof n.name === 'string') names.push(n.name); });
@@ -266,9 +256,77 @@ describe('editor and dashboard in chromium', () => {
     }
   });
 
+  test('importing the dashboard example into the running demo reuses its dashboard', { skip: pipelineSkip.length ? 'pipeline not built' : false }, async () => {
+    // The previous test deployed the demo flow; the editor loads it afresh.
+    await page.reload();
+    await page.locator('.red-ui-palette-node[data-palette-type="emotion-router"]').waitFor({ timeout: 60_000 });
+    await importExample('02 Microphone to dashboard chart');
+    await page.waitForTimeout(1000); // the dashboard editor merges ui-base nodes on a debounce
+    await shot('11-dashboard-example-into-demo');
+    const state = await page.evaluate(() => {
+      const RED = (window as any).RED;
+      const bases: string[] = [];
+      const pages: Array<{ name: string; ui: string }> = [];
+      RED.nodes.eachConfig((n: EditorNode) => {
+        if (n.type === 'ui-base') bases.push(n.id);
+        if (n.type === 'ui-page') pages.push({ name: n.name as string, ui: n.ui as string });
+      });
+      const names: string[] = [];
+      RED.nodes.eachNode((n: EditorNode) => { if (typeof n.name === 'string') names.push(n.name); });
+      return { bases, pages, names };
+    });
+    assert.equal(await page.locator('#red-ui-clipboard-dialog-import-conflict:visible').count(), 0, 'no import conflict');
+    assert.ok(state.names.includes('microphone'), 'the example was imported');
+    assert.deepEqual(state.bases, ['demo-ui-base'], 'one dashboard: the demo\'s');
+    assert.deepEqual(state.pages.map((p) => p.name).sort(), ['Microphone emotion', 'Speech emotion']);
+    for (const p of state.pages) assert.equal(p.ui, 'demo-ui-base');
+  });
+
+  test('every node of the demo flow and of every example is valid in the editor', { skip: pipelineSkip.length ? 'pipeline not built' : false }, async () => {
+    await importExample('03 Home Assistant over MQTT discovery');
+    await importExample('04 Light colour per emotion over MQTT or HTTP');
+    await page.waitForTimeout(500);
+    const checked = await page.evaluate(() => {
+      const RED = (window as any).RED;
+      const all: EditorNode[] = [];
+      RED.nodes.eachNode((n: EditorNode) => { all.push(n); });
+      RED.nodes.eachConfig((n: EditorNode) => { all.push(n); });
+      const invalid: string[] = [];
+      for (const n of all) {
+        RED.editor.validateNode(n);
+        if (!n.valid) invalid.push(`${n.type} ${n.id} ${n.name ?? ''}`);
+      }
+      const tabs: string[] = [];
+      RED.nodes.eachWorkspace((t: EditorNode) => { tabs.push(t.label as string); });
+      return { invalid, count: all.length, tabs };
+    });
+    await shot('12-all-examples-imported');
+    for (const tab of ['Speech emotion demo', 'Microphone emotion dashboard', 'Emotion to Home Assistant (MQTT)', 'Light colour per emotion']) {
+      assert.ok(checked.tabs.includes(tab), `tab ${tab} is in the editor (${checked.tabs.join(', ')})`);
+    }
+    assert.ok(checked.count > 40, `${checked.count} nodes checked`);
+    assert.deepEqual(checked.invalid, []);
+  });
+
   test('no uncaught errors in the editor page', () => {
     assert.deepEqual(pageErrors, []);
   });
+
+  /** Main menu > Import > Examples > this package > `name` > Import. */
+  async function importExample(name: string) {
+    await page.locator('#red-ui-header-button-sidemenu').click();
+    await page.locator('#menu-item-import').click();
+    await page.locator('a[href="#red-ui-clipboard-dialog-import-tab-examples"]').click();
+    const tree = page.locator('#red-ui-clipboard-dialog-import-tab-examples .red-ui-treeList-label');
+    const example = tree.filter({ hasText: name });
+    if ((await example.count()) === 0) await tree.filter({ hasText: 'node-red-contrib-speech-emotion' }).click();
+    await example.waitFor();
+    await example.click();
+    await shot(`07-import-${name.slice(0, 2)}`);
+    await page.locator('#red-ui-clipboard-dialog-ok').click();
+    // Nodes imported into the current tab stay attached to the mouse until placed: click to drop them.
+    await page.locator('#red-ui-workspace-chart').click({ position: { x: 300, y: 500 } });
+  }
 
   async function assertInvalid(selector: string, invalid: boolean) {
     await page.waitForFunction(
