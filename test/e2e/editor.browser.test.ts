@@ -69,7 +69,7 @@ describe('editor and dashboard in chromium', () => {
     await page.locator('#node-dialog-ok').waitFor({ state: 'detached' });
   }
 
-  const nodeProps = (id: string) =>
+  const nodeProps = (id: string): Promise<Record<string, unknown>> =>
     page.evaluate((nodeId) => {
       const n = (window as any).RED.nodes.node(nodeId);
       const props: Record<string, unknown> = {};
