@@ -155,12 +155,27 @@ describe('editor and dashboard in chromium', () => {
     await shot('04-router-saved');
   });
 
+  // A numeric field of each node that its editor must reject when it is not a number.
+  const NUMERIC_FIELD: Record<string, string> = {
+    'audio-source': 'idleTimeout',
+    'feature-window': 'windowSeconds',
+    'mt-a-dnn-infer': 'maxBatch',
+  };
   for (const type of ['audio-source', 'feature-window', 'mt-a-dnn-infer']) {
-    test(`${type}: the edit dialog opens, shows no error with its defaults, and saves`, { skip: notBuilt(type) }, async () => {
+    test(`${type}: the edit dialog opens, flags a non-number, and saves`, { skip: notBuilt(type) }, async () => {
       const id = await dropFromPalette(type, 400, 300 + PALETTE_NODES.indexOf(type) * 60);
       assert.ok(id, `dropped ${type}`);
       await openEditor(id);
       await shot(`05-${type}-dialog`);
+      const selector = `#node-input-${NUMERIC_FIELD[type]}`;
+      const field = page.locator(selector);
+      const original = await field.inputValue();
+      await field.fill('not a number');
+      await field.dispatchEvent('change');
+      await assertInvalid(selector, true);
+      await field.fill(original);
+      await field.dispatchEvent('change');
+      await assertInvalid(selector, false);
       const nameInput = page.locator('#node-input-name');
       if (await nameInput.count()) await nameInput.fill(`e2e ${type}`);
       await closeEditor();
