@@ -3,8 +3,9 @@ import { PAPER_FEATURE_COUNT as PAPER_FEATURE_COUNT_IMPORTED } from './feature-n
 import { FeatureProfileName } from './feature-profile';
 import { FrameAnalyser, FrameRecords, REC as REC_IMPORTED } from './frame-record';
 import { extendedWindowStatistics, EXTENDED_ADDED_LENGTH as EXTENDED_ADDED_LENGTH_IMPORTED } from './extended-profile';
-import { FRAME_LENGTH as FRAME_LENGTH_IMPORTED, FRAME_STEP as FRAME_STEP_IMPORTED, PEAK_FLOOR as PEAK_FLOOR_IMPORTED, SAMPLE_RATE as SAMPLE_RATE_IMPORTED, frameCount } from './pyaudioanalysis-constants';
+import { FRAME_LENGTH as FRAME_LENGTH_IMPORTED, FRAME_STEP as FRAME_STEP_IMPORTED, SAMPLE_RATE as SAMPLE_RATE_IMPORTED, frameCount } from './pyaudioanalysis-constants';
 import { DEFAULT_VOICE_ACTIVITY as DEFAULT_VOICE_ACTIVITY_IMPORTED, isSpeechFrame, VoiceActivityOptions } from './voice-activity';
+import { WindowNormalisation } from './window-normalisation';
 import { WindowFeatureComputer } from './window-short-term-features';
 // Imported bindings are read through getters when TypeScript runs via tsx/esbuild (and as
 // property loads under tsc): copied into module constants because they sit in per-sample loops.
@@ -13,7 +14,6 @@ const REC = REC_IMPORTED;
 const EXTENDED_ADDED_LENGTH = EXTENDED_ADDED_LENGTH_IMPORTED;
 const FRAME_LENGTH = FRAME_LENGTH_IMPORTED;
 const FRAME_STEP = FRAME_STEP_IMPORTED;
-const PEAK_FLOOR = PEAK_FLOOR_IMPORTED;
 const SAMPLE_RATE = SAMPLE_RATE_IMPORTED;
 const DEFAULT_VOICE_ACTIVITY = DEFAULT_VOICE_ACTIVITY_IMPORTED;
 
@@ -107,6 +107,7 @@ export class FeatureWindowStream {
   private readonly speech: Uint8Array;
   private readonly analyser = new FrameAnalyser();
   private readonly computer = new WindowFeatureComputer();
+  private readonly normalisation: WindowNormalisation;
   private readonly matrix: Float64Array;
   private windowSeq = 0;
   private timeAnchor = { sample: 0, timestamp: 0 };
@@ -119,6 +120,7 @@ export class FeatureWindowStream {
     this.hopSamples = Math.max(1, Math.round((this.options.hopSeconds * SAMPLE_RATE) / FRAME_STEP)) * FRAME_STEP;
     this.framesPerWindow = frameCount(this.windowSamples);
     this.buffer = new Float32Array(this.windowSamples);
+    this.normalisation = new WindowNormalisation(this.windowSamples);
     this.recordSlots = this.framesPerWindow + 1;
     this.records = new FrameRecords(this.recordSlots);
     this.speech = new Uint8Array(this.recordSlots);
@@ -127,7 +129,14 @@ export class FeatureWindowStream {
 
   /** Bytes held by this stream's state (for status and limits). */
   get footprintBytes(): number {
-    return this.buffer.byteLength + this.records.byteLength + this.matrix.byteLength + this.speech.byteLength + 8 * 1024;
+    return (
+      this.buffer.byteLength +
+      this.normalisation.byteLength +
+      this.records.byteLength +
+      this.matrix.byteLength +
+      this.speech.byteLength +
+      8 * 1024
+    );
   }
 
   /** Shortcut fallbacks taken so far (see WindowFeatureComputer). */
@@ -156,14 +165,9 @@ export class FeatureWindowStream {
         continue;
       }
       const take = Math.min(this.windowSamples - this.bufferLength, samples.length - offset);
-      for (let i = 0; i < take; i++) {
-        const v = samples[offset + i];
-        if (typeof v !== 'number' || !Number.isFinite(v)) {
-          throw new RangeError(`sample ${offset + i} of the chunk is not a finite number`);
-        }
-        this.buffer[this.bufferLength + i] = v;
-      }
+      this.copyIn(samples, offset, take);
       this.bufferLength += take;
+      this.normalisation.update(this.buffer, this.bufferLength);
       this.totalSamples += take;
       offset += take;
       this.analyseAvailableFrames();
@@ -188,6 +192,28 @@ export class FeatureWindowStream {
     return [];
   }
 
+  /** samples[offset .. offset+take) into the buffer after its content; throws on a non-finite sample */
+  private copyIn(samples: ArrayLike<number>, offset: number, take: number): void {
+    const buffer = this.buffer;
+    const to = this.bufferLength;
+    if (samples instanceof Float32Array || samples instanceof Float64Array) {
+      buffer.set(samples.subarray(offset, offset + take), to);
+    } else {
+      for (let i = 0; i < take; i++) {
+        const v = samples[offset + i];
+        buffer[to + i] = typeof v === 'number' ? v : NaN;
+      }
+    }
+    // float32 samples cannot add up past the double range: a non-finite sum means a non-finite sample
+    let sum = 0;
+    for (let i = to; i < to + take; i++) sum += buffer[i];
+    if (!Number.isFinite(sum)) {
+      let i = to;
+      while (Number.isFinite(buffer[i])) i++;
+      throw new RangeError(`sample ${offset + i - to} of the chunk is not a finite number`);
+    }
+  }
+
   private analyseAvailableFrames(): void {
     for (;;) {
       const start = this.nextFrame * FRAME_STEP;
@@ -205,17 +231,7 @@ export class FeatureWindowStream {
     const numFrames = frameCount(length);
     const firstFrame = this.bufferStart / FRAME_STEP;
     const buffer = this.buffer;
-    let sum = 0;
-    let min = Infinity;
-    let max = -Infinity;
-    for (let i = 0; i < length; i++) {
-      const v = buffer[i];
-      sum += v;
-      if (v < min) min = v;
-      if (v > max) max = v;
-    }
-    const mean = sum / length;
-    const scale = Math.max(max - mean, mean - min) + PEAK_FLOOR;
+    const { mean, scale } = this.normalisation.of(buffer, length);
     const slots = this.recordSlots;
     const matrix = this.matrix;
     this.computer.compute(
@@ -273,6 +289,7 @@ export class FeatureWindowStream {
       this.bufferLength = 0;
       this.analyser.resetRun();
     }
+    this.normalisation.shift(hop < this.windowSamples ? hop : 0, this.bufferLength);
     this.bufferStart += hop;
     if (this.nextFrame * FRAME_STEP < this.bufferStart) {
       this.nextFrame = this.bufferStart / FRAME_STEP;

@@ -89,7 +89,8 @@ export class FrameSampleBlocks {
       above += isAbove ^ wasAbove;
       wasAtOrAbove = atOrAbove;
       wasAbove = isAbove;
-      reach = Math.min(reach, Math.abs(t) || Infinity);
+      const distance = Math.abs(t);
+      if (distance < reach && distance > 0) reach = distance;
     }
     this.crossingsBelow[b] = below;
     this.crossingsAbove[b] = above;

@@ -1,0 +1,82 @@
+import { PEAK_FLOOR as PEAK_FLOOR_IMPORTED } from './pyaudioanalysis-constants';
+// Imported bindings are read through getters when TypeScript runs via tsx/esbuild (and as
+// property loads under tsc): copied into module constants because they sit in per-sample loops.
+const PEAK_FLOOR = PEAK_FLOOR_IMPORTED;
+
+const BLOCK = 40;
+
+/**
+ * The toolkit's whole-signal normalisation (mean m, scale max|r - m| + 1e-10) of a window buffer,
+ * from the sum, minimum and maximum of each 40-sample block, summarised once as the samples
+ * arrive rather than once per overlapping window. Windows start every 160 samples, on a block
+ * boundary. The sum is the blocks' sums added up: for 16-bit audio (multiples of 1/32768) every
+ * partial sum is exact, so it equals a sample-by-sample sum.
+ */
+export class WindowNormalisation {
+  private readonly sum: Float64Array;
+  private readonly min: Float64Array;
+  private readonly max: Float64Array;
+  /** samples of the buffer summarised so far (whole blocks only) */
+  private summarised = 0;
+
+  constructor(capacity: number) {
+    const blocks = Math.ceil(capacity / BLOCK);
+    this.sum = new Float64Array(blocks);
+    this.min = new Float64Array(blocks);
+    this.max = new Float64Array(blocks);
+  }
+
+  get byteLength(): number {
+    return this.sum.byteLength * 3;
+  }
+
+  /** Summarises the whole blocks of buffer[0 .. length) not yet summarised. */
+  update(buffer: Float32Array, length: number): void {
+    for (let b = this.summarised / BLOCK; (b + 1) * BLOCK <= length; b++) {
+      let sum = 0;
+      let min = Infinity;
+      let max = -Infinity;
+      for (let i = b * BLOCK; i < (b + 1) * BLOCK; i++) {
+        const v = buffer[i];
+        sum += v;
+        min = Math.min(min, v);
+        max = Math.max(max, v);
+      }
+      this.sum[b] = sum;
+      this.min[b] = min;
+      this.max[b] = max;
+      this.summarised += BLOCK;
+    }
+  }
+
+  /** The buffer dropped its first `samples` samples (a multiple of 40) and now holds `length`. */
+  shift(samples: number, length: number): void {
+    const blocks = samples / BLOCK;
+    this.sum.copyWithin(0, blocks);
+    this.min.copyWithin(0, blocks);
+    this.max.copyWithin(0, blocks);
+    this.summarised = Math.max(0, this.summarised - samples);
+    this.summarised = Math.min(this.summarised, length - (length % BLOCK));
+  }
+
+  /** Mean and scale of buffer[0 .. length); update() must have seen it. */
+  of(buffer: Float32Array, length: number): { mean: number; scale: number } {
+    const whole = Math.floor(length / BLOCK);
+    let sum = 0;
+    let min = Infinity;
+    let max = -Infinity;
+    for (let b = 0; b < whole; b++) {
+      sum += this.sum[b];
+      if (this.min[b] < min) min = this.min[b];
+      if (this.max[b] > max) max = this.max[b];
+    }
+    for (let i = whole * BLOCK; i < length; i++) {
+      const v = buffer[i];
+      sum += v;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    const mean = sum / length;
+    return { mean, scale: Math.max(max - mean, mean - min) + PEAK_FLOOR };
+  }
+}
