@@ -1,5 +1,6 @@
 // Compiles the TypeScript and lays out each node as Node-RED loads it:
-// dist/nodes/NAME/NAME.js beside NAME.html and locales/LANG/NAME.json.
+// dist/nodes/NAME/NAME.js beside NAME.html, locales/LANG/NAME.json and icons/ (Node-RED looks for
+// icons only in an icons folder beside each node's file).
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, dirname } from 'node:path';
@@ -18,6 +19,7 @@ for (const file of readdirSync(join(root, 'nodes'))) {
   const nodeDir = join(root, 'dist', 'nodes', name);
   if (!existsSync(nodeDir)) throw new Error(`nodes/${file} has no src/nodes/${name}/${name}.ts`);
   cpSync(join(root, 'nodes', file), join(nodeDir, file));
+  cpSync(join(root, 'icons'), join(nodeDir, 'icons'), { recursive: true });
   for (const lang of readdirSync(join(root, 'locales'))) {
     const catalog = join(root, 'locales', lang, `${name}.json`);
     if (!existsSync(catalog)) continue;
