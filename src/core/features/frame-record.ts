@@ -109,8 +109,6 @@ export class FrameAnalyser {
   /** value about which zero crossings are counted; set it near the means of the windows to come */
   zcrPivot = 0;
   private readonly fft = new RealFft400();
-  private readonly re = new Float64Array(NUM_BINS);
-  private readonly im = new Float64Array(NUM_BINS);
   /** A_k of this frame and of the last analysed frame (for the flux cross term); swapped per frame */
   private magnitude = new Float64Array(NUM_BINS);
   private lastMagnitude = new Float64Array(NUM_BINS);
@@ -139,13 +137,11 @@ export class FrameAnalyser {
     this.analyseBlocks(samples, start, rec, offset);
 
     // spectrum of the raw frame: A_k, its moments, power sums per entropy block and cumulative
-    const re = this.re;
-    const im = this.im;
     const A = this.magnitude;
     const last = this.lastMagnitude;
     const power = this.power;
     const cumulative = this.cumulative;
-    this.fft.transform(samples, start, re, im);
+    this.fft.powerSpectrum(samples, start, power);
     A[0] = 0;
     power[0] = 0;
     cumulative[0] = 0;
@@ -161,10 +157,9 @@ export class FrameAnalyser {
     for (let b = 0, k = 1; b < ENTROPY_BLOCKS; b++) {
       let blockSum = 0;
       for (const end = (b + 1) * BINS_PER_ENTROPY_BLOCK; k < end; k++) {
-        const p = re[k] * re[k] + im[k] * im[k];
+        const p = power[k];
         const a = Math.sqrt(p);
         A[k] = a;
-        power[k] = p;
         const ind = BIN_INDEX_HZ[k];
         sumA += a;
         sumIndA += ind * a;

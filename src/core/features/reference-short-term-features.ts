@@ -44,7 +44,6 @@ export class FrameScratch {
   readonly frame = new Float64Array(FRAME_LENGTH);
   readonly magnitude = new Float64Array(NUM_BINS);
   readonly previousMagnitude = new Float64Array(NUM_BINS);
-  readonly im = new Float64Array(NUM_BINS);
   readonly melLog = new Float64Array(NUM_FILTERS);
   readonly chroma = new Float64Array(12);
 }
@@ -202,7 +201,7 @@ export function normalisedFrameFeatures(
   const y = scratch.frame;
   for (let i = 0; i < FRAME_LENGTH; i++) y[i] = (samples[start + i] - mean) / scale;
   const X = scratch.magnitude;
-  scratch.fft.magnitudes(y, 0, X, scratch.im);
+  scratch.fft.magnitudes(y, 0, X);
   for (let k = 0; k < NUM_BINS; k++) X[k] /= NUM_BINS;
   frameFeatures(y, X, previous ?? X, scratch, out, outOffset);
 }

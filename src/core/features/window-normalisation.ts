@@ -39,8 +39,8 @@ export class WindowNormalisation {
       for (let i = b * BLOCK; i < (b + 1) * BLOCK; i++) {
         const v = buffer[i];
         sum += v;
-        min = Math.min(min, v);
-        max = Math.max(max, v);
+        if (v < min) min = v;
+        if (v > max) max = v;
       }
       this.sum[b] = sum;
       this.min[b] = min;

@@ -56,8 +56,7 @@ const HALF_RATE = SAMPLE_RATE / 2;
 
 export class WindowFeatureComputer {
   private readonly fft = new RealFft400();
-  private readonly re = new Float64Array(NUM_BINS);
-  private readonly im = new Float64Array(NUM_BINS);
+  private readonly power = new Float64Array(NUM_BINS);
   private readonly filterOutputs = new Float64Array(NUM_FILTERS);
   private readonly blockEnergy = new Float64Array(ENTROPY_BLOCKS);
   private readonly chroma = new Float64Array(12);
@@ -254,12 +253,11 @@ export class WindowFeatureComputer {
       }
     }
     this.fallbacks.rolloff++;
-    const re = this.re;
-    const im = this.im;
-    this.fft.transform(frames.samples, frames.sampleOffset(j), re, im);
+    const power = this.power;
+    this.fft.powerSpectrum(frames.samples, frames.sampleOffset(j), power);
     let running = 0;
     for (let k = 1; k < NUM_BINS; k++) {
-      running += re[k] * re[k] + im[k] * im[k];
+      running += power[k];
       if (running > threshold) return k / NUM_BINS;
     }
     return 0;
@@ -267,9 +265,8 @@ export class WindowFeatureComputer {
 
   /** The filter-bank outputs G (in A units) of the frame from `start`, from its samples. */
   private filterOutputsOf(samples: ArrayLike<number>, start: number): Float64Array {
-    const re = this.re;
-    const im = this.im;
-    this.fft.transform(samples, start, re, im);
+    const power = this.power;
+    this.fft.powerSpectrum(samples, start, power);
     const G = this.filterOutputs;
     for (let i = 0; i < NUM_FILTERS; i++) {
       const w = MFCC_FILTER_BANK.weights[i];
@@ -277,7 +274,7 @@ export class WindowFeatureComputer {
       let acc = 0;
       for (let n = 0; n < w.length; n++) {
         const k = first + n;
-        acc += w[n] * Math.sqrt(re[k] * re[k] + im[k] * im[k]);
+        acc += w[n] * Math.sqrt(power[k]);
       }
       G[i] = acc;
     }
