@@ -4,12 +4,14 @@
 // Results are appended to docs/evaluation-experiments.json (one record per variant and model).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { PerturbationName } from '../src/core/model/audio-perturbations';
+import { PERTURBATIONS, type PerturbationName } from '../src/core/model/audio-perturbations';
 import { initBackend } from '../src/core/model/backend';
 import { corpusFeatures, loadFeatureProfile } from '../src/core/model/corpus-features';
 import { readManifest } from '../src/core/model/corpus-manifest';
 import { crossValidate, type ClassifierKind } from '../src/core/model/cross-validation';
 import { formatComparisonTable } from '../src/core/model/evaluation-report';
+import { DEFAULT_NOISE_AUGMENTATION, noiseAugmentedFeatures, sameFoldPool, type NoiseAugmentation } from '../src/core/model/noise-augmentation';
+import { PEAK_ONLY_TRIMMING, type SpeechTrimmingOptions } from '../src/core/model/speech-trimming';
 import { TextProgress } from '../src/core/model/text-progress';
 import {
   DEFAULT_TRAINING_OPTIONS,
@@ -21,6 +23,8 @@ import {
 const root = join(__dirname, '..');
 const MANIFEST = process.env.MANIFEST ?? join(root, '..', 'shared', 'corpora', 'ravdess-4class-16k', 'manifest.csv');
 const RESULTS = join(root, 'docs', 'evaluation-experiments.json');
+const FOLDS = 6;
+const CV_SEED = 1;
 const ALL: ClassifierKind[] = ['svm', 'random-forest', 'dnn', 'mt-dnn', 'mt-a-dnn'];
 
 interface Variant {
@@ -31,12 +35,31 @@ interface Variant {
   perturbation?: PerturbationName;
   kinds: ClassifierKind[];
   training: TrainingOptions;
+  /** Speech-only trimming rule (training.speechOnly variants only); default: the package's noise-floor rule. */
+  trimming?: SpeechTrimmingOptions;
+  /** Also score the test folds under PERTURBATIONS (noise, gain, band limit), as evaluate:default does. */
+  robustness?: boolean;
+  /** Seed of the models' initialisation and shuffling when not the fold seed (seed-to-seed spread). */
+  modelSeed?: number;
 }
 
 const paper = PAPER_TRAINING_OPTIONS;
 // The experiments ran with early stopping on 15% of the training speakers (patience 20, at most 150 epochs).
 const tuned = mergeTrainingOptions(DEFAULT_TRAINING_OPTIONS, { maxEpochs: 150, patience: 20, validationShare: 0.15, speechOnly: false });
 const with_ = mergeTrainingOptions;
+// Noise robustness (docs/evaluation.md, "Noise robustness"): the shipped recipe (60 fixed epochs, speech only,
+// per-stream) with noise-floor trimming and noise augmentation; every run also scored under PERTURBATIONS.
+const shipped = mergeTrainingOptions(DEFAULT_TRAINING_OPTIONS, { noiseAugmentation: undefined });
+const noisy = (patch: Partial<NoiseAugmentation>, training: Partial<TrainingOptions> = {}) =>
+  mergeTrainingOptions(shipped, { ...training, noiseAugmentation: { ...DEFAULT_NOISE_AUGMENTATION, ...patch } });
+const robust = (description: string, training: TrainingOptions, extra: Partial<Variant> = {}): Variant => ({
+  description,
+  profile: 'paper',
+  kinds: ['mt-a-dnn'],
+  training,
+  robustness: true,
+  ...extra,
+});
 const VARIANTS: Record<string, Variant> = {
   'paper-global': { description: 'as written: u vector, z = α⊙y, loss 1/1/1, no dropout/L2/class weights, global standardisation', profile: 'paper', kinds: ALL, training: paper },
   'paper-units': { description: 'as written but z = 128·α⊙y', profile: 'paper', kinds: ['mt-a-dnn'], training: with_(paper, { architecture: { ...paper.architecture, attentionScale: 'units' } }) },
@@ -57,6 +80,20 @@ const VARIANTS: Record<string, Variant> = {
   'speech-stream-scalar': { description: 'speech-only + per-stream, u scalar', profile: 'paper', perturbation: 'silence-trimmed', kinds: ['mt-a-dnn'], training: with_(tuned, { architecture: { ...tuned.architecture, attention: 'scalar' } }) },
   'speech-stream-paperscale': { description: 'speech-only + per-stream, z = α⊙y (paper scale)', profile: 'paper', perturbation: 'silence-trimmed', kinds: ['mt-a-dnn'], training: with_(tuned, { architecture: { ...tuned.architecture, attentionScale: 'paper' } }) },
   'speech-extended': { description: 'speech-only + per-stream, extended feature profile (81 values)', profile: 'extended', perturbation: 'silence-trimmed', kinds: ALL, training: tuned },
+  'robust-before': robust('shipped recipe before this work: peak-relative trimming, no noise in training', shipped, { trimming: PEAK_ONLY_TRIMMING }),
+  'robust-trim': robust('shipped recipe with noise-floor trimming', shipped),
+  'robust-noise2': robust('noise-floor trimming + 2 noisy copies (white/pink/babble, 5-30 dB, one room per speaker copy, its own stream)', noisy({})),
+  'robust-noise2-peaktrim': robust('as robust-noise2 but peak-relative trimming', noisy({}), { trimming: PEAK_ONLY_TRIMMING }),
+  'robust-noise2-speakerstreams': robust('as robust-noise2 but clean and noisy clips of a speaker normalised as one stream', noisy({ streams: 'speaker' })),
+  'robust-noise2-perclip': robust('as robust-noise2 but every clip draws its own noise kind and SNR', noisy({ conditions: 'per-clip' })),
+  'robust-noise2-nowhite': robust('as robust-noise2 but pink and babble only (the test noise, white, never seen in training)', noisy({ kinds: ['pink', 'babble'] })),
+  'robust-noise4-e30': robust('as robust-noise2 but 4 noisy copies and 30 epochs (same number of updates per clean clip)', noisy({ copies: 4 }, { maxEpochs: 30 })),
+  'robust-noise2-e30': robust('as robust-noise2 but 30 epochs', noisy({}, { maxEpochs: 30 })),
+  'robust-noise2-perclip-e30': robust('as robust-noise2-perclip but 30 epochs', noisy({ conditions: 'per-clip' }, { maxEpochs: 30 })),
+  'robust-white-matched': robust('diagnostic, not a candidate: white noise only at 10-20 dB, per clip (the test noise itself)', noisy({ conditions: 'per-clip', kinds: ['white'], snrDb: [10, 20] })),
+  'robust-denoise': robust('shipped recipe + noise-floor trimming + spectral subtraction of each clip\'s noise floor', mergeTrainingOptions(shipped, { denoise: true })),
+  'robust-denoise-noise2-perclip-e30': robust('robust-denoise + 2 noisy copies per clip, 30 epochs (as robust-noise2-perclip-e30)', noisy({ conditions: 'per-clip' }, { denoise: true, maxEpochs: 30 })),
+  'robust-noise2-baselines': { ...robust('as robust-noise2, the paper\'s Table 2 on the same folds and noisy training data', noisy({})), kinds: ALL },
   'extended-stream': { description: 'tuned + per-stream, extended feature profile', profile: 'extended', kinds: ALL, training: tuned },
 };
 
@@ -74,22 +111,49 @@ async function main() {
     const profile = loadFeatureProfile(variant.profile);
     const progress = new TextProgress(`${name}: features`);
     const perturbation = variant.perturbation;
-    const data = await corpusFeatures(entries, profile, { perturbation, onProgress: (d, t) => progress.update(d, t) });
+    const speechOnly = !perturbation && variant.training.speechOnly;
+    const trimming = variant.trimming;
+    const denoise = variant.training.denoise;
+    const data = await corpusFeatures(entries, profile, { perturbation, speechOnly, denoise, trimming, onProgress: (d, t) => progress.update(d, t) });
     const augmented = variant.augment
-      ? await corpusFeatures(entries, profile, { augment: true, perturbation, onProgress: (d, t) => progress.update(d, t, 'crops') })
+      ? await corpusFeatures(entries, profile, { augment: true, perturbation, speechOnly, denoise, trimming, onProgress: (d, t) => progress.update(d, t, 'crops') })
       : undefined;
+    const noise = variant.training.noiseAugmentation;
+    const extraTraining =
+      noise && noise.copies > 0
+        ? await noiseAugmentedFeatures(entries, profile, noise, {
+            pool: sameFoldPool(entries, FOLDS, CV_SEED),
+            speechOnly,
+            denoise,
+            trimming,
+            onProgress: (d, t) => progress.update(d, t, 'noisy copies'),
+          })
+        : undefined;
+    const extraTestSets = [];
+    for (const condition of variant.robustness ? PERTURBATIONS.slice(1) : []) {
+      extraTestSets.push({
+        name: condition,
+        data: await corpusFeatures(entries, profile, { perturbation: condition, speechOnly, denoise, trimming, onProgress: (d, t) => progress.update(d, t, condition) }),
+      });
+    }
     const started = Date.now();
     const results = await crossValidate(data, {
-      folds: 6,
-      seed: 1,
+      folds: FOLDS,
+      seed: CV_SEED,
+      modelSeed: variant.modelSeed,
       kinds: variant.kinds,
       training: variant.training,
       augmented,
+      extraTraining,
+      extraTestSets,
       onFold: ({ kind, fold, folds, metrics }) =>
         process.stderr.write(`${name} ${kind} fold ${fold}/${folds}: UAR ${(100 * metrics.uar).toFixed(1)}%\n`),
     });
     console.log(`\n${name}: ${variant.description} (${profile.name} profile, ${backend})`);
     console.log(formatComparisonTable(results.map((r) => ({ name: r.kind, metrics: r.metrics }))));
+    for (const r of results.filter(() => variant.robustness)) {
+      console.log(`${r.kind} robustness (UAR %): clean ${(100 * r.metrics.uar).toFixed(1)}, ` + Object.entries(r.extra).map(([c, m]) => `${c} ${(100 * m.uar).toFixed(1)}`).join(', '));
+    }
     // Re-read: other runs of this script may have written meanwhile.
     const records = existsSync(RESULTS) ? JSON.parse(readFileSync(RESULTS, 'utf8')) : [];
     const kept = records.filter((r: { variant: string }) => r.variant !== name);
@@ -105,6 +169,8 @@ async function main() {
         recall: r.metrics.recall,
         confusionPercent: r.metrics.confusionPercent,
         foldUar: r.foldMetrics.map((m) => m.uar),
+        ...(variant.robustness ? { robustness: Object.fromEntries(Object.entries(r.extra).map(([c, m]) => [c, { accuracy: m.accuracy, uar: m.uar }])) } : {}),
+        ...(variant.modelSeed !== undefined ? { modelSeed: variant.modelSeed } : {}),
         seconds: Math.round((Date.now() - started) / 1000),
       });
     }

@@ -6,7 +6,7 @@ import inferNode from '../../src/nodes/mt-a-dnn-infer/mt-a-dnn-infer';
 import modelNode from '../../src/nodes/mt-a-dnn-model/mt-a-dnn-model';
 import { loadAudioFileAs16kMono } from '../../src/core/audio/load-audio-file';
 import { getFeatureProfile } from '../../src/core/features';
-import { trimSilence } from '../../src/core/model/audio-perturbations';
+import { applyClipFrontEnd, frontEndOf } from '../../src/core/model/clip-front-end';
 import { readManifest } from '../../src/core/model/corpus-manifest';
 import { EmotionModel } from '../../src/core/model/emotion-model';
 import { DEFAULT_MODEL_DIR } from '../../src/core/model/package-paths';
@@ -36,7 +36,7 @@ before(async () => {
   const chosen = entries.filter((e) => e.speaker === 'ravdess_03' || e.speaker === 'ravdess_10');
   for (const [i, entry] of chosen.entries()) {
     const raw = await loadAudioFileAs16kMono(entry.path);
-    const samples = meta.speechOnly ? trimSilence(raw) : raw;
+    const samples = applyClipFrontEnd(raw, frontEndOf(meta));
     windows.push({
       emotion: EMOTIONS[entry.emotion],
       payload: {

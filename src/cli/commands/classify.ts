@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { MODEL_SAMPLE_RATE } from '../../core/audio/audio-chunk';
 import { loadAudioFileAs16kMono } from '../../core/audio/load-audio-file';
-import { trimSilence } from '../../core/model/audio-perturbations';
+import { applyClipFrontEnd, frontEndOf } from '../../core/model/clip-front-end';
 import { initBackend } from '../../core/model/backend';
 import { loadFeatureProfile } from '../../core/model/corpus-features';
 import { EmotionModel, type TaskOutputs } from '../../core/model/emotion-model';
@@ -36,7 +36,7 @@ export function register(program: Command): void {
       try {
         for (const file of files) {
           const raw = await loadAudioFileAs16kMono(file);
-          const samples = model.metadata.speechOnly ? trimSilence(raw) : raw;
+          const samples = applyClipFrontEnd(raw, frontEndOf(model.metadata));
           if (samples.length < 400) throw new Error(`${file}: too short or silent (${samples.length} samples of speech at 16 kHz, need at least 400)`);
           // A file is one stream: its normaliser (if the model uses one) sees the whole file first.
           const normaliser = model.createStreamNormaliser();

@@ -8,6 +8,7 @@ import { corpusFeatures, loadFeatureProfile } from '../../core/model/corpus-feat
 import { readManifest } from '../../core/model/corpus-manifest';
 import { TABLE2_KINDS, crossValidate, type ClassifierKind } from '../../core/model/cross-validation';
 import { EmotionModel } from '../../core/model/emotion-model';
+import { crossValidationNoiseCopies } from '../../core/model/noise-augmentation';
 import {
   confusionHeatmapSvg,
   evaluationReportHtml,
@@ -61,6 +62,7 @@ export function register(program: Command): void {
         const data = await corpusFeatures(entries, profile, {
           perturbation,
           speechOnly: !!model.metadata.speechOnly,
+          denoise: !!model.metadata.denoise,
           onProgress: (d, t) => progress.update(d, t, perturbation),
         });
         const spec = model.metadata.normalisation;
@@ -79,16 +81,19 @@ export function register(program: Command): void {
       if (!Number.isInteger(k) || k < 2) throw new Error(`--cv must be an integer >= 2 (got ${flags.cv})`);
       const training = trainingOptionsFromCli(flags);
       const profile = loadFeatureProfile(flags.profile);
-      const speechOnly = training.speechOnly;
-      const data = await corpusFeatures(entries, profile, { speechOnly, onProgress: (d, t) => progress.update(d, t) });
+      const { speechOnly, denoise } = training;
+      const data = await corpusFeatures(entries, profile, { speechOnly, denoise, onProgress: (d, t) => progress.update(d, t) });
       const augmented = flags.augment
-        ? await corpusFeatures(entries, profile, { augment: true, speechOnly, onProgress: (d, t) => progress.update(d, t, 'crops') })
+        ? await corpusFeatures(entries, profile, { augment: true, speechOnly, denoise, onProgress: (d, t) => progress.update(d, t, 'crops') })
         : undefined;
+      const extraTraining = await crossValidationNoiseCopies(entries, profile, training, { folds: k, seed: training.seed }, (d, t) =>
+        progress.update(d, t, 'noisy copies'),
+      );
       const extraTestSets = [];
       for (const perturbation of perturbations.slice(1)) {
         extraTestSets.push({
           name: perturbation,
-          data: await corpusFeatures(entries, profile, { perturbation, speechOnly, onProgress: (d, t) => progress.update(d, t, perturbation) }),
+          data: await corpusFeatures(entries, profile, { perturbation, speechOnly, denoise, onProgress: (d, t) => progress.update(d, t, perturbation) }),
         });
       }
       const kinds: ClassifierKind[] = flags.models
@@ -104,6 +109,7 @@ export function register(program: Command): void {
         kinds,
         training,
         augmented,
+        extraTraining,
         extraTestSets,
         onFold: ({ kind, fold }) => folds.update(++done, k * kinds.length, `${kind} fold ${fold}`),
       });
@@ -112,7 +118,7 @@ export function register(program: Command): void {
         metrics: r.metrics,
         robustness: flags.robustness ? { clean: r.metrics, ...r.extra } : undefined,
       }));
-      protocol = `${k}-fold cross-validation by speaker on ${flags.manifest}, ${profile.name} features, normalisation ${training.normalisation}, speech only ${training.speechOnly ? 'yes' : 'no'}, seed ${training.seed}`;
+      protocol = `${k}-fold cross-validation by speaker on ${flags.manifest}, ${profile.name} features, normalisation ${training.normalisation}, speech only ${training.speechOnly ? 'yes' : 'no'}, denoised ${training.denoise ? 'yes' : 'no'}, noisy copies ${training.noiseAugmentation?.copies ?? 0}, seed ${training.seed}`;
     }
 
     if (flags.json) {

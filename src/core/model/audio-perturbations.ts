@@ -1,5 +1,6 @@
 import { toMonoAtRate } from '../audio/load-audio-file';
 import { SeededRandom } from './seeded-random';
+import { activeSpeechPower, trimSilence } from './speech-trimming';
 
 /** Living-room conditions the shipped model is evaluated under (see docs/evaluation.md). */
 export type PerturbationName = 'clean' | 'noise-20db' | 'noise-10db' | 'gain+12db' | 'gain-12db' | 'silence-trimmed' | 'band-8khz';
@@ -30,7 +31,7 @@ export function perturbAudio(samples: Float32Array, name: PerturbationName, seed
 
 /** White Gaussian noise at the given SNR relative to the power of the speech (frames above -40 dB of the loudest). */
 export function addWhiteNoise(samples: Float32Array, snrDb: number, seed: number): Float32Array {
-  const speechPower = activePower(samples);
+  const speechPower = activeSpeechPower(samples);
   const noiseStd = Math.sqrt(speechPower / 10 ** (snrDb / 10));
   const rng = new SeededRandom(seed);
   const out = new Float32Array(samples.length);
@@ -44,24 +45,6 @@ export function applyGain(samples: Float32Array, db: number): Float32Array {
   return samples.map((s) => clip(s * g));
 }
 
-/** Cuts leading and trailing frames quieter than 40 dB below the loudest 25 ms frame. */
-export function trimSilence(samples: Float32Array, frame = 400): Float32Array {
-  const energies: number[] = [];
-  for (let start = 0; start + frame <= samples.length; start += frame) {
-    let e = 0;
-    for (let i = start; i < start + frame; i++) e += samples[i] * samples[i];
-    energies.push(e / frame);
-  }
-  const peak = Math.max(...energies, 0);
-  if (peak === 0) return samples;
-  const threshold = peak * 1e-4;
-  let first = energies.findIndex((e) => e > threshold);
-  let last = energies.length - 1;
-  while (last > first && energies[last] <= threshold) last--;
-  first = Math.max(0, first);
-  return samples.slice(first * frame, Math.min(samples.length, (last + 1) * frame));
-}
-
 /** Telephone-like bandwidth: down to 8 kHz and back up to 16 kHz with the package's resampler. */
 export function bandLimitTo8k(samples: Float32Array): Float32Array {
   const narrow = toMonoAtRate([samples], 16000, 8000);
@@ -70,18 +53,6 @@ export function bandLimitTo8k(samples: Float32Array): Float32Array {
   const out = new Float32Array(samples.length);
   out.set(back.subarray(0, Math.min(back.length, samples.length)));
   return out;
-}
-
-function activePower(samples: Float32Array, frame = 400): number {
-  const energies: number[] = [];
-  for (let start = 0; start + frame <= samples.length; start += frame) {
-    let e = 0;
-    for (let i = start; i < start + frame; i++) e += samples[i] * samples[i];
-    energies.push(e / frame);
-  }
-  const peak = Math.max(...energies, 0);
-  const active = energies.filter((e) => e > peak * 1e-4);
-  return active.length ? active.reduce((a, b) => a + b, 0) / active.length : 0;
 }
 
 function clip(x: number): number {

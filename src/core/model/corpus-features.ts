@@ -1,9 +1,11 @@
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync, renameSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadAudioFileAs16kMono } from '../audio/load-audio-file';
-import { perturbAudio, trimSilence, type PerturbationName } from './audio-perturbations';
+import { perturbAudio, type PerturbationName } from './audio-perturbations';
 import type { ManifestEntry } from './corpus-manifest';
 import type { LabelledVectors } from './labelled-vectors';
+import { applyClipFrontEnd, clipFrontEndKey } from './clip-front-end';
+import type { SpeechTrimmingOptions } from './speech-trimming';
 
 /** The part of the features engineer's FeatureProfile the model needs. */
 export interface ClipFeatureProfile {
@@ -34,11 +36,24 @@ export function loadFeatureProfile(name: string): ClipFeatureProfile {
 /** The paper's augmentation: crops of 85% of each clip, one every 0.03 s (480 samples at 16 kHz). */
 export const PAPER_CROPS = { share: 0.85, stepSamples: 480 };
 
+/** A change to one clip's audio before features, named for the feature cache. */
+export interface AudioTransform {
+  /** Unique for what apply does (including its seed): features are cached under it. */
+  key: string;
+  apply(samples: Float32Array): Float32Array | Promise<Float32Array>;
+}
+
 export interface CorpusFeatureOptions {
   augment?: boolean;
   perturbation?: PerturbationName;
+  /** A transform per clip instead of a named perturbation (e.g. noise augmentation). */
+  transformOf?: (entry: ManifestEntry, index: number) => AudioTransform;
   /** Cut leading and trailing silence (after the perturbation) so the features describe speech only. */
   speechOnly?: boolean;
+  /** How speech-only trimming finds the silence (default: the package's rule, see speech-trimming.ts). */
+  trimming?: SpeechTrimmingOptions;
+  /** Spectral subtraction of each clip's stationary noise floor (after the perturbation, before trimming). */
+  denoise?: boolean;
   cacheDir?: string;
   onProgress?: (done: number, total: number) => void;
 }
@@ -63,13 +78,16 @@ export async function corpusFeatures(
   let done = 0;
   for (const [index, entry] of entries.entries()) {
     const stat = statSync(entry.path);
-    const trimmed = options.speechOnly && perturbation !== 'silence-trimmed';
-    const fileKey = `${entry.path}|${stat.size}|${Math.round(stat.mtimeMs)}|${perturbation}${trimmed ? '+silence-trimmed' : ''}`;
+    const frontEnd = { denoise: options.denoise, speechOnly: options.speechOnly && perturbation !== 'silence-trimmed', trimming: options.trimming };
+    const transform: AudioTransform = options.transformOf?.(entry, index) ?? {
+      key: perturbation,
+      apply: (raw) => perturbAudio(raw, perturbation, index + 1),
+    };
+    const fileKey = `${entry.path}|${stat.size}|${Math.round(stat.mtimeMs)}|${transform.key}${clipFrontEndKey(frontEnd)}`;
     let samples: Float32Array | undefined;
     const audio = async () => {
       if (!samples) {
-        samples = perturbAudio(await loadAudioFileAs16kMono(entry.path), perturbation, index + 1);
-        if (trimmed) samples = trimSilence(samples);
+        samples = applyClipFrontEnd(await transform.apply(await loadAudioFileAs16kMono(entry.path)), frontEnd);
       }
       return samples;
     };

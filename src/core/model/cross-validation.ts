@@ -3,7 +3,7 @@ import { EMOTIONS } from '../messages';
 import { trainRandomForest, trainSvm, type TrainedClassifier } from './baseline-classifiers';
 import { argmax, classificationMetrics } from './classification-metrics';
 import { EmotionModel } from './emotion-model';
-import type { LabelledVectors } from './labelled-vectors';
+import { concatVectors, streamsOf, type LabelledVectors } from './labelled-vectors';
 import type { ClassificationMetrics } from './model-metadata';
 import { normaliseByGroup } from './running-normaliser';
 import { speakerFolds } from './speaker-folds';
@@ -24,6 +24,10 @@ export interface CrossValidationOptions {
   training: TrainingOptions;
   /** Training crops (the paper's augmentation); tested on whole clips only. */
   augmented?: LabelledVectors;
+  /** More training examples (e.g. noisy copies), used only where their speaker is in a fold's training part. */
+  extraTraining?: LabelledVectors;
+  /** Seeds the models' initialisation and shuffling (default: seed); the folds always follow seed. */
+  modelSeed?: number;
   /** Further test sets aligned with the data (same clips, e.g. with noise): scored on the same folds and models. */
   extraTestSets?: { name: string; data: LabelledVectors }[];
   onFold?: (info: { kind: ClassifierKind; fold: number; folds: number; metrics: ClassificationMetrics }) => void;
@@ -45,7 +49,9 @@ export interface CrossValidationResult {
  */
 export async function crossValidate(data: LabelledVectors, options: CrossValidationOptions): Promise<CrossValidationResult[]> {
   const folds = speakerFolds(data.speakers, options.folds, options.seed);
-  const trainSource = options.augmented ?? data;
+  const clean = options.augmented ?? data;
+  const trainSource = options.extraTraining ? concatVectors(clean, options.extraTraining) : clean;
+  const trainStreams = streamsOf(trainSource);
   const extraSets = options.extraTestSets ?? [];
   const results = new Map<ClassifierKind, { predictions: number[]; foldMetrics: ClassificationMetrics[]; extra: number[][] }>();
   for (const kind of options.kinds) {
@@ -62,9 +68,10 @@ export async function crossValidate(data: LabelledVectors, options: CrossValidat
     const rawTrain = trainIdx.map((i) => trainSource.vectors[i]);
     const trainLabels = trainIdx.map((i) => trainSource.labels[i]);
     const trainSpeakers = trainIdx.map((i) => trainSource.speakers[i]);
+    const streams = trainIdx.map((i) => trainStreams[i]);
     const rawTest = testIdx.map((i) => data.vectors[i]);
     const perStream = options.training.normalisation === 'per-stream';
-    const trainVectors: ArrayLike<number>[] = perStream ? normaliseByGroup(rawTrain, trainSpeakers) : rawTrain;
+    const trainVectors: ArrayLike<number>[] = perStream ? normaliseByGroup(rawTrain, streams) : rawTrain;
     const prior = perStream ? fitStandardisation(rawTrain) : undefined;
     const prepareTest = (vectors: ArrayLike<number>[]) =>
       prior
@@ -110,7 +117,7 @@ async function trainClassifier(
   options: CrossValidationOptions,
   fold: number,
 ): Promise<TrainedClassifier> {
-  const seed = options.seed * 1000 + fold;
+  const seed = (options.modelSeed ?? options.seed) * 1000 + fold;
   if (kind === 'svm') return trainSvm(train.vectors, train.labels);
   if (kind === 'random-forest') return trainRandomForest(train.vectors, train.labels, seed);
   const architecture =

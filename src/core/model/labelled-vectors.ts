@@ -5,6 +5,11 @@ export interface LabelledVectors {
   speakers: string[];
   /** Identifies the clip each vector came from (augmented crops of one clip share it). */
   clips: string[];
+  /**
+   * The stream each vector belongs to for per-stream normalisation (default: its speaker). Noisy
+   * copies of a speaker's clips form streams of their own, as the same speaker in another room would.
+   */
+  streams?: string[];
 }
 
 export function subsetOf(data: LabelledVectors, indices: number[]): LabelledVectors {
@@ -13,5 +18,22 @@ export function subsetOf(data: LabelledVectors, indices: number[]): LabelledVect
     labels: indices.map((i) => data.labels[i]),
     speakers: indices.map((i) => data.speakers[i]),
     clips: indices.map((i) => data.clips[i]),
+    ...(data.streams ? { streams: indices.map((i) => data.streams![i]) } : {}),
+  };
+}
+
+/** The stream of every vector: its own if set, else its speaker's. */
+export function streamsOf(data: LabelledVectors): string[] {
+  return data.streams ?? data.speakers;
+}
+
+/** Both sets, one after the other (streams filled in from speakers where a set has none). */
+export function concatVectors(a: LabelledVectors, b: LabelledVectors): LabelledVectors {
+  return {
+    vectors: [...a.vectors, ...b.vectors],
+    labels: [...a.labels, ...b.labels],
+    speakers: [...a.speakers, ...b.speakers],
+    clips: [...a.clips, ...b.clips],
+    ...(a.streams || b.streams ? { streams: [...streamsOf(a), ...streamsOf(b)] } : {}),
   };
 }

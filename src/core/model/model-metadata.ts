@@ -45,6 +45,8 @@ export interface ModelMetadata {
   normalisation: NormalisationSpec;
   /** Features were computed on speech only (leading/trailing silence cut): do the same at inference. */
   speechOnly?: boolean;
+  /** Each clip's stationary noise floor was subtracted (spectral subtraction) before features: do the same at inference. */
+  denoise?: boolean;
   training: {
     manifest?: string;
     clips: number;

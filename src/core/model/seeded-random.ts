@@ -35,3 +35,13 @@ export class SeededRandom {
     return items;
   }
 }
+
+/** A 32-bit seed from several parts (FNV-1a over their text), e.g. a run seed, a clip and a copy. */
+export function seedFrom(...parts: (string | number)[]): number {
+  let h = 0x811c9dc5;
+  for (const ch of parts.join('|')) {
+    h ^= ch.charCodeAt(0);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h;
+}

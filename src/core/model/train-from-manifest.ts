@@ -2,6 +2,8 @@ import { EMOTIONS } from '../messages';
 import { corpusFeatures, loadFeatureProfile } from './corpus-features';
 import { readManifest } from './corpus-manifest';
 import { EmotionModel } from './emotion-model';
+import { concatVectors } from './labelled-vectors';
+import { noiseAugmentedFeatures, otherSpeakersPool } from './noise-augmentation';
 import { TASK_CLASSES } from './emotion-tasks';
 import { MODEL_FORMAT, type ModelMetadata } from './model-metadata';
 import { packageVersion } from './package-paths';
@@ -14,7 +16,7 @@ export interface TrainFromManifestOptions {
   augment: boolean;
   training: TrainingOptions;
   dataLicence?: string;
-  onFeatures?: (done: number, total: number) => void;
+  onFeatures?: (done: number, total: number, what?: string) => void;
   onEpoch?: (report: EpochReport) => void;
 }
 
@@ -22,11 +24,25 @@ export interface TrainFromManifestOptions {
 export async function trainFromManifest(options: TrainFromManifestOptions): Promise<EmotionModel> {
   const { entries } = await readManifest(options.manifest);
   const profile = loadFeatureProfile(options.profile);
-  const data = await corpusFeatures(entries, profile, {
+  const clean = await corpusFeatures(entries, profile, {
     augment: options.augment,
     speechOnly: options.training.speechOnly,
+    denoise: options.training.denoise,
     onProgress: options.onFeatures,
   });
+  const noise = options.training.noiseAugmentation;
+  const data =
+    noise && noise.copies > 0
+      ? concatVectors(
+          clean,
+          await noiseAugmentedFeatures(entries, profile, noise, {
+            pool: otherSpeakersPool(entries),
+            speechOnly: options.training.speechOnly,
+            denoise: options.training.denoise,
+            onProgress: options.onFeatures && ((d, t) => options.onFeatures!(d, t, 'noisy copies')),
+          }),
+        )
+      : clean;
   const net = await trainMtADnn(data, options.training, options.onEpoch);
   const metadata: ModelMetadata = {
     format: MODEL_FORMAT,
@@ -44,6 +60,7 @@ export async function trainFromManifest(options: TrainFromManifestOptions): Prom
     standardisation: net.standardisation,
     normalisation: net.normalisation,
     speechOnly: options.training.speechOnly,
+    denoise: !!options.training.denoise,
     training: {
       manifest: options.manifest,
       clips: entries.length,

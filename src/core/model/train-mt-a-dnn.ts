@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { EMOTIONS } from '../messages';
 import { argmax, classificationMetrics } from './classification-metrics';
 import { TASK_CLASSES, taskLabelsOf, type TaskName } from './emotion-tasks';
-import { subsetOf, type LabelledVectors } from './labelled-vectors';
+import { streamsOf, subsetOf, type LabelledVectors } from './labelled-vectors';
 import type { NormalisationSpec } from './model-metadata';
 import { buildMtADnn, forward, kernelsOf, taskNamesOf, type Architecture } from './mt-a-dnn';
 import { normaliseByGroup } from './running-normaliser';
@@ -50,7 +50,7 @@ export async function trainMtADnn(
   data.speakers.forEach((s, i) => (validationSpeakers.has(s) ? validIdx : trainIdx).push(i));
 
   const prior = fitStandardisation(data.vectors);
-  const prepared = options.normalisation === 'per-stream' ? normaliseByGroup(data.vectors, data.speakers) : data.vectors;
+  const prepared = options.normalisation === 'per-stream' ? normaliseByGroup(data.vectors, streamsOf(data)) : data.vectors;
   const train = subsetOf({ ...data, vectors: prepared }, trainIdx);
   const standardisation = fitStandardisation(train.vectors);
   const inputLength = data.vectors[0].length;

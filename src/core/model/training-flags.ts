@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { DEFAULT_NOISE_AUGMENTATION } from './noise-augmentation';
 import { DEFAULT_TRAINING_OPTIONS, PAPER_TRAINING_OPTIONS, mergeTrainingOptions, type TrainingOptions } from './training-options';
 
 /** Command-line flags shared by `train` and `evaluate --cv`. */
@@ -17,6 +18,9 @@ export interface TrainingFlags {
   classWeights: boolean;
   normalisation?: 'global' | 'per-stream';
   speechOnly?: boolean;
+  noiseCopies?: string;
+  denoise?: string;
+  noiseSnr?: string;
 }
 
 export function addTrainingFlags(command: Command): Command {
@@ -34,7 +38,10 @@ export function addTrainingFlags(command: Command): Command {
     .option('--l2 <x>', 'L2 penalty on kernels')
     .option('--no-class-weights', 'do not weight classes by inverse frequency')
     .option('--normalisation <mode>', 'per-stream (running per-speaker statistics) or global')
-    .option('--speech-only <yes|no>', 'cut leading and trailing silence of each clip before features');
+    .option('--speech-only <yes|no>', 'cut leading and trailing silence of each clip before features')
+    .option('--denoise <yes|no>', 'subtract each clip\'s stationary noise floor (spectral subtraction) before features')
+    .option('--noise-copies <n>', 'noise augmentation: noisy copies (white, pink, babble) of every training clip besides the clean one (0 = none)')
+    .option('--noise-snr <min,max>', 'noise augmentation: range of signal-to-noise ratios in dB, e.g. 5,30');
 }
 
 export function trainingOptionsFromCli(flags: TrainingFlags): TrainingOptions {
@@ -63,6 +70,23 @@ export function trainingOptionsFromCli(flags: TrainingFlags): TrainingOptions {
     const value = String(flags.speechOnly);
     if (!['yes', 'no', 'true', 'false'].includes(value)) throw new Error('--speech-only is yes or no');
     patch.speechOnly = value === 'yes' || value === 'true';
+  }
+  if (flags.denoise !== undefined) {
+    const value = String(flags.denoise);
+    if (!['yes', 'no', 'true', 'false'].includes(value)) throw new Error('--denoise is yes or no');
+    patch.denoise = value === 'yes' || value === 'true';
+  }
+  const noiseCopies = num('noise-copies', flags.noiseCopies);
+  if (noiseCopies !== undefined && !(Number.isInteger(noiseCopies) && noiseCopies >= 0)) throw new Error('--noise-copies is a whole number >= 0');
+  if (noiseCopies !== undefined || flags.noiseSnr !== undefined) {
+    const noise = { ...(base.noiseAugmentation ?? DEFAULT_NOISE_AUGMENTATION) };
+    if (noiseCopies !== undefined) noise.copies = noiseCopies;
+    if (flags.noiseSnr !== undefined) {
+      const [low, high] = flags.noiseSnr.split(',').map(Number);
+      if (!(Number.isFinite(low) && Number.isFinite(high) && low <= high)) throw new Error('--noise-snr is two numbers in dB, low first, e.g. 5,30');
+      noise.snrDb = [low, high];
+    }
+    patch.noiseAugmentation = noise.copies > 0 ? noise : undefined;
   }
   const architecture = { ...base.architecture };
   if (flags.attention) {

@@ -1,5 +1,6 @@
 import type { Architecture } from './mt-a-dnn';
 import type { TaskName } from './emotion-tasks';
+import type { NoiseAugmentation } from './noise-augmentation';
 
 export interface TrainingOptions {
   architecture: Omit<Architecture, 'inputLength'>;
@@ -21,6 +22,10 @@ export interface TrainingOptions {
   normalisation: 'global' | 'per-stream';
   /** Features of the speech only: leading and trailing silence of each clip cut before extraction. */
   speechOnly: boolean;
+  /** Spectral subtraction of each clip's stationary noise floor before features (training and inference); absent = off. */
+  denoise?: boolean;
+  /** Noisy copies of the training clips (white, pink, babble at random SNRs) besides the clean ones; absent = none. */
+  noiseAugmentation?: NoiseAugmentation;
   seed: number;
 }
 
@@ -53,6 +58,7 @@ export const PAPER_TRAINING_OPTIONS: TrainingOptions = {
   classWeighting: false,
   normalisation: 'global',
   speechOnly: false,
+  noiseAugmentation: undefined,
 };
 
 export function mergeTrainingOptions(base: TrainingOptions, patch: Partial<TrainingOptions>): TrainingOptions {

@@ -1,0 +1,75 @@
+/** 25 ms at 16 kHz: the frame over which speech trimming and speech power look at energy. */
+export const TRIM_FRAME = 400;
+
+/** Frames quieter than 40 dB below the loudest frame are silence (the original, clean-studio rule). */
+const PEAK_RELATIVE = 1e-4;
+
+export interface SpeechTrimmingOptions {
+  frame?: number;
+  /**
+   * Frames must also be this many dB above the noise floor to count as speech. The floor is the
+   * energy of the quietest `floorPercentile` of frames: in a studio clip that is digital near-silence,
+   * far below the peak rule, so clean clips trim exactly as before; in a noisy room it is the noise,
+   * which otherwise fills the silences and defeats a rule relative to the peak alone.
+   */
+  floorMarginDb?: number;
+  floorPercentile?: number;
+}
+
+const DEFAULTS: Required<SpeechTrimmingOptions> = { frame: TRIM_FRAME, floorMarginDb: 3, floorPercentile: 0.1 };
+
+/** Names the trimming rule in feature-cache keys ('silence-trimmed' was the peak-only rule's key). */
+export function speechTrimmingKey(options: SpeechTrimmingOptions = {}): string {
+  const { frame, floorMarginDb, floorPercentile } = { ...DEFAULTS, ...options };
+  if (floorMarginDb === -Infinity && frame === TRIM_FRAME) return 'silence-trimmed';
+  return `speech-trimmed(frame ${frame}, floor p${floorPercentile} +${floorMarginDb} dB)`;
+}
+
+/** Mean energy of consecutive non-overlapping frames. */
+export function frameEnergies(samples: Float32Array, frame = TRIM_FRAME): number[] {
+  const energies: number[] = [];
+  for (let start = 0; start + frame <= samples.length; start += frame) {
+    let e = 0;
+    for (let i = start; i < start + frame; i++) e += samples[i] * samples[i];
+    energies.push(e / frame);
+  }
+  return energies;
+}
+
+/** The energy above which a frame is speech: 40 dB below the peak, and a margin above the noise floor. */
+export function speechThreshold(energies: number[], options: SpeechTrimmingOptions = {}): number {
+  const { floorMarginDb, floorPercentile } = { ...DEFAULTS, ...options };
+  let peak = 0;
+  for (const e of energies) if (e > peak) peak = e;
+  if (energies.length === 0 || peak === 0) return 0;
+  const sorted = [...energies].sort((a, b) => a - b);
+  const floor = sorted[Math.floor(floorPercentile * (sorted.length - 1))];
+  return Math.max(peak * PEAK_RELATIVE, floor * 10 ** (floorMarginDb / 10));
+}
+
+/** Cuts leading and trailing frames that are not speech by speechThreshold; returns the input if none is. */
+export function trimSilence(samples: Float32Array, options: SpeechTrimmingOptions = {}): Float32Array {
+  const frame = options.frame ?? DEFAULTS.frame;
+  const energies = frameEnergies(samples, frame);
+  const threshold = speechThreshold(energies, options);
+  const first = energies.findIndex((e) => e > threshold);
+  if (first < 0) return samples;
+  let last = energies.length - 1;
+  while (last > first && energies[last] <= threshold) last--;
+  return samples.slice(first * frame, Math.min(samples.length, (last + 1) * frame));
+}
+
+/**
+ * Mean power of the frames louder than 40 dB below the loudest: the speech power that signal-to-noise
+ * ratios refer to (measured on the clean clip).
+ */
+export function activeSpeechPower(samples: Float32Array, frame = TRIM_FRAME): number {
+  const energies = frameEnergies(samples, frame);
+  let peak = 0;
+  for (const e of energies) if (e > peak) peak = e;
+  const active = energies.filter((e) => e > peak * PEAK_RELATIVE);
+  return active.length ? active.reduce((a, b) => a + b, 0) / active.length : 0;
+}
+
+/** The rule before noise-floor awareness: relative to the loudest frame only (kept for comparisons). */
+export const PEAK_ONLY_TRIMMING: SpeechTrimmingOptions = { floorMarginDb: -Infinity };
