@@ -141,10 +141,13 @@ export class FrameAnalyser {
     const last = this.lastMagnitude;
     const power = this.power;
     const cumulative = this.cumulative;
+    const cumulativeSingle = records.cumulativePower;
+    const single = slot * NUM_BINS;
     this.fft.powerSpectrum(samples, start, power);
     A[0] = 0;
     power[0] = 0;
     cumulative[0] = 0;
+    cumulativeSingle[single] = 0;
     let sumA = 0;
     let sumIndA = 0;
     let sumInd2A = 0;
@@ -169,6 +172,7 @@ export class FrameAnalyser {
         blockSum += p;
         running += p;
         cumulative[k] = running;
+        cumulativeSingle[single + k] = running;
       }
       if (b === 0) block0 = blockSum;
       else {
@@ -185,7 +189,6 @@ export class FrameAnalyser {
     rec[offset + REC.entropyUpper] = upper;
     rec[offset + REC.entropyUpperBLogB] = upperBLogB;
     rec[offset + REC.speechBandEnergy] = cumulative[SPEECH_BAND_LAST_BIN] - cumulative[SPEECH_BAND_FIRST_BIN - 1];
-    records.cumulativePower.set(cumulative, slot * NUM_BINS);
 
     for (let c = 0; c < 12; c++) rec[offset + REC.chroma + c] = 0;
     for (let i = 0; i < CHROMA_FEEDING_BINS.length; i++) {
