@@ -1,7 +1,8 @@
 // Runs every test/**/*.test.ts with Node's own test runner (TypeScript through tsx).
 // Usage: node scripts/run-tests.mjs [substring ...] to run only matching files.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -21,9 +22,21 @@ if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
+// Spec output for people; a TAP copy to count from, so the run ends with one plain "N passed, N failed" line.
+const tapDir = mkdtempSync(join(tmpdir(), 'speech-emotion-tests-'));
+const tapFile = join(tapDir, 'results.tap');
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files],
+  [
+    '--import', 'tsx', '--test', '--test-concurrency=2',
+    '--test-reporter=spec', '--test-reporter-destination=stdout',
+    '--test-reporter=tap', `--test-reporter-destination=${tapFile}`,
+    ...files,
+  ],
   { cwd: root, stdio: 'inherit' },
 );
+const tap = readFileSync(tapFile, 'utf8');
+rmSync(tapDir, { recursive: true, force: true });
+const count = (name) => Number(tap.match(new RegExp(`^# ${name} (\\d+)$`, 'm'))?.[1] ?? 0);
+console.log(`\n${count('pass')} passed, ${count('fail') + count('cancelled')} failed, ${count('skipped')} skipped`);
 process.exit(result.status ?? 1);
