@@ -12,8 +12,9 @@ const LOG_TAIL_LINES = 400;
  * Resolves once the server listens, with { url, port, child, logs, stop }. Rejects if Node-RED
  * exits first or does not come up within `timeoutMs`.
  */
-export function startNodeRed({ userDir, env = {}, timeoutMs = 60_000, echo = false }) {
-  const redJs = join(require.resolve('node-red/package.json', { paths: [PROJECT_ROOT] }), '..', 'red.js');
+export function startNodeRed({ userDir, env = {}, timeoutMs = 60_000, echo = false, runtime = 'node-red' }) {
+  // `runtime` names the installed Node-RED package: 'node-red', or the 'node-red-3' alias the tests use.
+  const redJs = join(require.resolve(`${runtime}/package.json`, { paths: [PROJECT_ROOT] }), '..', 'red.js');
   const child = spawn(process.execPath, [redJs, '--userDir', userDir, '--settings', join(userDir, 'settings.js')], {
     cwd: userDir,
     env: { ...process.env, ...env },

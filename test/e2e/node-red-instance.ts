@@ -44,11 +44,14 @@ export class NodeRedInstance {
     private readonly process: { stop(): Promise<void>; logs: string[] },
   ) {}
 
-  /** Starts Node-RED on a free port with this package (and the dashboard) linked in. */
-  static async start(flows: FlowNode[] = []): Promise<NodeRedInstance> {
+  /**
+   * Starts Node-RED on a free port with this package (and the dashboard) linked in; `runtime`
+   * is the Node-RED package to run ('node-red', or 'node-red-3' for the oldest supported line).
+   */
+  static async start(flows: FlowNode[] = [], runtime = 'node-red'): Promise<NodeRedInstance> {
     const userDir = mkdtempSync(join(tmpdir(), 'speech-emotion-e2e-'));
     prepareUserDir({ userDir, port: 0, flows, replaceFlows: true });
-    const red = await startNodeRed({ userDir, timeoutMs: 90_000 });
+    const red = await startNodeRed({ userDir, timeoutMs: 90_000, runtime });
     const instance = new NodeRedInstance(red.url, userDir, red);
     await instance.connectComms();
     return instance;
