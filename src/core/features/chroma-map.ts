@@ -47,9 +47,9 @@ function buildChromaMap(): ChromaMap {
 
 export const CHROMA_MAP: ChromaMap = buildChromaMap();
 
-/** The bins 1..199 that feed a chroma class (58 of them), with their class and divisor. */
+/** The bins 1..199 that feed a chroma class (58 of them), with their class and 1 / divisor. */
 export const CHROMA_FEEDING_BINS: Int32Array = Int32Array.from(
   Array.from({ length: NUM_BINS - 1 }, (_, i) => i + 1).filter((b) => CHROMA_MAP.classOfBin[b] >= 0),
 );
 export const CHROMA_FEEDING_CLASS: Int32Array = CHROMA_FEEDING_BINS.map((b) => CHROMA_MAP.classOfBin[b]);
-export const CHROMA_FEEDING_DIVISOR: Float64Array = Float64Array.from(CHROMA_FEEDING_BINS, (b) => CHROMA_MAP.divisorOfBin[b]);
+export const CHROMA_FEEDING_WEIGHT: Float64Array = Float64Array.from(CHROMA_FEEDING_BINS, (b) => 1 / CHROMA_MAP.divisorOfBin[b]);

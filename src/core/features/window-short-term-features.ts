@@ -107,10 +107,10 @@ export class WindowFeatureComputer {
         energy += e;
       }
       out[stride + j] = energy / (FRAME_LENGTH * scale * scale);
-      const energyDen = energy + energyEps;
+      const inverseEnergyDen = 1 / (energy + energyEps);
       let entropy = 0;
       for (let b = 0; b < ENTROPY_BLOCKS; b++) {
-        const share = blockEnergy[b] / energyDen;
+        const share = blockEnergy[b] * inverseEnergyDen;
         entropy -= share * Math.log2(share + EPS);
       }
       out[2 * stride + j] = entropy;
@@ -190,8 +190,9 @@ export class WindowFeatureComputer {
       if (squares === 0) {
         for (let c = 0; c < 12; c++) chroma[c] = 0;
       } else {
+        const inverseSquares = 1 / squares;
         for (let c = 0; c < 12; c++) {
-          chroma[c] /= squares;
+          chroma[c] *= inverseSquares;
           chromaMean += chroma[c];
         }
         chromaMean /= 12;
