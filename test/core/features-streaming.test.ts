@@ -74,6 +74,39 @@ describe('streaming feature windows equal the toolkit run on each window', () =>
     }
   });
 
+  test('zero crossings about the pivot: 16-bit audio with many samples on the window means, means on and between grid values, and off-grid audio', () => {
+    const lsb = 1 / 32768;
+    let seed = 12345;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    // quiet 16-bit noise of a few LSB in +-n pairs (so a window's sum is its DC levels' sum) around a
+    // DC level that steps between -1, 0 and 1 LSB: windows within one level have a mean exactly on
+    // a sample value, windows across a step a mean between grid values
+    const grid = new Float32Array(16000 * 5);
+    for (let i = 0; i < grid.length; i += 2) {
+      const dc = (Math.floor(i / 11200) % 3) - 1;
+      const n = Math.round(random() * 4 - 2);
+      grid[i] = (dc + n) * lsb;
+      grid[i + 1] = (dc - n) * lsb;
+    }
+    const offGrid = Float32Array.from({ length: 16000 * 2 }, () => (random() - 0.5) * 1e-3);
+    for (const [name, samples] of [['16-bit', grid], ['off-grid', offGrid]] as const) {
+      const stream = new FeatureWindowStream(name, { windowSeconds: 0.5, hopSeconds: 0.1, minFinalSeconds: 0 });
+      const windows = streamAll(stream, samples, 1000);
+      let onPivot = 0;
+      for (const w of windows) {
+        const { ratio, index } = worstViolation(w.vector, referenceVector(samples, w.startSample, w.endSample), 1e-6, 1e-9);
+        assert.ok(ratio <= 1, `${name} window ${w.seq} [${index}] off by ${ratio} of the tolerance`);
+        const mean = samples.subarray(w.startSample, w.endSample).reduce((a, b) => a + b, 0) / (w.endSample - w.startSample);
+        if (mean === Math.round(mean / lsb) * lsb) onPivot++;
+      }
+      const frameWindows = windows.length * 48;
+      if (name === '16-bit') {
+        assert.ok(onPivot >= 2, `windows with a mean on a sample value: ${onPivot}`);
+        assert.ok(stream.fallbacks.zcr < frameWindows / 4, `zero-crossing rates from the samples: ${stream.fallbacks.zcr} of ${frameWindows}`);
+      }
+    }
+  });
+
   test('chunk sizes do not change the windows', () => {
     const samples = clips.values().next().value as Float32Array;
     const a = streamAll(new FeatureWindowStream('a'), samples, 160);
