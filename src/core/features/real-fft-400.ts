@@ -1,55 +1,24 @@
 /**
  * Real FFT of exactly 400 points (pyAudioAnalysis's 25 ms frame at 16 kHz, no zero padding),
- * returning bins 0..199.
+ * returning the power |X_k|^2 of bins 0..199.
  *
  * Written here rather than taken from npm because no well-kept JavaScript FFT package does a
  * fast non-power-of-two length: fft.js is radix-4 only, kissfft-js/kissfft-wasm are stale
  * Emscripten builds whose call overhead (copying into the wasm heap) exceeds the transform
- * itself at this size. The real input is packed into a 200-point complex FFT
- * (z[n] = x[2n] + i x[2n+1]), done as a Stockham autosort transform with radices 8, 5, 5
- * (natural-order output, no bit reversal), then split into the real spectrum. The first stage
- * reads the samples in place of a packing pass, and the split makes bins k and 200 - k together
- * (X[200-k] = conj(E - W^k O) from the same E and W^k O as X[k]): 1.5x faster than a packing
- * pass and a per-bin split (2.6 -> 1.7 us per frame in npm run bench:features, Node 20).
+ * itself at this size.
+ *
+ * The real input is packed into a 200-point complex DFT (z[n] = x[2n] + i x[2n+1]), read straight
+ * from the samples. 200 = 8 * 25 with 8 and 25 coprime, so the prime-factor (Good-Thomas) mapping
+ * n = (25 n1 + 8 n2) mod 200, k = (25 k1 + 176 k2) mod 200 splits it into 25 8-point DFTs and 8
+ * 25-point DFTs with no twiddle factors between them; each 25-point DFT is 5 x 5 with its own
+ * twiddles. The split into the real spectrum makes bins k and 200 - k together
+ * (X[200-k] = conj(E - W^k O) from the same E and W^k O as X[k]). Per frame in npm run
+ * bench:features (Node 20): 1.9 us with a packing pass, radix 8-5-5 Stockham stages and a per-bin
+ * split; 1.34 us reading the samples in the first stage and pairing the split; 1.07 us prime-factor.
  */
 
 const N = 400;
 const M = 200;
-const RADICES = [8, 5, 5] as const;
-
-/** The pieces of one 200-point complex Stockham stage. */
-interface Stage {
-  radix: number;
-  /** transform length before this stage */
-  previousLength: number;
-  /** number of interleaved sub-sequences after this stage */
-  sequences: number;
-  /** twiddles w^(q*j) for q = 1..radix-1, j = 0..previousLength-1, laid out [j][q-1] */
-  twiddleRe: Float64Array;
-  twiddleIm: Float64Array;
-}
-
-function buildStages(): Stage[] {
-  const stages: Stage[] = [];
-  let previousLength = 1;
-  for (const radix of RADICES) {
-    const length = previousLength * radix;
-    const twiddleRe = new Float64Array(previousLength * (radix - 1));
-    const twiddleIm = new Float64Array(previousLength * (radix - 1));
-    for (let j = 0; j < previousLength; j++) {
-      for (let q = 1; q < radix; q++) {
-        const angle = (-2 * Math.PI * q * j) / length;
-        twiddleRe[j * (radix - 1) + q - 1] = Math.cos(angle);
-        twiddleIm[j * (radix - 1) + q - 1] = Math.sin(angle);
-      }
-    }
-    stages.push({ radix, previousLength, sequences: M / length, twiddleRe, twiddleIm });
-    previousLength = length;
-  }
-  return stages;
-}
-
-const STAGES = buildStages();
 const SQRT1_2 = Math.SQRT1_2;
 // 5-point DFT constants
 const C1 = Math.cos((2 * Math.PI) / 5);
@@ -57,39 +26,49 @@ const C2 = Math.cos((4 * Math.PI) / 5);
 const S1 = Math.sin((2 * Math.PI) / 5);
 const S2 = Math.sin((4 * Math.PI) / 5);
 
+/** sample offset (2n) of z[n], n = (25 n1 + 8 n2) mod 200, at [n2 * 8 + n1] */
+const INPUT_OFFSET = Int32Array.from({ length: M }, (_, i) => 2 * ((25 * (i % 8) + 8 * Math.floor(i / 8)) % M));
+/** bin k = (25 k1 + 176 k2) mod 200 of the 25-point DFT output k2 = l1 + 5 l2 of row k1, at [k1 * 25 + l1 * 5 + l2] */
+const OUTPUT_BIN = Int32Array.from({ length: M }, (_, i) => {
+  const k1 = Math.floor(i / 25);
+  const l1 = Math.floor((i % 25) / 5);
+  const l2 = i % 5;
+  return (25 * k1 + 176 * (l1 + 5 * l2)) % M;
+});
+/** W25^(l1 m2) at [l1 * 5 + m2] */
+const TWIDDLE25_RE = Float64Array.from({ length: 25 }, (_, i) => Math.cos((-2 * Math.PI * Math.floor(i / 5) * (i % 5)) / 25));
+const TWIDDLE25_IM = Float64Array.from({ length: 25 }, (_, i) => Math.sin((-2 * Math.PI * Math.floor(i / 5) * (i % 5)) / 25));
 // split twiddles e^{-2 pi i k / 400} for the real-from-complex step
-const SPLIT_RE = new Float64Array(M);
-const SPLIT_IM = new Float64Array(M);
-for (let k = 0; k < M; k++) {
-  SPLIT_RE[k] = Math.cos((-2 * Math.PI * k) / N);
-  SPLIT_IM[k] = Math.sin((-2 * Math.PI * k) / N);
-}
+const SPLIT_RE = Float64Array.from({ length: M }, (_, k) => Math.cos((-2 * Math.PI * k) / N));
+const SPLIT_IM = Float64Array.from({ length: M }, (_, k) => Math.sin((-2 * Math.PI * k) / N));
 
 /** Reusable 400-point real FFT; one instance per thread of work (it owns scratch buffers). */
 export class RealFft400 {
   static readonly size = N;
-  private readonly aRe = new Float64Array(M);
-  private readonly aIm = new Float64Array(M);
-  private readonly bRe = new Float64Array(M);
-  private readonly bIm = new Float64Array(M);
+  /** the 8-point DFTs' outputs, row k1 at [k1 * 25 .. k1 * 25 + 25) */
+  private readonly rowRe = new Float64Array(M);
+  private readonly rowIm = new Float64Array(M);
+  /** one 25-point DFT's middle values, [l1 * 5 + m2] */
+  private readonly midRe = new Float64Array(25);
+  private readonly midIm = new Float64Array(25);
+  /** Z[k], the 200-point DFT of z */
+  private readonly zRe = new Float64Array(M);
+  private readonly zIm = new Float64Array(M);
 
   /** |X_k|^2 of bins 0..199 of the spectrum of `input[offset .. offset+400)` into out (length >= 200). */
   powerSpectrum(input: ArrayLike<number>, offset: number, out: Float64Array): void {
-    const zRe = this.aRe;
-    const zIm = this.aIm;
-    const tRe = this.bRe;
-    const tIm = this.bIm;
-    firstRadix8(input, offset, tRe, tIm);
-    radix5(STAGES[1], tRe, tIm, zRe, zIm);
-    radix5(STAGES[2], zRe, zIm, tRe, tIm);
-    // tRe/tIm hold Z[k]; X[k] = E[k] + W^k O[k], E = (Z[k] + conj Z[M-k]) / 2, O = (Z[k] - conj Z[M-k]) / 2i
-    const x0 = tRe[0] + tIm[0];
+    eightPointDfts(input, offset, this.rowRe, this.rowIm);
+    for (let k1 = 0; k1 < 8; k1++) this.twentyFivePointDft(k1);
+    const zRe = this.zRe;
+    const zIm = this.zIm;
+    // X[k] = E[k] + W^k O[k], E = (Z[k] + conj Z[M-k]) / 2, O = (Z[k] - conj Z[M-k]) / 2i
+    const x0 = zRe[0] + zIm[0];
     out[0] = x0 * x0;
     for (let k = 1; k <= M / 2; k++) {
-      const zr = tRe[k];
-      const zi = tIm[k];
-      const cr = tRe[M - k];
-      const ci = -tIm[M - k];
+      const zr = zRe[k];
+      const zi = zIm[k];
+      const cr = zRe[M - k];
+      const ci = -zIm[M - k];
       const er = 0.5 * (zr + cr);
       const ei = 0.5 * (zi + ci);
       // (z - c) / 2i = (dr + i di) / 2i = (di - i dr) / 2
@@ -115,29 +94,103 @@ export class RealFft400 {
     this.powerSpectrum(input, offset, out);
     for (let k = 0; k < M; k++) out[k] = Math.sqrt(out[k]);
   }
+
+  /** Row k1's 25-point DFT (5 x 5: n2 = 5 m1 + m2, k2 = l1 + 5 l2) into Z at its prime-factor bins. */
+  private twentyFivePointDft(k1: number): void {
+    const rowRe = this.rowRe;
+    const rowIm = this.rowIm;
+    const midRe = this.midRe;
+    const midIm = this.midIm;
+    const row = k1 * 25;
+    // 5-point DFTs over m1 for each m2, times W25^(l1 m2)
+    for (let m2 = 0; m2 < 5; m2++) {
+      const i = row + m2;
+      const a0r = rowRe[i], a0i = rowIm[i];
+      const a1r = rowRe[i + 5], a1i = rowIm[i + 5];
+      const a2r = rowRe[i + 10], a2i = rowIm[i + 10];
+      const a3r = rowRe[i + 15], a3i = rowIm[i + 15];
+      const a4r = rowRe[i + 20], a4i = rowIm[i + 20];
+      const s14r = a1r + a4r, s14i = a1i + a4i, d14r = a1r - a4r, d14i = a1i - a4i;
+      const s23r = a2r + a3r, s23i = a2i + a3i, d23r = a2r - a3r, d23i = a2i - a3i;
+      const m1r = a0r + C1 * s14r + C2 * s23r, m1i = a0i + C1 * s14i + C2 * s23i;
+      const m2r = a0r + C2 * s14r + C1 * s23r, m2i = a0i + C2 * s14i + C1 * s23i;
+      // -i * (S1 d14 + S2 d23) and -i * (S2 d14 - S1 d23)
+      const n1r = S1 * d14i + S2 * d23i, n1i = -(S1 * d14r + S2 * d23r);
+      const n2r = S2 * d14i - S1 * d23i, n2i = -(S2 * d14r - S1 * d23r);
+      midRe[m2] = a0r + s14r + s23r;
+      midIm[m2] = a0i + s14i + s23i;
+      if (m2 === 0) {
+        midRe[5] = m1r + n1r; midIm[5] = m1i + n1i;
+        midRe[10] = m2r + n2r; midIm[10] = m2i + n2i;
+        midRe[15] = m2r - n2r; midIm[15] = m2i - n2i;
+        midRe[20] = m1r - n1r; midIm[20] = m1i - n1i;
+      } else {
+        twiddled(midRe, midIm, 5 + m2, m1r + n1r, m1i + n1i);
+        twiddled(midRe, midIm, 10 + m2, m2r + n2r, m2i + n2i);
+        twiddled(midRe, midIm, 15 + m2, m2r - n2r, m2i - n2i);
+        twiddled(midRe, midIm, 20 + m2, m1r - n1r, m1i - n1i);
+      }
+    }
+    // 5-point DFTs over m2 for each l1, to bins (25 k1 + 176 (l1 + 5 l2)) mod 200
+    const zRe = this.zRe;
+    const zIm = this.zIm;
+    for (let l1 = 0; l1 < 5; l1++) {
+      const i = l1 * 5;
+      const a0r = midRe[i], a0i = midIm[i];
+      const a1r = midRe[i + 1], a1i = midIm[i + 1];
+      const a2r = midRe[i + 2], a2i = midIm[i + 2];
+      const a3r = midRe[i + 3], a3i = midIm[i + 3];
+      const a4r = midRe[i + 4], a4i = midIm[i + 4];
+      const s14r = a1r + a4r, s14i = a1i + a4i, d14r = a1r - a4r, d14i = a1i - a4i;
+      const s23r = a2r + a3r, s23i = a2i + a3i, d23r = a2r - a3r, d23i = a2i - a3i;
+      const m1r = a0r + C1 * s14r + C2 * s23r, m1i = a0i + C1 * s14i + C2 * s23i;
+      const m2r = a0r + C2 * s14r + C1 * s23r, m2i = a0i + C2 * s14i + C1 * s23i;
+      const n1r = S1 * d14i + S2 * d23i, n1i = -(S1 * d14r + S2 * d23r);
+      const n2r = S2 * d14i - S1 * d23i, n2i = -(S2 * d14r - S1 * d23r);
+      const bins = row + i;
+      let k = OUTPUT_BIN[bins];
+      zRe[k] = a0r + s14r + s23r; zIm[k] = a0i + s14i + s23i;
+      k = OUTPUT_BIN[bins + 1];
+      zRe[k] = m1r + n1r; zIm[k] = m1i + n1i;
+      k = OUTPUT_BIN[bins + 2];
+      zRe[k] = m2r + n2r; zIm[k] = m2i + n2i;
+      k = OUTPUT_BIN[bins + 3];
+      zRe[k] = m2r - n2r; zIm[k] = m2i - n2i;
+      k = OUTPUT_BIN[bins + 4];
+      zRe[k] = m1r - n1r; zIm[k] = m1i - n1i;
+    }
+  }
 }
 
-/** The radix-8 first stage (transform length 1 before it: no twiddles), packing z[n] = x[2n] + i x[2n+1] as it reads. */
-function firstRadix8(x: ArrayLike<number>, offset: number, yr: Float64Array, yi: Float64Array): void {
-  const r = M / 8;
-  for (let k = 0; k < r; k++) {
-    const base = offset + 2 * k;
-    const a0r = x[base];
-    const a0i = x[base + 1];
-    const a1r = x[base + 2 * r];
-    const a1i = x[base + 2 * r + 1];
-    const a2r = x[base + 4 * r];
-    const a2i = x[base + 4 * r + 1];
-    const a3r = x[base + 6 * r];
-    const a3i = x[base + 6 * r + 1];
-    const a4r = x[base + 8 * r];
-    const a4i = x[base + 8 * r + 1];
-    const a5r = x[base + 10 * r];
-    const a5i = x[base + 10 * r + 1];
-    const a6r = x[base + 12 * r];
-    const a6i = x[base + 12 * r + 1];
-    const a7r = x[base + 14 * r];
-    const a7i = x[base + 14 * r + 1];
+/** Stores (re + i im) * W25^(l1 m2) at index = l1 * 5 + m2 of the middle values. */
+function twiddled(midRe: Float64Array, midIm: Float64Array, index: number, re: number, im: number): void {
+  const wr = TWIDDLE25_RE[index];
+  const wi = TWIDDLE25_IM[index];
+  midRe[index] = re * wr - im * wi;
+  midIm[index] = re * wi + im * wr;
+}
+
+/** For each n2, the 8-point DFT over n1 of z[(25 n1 + 8 n2) mod 200] into row k1 at [k1 * 25 + n2]. */
+function eightPointDfts(x: ArrayLike<number>, offset: number, yr: Float64Array, yi: Float64Array): void {
+  for (let n2 = 0; n2 < 25; n2++) {
+    const map = n2 * 8;
+    let p = offset + INPUT_OFFSET[map];
+    const a0r = x[p], a0i = x[p + 1];
+    p = offset + INPUT_OFFSET[map + 1];
+    const a1r = x[p], a1i = x[p + 1];
+    p = offset + INPUT_OFFSET[map + 2];
+    const a2r = x[p], a2i = x[p + 1];
+    p = offset + INPUT_OFFSET[map + 3];
+    const a3r = x[p], a3i = x[p + 1];
+    p = offset + INPUT_OFFSET[map + 4];
+    const a4r = x[p], a4i = x[p + 1];
+    p = offset + INPUT_OFFSET[map + 5];
+    const a5r = x[p], a5i = x[p + 1];
+    p = offset + INPUT_OFFSET[map + 6];
+    const a6r = x[p], a6i = x[p + 1];
+    p = offset + INPUT_OFFSET[map + 7];
+    const a7r = x[p], a7i = x[p + 1];
+    // two 4-point DFTs (even/odd) and a final radix-2 combine
     const e0r = a0r + a4r, e0i = a0i + a4i, e1r = a0r - a4r, e1i = a0i - a4i;
     const e2r = a2r + a6r, e2i = a2i + a6i, e3r = a2r - a6r, e3i = a2i - a6i;
     const E0r = e0r + e2r, E0i = e0i + e2i, E2r = e0r - e2r, E2i = e0i - e2i;
@@ -146,61 +199,17 @@ function firstRadix8(x: ArrayLike<number>, offset: number, yr: Float64Array, yi:
     const o2r = a3r + a7r, o2i = a3i + a7i, o3r = a3r - a7r, o3i = a3i - a7i;
     const O0r = o0r + o2r, O0i = o0i + o2i, O2r = o0r - o2r, O2i = o0i - o2i;
     const O1r = o1r + o3i, O1i = o1i - o3r, O3r = o1r - o3i, O3i = o1i + o3r;
+    // twiddles w8^1 = (1 - i)/sqrt2, w8^2 = -i, w8^3 = -(1 + i)/sqrt2
     const P1r = SQRT1_2 * (O1r + O1i), P1i = SQRT1_2 * (O1i - O1r);
     const P2r = O2i, P2i = -O2r;
     const P3r = SQRT1_2 * (O3i - O3r), P3i = -SQRT1_2 * (O3r + O3i);
-    const out = k * 8;
-    yr[out] = E0r + O0r; yi[out] = E0i + O0i;
-    yr[out + 1] = E1r + P1r; yi[out + 1] = E1i + P1i;
-    yr[out + 2] = E2r + P2r; yi[out + 2] = E2i + P2i;
-    yr[out + 3] = E3r + P3r; yi[out + 3] = E3i + P3i;
-    yr[out + 4] = E0r - O0r; yi[out + 4] = E0i - O0i;
-    yr[out + 5] = E1r - P1r; yi[out + 5] = E1i - P1i;
-    yr[out + 6] = E2r - P2r; yi[out + 6] = E2i - P2i;
-    yr[out + 7] = E3r - P3r; yi[out + 7] = E3i - P3i;
-  }
-}
-
-function radix5(stage: Stage, xr: Float64Array, xi: Float64Array, yr: Float64Array, yi: Float64Array): void {
-  const L = stage.previousLength;
-  const r = stage.sequences;
-  const twr = stage.twiddleRe;
-  const twi = stage.twiddleIm;
-  const inStride = r * L;
-  for (let k = 0; k < r; k++) {
-    for (let j = 0; j < L; j++) {
-      const base = k * L + j;
-      const t = j * 4;
-      const a0r = xr[base];
-      const a0i = xi[base];
-      let a1r = xr[base + inStride];
-      let a1i = xi[base + inStride];
-      let a2r = xr[base + 2 * inStride];
-      let a2i = xi[base + 2 * inStride];
-      let a3r = xr[base + 3 * inStride];
-      let a3i = xi[base + 3 * inStride];
-      let a4r = xr[base + 4 * inStride];
-      let a4i = xi[base + 4 * inStride];
-      if (j !== 0) {
-        let tr: number;
-        tr = a1r * twr[t] - a1i * twi[t]; a1i = a1r * twi[t] + a1i * twr[t]; a1r = tr;
-        tr = a2r * twr[t + 1] - a2i * twi[t + 1]; a2i = a2r * twi[t + 1] + a2i * twr[t + 1]; a2r = tr;
-        tr = a3r * twr[t + 2] - a3i * twi[t + 2]; a3i = a3r * twi[t + 2] + a3i * twr[t + 2]; a3r = tr;
-        tr = a4r * twr[t + 3] - a4i * twi[t + 3]; a4i = a4r * twi[t + 3] + a4i * twr[t + 3]; a4r = tr;
-      }
-      const s14r = a1r + a4r, s14i = a1i + a4i, d14r = a1r - a4r, d14i = a1i - a4i;
-      const s23r = a2r + a3r, s23i = a2i + a3i, d23r = a2r - a3r, d23i = a2i - a3i;
-      const m1r = a0r + C1 * s14r + C2 * s23r, m1i = a0i + C1 * s14i + C2 * s23i;
-      const m2r = a0r + C2 * s14r + C1 * s23r, m2i = a0i + C2 * s14i + C1 * s23i;
-      // -i * (S1 d14 + S2 d23) and -i * (S2 d14 - S1 d23)
-      const n1r = S1 * d14i + S2 * d23i, n1i = -(S1 * d14r + S2 * d23r);
-      const n2r = S2 * d14i - S1 * d23i, n2i = -(S2 * d14r - S1 * d23r);
-      const out = k * L * 5 + j;
-      yr[out] = a0r + s14r + s23r; yi[out] = a0i + s14i + s23i;
-      yr[out + L] = m1r + n1r; yi[out + L] = m1i + n1i;
-      yr[out + 2 * L] = m2r + n2r; yi[out + 2 * L] = m2i + n2i;
-      yr[out + 3 * L] = m2r - n2r; yi[out + 3 * L] = m2i - n2i;
-      yr[out + 4 * L] = m1r - n1r; yi[out + 4 * L] = m1i - n1i;
-    }
+    yr[n2] = E0r + O0r; yi[n2] = E0i + O0i;
+    yr[25 + n2] = E1r + P1r; yi[25 + n2] = E1i + P1i;
+    yr[50 + n2] = E2r + P2r; yi[50 + n2] = E2i + P2i;
+    yr[75 + n2] = E3r + P3r; yi[75 + n2] = E3i + P3i;
+    yr[100 + n2] = E0r - O0r; yi[100 + n2] = E0i - O0i;
+    yr[125 + n2] = E1r - P1r; yi[125 + n2] = E1i - P1i;
+    yr[150 + n2] = E2r - P2r; yi[150 + n2] = E2i - P2i;
+    yr[175 + n2] = E3r - P3r; yi[175 + n2] = E3i - P3i;
   }
 }
