@@ -1,6 +1,6 @@
 import { CHROMA_FEEDING_BINS as CHROMA_FEEDING_BINS_IMPORTED, CHROMA_FEEDING_CLASS as CHROMA_FEEDING_CLASS_IMPORTED, CHROMA_FEEDING_WEIGHT as CHROMA_FEEDING_WEIGHT_IMPORTED } from './chroma-map';
 import { FrameSampleBlocks } from './frame-sample-blocks';
-import { MFCC_DCT_FOLDED as MFCC_DCT_FOLDED_IMPORTED, MFCC_FILTER_BANK as MFCC_FILTER_BANK_IMPORTED, MFCC_FILTER_OFFSET as MFCC_FILTER_OFFSET_IMPORTED, MFCC_FILTER_WEIGHTS as MFCC_FILTER_WEIGHTS_IMPORTED } from './mfcc-filter-bank';
+import { MFCC_DCT as MFCC_DCT_IMPORTED, MFCC_FILTER_BANK as MFCC_FILTER_BANK_IMPORTED, MFCC_FILTER_OFFSET as MFCC_FILTER_OFFSET_IMPORTED, MFCC_FILTER_WEIGHTS as MFCC_FILTER_WEIGHTS_IMPORTED } from './mfcc-filter-bank';
 import { ENTROPY_BLOCKS as ENTROPY_BLOCKS_IMPORTED, FRAME_LENGTH as FRAME_LENGTH_IMPORTED, NUM_BINS as NUM_BINS_IMPORTED, NUM_FILTERS as NUM_FILTERS_IMPORTED, NUM_MFCC as NUM_MFCC_IMPORTED } from './pyaudioanalysis-constants';
 import { RealFft400 } from './real-fft-400';
 // Imported bindings are read through getters when TypeScript runs via tsx/esbuild (and as
@@ -8,7 +8,7 @@ import { RealFft400 } from './real-fft-400';
 const CHROMA_FEEDING_BINS = CHROMA_FEEDING_BINS_IMPORTED;
 const CHROMA_FEEDING_CLASS = CHROMA_FEEDING_CLASS_IMPORTED;
 const CHROMA_FEEDING_WEIGHT = CHROMA_FEEDING_WEIGHT_IMPORTED;
-const MFCC_DCT_FOLDED = MFCC_DCT_FOLDED_IMPORTED;
+const MFCC_DCT = MFCC_DCT_IMPORTED;
 const MFCC_FILTER_START = MFCC_FILTER_BANK_IMPORTED.start;
 const MFCC_FILTER_OFFSET = MFCC_FILTER_OFFSET_IMPORTED;
 const MFCC_FILTER_WEIGHTS = MFCC_FILTER_WEIGHTS_IMPORTED;
@@ -95,7 +95,6 @@ export class FrameRecords {
 const SPEECH_BAND_FIRST_BIN = Math.ceil(250 / 40);
 const SPEECH_BAND_LAST_BIN = 4000 / 40;
 const BINS_PER_ENTROPY_BLOCK = NUM_BINS / ENTROPY_BLOCKS;
-const HALF_FILTERS = NUM_FILTERS / 2;
 
 const BIN_INDEX_HZ = (() => {
   const ind = new Float64Array(NUM_BINS);
@@ -258,27 +257,39 @@ export class FrameAnalyser {
     }
     rec[offset + REC.minFilter] = minFilter;
     if (!(minFilter > 0)) return; // the window code recomputes these frames from the samples
-    // DCT rows are symmetric or antisymmetric about the middle: fold the inputs, then half-length rows
+    // Row k of the 40-point DCT-II takes L[n] and L[39-n] with the same sign for even k, opposite
+    // for odd k; among the even rows, k = 0 mod 4 takes s[n] = L[n] + L[39-n] and s[19-n] with the
+    // same sign, k = 2 mod 4 opposite. So the inputs are folded to 10 + 10 + 20 values and each
+    // row is 10 or 20 products long instead of 40.
     const foldedLog = this.foldedLog;
     const foldedInverse = this.foldedInverse;
-    for (let n = 0; n < HALF_FILTERS; n++) {
+    for (let n = 0; n < 10; n++) {
       const logA = Math.log10(G[n]);
-      const logB = Math.log10(G[NUM_FILTERS - 1 - n]);
-      foldedLog[n] = logA + logB;
-      foldedLog[HALF_FILTERS + n] = logA - logB;
+      const logB = Math.log10(G[39 - n]);
+      const logC = Math.log10(G[19 - n]);
+      const logD = Math.log10(G[20 + n]);
+      foldedLog[n] = logA + logB + (logC + logD);
+      foldedLog[10 + n] = logA + logB - (logC + logD);
+      foldedLog[20 + n] = logA - logB;
+      foldedLog[39 - n] = logC - logD;
       const invA = 1 / G[n];
-      const invB = 1 / G[NUM_FILTERS - 1 - n];
-      foldedInverse[n] = invA + invB;
-      foldedInverse[HALF_FILTERS + n] = invA - invB;
+      const invB = 1 / G[39 - n];
+      const invC = 1 / G[19 - n];
+      const invD = 1 / G[20 + n];
+      foldedInverse[n] = invA + invB + (invC + invD);
+      foldedInverse[10 + n] = invA + invB - (invC + invD);
+      foldedInverse[20 + n] = invA - invB;
+      foldedInverse[39 - n] = invC - invD;
     }
     for (let c = 0; c < NUM_MFCC; c++) {
-      const input = (c & 1) * HALF_FILTERS;
-      const row = c * HALF_FILTERS;
+      const input = c & 1 ? 20 : c & 2 ? 10 : 0;
+      const length = c & 1 ? 20 : 10;
+      const row = c * NUM_FILTERS;
       let acc = 0;
       let accInverse = 0;
-      for (let n = 0; n < HALF_FILTERS; n++) {
-        acc += MFCC_DCT_FOLDED[row + n] * foldedLog[input + n];
-        accInverse += MFCC_DCT_FOLDED[row + n] * foldedInverse[input + n];
+      for (let n = 0; n < length; n++) {
+        acc += MFCC_DCT[row + n] * foldedLog[input + n];
+        accInverse += MFCC_DCT[row + n] * foldedInverse[input + n];
       }
       rec[offset + REC.logMelDct + c] = acc;
       rec[offset + REC.inverseMelDct + c] = accInverse;

@@ -67,13 +67,3 @@ export const MFCC_DCT: Float64Array = (() => {
   return m;
 })();
 
-/**
- * MFCC_DCT folded on its symmetry, [k * 20 + n] for n < 20: row k at 39 - n is (-1)^k times row k at
- * n, so row k applied to L equals this row applied to L[n] + L[39-n] (k even) or L[n] - L[39-n] (k odd).
- */
-export const MFCC_DCT_FOLDED: Float64Array = (() => {
-  const half = NUM_FILTERS / 2;
-  const m = new Float64Array(13 * half);
-  for (let k = 0; k < 13; k++) for (let n = 0; n < half; n++) m[k * half + n] = MFCC_DCT[k * NUM_FILTERS + n];
-  return m;
-})();

@@ -61,7 +61,8 @@ export class RealFft400 {
     for (let k1 = 0; k1 < 8; k1++) this.twentyFivePointDft(k1);
     const zRe = this.zRe;
     const zIm = this.zIm;
-    // X[k] = E[k] + W^k O[k], E = (Z[k] + conj Z[M-k]) / 2, O = (Z[k] - conj Z[M-k]) / 2i
+    // X[k] = E[k] + W^k O[k], E = (Z[k] + conj Z[M-k]) / 2, O = (Z[k] - conj Z[M-k]) / 2i; with 2E
+    // and 2O (exact doublings) 2X comes out, and |X|^2 is a quarter of its power, exactly
     const x0 = zRe[0] + zIm[0];
     out[0] = x0 * x0;
     for (let k = 1; k <= M / 2; k++) {
@@ -69,22 +70,22 @@ export class RealFft400 {
       const zi = zIm[k];
       const cr = zRe[M - k];
       const ci = -zIm[M - k];
-      const er = 0.5 * (zr + cr);
-      const ei = 0.5 * (zi + ci);
-      // (z - c) / 2i = (dr + i di) / 2i = (di - i dr) / 2
-      const or = 0.5 * (zi - ci);
-      const oi = -0.5 * (zr - cr);
+      const er = zr + cr;
+      const ei = zi + ci;
+      // (z - c) / i = (dr + i di) / i = di - i dr
+      const or = zi - ci;
+      const oi = cr - zr;
       const wr = SPLIT_RE[k];
       const wi = SPLIT_IM[k];
       const pr = wr * or - wi * oi;
       const pi = wr * oi + wi * or;
       const xr = er + pr;
       const xi = ei + pi;
-      out[k] = xr * xr + xi * xi;
+      out[k] = 0.25 * (xr * xr + xi * xi);
       if (k < M / 2) {
         const yr = er - pr;
         const yi = ei - pi;
-        out[M - k] = yr * yr + yi * yi;
+        out[M - k] = 0.25 * (yr * yr + yi * yi);
       }
     }
   }
