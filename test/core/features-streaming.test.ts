@@ -221,6 +221,28 @@ describe('many streams, bounded state', () => {
     assert.equal(stream.footprintBytes, before);
   });
 
+  test('a chunk refused for a non-finite sample leaves the stream as it was (chunks that do not cross a window fill)', async () => {
+    const samples = await loadSamples(join(CORPUS_DIR, corpusClips[2]));
+    const clean = new FeatureWindowStream('clean', { windowSeconds: 1, hopSeconds: 0.5 });
+    const refused = new FeatureWindowStream('refused', { windowSeconds: 1, hopSeconds: 0.5 });
+    const a = [];
+    const b = [];
+    // 800 divides the 8000-sample hop, so no chunk completes a window part way through
+    for (let i = 0, n = 0; i < samples.length; i += 800, n++) {
+      const chunk = samples.subarray(i, i + 800);
+      if (n % 5 === 3) {
+        // other audio with one bad sample, at the start, inside, or at the end
+        const bad = Float32Array.from(chunk, (v) => 0.5 - v);
+        bad[[0, 390, bad.length - 1][n % 3]] = n % 2 ? NaN : Infinity;
+        assert.throws(() => refused.push(bad), /not a finite number/);
+      }
+      a.push(...clean.push(chunk));
+      b.push(...refused.push(chunk));
+    }
+    assert.ok(a.length >= 4);
+    assert.deepEqual(b.map((w) => w.vector), a.map((w) => w.vector));
+  });
+
   test('fuzzed input: non-finite samples and bad options throw clear errors, never crash', () => {
     const stream = new FeatureWindowStream('f');
     assert.throws(() => stream.push([0.1, NaN, 0.2]), /not a finite number/);

@@ -167,7 +167,6 @@ export class FeatureWindowStream {
       const take = Math.min(this.windowSamples - this.bufferLength, samples.length - offset);
       this.copyIn(samples, offset, take);
       this.bufferLength += take;
-      this.normalisation.update(this.buffer, this.bufferLength);
       this.totalSamples += take;
       offset += take;
       this.analyseAvailableFrames();
@@ -192,7 +191,10 @@ export class FeatureWindowStream {
     return [];
   }
 
-  /** samples[offset .. offset+take) into the buffer after its content; throws on a non-finite sample */
+  /**
+   * samples[offset .. offset+take) into the buffer after its content, summarised for the window
+   * normalisation; throws on a non-finite sample, leaving the buffer's content as it was.
+   */
   private copyIn(samples: ArrayLike<number>, offset: number, take: number): void {
     const buffer = this.buffer;
     const to = this.bufferLength;
@@ -204,10 +206,16 @@ export class FeatureWindowStream {
         buffer[to + i] = typeof v === 'number' ? v : NaN;
       }
     }
-    // float32 samples cannot add up past the double range: a non-finite sum means a non-finite sample
-    let sum = 0;
-    for (let i = to; i < to + take; i++) sum += buffer[i];
-    if (!Number.isFinite(sum)) {
+    // the summaries check whole blocks (by their sums); the samples after the last whole block are checked here
+    const length = to + take;
+    let finite = this.normalisation.update(buffer, length);
+    if (finite) {
+      let tail = 0;
+      for (let i = Math.max(to, this.normalisation.summarisedLength); i < length; i++) tail += buffer[i];
+      finite = Number.isFinite(tail);
+    }
+    if (!finite) {
+      this.normalisation.truncate(to);
       let i = to;
       while (Number.isFinite(buffer[i])) i++;
       throw new RangeError(`sample ${offset + i - to} of the chunk is not a finite number`);

@@ -150,7 +150,7 @@ export class FrameAnalyser {
     let sumA = 0;
     let sumIndA = 0;
     let sumInd2A = 0;
-    let maxA = 0;
+    let maxPower = 0;
     let cross = 0;
     let running = 0;
     let block0 = 0;
@@ -166,7 +166,7 @@ export class FrameAnalyser {
         sumA += a;
         sumIndA += ind * a;
         sumInd2A += ind * ind * a;
-        if (a > maxA) maxA = a;
+        if (p > maxPower) maxPower = p;
         cross += a * last[k];
         blockSum += p;
         running += p;
@@ -182,7 +182,7 @@ export class FrameAnalyser {
     rec[offset + REC.sumA] = sumA;
     rec[offset + REC.sumIndA] = sumIndA;
     rec[offset + REC.sumInd2A] = sumInd2A;
-    rec[offset + REC.maxA] = maxA;
+    rec[offset + REC.maxA] = Math.sqrt(maxPower); // the largest A_k, exactly (sqrt is monotonic)
     rec[offset + REC.fluxCross] = this.hasLast ? cross : NaN;
     rec[offset + REC.entropyBlock0] = block0;
     rec[offset + REC.entropyUpper] = upper;

@@ -31,8 +31,11 @@ export class WindowNormalisation {
     return this.sum.byteLength * 3;
   }
 
-  /** Summarises the whole blocks of buffer[0 .. length) not yet summarised. */
-  update(buffer: Float32Array, length: number): void {
+  /**
+   * Summarises the whole blocks of buffer[0 .. length) not yet summarised. Returns false, leaving
+   * that block and the rest unsummarised, at a block holding a non-finite sample.
+   */
+  update(buffer: Float32Array, length: number): boolean {
     for (let b = this.summarised / BLOCK; (b + 1) * BLOCK <= length; b++) {
       let sum = 0;
       let min = Infinity;
@@ -43,11 +46,24 @@ export class WindowNormalisation {
         if (v < min) min = v;
         if (v > max) max = v;
       }
+      // float32 samples cannot add up past the double range: a non-finite sum means a non-finite sample
+      if (!Number.isFinite(sum)) return false;
       this.sum[b] = sum;
       this.min[b] = min;
       this.max[b] = max;
       this.summarised += BLOCK;
     }
+    return true;
+  }
+
+  /** Samples of the buffer summarised, from its start: whole blocks. */
+  get summarisedLength(): number {
+    return this.summarised;
+  }
+
+  /** Forgets the summaries of samples from `length` on (the buffer was not filled past it after all). */
+  truncate(length: number): void {
+    this.summarised = Math.min(this.summarised, length - (length % BLOCK));
   }
 
   /** The buffer dropped its first `samples` samples (a multiple of 160) and now holds `length`. */
