@@ -1,6 +1,6 @@
 // The model-selection experiments of docs/evaluation.md: 6-fold cross-validation by actor on
 // ../shared/corpora/ravdess-4class-16k, every variant on the same folds and features.
-// Usage: node --import tsx scripts/eval-experiments.ts [VARIANT ...]   (no names = list them)
+// Usage: node --import tsx scripts/eval-experiments.ts [VARIANT[@MODELSEED] ...]   (no names = list them)
 // Results are appended to docs/evaluation-experiments.json (one record per variant and model).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,7 +10,7 @@ import { corpusFeatures, loadFeatureProfile } from '../src/core/model/corpus-fea
 import { readManifest } from '../src/core/model/corpus-manifest';
 import { crossValidate, type ClassifierKind } from '../src/core/model/cross-validation';
 import { formatComparisonTable } from '../src/core/model/evaluation-report';
-import { DEFAULT_NOISE_AUGMENTATION, noiseAugmentedFeatures, sameFoldPool, type NoiseAugmentation } from '../src/core/model/noise-augmentation';
+import { noiseAugmentedFeatures, sameFoldPool, type NoiseAugmentation } from '../src/core/model/noise-augmentation';
 import { PEAK_ONLY_TRIMMING, type SpeechTrimmingOptions } from '../src/core/model/speech-trimming';
 import { TextProgress } from '../src/core/model/text-progress';
 import {
@@ -44,14 +44,17 @@ interface Variant {
 }
 
 const paper = PAPER_TRAINING_OPTIONS;
+// The recipe these experiments started from: DEFAULT_TRAINING_OPTIONS before noise augmentation.
+const clean60 = mergeTrainingOptions(DEFAULT_TRAINING_OPTIONS, { maxEpochs: 60, noiseAugmentation: undefined });
 // The experiments ran with early stopping on 15% of the training speakers (patience 20, at most 150 epochs).
-const tuned = mergeTrainingOptions(DEFAULT_TRAINING_OPTIONS, { maxEpochs: 150, patience: 20, validationShare: 0.15, speechOnly: false });
+const tuned = mergeTrainingOptions(clean60, { maxEpochs: 150, patience: 20, validationShare: 0.15, speechOnly: false });
 const with_ = mergeTrainingOptions;
 // Noise robustness (docs/evaluation.md, "Noise robustness"): the shipped recipe (60 fixed epochs, speech only,
 // per-stream) with noise-floor trimming and noise augmentation; every run also scored under PERTURBATIONS.
-const shipped = mergeTrainingOptions(DEFAULT_TRAINING_OPTIONS, { noiseAugmentation: undefined });
+const shipped = clean60;
+const firstNoise: NoiseAugmentation = { copies: 2, snrDb: [5, 30], kinds: ['white', 'pink', 'babble'], conditions: 'per-copy', streams: 'copy', babbleTalkers: 4, seed: 7 };
 const noisy = (patch: Partial<NoiseAugmentation>, training: Partial<TrainingOptions> = {}) =>
-  mergeTrainingOptions(shipped, { ...training, noiseAugmentation: { ...DEFAULT_NOISE_AUGMENTATION, ...patch } });
+  mergeTrainingOptions(shipped, { ...training, noiseAugmentation: { ...firstNoise, ...patch } });
 const robust = (description: string, training: TrainingOptions, extra: Partial<Variant> = {}): Variant => ({
   description,
   profile: 'paper',
@@ -90,6 +93,13 @@ const VARIANTS: Record<string, Variant> = {
   'robust-noise4-e30': robust('as robust-noise2 but 4 noisy copies and 30 epochs (same number of updates per clean clip)', noisy({ copies: 4 }, { maxEpochs: 30 })),
   'robust-noise2-e30': robust('as robust-noise2 but 30 epochs', noisy({}, { maxEpochs: 30 })),
   'robust-noise2-perclip-e30': robust('as robust-noise2-perclip but 30 epochs', noisy({ conditions: 'per-clip' }, { maxEpochs: 30 })),
+  'robust-noise4-perclip-e15': robust('as robust-noise2-perclip but 4 noisy copies and 15 epochs', noisy({ conditions: 'per-clip', copies: 4 }, { maxEpochs: 15 })),
+  'robust-noise6-perclip-e10': robust('as robust-noise2-perclip but 6 noisy copies and 10 epochs', noisy({ conditions: 'per-clip', copies: 6 }, { maxEpochs: 10 })),
+  'robust-noise8-perclip-e8': robust('as robust-noise2-perclip but 8 noisy copies and 8 epochs', noisy({ conditions: 'per-clip', copies: 8 }, { maxEpochs: 8 })),
+  'robust-noise6-perclip-e15': robust('as robust-noise2-perclip but 6 noisy copies and 15 epochs', noisy({ conditions: 'per-clip', copies: 6 }, { maxEpochs: 15 })),
+  'robust-shipped': robust('the shipped recipe, DEFAULT_TRAINING_OPTIONS (= robust-noise6-perclip-e15)', DEFAULT_TRAINING_OPTIONS),
+  'robust-noise4-perclip-e15-nowhite': robust('as robust-noise4-perclip-e15 but pink and babble only (white, the test noise, never seen in training)', noisy({ conditions: 'per-clip', copies: 4, kinds: ['pink', 'babble'] }, { maxEpochs: 15 })),
+  'robust-noise2-perclip-e30-snr0': robust('as robust-noise2-perclip-e30 but SNRs 0-30 dB', noisy({ conditions: 'per-clip', snrDb: [0, 30] }, { maxEpochs: 30 })),
   'robust-white-matched': robust('diagnostic, not a candidate: white noise only at 10-20 dB, per clip (the test noise itself)', noisy({ conditions: 'per-clip', kinds: ['white'], snrDb: [10, 20] })),
   'robust-denoise': robust('shipped recipe + noise-floor trimming + spectral subtraction of each clip\'s noise floor', mergeTrainingOptions(shipped, { denoise: true })),
   'robust-denoise-noise2-perclip-e30': robust('robust-denoise + 2 noisy copies per clip, 30 epochs (as robust-noise2-perclip-e30)', noisy({ conditions: 'per-clip' }, { denoise: true, maxEpochs: 30 })),
@@ -106,8 +116,10 @@ async function main() {
   const backend = await initBackend();
   const { entries } = await readManifest(MANIFEST);
   for (const name of names) {
-    const variant = VARIANTS[name];
-    if (!variant) throw new Error(`unknown variant ${name}`);
+    // NAME@SEED: the same variant with another seed for the models (same folds): the seed-to-seed spread.
+    const [base, seedText] = name.split('@');
+    const variant = VARIANTS[base] && (seedText === undefined ? VARIANTS[base] : { ...VARIANTS[base], modelSeed: Number(seedText) });
+    if (!variant || (seedText !== undefined && !Number.isInteger(variant.modelSeed))) throw new Error(`unknown variant ${name}`);
     const profile = loadFeatureProfile(variant.profile);
     const progress = new TextProgress(`${name}: features`);
     const perturbation = variant.perturbation;

@@ -46,13 +46,15 @@ describe('speech-emotion CLI (model commands)', () => {
       writeFileSync(manifest, lines[0] + '\n' + rows.map((r) => join(corpus, r.split(',')[0]) + r.slice(r.indexOf(','))).join('\n') + '\n');
       const modelDir = join(dir, 'model');
       const cache = { SPEECH_EMOTION_CACHE: join(dir, 'cache') };
-      const trained = cli(['train', '--manifest', manifest, '--out', modelDir, '--epochs', '3', '--patience', '0', '--seed', '5'], cache);
+      const trained = cli(['train', '--manifest', manifest, '--out', modelDir, '--epochs', '3', '--patience', '0', '--seed', '5', '--noise-copies', '1'], cache);
       assert.equal(trained.code, 0, trained.stderr);
       assert.match(trained.stdout, /saved .*model/);
       for (const f of ['model.json', 'weights.bin', 'metadata.json']) assert.ok(existsSync(join(modelDir, f)), f);
       const metadata = JSON.parse(readFileSync(join(modelDir, 'metadata.json'), 'utf8'));
       assert.equal(metadata.vectorLength, 68);
       assert.equal(metadata.training.epochs, 3);
+      assert.equal(metadata.training.options.noiseAugmentation.copies, 1);
+      assert.equal(metadata.training.examples, 2 * rows.length, 'each clip once clean, once noisy');
 
       const evaluated = cli(['evaluate', '--manifest', manifest, '--model', modelDir, '--json'], cache);
       assert.equal(evaluated.code, 0, evaluated.stderr);
@@ -82,6 +84,9 @@ describe('speech-emotion CLI (model commands)', () => {
     const both = cli(['evaluate', '--manifest', RAVDESS_MANIFEST]);
     assert.notEqual(both.code, 0);
     assert.match(both.stderr, /--model DIR or --cv K/);
+    const badNoise = cli(['train', '--manifest', RAVDESS_MANIFEST, '--out', join(tmpdir(), 'never'), '--noise-snr', '30,5']);
+    assert.notEqual(badNoise.code, 0);
+    assert.match(badNoise.stderr, /--noise-snr/);
   });
 });
 

@@ -11,6 +11,7 @@ import { DEFAULT_NOISE_AUGMENTATION, noiseAugmentedFeatures, otherSpeakersPool, 
 import { babbleNoise, mixAtSnr, pinkNoise, whiteNoise } from '../../src/core/model/noise-mixing';
 import { SeededRandom } from '../../src/core/model/seeded-random';
 import { speakerFolds } from '../../src/core/model/speaker-folds';
+import { subtractStationaryNoise } from '../../src/core/model/spectral-subtraction';
 import { PEAK_ONLY_TRIMMING, activeSpeechPower, trimSilence } from '../../src/core/model/speech-trimming';
 import { GOLDEN_DIR, RAVDESS_MANIFEST } from './model-fixtures';
 
@@ -91,6 +92,33 @@ describe('noise mixing', () => {
     assert.deepEqual(a, babbleNoise(100_000, talkers, new SeededRandom(9)));
     assert.notDeepEqual(a, babbleNoise(100_000, talkers, new SeededRandom(10)));
     assert.ok(a.slice(90_000).some((x) => x !== 0), 'talkers loop past their own length');
+  });
+});
+
+describe('spectral subtraction', () => {
+  const snrDb = (reference: Float32Array, x: Float32Array) => {
+    let signal = 0;
+    let error = 0;
+    for (let i = 0; i < reference.length; i++) {
+      signal += reference[i] ** 2;
+      error += (x[i] - reference[i]) ** 2;
+    }
+    return 10 * Math.log10(signal / error);
+  };
+
+  test('subtracting nothing gives the clip back (the windows overlap-add to one)', async () => {
+    const clean = await loadAudioFileAs16kMono(CLIP);
+    const same = subtractStationaryNoise(clean, { overSubtraction: 0 });
+    assert.equal(same.length, clean.length);
+    assert.ok(snrDb(clean, same) > 100);
+  });
+
+  test('a studio clip passes nearly untouched; white noise at 10 dB comes out several dB weaker', async () => {
+    const clean = await loadAudioFileAs16kMono(CLIP);
+    assert.ok(snrDb(clean, subtractStationaryNoise(clean)) > 40);
+    const noisy = addWhiteNoise(clean, 10, 5);
+    const gain = snrDb(clean, subtractStationaryNoise(noisy)) - snrDb(clean, noisy);
+    assert.ok(gain > 3, `SNR improved by ${gain.toFixed(1)} dB`);
   });
 });
 
