@@ -100,6 +100,8 @@ export class FeatureWindowStream {
   private readonly buffer: Float32Array;
   private bufferStart = 0;
   private bufferLength = 0;
+  /** buffer index after the last sample known to be off the 16-bit grid (multiples of 1/32768) */
+  private offGridEnd = 0;
   /** frame records in a ring by frame index */
   private readonly records: FrameRecords;
   private readonly recordSlots: number;
@@ -220,6 +222,13 @@ export class FeatureWindowStream {
       while (Number.isFinite(buffer[i])) i++;
       throw new RangeError(`sample ${offset + i - to} of the chunk is not a finite number`);
     }
+    for (let i = to; i < length; i++) {
+      const steps = buffer[i] * 32768;
+      if (steps !== Math.round(steps)) {
+        this.offGridEnd = length;
+        break;
+      }
+    }
   }
 
   private analyseAvailableFrames(): void {
@@ -229,6 +238,8 @@ export class FeatureWindowStream {
       if (local + FRAME_LENGTH > this.bufferLength) return;
       if (local < 0) throw new Error('feature window stream: frame before the buffer');
       const slot = this.nextFrame % this.recordSlots;
+      // 16-bit samples about a pivot on their grid: none nearer than one step (no need to measure it)
+      this.analyser.zcrReach = local >= this.offGridEnd ? 1 / 32768 : NaN;
       this.analyser.analyse(this.buffer, local, this.records, slot);
       this.speech[slot] = isSpeechFrame(this.records.values, slot * REC.length, this.options.voiceActivity) ? 1 : 0;
       this.nextFrame++;
@@ -257,6 +268,7 @@ export class FeatureWindowStream {
     );
     // 16-bit audio lies on a 1/32768 grid and successive windows' means are mostly within a step
     // of each other: the frames to come count zero crossings about the grid value nearest this mean
+    // (zcrReach above relies on the pivot being on the grid)
     this.analyser.zcrPivot = Math.round(mean * 32768) / 32768;
     const vector: number[] = new Array(2 * PAPER_FEATURE_COUNT);
     for (let i = 0; i < PAPER_FEATURE_COUNT; i++) {
@@ -293,8 +305,10 @@ export class FeatureWindowStream {
     if (hop < this.windowSamples) {
       this.buffer.copyWithin(0, hop, this.windowSamples);
       this.bufferLength = this.windowSamples - hop;
+      this.offGridEnd = Math.max(0, this.offGridEnd - hop);
     } else {
       this.bufferLength = 0;
+      this.offGridEnd = 0;
       this.analyser.resetRun();
     }
     this.normalisation.shift(hop < this.windowSamples ? hop : 0, this.bufferLength);

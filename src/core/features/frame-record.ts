@@ -107,6 +107,11 @@ export { BIN_INDEX_HZ };
 export class FrameAnalyser {
   /** value about which zero crossings are counted; set it near the means of the windows to come */
   zcrPivot = 0;
+  /**
+   * Unless NaN: every sample of the frames to come equals zcrPivot or lies at least this far from
+   * it (one step of 1/32768 for 16-bit audio and a pivot on that grid), so it is not measured.
+   */
+  zcrReach = NaN;
   private readonly fft = new RealFft400();
   /** A_k of this frame and of the last analysed frame (for the flux cross term); swapped per frame */
   private magnitude = new Float64Array(NUM_BINS);
@@ -207,7 +212,7 @@ export class FrameAnalyser {
   private analyseBlocks(samples: ArrayLike<number>, start: number, rec: Float64Array, offset: number): void {
     const blocks = this.blocks;
     const pivot = this.zcrPivot;
-    blocks.update(samples, start, pivot);
+    blocks.update(samples, start, pivot, this.zcrReach);
     let frameSum = 0;
     let below = 0;
     let above = 0;

@@ -38,8 +38,9 @@ export class FrameSampleBlocks {
   /**
    * Blocks of the frame samples[start .. start+400) about `pivot`. Unless resetRun() was called,
    * the previous call's frame must have started 160 samples earlier in the same signal.
+   * `knownReach`, unless NaN, is a reach known to hold for every sample of the frame, so not measured.
    */
-  update(samples: ArrayLike<number>, start: number, pivot: number): void {
+  update(samples: ArrayLike<number>, start: number, pivot: number, knownReach: number): void {
     let firstNew = 0;
     if (this.continues) {
       firstNew = ENTROPY_BLOCKS - BLOCKS_PER_STEP;
@@ -53,12 +54,12 @@ export class FrameSampleBlocks {
         this.reach[b] = this.reach[b + BLOCKS_PER_STEP];
       }
       if (pivot !== this.pivot) {
-        for (let b = 0; b < firstNew; b++) this.countCrossings(samples, start + b * BLOCK_LENGTH, b, pivot);
+        for (let b = 0; b < firstNew; b++) this.countCrossings(samples, start + b * BLOCK_LENGTH, b, pivot, knownReach);
       }
     }
     for (let b = firstNew; b < ENTROPY_BLOCKS; b++) {
       const from = start + b * BLOCK_LENGTH;
-      const sum = this.countCrossings(samples, from, b, pivot);
+      const sum = this.countCrossings(samples, from, b, pivot, knownReach);
       const mean = sum / BLOCK_LENGTH;
       let centred = 0;
       for (let i = 0; i < BLOCK_LENGTH; i++) {
@@ -74,26 +75,42 @@ export class FrameSampleBlocks {
   }
 
   /** Zero-crossing counts and reach of block b (samples from `from`) about p; returns the block's sum. */
-  private countCrossings(samples: ArrayLike<number>, from: number, b: number, p: number): number {
+  private countCrossings(samples: ArrayLike<number>, from: number, b: number, p: number, knownReach: number): number {
     let sum = 0;
     let below = 0;
     let above = 0;
-    let reach = Infinity;
+    let reach = knownReach;
     let t = samples[from] - p;
     let wasAtOrAbove = +(t >= 0);
     let wasAbove = +(t > 0);
-    for (let i = 0; i < BLOCK_LENGTH; i++) {
-      const r = samples[from + i];
-      sum += r;
-      t = r - p;
-      const atOrAbove = +(t >= 0);
-      const isAbove = +(t > 0);
-      below += atOrAbove ^ wasAtOrAbove;
-      above += isAbove ^ wasAbove;
-      wasAtOrAbove = atOrAbove;
-      wasAbove = isAbove;
-      const distance = Math.abs(t);
-      if (distance < reach && distance > 0) reach = distance;
+    // two copies of the loop: measuring the reach took 0.4 of the 3.7 us of a frame's analysis
+    if (Number.isNaN(knownReach)) {
+      reach = Infinity;
+      for (let i = 0; i < BLOCK_LENGTH; i++) {
+        const r = samples[from + i];
+        sum += r;
+        t = r - p;
+        const atOrAbove = +(t >= 0);
+        const isAbove = +(t > 0);
+        below += atOrAbove ^ wasAtOrAbove;
+        above += isAbove ^ wasAbove;
+        wasAtOrAbove = atOrAbove;
+        wasAbove = isAbove;
+        const distance = Math.abs(t);
+        if (distance < reach && distance > 0) reach = distance;
+      }
+    } else {
+      for (let i = 0; i < BLOCK_LENGTH; i++) {
+        const r = samples[from + i];
+        sum += r;
+        t = r - p;
+        const atOrAbove = +(t >= 0);
+        const isAbove = +(t > 0);
+        below += atOrAbove ^ wasAtOrAbove;
+        above += isAbove ^ wasAbove;
+        wasAtOrAbove = atOrAbove;
+        wasAbove = isAbove;
+      }
     }
     this.crossingsBelow[b] = below;
     this.crossingsAbove[b] = above;

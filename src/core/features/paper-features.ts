@@ -38,7 +38,9 @@ export function paperShortTermMatrix(samples: ArrayLike<number>, from: number, t
   const { mean, scale } = normalisationOf(samples, from, to);
   const records = new FrameRecords(numFrames);
   const analyser = new FrameAnalyser();
+  // the window is the whole range: its mean is the pivot, so the reach is never needed
   analyser.zcrPivot = mean;
+  analyser.zcrReach = 0;
   for (let j = 0; j < numFrames; j++) analyser.analyse(samples, from + j * FRAME_STEP, records, j);
   const matrix = new Float64Array(PAPER_FEATURE_COUNT * numFrames);
   new WindowFeatureComputer().compute(
