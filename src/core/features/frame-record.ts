@@ -33,16 +33,16 @@ const NUM_MFCC = NUM_MFCC_IMPORTED;
  * from the single-precision cumulative spectrum) the window code recomputes from the samples.
  */
 export const REC = {
-  /** zero-crossing counts about the pivot p (frame-sample-blocks.ts): valid for window means within zcrReach of p */
+  /** zero-crossing counts about the pivot p (zero-crossing-counts.ts): valid for window means within zcrReach of p */
   zcrPivot: 0,
   zcrReach: 1,
   zcrBelow: 2,
   zcrAbove: 3,
-  /** the last zero-crossing rate computed from the samples: valid for means in (zcrLow, zcrHigh) or equal to zcrMean */
-  zcr: 4,
-  zcrLow: 5,
-  zcrHigh: 6,
-  zcrMean: 7,
+  /** the same about the last window mean they did not serve, counted from the samples by the window code */
+  zcrPivot2: 4,
+  zcrReach2: 5,
+  zcrBelow2: 6,
+  zcrAbove2: 7,
   blockMean: 8, // 10 values
   blockCentredEnergy: 18, // 10 values
   frameMean: 28,
@@ -70,7 +70,9 @@ export const REC = {
   /** DCT of 1 / G: the first-order change of the MFCCs when eps is added to small filter outputs */
   inverseMelDct: 54, // 13 values
   chroma: 67, // 12 values, bins 1..199, before dividing by the total
-  length: 79,
+  /** the step of a grid every sample of the frame lies on (1/32768 for 16-bit audio), or 0 */
+  sampleGridStep: 79,
+  length: 80,
 } as const;
 
 /**
@@ -109,7 +111,8 @@ export class FrameAnalyser {
   zcrPivot = 0;
   /**
    * Unless NaN: every sample of the frames to come equals zcrPivot or lies at least this far from
-   * it (one step of 1/32768 for 16-bit audio and a pivot on that grid), so it is not measured.
+   * it, so it is not measured. Set it to the grid step when samples and pivot lie on a grid
+   * (1/32768 for 16-bit audio): the window code then also keeps its own counts on that grid.
    */
   zcrReach = NaN;
   private readonly fft = new RealFft400();
@@ -244,9 +247,8 @@ export class FrameAnalyser {
     rec[offset + REC.zcrReach] = reach;
     rec[offset + REC.zcrBelow] = below;
     rec[offset + REC.zcrAbove] = above;
-    rec[offset + REC.zcrMean] = NaN;
-    rec[offset + REC.zcrLow] = 0;
-    rec[offset + REC.zcrHigh] = 0;
+    rec[offset + REC.zcrPivot2] = NaN;
+    rec[offset + REC.sampleGridStep] = this.zcrReach > 0 ? this.zcrReach : 0;
   }
 
   /** Filter-bank outputs G (in A units) and the DCTs of log10 G and of 1 / G. */

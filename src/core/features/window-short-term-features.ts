@@ -4,6 +4,7 @@ import { CHROMA_MAP as CHROMA_MAP_IMPORTED } from './chroma-map';
 import { ENTROPY_BLOCKS as ENTROPY_BLOCKS_IMPORTED, EPS as EPS_IMPORTED, FRAME_LENGTH as FRAME_LENGTH_IMPORTED, NUM_BINS as NUM_BINS_IMPORTED, NUM_FILTERS as NUM_FILTERS_IMPORTED, NUM_MFCC as NUM_MFCC_IMPORTED, SAMPLE_RATE as SAMPLE_RATE_IMPORTED } from './pyaudioanalysis-constants';
 import { PAPER_FEATURE_COUNT as PAPER_FEATURE_COUNT_IMPORTED } from './feature-names';
 import { RealFft400 } from './real-fft-400';
+import { countZeroCrossings, ZeroCrossingCounts, zeroCrossingRateAbout } from './zero-crossing-counts';
 // Imported bindings are read through getters when TypeScript runs via tsx/esbuild (and as
 // property loads under tsc): copied into module constants because they sit in per-sample loops.
 const BIN_INDEX_HZ = BIN_INDEX_HZ_IMPORTED;
@@ -60,6 +61,7 @@ export class WindowFeatureComputer {
   private readonly filterOutputs = new Float64Array(NUM_FILTERS);
   private readonly blockEnergy = new Float64Array(ENTROPY_BLOCKS);
   private readonly chroma = new Float64Array(12);
+  private readonly zeroCrossings = new ZeroCrossingCounts();
   readonly fallbacks: FallbackCounts = { zcr: 0, rolloff: 0, mfcc: 0 };
 
   /**
@@ -84,19 +86,15 @@ export class WindowFeatureComputer {
       const slot = frames.slot(j);
       const o = slot * REC.length;
 
-      // zero-crossing rate: the counts about the frame's pivot, else the last rate computed, else the samples
-      const pivot = rec[o + REC.zcrPivot];
-      if (mean === pivot) {
-        out[j] = (rec[o + REC.zcrBelow] + rec[o + REC.zcrAbove]) / 2 / ZCR_PAIRS;
-      } else if (mean < pivot ? pivot - mean < rec[o + REC.zcrReach] : mean - pivot < rec[o + REC.zcrReach]) {
-        out[j] = rec[o + (mean < pivot ? REC.zcrBelow : REC.zcrAbove)] / ZCR_PAIRS;
-      } else if (rec[o + REC.zcrMean] === mean || (rec[o + REC.zcrLow] < mean && mean < rec[o + REC.zcrHigh])) {
-        out[j] = rec[o + REC.zcr];
-      } else {
-        this.updateZcr(frames.samples, frames.sampleOffset(j), mean, rec, o);
+      // zero-crossing rate: the counts about the frame's pivot, else the window code's own, else recount
+      let zcr = zeroCrossingRateAbout(rec, o + REC.zcrPivot, mean, ZCR_PAIRS);
+      if (zcr < 0) zcr = zeroCrossingRateAbout(rec, o + REC.zcrPivot2, mean, ZCR_PAIRS);
+      if (zcr < 0) {
+        this.recountZeroCrossings(frames.samples, frames.sampleOffset(j), mean, rec, o);
         this.fallbacks.zcr++;
-        out[j] = rec[o + REC.zcr];
+        zcr = zeroCrossingRateAbout(rec, o + REC.zcrPivot2, mean, ZCR_PAIRS);
       }
+      out[j] = zcr;
 
       // energy and energy entropy (raw units; y = (r - m) / s)
       let energy = 0;
@@ -207,27 +205,20 @@ export class WindowFeatureComputer {
     }
   }
 
-  private updateZcr(samples: ArrayLike<number>, start: number, mean: number, rec: Float64Array, o: number): void {
-    let crossings = 0;
-    let low = -Infinity;
-    let high = Infinity;
-    let exact = false;
-    let prev = 0;
-    for (let i = 0; i < FRAME_LENGTH; i++) {
-      const r = samples[start + i];
-      const sign = r > mean ? 1 : r < mean ? -1 : 0;
-      if (sign > 0) {
-        if (r < high) high = r;
-      } else if (sign < 0) {
-        if (r > low) low = r;
-      } else exact = true;
-      if (i > 0) crossings += Math.abs(sign - prev);
-      prev = sign;
-    }
-    rec[o + REC.zcr] = crossings / 2 / (FRAME_LENGTH - 1);
-    rec[o + REC.zcrMean] = mean;
-    rec[o + REC.zcrLow] = exact ? mean : low;
-    rec[o + REC.zcrHigh] = exact ? mean : high;
+  /**
+   * Counts zero crossings of the frame from `start` for window mean m into the record's second set:
+   * about the grid value nearest m when the frame's samples lie on a grid (so they serve the means
+   * on both sides of it), else about m itself; the reach measured (it can be wider than a step).
+   */
+  private recountZeroCrossings(samples: ArrayLike<number>, start: number, m: number, rec: Float64Array, o: number): void {
+    const step = rec[o + REC.sampleGridStep];
+    const pivot = step > 0 ? Math.round(m / step) * step : m;
+    const counts = this.zeroCrossings;
+    countZeroCrossings(samples, start, FRAME_LENGTH, pivot, NaN, counts);
+    rec[o + REC.zcrPivot2] = pivot;
+    rec[o + REC.zcrReach2] = counts.reach;
+    rec[o + REC.zcrBelow2] = counts.below;
+    rec[o + REC.zcrAbove2] = counts.above;
   }
 
   /**
