@@ -16,7 +16,7 @@ import { WindowFeatureComputer } from '../src/core/features/window-short-term-fe
 import { normalisationOf } from '../src/core/features/reference-short-term-features';
 
 // tsx's ESM loader keeps its module hooks on a worker thread, and under it every function here ran
-// about 20% slower (streaming 1480x against 1780x on the 2-core test machine). Node-RED runs the
+// about 20% slower (streaming 1700x against 2050x on the 2-core test machine). Node-RED runs the
 // compiled package in plain node, so the benchmark runs itself again under tsx's CommonJS-only hook.
 if (process.execArgv.some((a) => a.includes('tsx') && a.includes('loader'))) {
   const child = spawnSync(process.execPath, ['--require', require.resolve('tsx/cjs'), __filename, ...process.argv.slice(2)], { stdio: 'inherit' });
