@@ -97,6 +97,7 @@ const VARIANTS: Record<string, Variant> = {
   'robust-noise6-perclip-e10': robust('as robust-noise2-perclip but 6 noisy copies and 10 epochs', noisy({ conditions: 'per-clip', copies: 6 }, { maxEpochs: 10 })),
   'robust-noise8-perclip-e8': robust('as robust-noise2-perclip but 8 noisy copies and 8 epochs', noisy({ conditions: 'per-clip', copies: 8 }, { maxEpochs: 8 })),
   'robust-noise6-perclip-e15': robust('as robust-noise2-perclip but 6 noisy copies and 15 epochs', noisy({ conditions: 'per-clip', copies: 6 }, { maxEpochs: 15 })),
+  'robust-noise6-perclip-e15-speakerstreams': robust('as robust-noise6-perclip-e15 but each speaker\'s clean and noisy clips normalised as one stream', noisy({ conditions: 'per-clip', copies: 6, streams: 'speaker' }, { maxEpochs: 15 })),
   'robust-shipped': robust('the shipped recipe, DEFAULT_TRAINING_OPTIONS (= robust-noise6-perclip-e15)', DEFAULT_TRAINING_OPTIONS),
   'robust-noise4-perclip-e15-nowhite': robust('as robust-noise4-perclip-e15 but pink and babble only (white, the test noise, never seen in training)', noisy({ conditions: 'per-clip', copies: 4, kinds: ['pink', 'babble'] }, { maxEpochs: 15 })),
   'robust-noise2-perclip-e30-snr0': robust('as robust-noise2-perclip-e30 but SNRs 0-30 dB', noisy({ conditions: 'per-clip', snrDb: [0, 30] }, { maxEpochs: 30 })),
