@@ -17,8 +17,9 @@ import { normalisationOf } from '../src/core/features/reference-short-term-featu
 
 // tsx's ESM loader keeps its module hooks on a worker thread, and under it every function here ran
 // about 20% slower (streaming 1700x against 2050x on the 2-core test machine). Node-RED runs the
-// compiled package in plain node, so the benchmark runs itself again under tsx's CommonJS-only hook.
-if (process.execArgv.some((a) => a.includes('tsx') && a.includes('loader'))) {
+// compiled package in plain node, so the benchmark runs itself again under tsx's CommonJS-only hook
+// (BENCH_KEEP_TSX_LOADER=1 measures under the loader instead).
+if (!process.env.BENCH_KEEP_TSX_LOADER && process.execArgv.some((a) => a.includes('tsx') && a.includes('loader'))) {
   const child = spawnSync(process.execPath, ['--require', require.resolve('tsx/cjs'), __filename, ...process.argv.slice(2)], { stdio: 'inherit' });
   process.exit(child.status ?? 1);
 }
