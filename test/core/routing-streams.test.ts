@@ -1,7 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { from, lastValueFrom, toArray } from 'rxjs';
-import { EmotionRouter, StreamStateMap, routeEmotions } from '../../src/core/routing';
+import { EmotionRouter, routeEmotions } from '../../src/core/routing';
+import { StreamStateMap } from '../../src/core/stream-state-map';
 import { EMOTIONS, EmotionPrediction } from '../../src/core/messages';
 import { T0, prediction } from './routing-fixtures';
 
@@ -63,12 +64,12 @@ describe('per-stream state', () => {
 
   test('StreamStateMap expiry only drops entries at or past the timeout', () => {
     let now = 0;
-    const map = new StreamStateMap<number>(10, 100, () => now);
-    map.touch('a', () => 1);
+    const map = new StreamStateMap<number>({ maxStreams: 10, idleMs: 100, now: () => now });
+    map.getOrCreate('a', () => 1);
     now = 99;
-    assert.equal(map.expireIdle(), 0);
+    assert.equal(map.sweep(), 0);
     now = 100;
-    assert.equal(map.expireIdle(), 1);
+    assert.equal(map.sweep(), 1);
   });
 
   test('forget() and clear() drop state', () => {
@@ -108,7 +109,7 @@ describe('per-stream state', () => {
       ]);
     }
     for (let s = 0; s < streams; s++) {
-      const state = (router as unknown as { streams: StreamStateMap<{ history: unknown[]; lastSent: Map<string, number> }> }).streams.peek(`stream-${s}`)!;
+      const state = (router as unknown as { streams: StreamStateMap<{ history: unknown[]; lastSent: Map<string, number> }> }).streams.get(`stream-${s}`)!;
       assert.ok(state.history.length <= 3);
       assert.ok(state.lastSent.size <= 5);
     }

@@ -2,7 +2,7 @@ import { EmotionPrediction } from '../messages';
 import { RouterConfig, resolveRouterConfig, routerOutputNames } from './router-config';
 import { RoutedEmotion, RouterEvent } from './routed-emotion';
 import { modeLabels, modeProbabilities } from './routing-modes';
-import { StreamStateMap } from './stream-state-map';
+import { StreamStateMap } from '../stream-state-map';
 import { StreamRouteState, advanceStream, newStreamRouteState } from './stream-route-state';
 
 export const MAX_STREAM_ID_LENGTH = 512;
@@ -35,7 +35,11 @@ export class EmotionRouter {
     this.config = resolveRouterConfig(config);
     this.labels = modeLabels(this.config.mode);
     this.outputNames = routerOutputNames(this.config);
-    this.streams = new StreamStateMap(this.config.maxStreams, this.config.idleTimeoutMs, options.now ?? Date.now);
+    this.streams = new StreamStateMap<StreamRouteState>({
+      maxStreams: this.config.maxStreams,
+      idleMs: this.config.idleTimeoutMs,
+      now: options.now ?? Date.now,
+    });
   }
 
   get streamCount(): number {
@@ -59,7 +63,7 @@ export class EmotionRouter {
     const eventTime = windowEnd ?? Date.now();
     const windowStart = typeof prediction.start === 'number' && Number.isFinite(prediction.start) ? prediction.start : eventTime;
 
-    const state = this.streams.touch(streamId, newStreamRouteState);
+    const state = this.streams.getOrCreate(streamId, newStreamRouteState);
     const step = advanceStream(state, probabilities, eventTime, this.labels, this.config);
     const payload: RoutedEmotion = {
       streamId,
@@ -82,14 +86,14 @@ export class EmotionRouter {
   }
 
   snapshot(streamId: string): StreamRouteSnapshot | undefined {
-    const state = this.streams.peek(streamId);
+    const state = this.streams.get(streamId);
     if (!state) return undefined;
     return { streamId, state: state.current, since: state.since, previous: state.previous, pending: state.pending };
   }
 
   /** Forgets streams idle for longer than `idleTimeoutMs`; returns how many. */
   expireIdle(): number {
-    return this.streams.expireIdle();
+    return this.streams.sweep();
   }
 
   forget(streamId: string): boolean {
