@@ -1,30 +1,11 @@
+import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow, NodeStatus } from 'node-red';
 import { EmotionPrediction } from '../../core/messages';
 import { EmotionRouter, RouterEvent } from '../../core/routing';
 import { EmotionRouterNodeConfig, routerConfigFromNode } from './node-config';
 
-// The slice of the Node-RED runtime API this node uses (the package ships no Node-RED types).
-interface NodeMessage {
-  payload?: unknown;
+interface RouterMessage extends NodeMessageInFlow {
   streamId?: unknown;
   reset?: unknown;
-  [key: string]: unknown;
-}
-interface NodeStatus {
-  fill?: 'red' | 'green' | 'yellow' | 'blue' | 'grey';
-  shape?: 'ring' | 'dot';
-  text?: string;
-}
-interface RuntimeNode {
-  on(event: 'input', handler: (msg: NodeMessage, send: (msgs: Array<NodeMessage | null>) => void, done: (err?: Error) => void) => void): void;
-  on(event: 'close', handler: (removed: boolean, done: () => void) => void): void;
-  status(status: NodeStatus): void;
-  error(err: unknown, msg?: NodeMessage): void;
-}
-interface NodeRedApi {
-  nodes: {
-    createNode(node: RuntimeNode, config: object): void;
-    registerType(type: string, constructor: (this: RuntimeNode, config: EmotionRouterNodeConfig) => void): void;
-  };
 }
 
 const MAX_SWEEP_INTERVAL_MS = 10_000;
@@ -35,8 +16,8 @@ function statusFor(event: RouterEvent, streams: number): NodeStatus {
   return emotion === 'uncertain' ? { fill: 'yellow', shape: 'ring', text } : { fill: 'green', shape: 'dot', text };
 }
 
-export = function register(RED: NodeRedApi): void {
-  function EmotionRouterNode(this: RuntimeNode, config: EmotionRouterNodeConfig): void {
+export = function register(RED: NodeAPI): void {
+  function EmotionRouterNode(this: Node, config: NodeDef & EmotionRouterNodeConfig): void {
     RED.nodes.createNode(this, config);
     const node = this;
     let router: EmotionRouter | undefined;
@@ -56,7 +37,8 @@ export = function register(RED: NodeRedApi): void {
       node.status({ fill: 'grey', shape: 'ring', text: 'waiting for predictions' });
     }
 
-    node.on('input', (msg, send, done) => {
+    node.on('input', (raw: NodeMessageInFlow, send: (msgs: Array<NodeMessage | null>) => void, done: (err?: Error) => void) => {
+      const msg = raw as RouterMessage;
       if (!router) {
         done(new Error(`emotion-router is not configured: ${configError?.message}`));
         return;
@@ -89,7 +71,7 @@ export = function register(RED: NodeRedApi): void {
       }
     });
 
-    node.on('close', (_removed, done) => {
+    node.on('close', (_removed: boolean, done: () => void) => {
       if (sweep) clearInterval(sweep);
       router?.clear();
       node.status({});
