@@ -8,6 +8,7 @@ import { decodeWav, pcm16ToFloat, toMonoAtRate } from '../../src/core';
 import { fuzzInput, wavSeeds } from '../helpers/audio-fuzz-inputs';
 import { clip16k, manifest, originalClips } from '../helpers/corpus';
 import { randomInt, seededRandom } from '../helpers/random';
+import { collect as collectAny, until, watchedFlow } from '../helpers/node-red-test-flow';
 import { readBytes, sox, tempDir } from '../helpers/sox';
 
 const catchNode = require('@node-red/nodes/core/common/25-catch.js');
@@ -26,36 +27,12 @@ interface Msg {
 }
 interface TestNode {
   receive(msg: object): void;
-  on(event: 'input', cb: (msg: Msg) => void): void;
 }
+
+const collect = (id: string) => collectAny<Msg>(id);
 
 function flow(props: Record<string, unknown>) {
-  // Catch, Complete and Status nodes need a tab (z) to find the nodes they watch.
-  const nodes = [
-    { id: 'src', type: 'audio-source', wires: [['out']], ...props },
-    { id: 'out', type: 'helper' },
-    { id: 'catch-src', type: 'catch', scope: ['src'], wires: [['caught']] },
-    { id: 'caught', type: 'helper' },
-    { id: 'complete-src', type: 'complete', scope: ['src'], wires: [['completed']] },
-    { id: 'completed', type: 'helper' },
-    { id: 'status-src', type: 'status', scope: ['src'], wires: [['statuses']] },
-    { id: 'statuses', type: 'helper' },
-  ];
-  return [{ id: 'tab', type: 'tab' }, ...nodes.map((n) => ({ z: 'tab', ...n }))];
-}
-
-function collect(id: string): Msg[] {
-  const got: Msg[] = [];
-  (helper.getNode(id) as TestNode).on('input', (msg) => got.push(msg));
-  return got;
-}
-
-async function until(check: () => boolean, what: string, ms = 20_000) {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  return watchedFlow([{ id: 'src', type: 'audio-source', wires: [['out']], ...props }, { id: 'out', type: 'helper' }], 'src', true);
 }
 
 const load = (props: Record<string, unknown>) =>

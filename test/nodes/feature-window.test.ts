@@ -8,6 +8,7 @@ import audioSourceNode from '../../src/nodes/audio-source/audio-source';
 import { FeatureWindowStream, clipVectorOf, referenceShortTermFeatures } from '../../src/core/features';
 import { loadAudioFileAs16kMono } from '../../src/core/audio/load-audio-file';
 import { worstViolation } from '../core/features-golden-fixtures';
+import { collect as collectAny, until, watchedFlow } from '../helpers/node-red-test-flow';
 
 const catchNode = require('@node-red/nodes/core/common/25-catch.js');
 const statusNode = require('@node-red/nodes/core/common/25-status.js');
@@ -40,35 +41,15 @@ interface TestNode {
 }
 
 function flow(props: Record<string, unknown>, withSource = false) {
-  // ids differ from the types: a node whose id equals a type name confuses the runtime's config-node check
-  const nodes: Record<string, unknown>[] = [
-    { id: 'fw', type: 'feature-window', wires: [['out']], ...props },
-    { id: 'out', type: 'helper' },
-    { id: 'catcher', type: 'catch', scope: ['fw'], wires: [['caught']] },
-    { id: 'caught', type: 'helper' },
-    { id: 'watcher', type: 'status', scope: ['fw'], wires: [['statuses']] },
-    { id: 'statuses', type: 'helper' },
-  ];
+  const nodes: Array<Record<string, unknown>> = [{ id: 'fw', type: 'feature-window', wires: [['out']], ...props }, { id: 'out', type: 'helper' }];
   if (withSource) nodes.push({ id: 'src', type: 'audio-source', mode: 'flow', chunkMs: 250, wires: [['fw']] });
-  return [{ id: 'tab', type: 'tab' }, ...nodes.map((n) => ({ z: 'tab', ...n }))];
+  return watchedFlow(nodes, 'fw');
 }
 
 const load = (props: Record<string, unknown>, withSource = false) =>
   helper.load([featureWindowNode, audioSourceNode, catchNode, statusNode], flow(props, withSource));
 
-function collect(id: string): Msg[] {
-  const got: Msg[] = [];
-  (helper.getNode(id) as TestNode).on('input', (msg) => got.push(msg));
-  return got;
-}
-
-async function until(check: () => boolean, what: string, ms = 20_000) {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+const collect = (id: string) => collectAny<Msg>(id);
 
 function pcm16(samples: Float32Array): Buffer {
   const buf = Buffer.alloc(samples.length * 2);
