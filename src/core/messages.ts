@@ -32,6 +32,8 @@ export interface FeatureWindowPayload {
   /** share of the window's frames judged as speech, 0..1 */
   speechRatio: number;
   voiced: boolean;
+  /** the window's silent edges were cut before its vector was computed (feature-window's "speech only") */
+  trimmed?: boolean;
 }
 
 export const EMOTIONS = ['anger', 'happiness', 'neutral', 'sadness'] as const;

@@ -8,6 +8,7 @@ import audioSourceNode from '../../src/nodes/audio-source/audio-source';
 import { FeatureWindowStream, clipVectorOf, referenceShortTermFeatures } from '../../src/core/features';
 import { loadAudioFileAs16kMono } from '../../src/core/audio/load-audio-file';
 import { worstViolation } from '../core/features-golden-fixtures';
+import { trimSilence } from '../../src/core/model/speech-trimming';
 import { collect as collectAny, until, watchedFlow } from '../helpers/node-red-test-flow';
 
 const catchNode = require('@node-red/nodes/core/common/25-catch.js');
@@ -30,6 +31,7 @@ interface Msg {
     startSample: number;
     endSample: number;
     partial?: boolean;
+    trimmed?: boolean;
   };
   streamId: string;
   error?: { message: string };
@@ -78,7 +80,7 @@ describe('feature-window node', () => {
   after(() => new Promise<void>((resolve) => helper.stopServer(resolve)));
   afterEach(() => helper.unload());
 
-  test('behind a real audio-source: windows of a RAVDESS WAV equal the toolkit on each window', async () => {
+  test('behind a real audio-source: windows of a RAVDESS WAV equal the toolkit on each window, silent edges cut (the default)', async () => {
     await load({ windowSeconds: 2, hopSeconds: 0.5, minFinalSeconds: 0.5 }, true);
     const out = collect('out');
     (helper.getNode('src') as TestNode).receive({ payload: readFileSync(CLIP), streamId: 'kitchen' });
@@ -88,14 +90,15 @@ describe('feature-window node', () => {
       assert.equal(m.streamId, 'kitchen');
       assert.equal(m.payload.profile, 'paper');
       assert.equal(m.payload.vector.length, 68);
-      const ref = clipVectorOf(referenceShortTermFeatures(samples.subarray(m.payload.startSample, m.payload.endSample)));
+      const ref = clipVectorOf(referenceShortTermFeatures(trimSilence(samples.subarray(m.payload.startSample, m.payload.endSample))));
       assert.ok(worstViolation(m.payload.vector, ref, 1e-6, 1e-9).ratio <= 1, `window ${m.payload.seq}`);
     }
+    assert.ok(out.some((m) => m.payload.trimmed === true), 'the windows over the leading silence are trimmed');
     assert.equal(out.at(-1)!.payload.endSample, samples.length);
   });
 
   test('Float32Array payloads, two interleaved streams, times from msg.audio.timestamp, status', async () => {
-    await load({ windowSeconds: 1, hopSeconds: 1, minFinalSeconds: 0.2 });
+    await load({ windowSeconds: 1, hopSeconds: 1, minFinalSeconds: 0.2, trimSilence: false });
     const out = collect('out');
     const statuses = collect('statuses');
     sendChunks(samples, 'a', 3000, true);

@@ -36,7 +36,8 @@ export function register(program: Command): void {
       try {
         for (const file of files) {
           const raw = await loadAudioFileAs16kMono(file);
-          const samples = applyClipFrontEnd(raw, frontEndOf(model.metadata));
+          const frontEnd = frontEndOf(model.metadata);
+          const samples = applyClipFrontEnd(raw, frontEnd);
           if (samples.length < 400) throw new Error(`${file}: too short or silent (${samples.length} samples of speech at 16 kHz, need at least 400)`);
           // A file is one stream: its normaliser (if the model uses one) sees the whole file first.
           const normaliser = model.createStreamNormaliser();
@@ -58,7 +59,7 @@ export function register(program: Command): void {
             // Windows of the file as recorded, so their times are the file's.
             for (let start = 0; start === 0 || start + win <= raw.length; start += hop) {
               const end = Math.min(raw.length, start + win);
-              windows.push({ start: start / MODEL_SAMPLE_RATE, end: end / MODEL_SAMPLE_RATE, vector: prepare(profile.clipVector(raw.subarray(start, end))) });
+              windows.push({ start: start / MODEL_SAMPLE_RATE, end: end / MODEL_SAMPLE_RATE, vector: prepare(profile.clipVector(applyClipFrontEnd(raw.subarray(start, end), frontEnd))) });
             }
             entry.timeline = model.predict(windows.map((w) => w.vector)).map((p, i) => ({ start: windows[i].start, end: windows[i].end, ...p }));
           }

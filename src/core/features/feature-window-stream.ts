@@ -7,6 +7,9 @@ import { FRAME_LENGTH as FRAME_LENGTH_IMPORTED, FRAME_STEP as FRAME_STEP_IMPORTE
 import { DEFAULT_VOICE_ACTIVITY as DEFAULT_VOICE_ACTIVITY_IMPORTED, isSpeechFrame, VoiceActivityOptions } from './voice-activity';
 import { WindowNormalisation } from './window-normalisation';
 import { WindowFeatureComputer } from './window-short-term-features';
+import { getFeatureProfile } from './feature-profile-registry';
+// The trimming rule belongs to the model recipe (it is what the shipped model was trained on).
+import { speechSpan } from '../model/speech-trimming';
 // Imported bindings are read through getters when TypeScript runs via tsx/esbuild (and as
 // property loads under tsc): copied into module constants because they sit in per-sample loops.
 const PAPER_FEATURE_COUNT = PAPER_FEATURE_COUNT_IMPORTED;
@@ -28,6 +31,12 @@ export interface FeatureWindowOptions {
   /** a window is voiced when at least this share of its frames is speech (default 0.2) */
   minSpeechRatio: number;
   voiceActivity: VoiceActivityOptions;
+  /**
+   * Cut each window's silent edges (the speech-trimming rule the shipped model was trained with)
+   * before its vector is computed, so a window that is half silence looks like the speech-only
+   * clips the model learnt from. Default false: a window's vector is then exactly its samples'.
+   */
+  trimSilence: boolean;
 }
 
 export const DEFAULT_FEATURE_WINDOW_OPTIONS: FeatureWindowOptions = {
@@ -37,6 +46,7 @@ export const DEFAULT_FEATURE_WINDOW_OPTIONS: FeatureWindowOptions = {
   minFinalSeconds: 1,
   minSpeechRatio: 0.2,
   voiceActivity: DEFAULT_VOICE_ACTIVITY,
+  trimSilence: false,
 };
 
 /** One analysis window's vector: a FeatureWindowPayload plus where it lies in the stream. */
@@ -56,6 +66,10 @@ export interface FeatureWindow {
   endSample: number;
   /** true for the shorter last window flushed at the end of a stream */
   partial?: boolean;
+  /** with trimSilence: true when silent edges were cut, and the stretch [speechStart, speechEnd) ms the vector describes */
+  trimmed?: boolean;
+  speechStart?: number;
+  speechEnd?: number;
 }
 
 /** Checks and completes options; throws a RangeError that says what is wrong. */
@@ -66,6 +80,7 @@ export function resolveFeatureWindowOptions(partial: Partial<FeatureWindowOption
     voiceActivity: { ...DEFAULT_VOICE_ACTIVITY, ...(partial.voiceActivity ?? {}) },
   };
   if (o.profile !== 'paper' && o.profile !== 'extended') throw new RangeError(`unknown feature profile "${o.profile}"`);
+  if (typeof o.trimSilence !== 'boolean') throw new RangeError(`trimSilence must be true or false, got ${String(o.trimSilence)}`);
   const finite = (name: string, v: number, min: number, max: number) => {
     if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) {
       throw new RangeError(`${name} must be a number from ${min} to ${max}, got ${String(v)}`);
@@ -247,6 +262,31 @@ export class FeatureWindowStream {
   }
 
   private emit(length: number, partial: boolean): FeatureWindow {
+    const window = this.options.trimSilence ? this.emitTrimmed(length, partial) : undefined;
+    return window ?? this.emitWhole(length, partial);
+  }
+
+  /**
+   * The window with its silent edges cut, computed directly on the kept stretch (the per-frame
+   * reuse assumes whole windows; about 1 ms for 3 s); undefined when there is nothing to cut.
+   */
+  private emitTrimmed(length: number, partial: boolean): FeatureWindow | undefined {
+    const samples = this.buffer.subarray(0, length);
+    const { start, end } = speechSpan(samples);
+    if (start === 0 && end === length) return undefined;
+    if (end - start < FRAME_LENGTH) return undefined;
+    const whole = this.emitWhole(length, partial);
+    const vector = Array.from(getFeatureProfile(this.options.profile).clipVector(samples.subarray(start, end)));
+    return {
+      ...whole,
+      vector,
+      trimmed: true,
+      speechStart: this.timeOf(this.bufferStart + start),
+      speechEnd: this.timeOf(this.bufferStart + end - 1),
+    };
+  }
+
+  private emitWhole(length: number, partial: boolean): FeatureWindow {
     const numFrames = frameCount(length);
     const firstFrame = this.bufferStart / FRAME_STEP;
     const buffer = this.buffer;

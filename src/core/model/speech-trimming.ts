@@ -47,16 +47,25 @@ export function speechThreshold(energies: number[], options: SpeechTrimmingOptio
   return Math.max(peak * PEAK_RELATIVE, floor * 10 ** (floorMarginDb / 10));
 }
 
-/** Cuts leading and trailing frames that are not speech by speechThreshold; returns the input if none is. */
-export function trimSilence(samples: Float32Array, options: SpeechTrimmingOptions = {}): Float32Array {
+/**
+ * The stretch [start, end) of samples from the first to the last speech frame by speechThreshold;
+ * the whole input when no frame is speech.
+ */
+export function speechSpan(samples: Float32Array, options: SpeechTrimmingOptions = {}): { start: number; end: number } {
   const frame = options.frame ?? DEFAULTS.frame;
   const energies = frameEnergies(samples, frame);
   const threshold = speechThreshold(energies, options);
   const first = energies.findIndex((e) => e > threshold);
-  if (first < 0) return samples;
+  if (first < 0) return { start: 0, end: samples.length };
   let last = energies.length - 1;
   while (last > first && energies[last] <= threshold) last--;
-  return samples.slice(first * frame, Math.min(samples.length, (last + 1) * frame));
+  return { start: first * frame, end: Math.min(samples.length, (last + 1) * frame) };
+}
+
+/** Cuts leading and trailing frames that are not speech by speechThreshold; returns the input if none is. */
+export function trimSilence(samples: Float32Array, options: SpeechTrimmingOptions = {}): Float32Array {
+  const { start, end } = speechSpan(samples, options);
+  return start === 0 && end === samples.length ? samples : samples.slice(start, end);
 }
 
 /**

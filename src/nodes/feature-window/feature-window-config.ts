@@ -10,6 +10,7 @@ export interface FeatureWindowNodeConfig {
   minSpeechRatio?: number | string;
   thresholdDb?: number | string;
   sendUnvoiced?: boolean;
+  trimSilence?: boolean;
   maxStreams?: number | string;
   idleTimeout?: number | string;
 }
@@ -35,6 +36,8 @@ export function settingsFromConfig(config: FeatureWindowNodeConfig): FeatureWind
     minFinalSeconds: num(config.minFinalSeconds, 1, 'last partial window'),
     minSpeechRatio: num(config.minSpeechRatio, 0.2, 'minimum speech ratio'),
     voiceActivity: { thresholdDb: num(config.thresholdDb, -55, 'speech threshold'), minSpeechBandRatio: 0.3 },
+    // On unless switched off: the shipped model was trained on speech-only clips.
+    trimSilence: config.trimSilence !== false,
   });
   const maxStreams = num(config.maxStreams, 1000, 'max streams');
   if (!Number.isInteger(maxStreams) || maxStreams < 1) throw new RangeError('max streams must be a whole number >= 1');
