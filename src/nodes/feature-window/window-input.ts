@@ -1,4 +1,5 @@
 import { MODEL_SAMPLE_RATE } from '../../core/audio/audio-chunk';
+import { pcm16ToFloat } from '../../core/audio/pcm16';
 
 /** Audio of one input message, as the feature-window node takes it. */
 export interface WindowInput {
@@ -55,8 +56,7 @@ export function readWindowInput(msg: FeatureWindowInputMessage): WindowInput {
   if (isBuffer) {
     const buf = payload as Buffer;
     if (buf.length % 2 !== 0) throw new RangeError(`msg.payload has ${buf.length} bytes: not whole 16-bit samples`);
-    samples = new Float32Array(buf.length / 2);
-    for (let i = 0; i < samples.length; i++) samples[i] = buf.readInt16LE(2 * i) / 32768;
+    samples = pcm16ToFloat(buf);
   } else if (payload instanceof Float32Array) {
     samples = payload;
   } else if (Array.isArray(payload)) {
