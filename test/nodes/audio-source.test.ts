@@ -113,6 +113,7 @@ describe('audio-source node', () => {
     await load({ mode: 'flow', maxStreams: 50, chunkMs: 100 });
     const caught = collect('caught');
     const completed = collect('completed');
+    const statuses = collect('statuses');
     const node = helper.getNode('src') as TestNode;
     const seeds = wavSeeds();
     const random = seededRandom(42);
@@ -127,8 +128,11 @@ describe('audio-source node', () => {
       if (run % 500 === 499) await until(() => caught.length + completed.length === run + 1, `done for ${run + 1} messages`, 60_000);
     }
     await until(() => caught.length + completed.length === runs, 'every message to be done', 60_000);
-    const streams = (helper.getNode('src') as unknown as Record<string, unknown>);
-    assert.ok(streams, 'node still exists');
+    // 400 stream ids were used; the status (sent after the next accepted chunk) tells how many are held.
+    node.receive({ payload: Buffer.alloc(3200), streamId: 'bounded-check' });
+    await until(() => statuses.some((m) => /^\d+ streams?,/.test(m.status?.text ?? '')), 'a status with the stream count');
+    const held = Number(/^(\d+) streams?,/.exec(statuses.filter((m) => /^\d+ streams?,/.test(m.status?.text ?? '')).at(-1)!.status!.text)![1]);
+    assert.ok(held <= 50 && held >= 40, `held ${held} streams with maxStreams 50 after 400 stream ids`);
     console.log(`# audio-source fuzz: ${completed.length} accepted, ${caught.length} refused`);
     assert.ok(caught.length > 1000 && completed.length > 100);
     const out = collect('out');
