@@ -8,28 +8,15 @@ import { loadAudioFileAs16kMono } from '../src/core/audio/load-audio-file';
 import { addWhiteNoise } from '../src/core/model/audio-perturbations';
 import { readManifest } from '../src/core/model/corpus-manifest';
 import { subtractStationaryNoise } from '../src/core/model/spectral-subtraction';
-import { PEAK_ONLY_TRIMMING, TRIM_FRAME, frameEnergies, speechThreshold, type SpeechTrimmingOptions } from '../src/core/model/speech-trimming';
+import { PEAK_ONLY_TRIMMING, TRIM_FRAME, frameEnergies, speechSpan, type SpeechTrimmingOptions } from '../src/core/model/speech-trimming';
+import { signalToErrorDb as snrDb } from '../src/core/audio/signal-to-error';
 
 const manifest = join(__dirname, '..', '..', 'shared', 'corpora', 'ravdess-4class-16k', 'manifest.csv');
 
-/** First and last speech frame under a trimming rule (as trimSilence finds them). */
+/** First and last speech frame under a trimming rule (the stretch trimSilence keeps). */
 function speechFrames(samples: Float32Array, options: SpeechTrimmingOptions): [number, number] {
-  const energies = frameEnergies(samples, TRIM_FRAME);
-  const threshold = speechThreshold(energies, options);
-  const first = Math.max(0, energies.findIndex((e) => e > threshold));
-  let last = energies.length - 1;
-  while (last > first && energies[last] <= threshold) last--;
-  return [first, last];
-}
-
-function snrDb(reference: Float32Array, x: Float32Array): number {
-  let signal = 0;
-  let error = 0;
-  for (let i = 0; i < reference.length; i++) {
-    signal += reference[i] ** 2;
-    error += (x[i] - reference[i]) ** 2;
-  }
-  return 10 * Math.log10(signal / error);
+  const { start, end } = speechSpan(samples, options);
+  return [start / TRIM_FRAME, Math.ceil(end / TRIM_FRAME) - 1];
 }
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;

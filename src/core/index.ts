@@ -11,3 +11,4 @@ export * from './audio/sinc-resampler';
 export * from './audio/wav-decoder';
 export * from './messages';
 export * from './stream-state-map';
+export * from './audio/signal-to-error';

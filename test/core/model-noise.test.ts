@@ -1,3 +1,4 @@
+import { signalToErrorDb } from '../../src/core/audio/signal-to-error';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -96,15 +97,7 @@ describe('noise mixing', () => {
 });
 
 describe('spectral subtraction', () => {
-  const snrDb = (reference: Float32Array, x: Float32Array) => {
-    let signal = 0;
-    let error = 0;
-    for (let i = 0; i < reference.length; i++) {
-      signal += reference[i] ** 2;
-      error += (x[i] - reference[i]) ** 2;
-    }
-    return 10 * Math.log10(signal / error);
-  };
+  const snrDb = signalToErrorDb;
 
   test('subtracting nothing gives the clip back (the windows overlap-add to one)', async () => {
     const clean = await loadAudioFileAs16kMono(CLIP);

@@ -1,3 +1,4 @@
+import { signalToErrorDb } from '../../src/core/audio/signal-to-error';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,12 +25,5 @@ export function readBytes(file: string): Buffer {
 
 /** Relative error of `actual` against `reference` in dB: 10 log10(sum (a-r)^2 / sum r^2). */
 export function errorDb(actual: ArrayLike<number>, reference: ArrayLike<number>): number {
-  let error = 0;
-  let signal = 0;
-  for (let i = 0; i < reference.length; i++) {
-    const d = actual[i] - reference[i];
-    error += d * d;
-    signal += reference[i] * reference[i];
-  }
-  return 10 * Math.log10(error / signal);
+  return -signalToErrorDb(reference, actual);
 }
