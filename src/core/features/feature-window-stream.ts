@@ -262,31 +262,48 @@ export class FeatureWindowStream {
   }
 
   private emit(length: number, partial: boolean): FeatureWindow {
-    const window = this.options.trimSilence ? this.emitTrimmed(length, partial) : undefined;
-    return window ?? this.emitWhole(length, partial);
-  }
-
-  /**
-   * The window with its silent edges cut, computed directly on the kept stretch (the per-frame
-   * reuse assumes whole windows; about 1 ms for 3 s); undefined when there is nothing to cut.
-   */
-  private emitTrimmed(length: number, partial: boolean): FeatureWindow | undefined {
-    const samples = this.buffer.subarray(0, length);
-    const { start, end } = speechSpan(samples);
-    if (start === 0 && end === length) return undefined;
-    if (end - start < FRAME_LENGTH) return undefined;
-    const whole = this.emitWhole(length, partial);
-    const vector = Array.from(getFeatureProfile(this.options.profile).clipVector(samples.subarray(start, end)));
+    const span = this.options.trimSilence ? this.silenceTrim(length) : undefined;
+    const vector = span
+      ? Array.from(getFeatureProfile(this.options.profile).clipVector(this.buffer.subarray(span.start, span.end)))
+      : this.windowVector(length);
+    const numFrames = frameCount(length);
+    const firstFrame = this.bufferStart / FRAME_STEP;
+    const slots = this.recordSlots;
+    let speechFrames = 0;
+    for (let j = 0; j < numFrames; j++) speechFrames += this.speech[(firstFrame + j) % slots];
+    const speechRatio = numFrames > 0 ? speechFrames / numFrames : 0;
+    const startSample = this.bufferStart;
     return {
-      ...whole,
+      streamId: this.streamId,
+      profile: this.options.profile,
       vector,
-      trimmed: true,
-      speechStart: this.timeOf(this.bufferStart + start),
-      speechEnd: this.timeOf(this.bufferStart + end - 1),
+      start: this.timeOf(startSample),
+      end: this.timeOf(startSample + length - 1),
+      speechRatio,
+      voiced: speechRatio >= this.options.minSpeechRatio && speechFrames > 0,
+      seq: this.windowSeq++,
+      startSample,
+      endSample: startSample + length,
+      ...(partial ? { partial: true } : {}),
+      ...(span
+        ? { trimmed: true, speechStart: this.timeOf(this.bufferStart + span.start), speechEnd: this.timeOf(this.bufferStart + span.end - 1) }
+        : {}),
     };
   }
 
-  private emitWhole(length: number, partial: boolean): FeatureWindow {
+  /**
+   * The stretch of the window left after cutting its silent edges, or undefined when nothing is cut.
+   * A cut window is computed directly on that stretch: the per-frame reuse assumes whole windows
+   * (about 1 ms for 3 s).
+   */
+  private silenceTrim(length: number): { start: number; end: number } | undefined {
+    const { start, end } = speechSpan(this.buffer.subarray(0, length));
+    if ((start === 0 && end === length) || end - start < FRAME_LENGTH) return undefined;
+    return { start, end };
+  }
+
+  /** The window's vector from the frame records: only its own mean and scale are applied. */
+  private windowVector(length: number): number[] {
     const numFrames = frameCount(length);
     const firstFrame = this.bufferStart / FRAME_STEP;
     const buffer = this.buffer;
@@ -321,23 +338,7 @@ export class FeatureWindowStream {
       if (added.length !== EXTENDED_ADDED_LENGTH) throw new Error('extended statistics of unexpected length');
       for (const v of added) vector.push(v);
     }
-    let speechFrames = 0;
-    for (let j = 0; j < numFrames; j++) speechFrames += this.speech[(firstFrame + j) % slots];
-    const speechRatio = numFrames > 0 ? speechFrames / numFrames : 0;
-    const startSample = this.bufferStart;
-    return {
-      streamId: this.streamId,
-      profile: this.options.profile,
-      vector,
-      start: this.timeOf(startSample),
-      end: this.timeOf(startSample + length - 1),
-      speechRatio,
-      voiced: speechRatio >= this.options.minSpeechRatio && speechFrames > 0,
-      seq: this.windowSeq++,
-      startSample,
-      endSample: startSample + length,
-      ...(partial ? { partial: true } : {}),
-    };
+    return vector;
   }
 
   private advance(): void {
