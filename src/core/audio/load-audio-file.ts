@@ -32,7 +32,9 @@ const FILE_SYSTEM_REASONS: Record<string, string> = {
 /** The two commands that turn `file` into a 16 kHz mono WAV beside it. */
 export function conversionHint(file: string): string {
   const name = basename(file);
-  const wav = `${basename(name, extname(name))}.wav`;
+  const ext = extname(name);
+  // a non-WAV file named .wav must not be told to overwrite itself
+  const wav = `${basename(name, ext)}${ext.toLowerCase() === '.wav' ? '-converted' : ''}.wav`;
   return `convert it with: sox ${name} -r 16000 -c 1 ${wav} (or: ffmpeg -i ${name} -ar 16000 -ac 1 ${wav})`;
 }
 
