@@ -1,16 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { readdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { goldenCases, worstViolation } from './features-golden-fixtures';
+import { GOLDEN_DIR } from './model-fixtures';
+import { runSpeechEmotion, STACK_LINE } from './cli-runner';
 
 const root = join(__dirname, '..', '..');
 function cli(args: string[]) {
-  return spawnSync(process.execPath, ['--import', 'tsx', '-e', `require('./src/cli/main.ts').main(['node', 'speech-emotion'].concat(${JSON.stringify(args)})).catch((e) => { console.error(e.message); process.exit(1); })`], {
-    cwd: root,
-    encoding: 'utf8',
-  });
+  const { code, stdout, stderr } = runSpeechEmotion(args);
+  return { status: code, stdout, stderr };
 }
 
 test('speech-emotion features prints one JSON line per file with the toolkit clip vector', () => {
@@ -47,6 +48,50 @@ test('features --profile extended gives 81 numbers; a missing file fails with ex
   assert.equal(line.profile, 'extended');
   assert.equal(line.clipVector.length, 81);
   const bad = cli(['features', '--profile', 'nope', c.wavPath]);
-  assert.notEqual(bad.status, 0);
+  assert.equal(bad.status, 2, 'wrong usage');
   assert.match(bad.stderr, /unknown profile/);
+  assert.doesNotMatch(bad.stderr, STACK_LINE);
+});
+
+test('features reads a folder as the audio-source node does, and names every file it cannot use with the others still printed', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'speech-emotion-features-'));
+  try {
+    const clip = join(GOLDEN_DIR, 'ravdess_03-01-05-01-01-02-03.wav');
+    const folder = join(dir, 'clips');
+    mkdirSync(join(folder, 'sub'), { recursive: true });
+    copyFileSync(clip, join(folder, 'b.wav'));
+    copyFileSync(clip, join(folder, 'A.WAV'));
+    copyFileSync(clip, join(folder, 'sub', 'c.wav'));
+    writeFileSync(join(folder, 'notes.txt'), 'not audio');
+    // FLAC by sox, named .wav: recognised by its content, not its name
+    const flac = join(dir, 'renamed.wav');
+    execFileSync('sox', [clip, '-t', 'flac', flac]);
+    const mp3 = join(dir, 'song.mp3');
+    writeFileSync(mp3, Buffer.concat([Buffer.from('ID3\x04\x00\x00\x00\x00\x00\x00', 'latin1'), Buffer.alloc(64)]));
+    const empty = join(dir, 'empty');
+    mkdirSync(empty);
+
+    const run = cli(['features', flac, folder, join(dir, 'missing.wav'), mp3, empty]);
+    assert.equal(run.status, 1, 'some inputs failed');
+    const files = run.stdout.trim().split('\n').map((l) => JSON.parse(l).file);
+    assert.deepEqual(files, [join(folder, 'A.WAV'), join(folder, 'b.wav')], 'the folder\'s own .wav files in name order, not its subfolder');
+    const errors = run.stderr.trim().split('\n');
+    assert.equal(errors.length, 4, run.stderr);
+    assert.match(errors[0], new RegExp(`^${flac}: not a WAV file \\(FLAC\\): convert it with: sox renamed.wav -r 16000 -c 1 renamed-converted.wav`));
+    assert.equal(errors[1], `${join(dir, 'missing.wav')}: no such file or folder`);
+    assert.match(errors[2], new RegExp(`^${mp3}: not a WAV file \\(MP3\\): convert it with: sox song.mp3 -r 16000 -c 1 song.wav \\(or: ffmpeg`));
+    assert.equal(errors[3], `${empty}: folder with no .wav files in it`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('--help explains folders, failures and exit codes', () => {
+  const help = cli(['features', '--help']);
+  assert.equal(help.status, 0);
+  assert.match(help.stdout, /A folder stands for its \.wav files/);
+  assert.match(help.stdout, /Exit codes:[\s\S]*1 +an input could not be used[\s\S]*2 +wrong usage/);
+  const unknown = cli(['features', '--no-such-flag', 'x.wav']);
+  assert.equal(unknown.status, 2);
+  assert.match(unknown.stderr, /unknown option '--no-such-flag'/);
 });

@@ -5,9 +5,7 @@ import { PERTURBATIONS, type PerturbationName } from '../../core/model/audio-per
 import { initBackend } from '../../core/model/backend';
 import { argmax, classificationMetrics } from '../../core/model/classification-metrics';
 import { corpusFeatures, loadFeatureProfile } from '../../core/model/corpus-features';
-import { readManifest } from '../../core/model/corpus-manifest';
 import { TABLE2_KINDS, crossValidate, type ClassifierKind } from '../../core/model/cross-validation';
-import { EmotionModel } from '../../core/model/emotion-model';
 import { crossValidationNoiseCopies } from '../../core/model/noise-augmentation';
 import {
   confusionHeatmapSvg,
@@ -19,6 +17,9 @@ import type { ClassificationMetrics } from '../../core/model/model-metadata';
 import { normaliseAsStreams } from '../../core/model/stream-simulation';
 import { TextProgress } from '../../core/model/text-progress';
 import { addTrainingFlags, trainingOptionsFromCli, type TrainingFlags } from '../../core/model/training-flags';
+import { asUsageError, usageError } from '../cli-error';
+import { loadModelFolder } from '../load-model';
+import { checkCrossValidation, readManifestRows } from '../manifest-input';
 
 interface EvaluateFlags extends TrainingFlags {
   manifest: string;
@@ -45,16 +46,23 @@ export function register(program: Command): void {
     .option('--report <file>', 'write an HTML (.html) or SVG (.svg) report with confusion heat maps');
   addTrainingFlags(command);
   command.action(async (flags: EvaluateFlags) => {
-    if (!!flags.model === !!flags.cv) throw new Error('give either --model DIR or --cv K');
+    if (!!flags.model === !!flags.cv) throw usageError('give either --model DIR or --cv K');
+    const k = Number(flags.cv);
+    if (flags.cv && !(Number.isInteger(k) && k >= 2)) throw usageError(`--cv must be an integer >= 2 (got ${flags.cv})`);
+    const kinds = flags.models ? flags.models.split(',') : flags.baselines ? TABLE2_KINDS : ['mt-a-dnn'];
+    const unknownKinds = kinds.filter((kind) => !(TABLE2_KINDS as string[]).includes(kind) && kind !== 'mt-dnn');
+    if (unknownKinds.length > 0) throw usageError(`--models: unknown model ${unknownKinds.join(', ')} (known: svm, random-forest, dnn, mt-dnn, mt-a-dnn)`);
+    const training = flags.cv ? asUsageError(() => trainingOptionsFromCli(flags)) : undefined;
+    const entries = await readManifestRows(flags.manifest);
+    if (training) checkCrossValidation(flags.manifest, entries, training, k);
     const backend = await initBackend();
-    const { entries } = await readManifest(flags.manifest);
     const progress = new TextProgress('features', process.stderr, !flags.json);
     const perturbations: PerturbationName[] = flags.robustness ? PERTURBATIONS : ['clean'];
     let rows: { name: string; metrics: ClassificationMetrics; robustness?: Record<string, ClassificationMetrics> }[];
     let protocol: string;
 
     if (flags.model) {
-      const model = await EmotionModel.load(flags.model);
+      const model = await loadModelFolder(flags.model);
       const profile = loadFeatureProfile(model.featureProfile);
       rows = [];
       const byPerturbation: Record<string, ClassificationMetrics> = {};
@@ -77,10 +85,8 @@ export function register(program: Command): void {
       rows.push({ name: 'mt-a-dnn', metrics: byPerturbation.clean, robustness: flags.robustness ? byPerturbation : undefined });
       protocol = `model ${flags.model} scored on ${flags.manifest}`;
     } else {
-      const k = Number(flags.cv);
-      if (!Number.isInteger(k) || k < 2) throw new Error(`--cv must be an integer >= 2 (got ${flags.cv})`);
-      const training = trainingOptionsFromCli(flags);
-      const profile = loadFeatureProfile(flags.profile);
+      if (!training) throw new Error('cross-validation without training options');
+      const profile = asUsageError(() => loadFeatureProfile(flags.profile));
       const { speechOnly, denoise } = training;
       const data = await corpusFeatures(entries, profile, { speechOnly, denoise, onProgress: (d, t) => progress.update(d, t) });
       const augmented = flags.augment
@@ -96,17 +102,12 @@ export function register(program: Command): void {
           data: await corpusFeatures(entries, profile, { perturbation, speechOnly, denoise, onProgress: (d, t) => progress.update(d, t, perturbation) }),
         });
       }
-      const kinds: ClassifierKind[] = flags.models
-        ? (flags.models.split(',') as ClassifierKind[])
-        : flags.baselines
-          ? TABLE2_KINDS
-          : ['mt-a-dnn'];
       const folds = new TextProgress('cross-validation', process.stderr, !flags.json);
       let done = 0;
       const results = await crossValidate(data, {
         folds: k,
         seed: training.seed,
-        kinds,
+        kinds: kinds as ClassifierKind[],
         training,
         augmented,
         extraTraining,

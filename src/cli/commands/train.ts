@@ -1,20 +1,25 @@
 import type { Command } from 'commander';
 import { initBackend } from '../../core/model/backend';
+import { loadFeatureProfile } from '../../core/model/corpus-features';
 import { TextProgress } from '../../core/model/text-progress';
 import { trainFromManifest } from '../../core/model/train-from-manifest';
 import { trainingOptionsFromCli, addTrainingFlags, type TrainingFlags } from '../../core/model/training-flags';
+import { asUsageError } from '../cli-error';
+import { checkTrainable, readManifestRows } from '../manifest-input';
 
 export function register(program: Command): void {
   const command = program
     .command('train')
     .description('train MT-A-DNN on a manifest (CSV with path,emotion[,speaker]; paths relative to it) and save it to a directory')
-    .requiredOption('--manifest <csv>', 'manifest of labelled clips')
+    .requiredOption('--manifest <csv>', 'manifest of labelled clips; rows with an unknown emotion or a missing file are skipped and listed')
     .requiredOption('--out <dir>', 'directory for model.json, weights.bin and metadata.json')
     .option('--licence <text>', 'licence of the training data, recorded in the metadata');
   addTrainingFlags(command);
   command.action(async (flags: TrainingFlags & { manifest: string; out: string; licence?: string }) => {
+    const training = asUsageError(() => trainingOptionsFromCli(flags));
+    asUsageError(() => loadFeatureProfile(flags.profile));
+    checkTrainable(flags.manifest, await readManifestRows(flags.manifest), training);
     const backend = await initBackend();
-    const training = trainingOptionsFromCli(flags);
     const features = new TextProgress('features');
     const epochs = new TextProgress('training');
     const model = await trainFromManifest({

@@ -1,5 +1,6 @@
 import type { DecodedAudio } from './audio-chunk';
 import { AudioFormatError } from './audio-format-error';
+import { compressedFormatName } from './compressed-format';
 import { decodePcm, type PcmEncoding, type PcmFormat, validatePcmFormat } from './pcm-decoder';
 import { decodeWav, looksLikeWav } from './wav-decoder';
 
@@ -57,19 +58,6 @@ function pcmFormatFromHint(hint: PcmFormatHint): Required<PcmFormat> {
     encoding: String(hint.encoding) as PcmEncoding,
     endian: hint.endian === undefined ? 'little' : (String(hint.endian) as 'little' | 'big'),
   });
-}
-
-/**
- * Recognises compressed files by their magic bytes. An MP3 frame sync (0xFFE) alone is not used:
- * raw PCM starts with those bytes often (a sample of -1 is 0xFFFF), so only tagged MP3 (ID3) is caught.
- */
-function compressedFormatName(bytes: Uint8Array): string | undefined {
-  const head = String.fromCharCode(...bytes.subarray(0, 4));
-  if (head.startsWith('ID3')) return 'MP3';
-  if (head === 'OggS') return 'Ogg';
-  if (head === 'fLaC') return 'FLAC';
-  if (head === 'RIFF') return 'a RIFF file that is not WAVE';
-  return undefined;
 }
 
 function describe(value: unknown): string {
