@@ -443,6 +443,21 @@ describe('editor and dashboard in chromium', () => {
     });
   }
 
+  test('every node\'s help has Node-RED\'s sections in Node-RED\'s order', async () => {
+    for (const type of ['audio-source', 'feature-window', 'mt-a-dnn-infer', 'emotion-router', 'mt-a-dnn-model'].filter((t) => built.includes(t))) {
+      const help = await page.evaluate((t) => {
+        const html = document.createElement('div');
+        html.innerHTML = document.querySelectorAll(`script[data-help-name="${t}"]`).length === 1
+          ? document.querySelector(`script[data-help-name="${t}"]`)!.textContent ?? ''
+          : '';
+        return { first: html.firstElementChild?.tagName, headings: [...html.querySelectorAll('h3')].map((h) => h.textContent) };
+      }, type);
+      assert.equal(help.first, 'P', `${type}: one help text, opening with its summary`);
+      const order = type === 'mt-a-dnn-model' ? ['Details', 'References'] : ['Inputs', 'Outputs', 'Details', 'References'];
+      assert.deepEqual(help.headings, order, `${type} help sections`);
+    }
+  });
+
   test('an example imports from the Import > Examples menu and deploys', async () => {
     await closeAnyDialog();
     await importExample('01 WAV file to debug');
