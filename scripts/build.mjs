@@ -21,6 +21,10 @@ for (const file of readdirSync(join(root, 'nodes'))) {
   cpSync(join(root, 'nodes', file), join(nodeDir, file));
   cpSync(join(root, 'icons'), join(nodeDir, 'icons'), { recursive: true });
   for (const lang of readdirSync(join(root, 'locales'))) {
+    // Node-RED shows a node's inline help and ignores locales/en-US/NAME.html when both exist.
+    if (existsSync(join(root, 'locales', lang, file)) && lang === 'en-US') {
+      throw new Error(`locales/${lang}/${file}: the English help lives in nodes/${file}`);
+    }
     const catalog = join(root, 'locales', lang, `${name}.json`);
     if (!existsSync(catalog)) continue;
     mkdirSync(join(nodeDir, 'locales', lang), { recursive: true });
