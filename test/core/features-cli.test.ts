@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { readdirSync } from 'node:fs';
-import { goldenCases, worstViolation } from './features-golden-fixtures';
+import { worstViolation } from './features-golden-fixtures';
+import { goldenCases, originalClips } from '../helpers/corpus';
 
 const root = join(__dirname, '..', '..');
 function cli(args: string[]) {
@@ -15,9 +15,7 @@ function cli(args: string[]) {
 
 test('speech-emotion features prints one JSON line per file with the toolkit clip vector', () => {
   const cases = goldenCases().filter((c) => c.name.startsWith('ravdess_')).slice(0, 2);
-  const original = join(root, '..', 'shared', 'corpora', 'ravdess-original-48k');
-  const actor = readdirSync(original).sort()[0];
-  const stereo48k = join(original, actor, readdirSync(join(original, actor)).find((f) => f.endsWith('.wav'))!);
+  const stereo48k = originalClips()[0];
   const run = cli(['features', '--frames', ...cases.map((c) => c.wavPath), stereo48k]);
   assert.equal(run.status, 0, run.stderr);
   const lines = run.stdout.trim().split('\n').map((l) => JSON.parse(l));

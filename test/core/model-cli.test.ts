@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readManifest } from '../../src/core/model/corpus-manifest';
-import { RAVDESS_MANIFEST, GOLDEN_DIR } from './model-fixtures';
+import { HAS_FULL_CORPUS, RAVDESS_MANIFEST, goldenWav } from '../helpers/corpus';
 
 const root = join(__dirname, '..', '..');
 const RUN_CLI = "require('./src/cli/main').main(['node', 'speech-emotion', ...process.argv.slice(1)]).catch((e) => { console.error('speech-emotion: ' + e.message); process.exit(1); })";
@@ -22,7 +22,7 @@ function cli(args: string[], env: Record<string, string> = {}) {
 
 describe('speech-emotion CLI (model commands)', () => {
   test('classify a real RAVDESS clip with the shipped model, whole file and timeline', () => {
-    const clip = join(GOLDEN_DIR, 'ravdess_03-01-05-01-01-02-03.wav');
+    const clip = goldenWav('ravdess_03-01-05-01-01-02-03');
     const { code, stdout, stderr } = cli(['classify', clip, '--json', '--timeline', '--window', '2', '--hop', '1']);
     assert.equal(code, 0, stderr);
     const out = JSON.parse(stdout);
@@ -38,10 +38,13 @@ describe('speech-emotion CLI (model commands)', () => {
   test('train on a small manifest, then evaluate and classify with that model', () => {
     const dir = mkdtempSync(join(tmpdir(), 'speech-emotion-cli-'));
     try {
-      // Two clips of each emotion from four actors, with paths relative to the manifest.
+      // Clips of every emotion from four actors, with absolute paths: 28 of actors 1-4 in the full
+      // corpus, or the 16 clips of the fixture subset.
       const lines = readFileSync(RAVDESS_MANIFEST, 'utf8').trim().split('\n');
       const corpus = join(RAVDESS_MANIFEST, '..');
-      const rows = lines.slice(1).filter((l) => /ravdess_0[1-4],/.test(l) && /-0[12]-01-0[1-4]\.wav/.test(l)).filter((_, i) => i % 2 === 0);
+      const rows = HAS_FULL_CORPUS
+        ? lines.slice(1).filter((l) => /ravdess_0[1-4],/.test(l) && /-0[12]-01-0[1-4]\.wav/.test(l)).filter((_, i) => i % 2 === 0)
+        : lines.slice(1);
       const manifest = join(dir, 'clips.csv');
       writeFileSync(manifest, lines[0] + '\n' + rows.map((r) => join(corpus, r.split(',')[0]) + r.slice(r.indexOf(','))).join('\n') + '\n');
       const modelDir = join(dir, 'model');
@@ -69,7 +72,7 @@ describe('speech-emotion CLI (model commands)', () => {
       assert.match(cv.stdout, /svm .*\n.*mt-a-dnn/);
       assert.match(readFileSync(html, 'utf8'), /<svg[\s\S]*<rect/);
 
-      const classified = cli(['classify', join(GOLDEN_DIR, 'ravdess_03-01-04-01-02-01-02.wav'), '--model', modelDir]);
+      const classified = cli(['classify', goldenWav('ravdess_03-01-04-01-02-01-02'), '--model', modelDir]);
       assert.equal(classified.code, 0, classified.stderr);
       assert.match(classified.stdout, /: (anger|happiness|neutral|sadness) \(/);
     } finally {

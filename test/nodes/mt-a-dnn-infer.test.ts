@@ -12,7 +12,7 @@ import { EmotionModel } from '../../src/core/model/emotion-model';
 import { DEFAULT_MODEL_DIR } from '../../src/core/model/package-paths';
 import { loadedModels } from '../../src/core/model/shared-models';
 import { EMOTIONS, type EmotionPrediction, type FeatureWindowPayload } from '../../src/core/messages';
-import { RAVDESS_MANIFEST } from '../core/model-fixtures';
+import { RAVDESS_MANIFEST } from '../helpers/corpus';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const catchNode = require('@node-red/nodes/core/common/25-catch.js');
