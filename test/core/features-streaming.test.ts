@@ -30,9 +30,9 @@ function streamAll(stream: FeatureWindowStream, samples: Float32Array, chunk: nu
 const rows = manifest();
 // one clip per actor (24, or 4 in the fixtures), spread over the emotions
 const corpusClips = speakers().map((speaker, actor) => rows.filter((r) => r.speaker === speaker)[actor % 4].path);
-const genderOf = new Map(rows.map((r) => [r.path, r.gender]));
-const maleClip = corpusClips.find((p) => genderOf.get(p) === 'male')!;
-const femaleClip = corpusClips.find((p) => genderOf.get(p) === 'female')!;
+// neutral speech (acted anger or joy may rise beyond the usual range of a voice)
+const maleClip = rows.find((r) => r.gender === 'male' && r.emotion === 'neutral')!.path;
+const femaleClip = rows.find((r) => r.gender === 'female' && r.emotion === 'neutral')!.path;
 
 describe('streaming feature windows equal the toolkit run on each window', () => {
   const clips = new Map<string, Float32Array>();
@@ -61,7 +61,7 @@ describe('streaming feature windows equal the toolkit run on each window', () =>
         const tail = samples.length - windows.at(-1)!.endSample;
         assert.ok(tail === 0 || tail < (0.3 + Math.max(0, hopSeconds - windowSeconds)) * 16000, 'the final partial window reaches the end unless too short');
       }
-      assert.ok(checked > 10);
+      assert.ok(checked >= 2 * clips.size, `${checked} windows checked`);
     });
   }
 
