@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { basename, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { SincResampler, decodeWav, downmixToMono, toMonoAtRate } from '../../src/core';
-import { clip16k, manifest, originalClip, originalClips } from '../helpers/corpus';
+import { clip16k, fullCorpusOnly, manifest, originalClip, originalClips } from '../helpers/corpus';
 import { errorDb, readBytes, sox, soxFloatSamples, tempDir } from '../helpers/sox';
 
 const dir = tempDir('resampler');
@@ -28,6 +28,7 @@ describe('resampling to 16 kHz matches sox -r 16000', () => {
       assert.ok(db < -60, `${db.toFixed(1)} dB`);
     });
   }
+  fullCorpusOnly('the four 48 kHz stereo originals not in the fixtures differ from sox by less than -60 dB');
 
   for (const rate of [8000, 22050, 44100, 96000]) {
     test(`${rate} Hz speech differs from sox by less than -60 dB`, () => {

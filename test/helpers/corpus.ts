@@ -2,6 +2,7 @@
 // originals, the 38 golden pyAudioAnalysis files) comes from SHARED_DIR, or from shared/ beside the
 // repository as in CI; without it, the small copies in test/fixtures stand in (see their README.md).
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { test } from 'node:test';
 import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 
@@ -36,6 +37,14 @@ export const FULL_CORPUS_SKIP_REASON = 'needs the full RAVDESS corpus (set SHARE
 /** For `test(name, { skip: needsFullCorpus() }, ...)`: false when the whole corpus is there, else the reason. */
 export function needsFullCorpus(): string | false {
   return HAS_FULL_CORPUS ? false : FULL_CORPUS_SKIP_REASON;
+}
+
+/**
+ * Without the whole corpus, stands in as one skipped test for the per-file tests that only the full data
+ * has (so the run's "not run" line counts them); with it, the real tests run and this adds nothing.
+ */
+export function fullCorpusOnly(what: string): void {
+  if (!HAS_FULL_CORPUS) test(what, { skip: FULL_CORPUS_SKIP_REASON }, () => undefined);
 }
 
 /** The 48 kHz stereo originals, sorted. */
