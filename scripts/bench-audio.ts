@@ -2,11 +2,11 @@
 // whole per-stream conversion to 16 kHz chunks. Reports real-time factors (seconds of audio per second
 // of compute) on the real RAVDESS 48 kHz stereo clips. Usage: npm run bench:audio
 import { readFileSync, readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { AudioStreamConverter, decodeWav, toMonoAtRate } from '../src/core';
+import { FULL_DATA } from '../test/helpers/corpus';
 
-const shared = process.env.SHARED_DIR ?? resolve(__dirname, '..', '..', 'shared');
-const dir = join(shared, 'corpora', 'ravdess-original-48k');
+const dir = FULL_DATA.originals48k;
 const files = readdirSync(dir).flatMap((d) => readdirSync(join(dir, d)).map((f) => join(dir, d, f)));
 const wavs = files.map((f) => readFileSync(f));
 const decodedAll = wavs.map((w) => decodeWav(w));

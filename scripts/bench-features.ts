@@ -14,6 +14,7 @@ import { referenceShortTermFeatures } from '../src/core/features/reference-short
 import { RealFft400 } from '../src/core/features/real-fft-400';
 import { WindowFeatureComputer } from '../src/core/features/window-short-term-features';
 import { normalisationOf } from '../src/core/features/reference-short-term-features';
+import { FULL_DATA } from '../test/helpers/corpus';
 
 // tsx's ESM loader keeps its module hooks on a worker thread, and under it every function here ran
 // about 20% slower (streaming 1700x against 2050x on the 2-core test machine). Node-RED runs the
@@ -33,7 +34,7 @@ const targetSeconds = arg('seconds', 600);
 const windowSeconds = arg('window', 3);
 const hopSeconds = arg('hop', 1);
 
-const corpus = join(__dirname, '..', '..', 'shared', 'corpora', 'ravdess-4class-16k');
+const corpus = FULL_DATA.corpus16k;
 
 function time(run: () => void, repeats = 3): number {
   let best = Infinity;

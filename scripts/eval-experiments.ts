@@ -1,5 +1,5 @@
 // The model-selection experiments of docs/evaluation.md: 6-fold cross-validation by actor on
-// ../shared/corpora/ravdess-4class-16k, every variant on the same folds and features.
+// the full ravdess-4class-16k corpus (SHARED_DIR, or shared/ beside the repository), every variant on the same folds and features.
 // Usage: node --import tsx scripts/eval-experiments.ts [VARIANT[@MODELSEED] ...]   (no names = list them)
 // Results are appended to docs/evaluation-experiments.json (one record per variant and model).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -19,9 +19,10 @@ import {
   mergeTrainingOptions,
   type TrainingOptions,
 } from '../src/core/model/training-options';
+import { FULL_DATA } from '../test/helpers/corpus';
 
 const root = join(__dirname, '..');
-const MANIFEST = process.env.MANIFEST ?? join(root, '..', 'shared', 'corpora', 'ravdess-4class-16k', 'manifest.csv');
+const MANIFEST = process.env.MANIFEST ?? FULL_DATA.manifest;
 const RESULTS = join(root, 'docs', 'evaluation-experiments.json');
 const FOLDS = 6;
 const CV_SEED = 1;

@@ -1,17 +1,17 @@
 // How well speech-only trimming and spectral subtraction cope with noise, clip by clip, on
-// ../shared/corpora/ravdess-4class-16k (every 8th clip unless --all): where the noisy clip's trimmed
+// the full ravdess-4class-16k corpus (every 8th clip unless --all): where the noisy clip's trimmed
 // speech starts and ends compared with the clean clip's, for the noise-floor rule and the old
 // peak-relative rule, and the SNR gained by spectral subtraction. Numbers quoted in docs/evaluation.md.
 // Usage: node --import tsx scripts/eval-speech-trimming.ts [--all]
-import { join } from 'node:path';
 import { loadAudioFileAs16kMono } from '../src/core/audio/load-audio-file';
 import { addWhiteNoise } from '../src/core/model/audio-perturbations';
 import { readManifest } from '../src/core/model/corpus-manifest';
 import { subtractStationaryNoise } from '../src/core/model/spectral-subtraction';
 import { PEAK_ONLY_TRIMMING, TRIM_FRAME, frameEnergies, speechSpan, type SpeechTrimmingOptions } from '../src/core/model/speech-trimming';
 import { signalToErrorDb as snrDb } from '../src/core/audio/signal-to-error';
+import { FULL_DATA } from '../test/helpers/corpus';
 
-const manifest = join(__dirname, '..', '..', 'shared', 'corpora', 'ravdess-4class-16k', 'manifest.csv');
+const manifest = FULL_DATA.manifest;
 
 /** First and last speech frame under a trimming rule (the stretch trimSilence keeps). */
 function speechFrames(samples: Float32Array, options: SpeechTrimmingOptions): [number, number] {

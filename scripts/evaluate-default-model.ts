@@ -1,5 +1,5 @@
 // Measures the shipped model's recipe (DEFAULT_TRAINING_OPTIONS) the only honest way: 6-fold
-// cross-validation by actor on ../shared/corpora/ravdess-4class-16k, the paper's Table 2 on the
+// cross-validation by actor on the full ravdess-4class-16k corpus, the paper's Table 2 on the
 // same folds, and the test folds again under living-room conditions (noise, gain, trimmed
 // silences, 8 kHz band limit; the training folds get only the recipe's own noisy copies, if any).
 // Writes docs/evaluation-default-model.json and docs/evaluation-report.html;
@@ -16,9 +16,10 @@ import { crossValidationNoiseCopies } from '../src/core/model/noise-augmentation
 import { evaluationReportHtml, formatComparisonTable, formatConfusionTable } from '../src/core/model/evaluation-report';
 import { TextProgress } from '../src/core/model/text-progress';
 import { DEFAULT_TRAINING_OPTIONS } from '../src/core/model/training-options';
+import { FULL_DATA } from '../test/helpers/corpus';
 
 const root = join(__dirname, '..');
-const manifest = join(root, '..', 'shared', 'corpora', 'ravdess-4class-16k', 'manifest.csv');
+const manifest = FULL_DATA.manifest;
 const CV_SEED = 1;
 
 async function main() {

@@ -1,7 +1,9 @@
 // Runs every test/**/*.test.ts with Node's own test runner (TypeScript through tsx).
-// Usage: node scripts/run-tests.mjs [substring ...] to run only matching files.
+// Usage: node scripts/run-tests.mjs [substring ...] [--node-test-flag ...]
+//   words select the test files whose path contains one of them; anything starting with -- goes to
+//   node itself (--test-name-pattern=..., --test-only, --watch, ...).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +16,9 @@ function findTests(dir) {
     return entry.endsWith('.test.ts') ? [relative(root, path)] : [];
   });
 }
-const filters = process.argv.slice(2);
+const args = process.argv.slice(2);
+const nodeFlags = args.filter((a) => a.startsWith('--'));
+const filters = args.filter((a) => !a.startsWith('--'));
 const files = findTests(join(root, 'test'))
   .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)))
   .sort();
@@ -31,12 +35,25 @@ const result = spawnSync(
     '--import', 'tsx', '--test', '--test-concurrency=2',
     '--test-reporter=spec', '--test-reporter-destination=stdout',
     '--test-reporter=tap', `--test-reporter-destination=${tapFile}`,
+    ...nodeFlags,
     ...files,
   ],
   { cwd: root, stdio: 'inherit' },
 );
-const tap = readFileSync(tapFile, 'utf8');
+const tap = existsSync(tapFile) ? readFileSync(tapFile, 'utf8') : '';
 rmSync(tapDir, { recursive: true, force: true });
 const count = (name) => Number(tap.match(new RegExp(`^# ${name} (\\d+)$`, 'm'))?.[1] ?? 0);
-console.log(`\n${count('pass')} passed, ${count('fail') + count('cancelled')} failed, ${count('skipped')} skipped`);
+
+// What was skipped, and why, in one line: "not run: 3 tests need the full RAVDESS corpus (...)".
+const reasons = new Map();
+for (const [, reason] of tap.matchAll(/^\s*ok \d+ - .*# SKIP ?(.*)$/gm)) {
+  const why = reason.trim() || 'skipped';
+  if (why === 'test name does not match pattern') continue; // left out on purpose by --test-name-pattern
+  reasons.set(why, (reasons.get(why) ?? 0) + 1);
+}
+if (reasons.size > 0) {
+  const parts = [...reasons].map(([why, n]) => `${n} ${n === 1 ? 'test' : 'tests'} ${why.replace(/^needs /, n === 1 ? 'needs ' : 'need ')}`);
+  console.log(`\nnot run: ${parts.join('; ')}`);
+}
+console.log(`${reasons.size > 0 ? '' : '\n'}${count('pass')} passed, ${count('fail') + count('cancelled')} failed, ${count('skipped')} skipped`);
 process.exit(result.status ?? 1);

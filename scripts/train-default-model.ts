@@ -1,17 +1,18 @@
-// Trains the model shipped in models/default on all of ../shared/corpora/ravdess-4class-16k.
+// Trains the model shipped in models/default on all of the ravdess-4class-16k corpus (SHARED_DIR, or shared/ beside the repository).
 // Usage: npm run train:default   (or node --import tsx scripts/train-default-model.ts [MANIFEST])
 // The options are DEFAULT_TRAINING_OPTIONS, chosen by the experiments in docs/evaluation.md; the
 // cross-validated metrics of those options are measured by scripts/evaluate-default-model.ts.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { initBackend } from '../src/core/model/backend';
 import { DEFAULT_MODEL_DIR } from '../src/core/model/package-paths';
 import { TextProgress } from '../src/core/model/text-progress';
 import { trainFromManifest } from '../src/core/model/train-from-manifest';
 import { DEFAULT_TRAINING_OPTIONS } from '../src/core/model/training-options';
+import { FULL_DATA } from '../test/helpers/corpus';
 
 const root = join(__dirname, '..');
-const manifest = process.argv[2] ?? join(root, '..', 'shared', 'corpora', 'ravdess-4class-16k', 'manifest.csv');
+const manifest = process.argv[2] ?? FULL_DATA.manifest;
 
 async function main() {
   const backend = await initBackend();
@@ -28,7 +29,7 @@ async function main() {
   });
   epochs.finish();
   // Record the manifest relative to the repository, not this machine's absolute path.
-  model.metadata.training.manifest = '../shared/corpora/ravdess-4class-16k/manifest.csv';
+  model.metadata.training.manifest = relative(root, manifest);
   // Cross-validated metrics, if scripts/evaluate-default-model.ts has measured them.
   const cvFile = join(root, 'docs', 'evaluation-default-model.json');
   if (existsSync(cvFile)) model.metadata.metrics = JSON.parse(readFileSync(cvFile, 'utf8')).metrics;

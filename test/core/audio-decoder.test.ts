@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { AudioFormatError, decodeAudioPayload, decodePcm, decodeWav } from '../../src/core';
-import { clip16k, manifest, originalClips } from '../helpers/corpus';
+import { clip16k, manifest, originalClip } from '../helpers/corpus';
 import { readBytes, sox, soxFloatSamples, tempDir } from '../helpers/sox';
 
 const dir = tempDir('wav-formats');
-const source = originalClips()[0]; // real 48 kHz stereo speech
+const source = originalClip(0); // real 48 kHz stereo speech
 
 function assertSameAsSox(file: string, channels: number, tolerance: number) {
   const decoded = decodeWav(readBytes(file));

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { basename, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { SincResampler, decodeWav, downmixToMono, toMonoAtRate } from '../../src/core';
-import { clip16k, manifest, originalClips } from '../helpers/corpus';
+import { clip16k, fullCorpusOnly, manifest, originalClip, originalClips } from '../helpers/corpus';
 import { errorDb, readBytes, sox, soxFloatSamples, tempDir } from '../helpers/sox';
 
 const dir = tempDir('resampler');
@@ -28,12 +28,13 @@ describe('resampling to 16 kHz matches sox -r 16000', () => {
       assert.ok(db < -60, `${db.toFixed(1)} dB`);
     });
   }
+  fullCorpusOnly('the four 48 kHz stereo originals not in the fixtures differ from sox by less than -60 dB');
 
   for (const rate of [8000, 22050, 44100, 96000]) {
     test(`${rate} Hz speech differs from sox by less than -60 dB`, () => {
       const input = join(dir, `speech-${rate}.wav`);
       // Real speech at another rate: a 48 kHz original resampled by sox at its very-high quality.
-      sox([originalClips()[1], '-e', 'floating-point', '-b', '32', '-c', '1', input, 'rate', '-v', String(rate)]);
+      sox([originalClip(1), '-e', 'floating-point', '-b', '32', '-c', '1', input, 'rate', '-v', String(rate)]);
       const decoded = decodeWav(readBytes(input));
       const ours = toMonoAtRate(decoded.channels, decoded.sampleRate);
       const reference = soxAt16k(input, 1);
@@ -47,7 +48,7 @@ describe('resampling to 16 kHz matches sox -r 16000', () => {
 
 describe('streaming resampling', () => {
   test('chunks of random sizes give exactly the samples of the whole file', () => {
-    const decoded = decodeWav(readBytes(originalClips()[2]));
+    const decoded = decodeWav(readBytes(originalClip(2)));
     const mono = downmixToMono(decoded.channels);
     const whole = toMonoAtRate(decoded.channels, decoded.sampleRate);
     const resampler = new SincResampler(decoded.sampleRate, 16000);

@@ -4,8 +4,8 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { goldenCases, worstViolation } from './features-golden-fixtures';
-import { GOLDEN_DIR } from './model-fixtures';
+import { worstViolation } from './features-golden-fixtures';
+import { GOLDEN_DIR, goldenCases, originalClips } from '../helpers/corpus';
 import { runSpeechEmotion, STACK_LINE } from './cli-runner';
 
 const root = join(__dirname, '..', '..');
@@ -16,9 +16,7 @@ function cli(args: string[]) {
 
 test('speech-emotion features prints one JSON line per file with the toolkit clip vector', () => {
   const cases = goldenCases().filter((c) => c.name.startsWith('ravdess_')).slice(0, 2);
-  const original = join(root, '..', 'shared', 'corpora', 'ravdess-original-48k');
-  const actor = readdirSync(original).sort()[0];
-  const stereo48k = join(original, actor, readdirSync(join(original, actor)).find((f) => f.endsWith('.wav'))!);
+  const stereo48k = originalClips()[0];
   const run = cli(['features', '--frames', ...cases.map((c) => c.wavPath), stereo48k]);
   assert.equal(run.status, 0, run.stderr);
   const lines = run.stdout.trim().split('\n').map((l) => JSON.parse(l));

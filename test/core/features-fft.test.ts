@@ -1,8 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { CORPUS_DIR, loadSamples } from './features-golden-fixtures';
+import { loadSamples } from './features-golden-fixtures';
+import { clip16k, manifest } from '../helpers/corpus';
 import { RealFft400 } from '../../src/core/features/real-fft-400';
 
 /** |DFT|^2 of x[offset .. offset+400), bins 0..199, summed directly in long form. */
@@ -22,8 +21,7 @@ function directPowerSpectrum(x: ArrayLike<number>, offset: number): Float64Array
 }
 
 test('the 400-point power spectrum equals the directly summed DFT on real speech, noise, a constant and an impulse', async () => {
-  const firstClip = readFileSync(join(CORPUS_DIR, 'manifest.csv'), 'utf8').split('\n')[1].split(',')[0];
-  const speech = await loadSamples(join(CORPUS_DIR, firstClip));
+  const speech = await loadSamples(clip16k(manifest()[0].path));
   const noise = Float32Array.from({ length: 400 }, (_, i) => Math.sin(i * 12.9898) * 43758.5453 % 1);
   const constant = new Float64Array(400).fill(0.25);
   const impulse = new Float64Array(400);

@@ -1,19 +1,20 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { FeatureWindowStream, clipVectorOf, referenceShortTermFeatures } from '../../src/core/features';
 import { trimSilence } from '../../src/core/model/speech-trimming';
-import { CORPUS_DIR, loadSamples, worstViolation } from './features-golden-fixtures';
+import { loadSamples, worstViolation } from './features-golden-fixtures';
+import { clip16k, manifest } from '../helpers/corpus';
 
-const clips = readFileSync(join(CORPUS_DIR, 'manifest.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[0]);
+const clips = manifest().map((row) => row.path);
+// Clips 0, 100 and 400 of the full corpus's 672, or the same places in the fixture subset.
+const spread = [0, 100, 400].map((i) => clips[Math.round((i * clips.length) / 672)]);
 
 test('speech-only windows: silent edges cut by the training rule, the rest of each window exactly as the toolkit computes it', async () => {
   let trimmedWindows = 0;
   let wholeWindows = 0;
-  for (const clip of [clips[0], clips[100], clips[400]]) {
+  for (const clip of spread) {
     // Real RAVDESS clips: 0.5-1 s of silence before and after the sentence.
-    const samples = await loadSamples(join(CORPUS_DIR, clip));
+    const samples = await loadSamples(clip16k(clip));
     const stream = new FeatureWindowStream('s', { windowSeconds: 2, hopSeconds: 0.5, trimSilence: true, minFinalSeconds: 0 });
     const windows = [...stream.push(samples), ...stream.end()];
     assert.ok(windows.length > 2);
@@ -33,7 +34,7 @@ test('speech-only windows: silent edges cut by the training rule, the rest of ea
 });
 
 test('without speech-only, a window with silence keeps it (the toolkit on exactly its samples)', async () => {
-  const samples = await loadSamples(join(CORPUS_DIR, clips[0]));
+  const samples = await loadSamples(clip16k(clips[0]));
   const [first] = new FeatureWindowStream('s', { windowSeconds: 2, hopSeconds: 1 }).push(samples);
   assert.equal(first.trimmed, undefined);
   const expected = clipVectorOf(referenceShortTermFeatures(samples.subarray(0, 32000)));

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RAVDESS_MANIFEST, GOLDEN_DIR } from './model-fixtures';
+import { HAS_FULL_CORPUS, GOLDEN_DIR, RAVDESS_MANIFEST, goldenWav } from '../helpers/corpus';
 import { runSpeechEmotion as cli, STACK_LINE } from './cli-runner';
 
 /** Rows of the RAVDESS manifest (path,speaker,gender,emotion,...) with absolute paths, chosen by a pattern. */
@@ -17,7 +17,7 @@ function ravdessRows(pattern: RegExp): { header: string; rows: string[] } {
 
 describe('speech-emotion CLI (model commands)', () => {
   test('classify a real RAVDESS clip with the shipped model, whole file and timeline', () => {
-    const clip = join(GOLDEN_DIR, 'ravdess_03-01-05-01-01-02-03.wav');
+    const clip = goldenWav('ravdess_03-01-05-01-01-02-03');
     const { code, stdout, stderr } = cli(['classify', clip, '--json', '--timeline', '--window', '2', '--hop', '1']);
     assert.equal(code, 0, stderr);
     const out = JSON.parse(stdout);
@@ -77,10 +77,13 @@ describe('speech-emotion CLI (model commands)', () => {
   test('train on a small manifest, then evaluate and classify with that model', () => {
     const dir = mkdtempSync(join(tmpdir(), 'speech-emotion-cli-'));
     try {
-      // Two clips of each emotion from four actors, with paths relative to the manifest.
+      // Clips of every emotion from four actors, with absolute paths: 28 of actors 1-4 in the full
+      // corpus, or the 16 clips of the fixture subset.
       const lines = readFileSync(RAVDESS_MANIFEST, 'utf8').trim().split('\n');
       const corpus = join(RAVDESS_MANIFEST, '..');
-      const rows = lines.slice(1).filter((l) => /ravdess_0[1-4],/.test(l) && /-0[12]-01-0[1-4]\.wav/.test(l)).filter((_, i) => i % 2 === 0);
+      const rows = HAS_FULL_CORPUS
+        ? lines.slice(1).filter((l) => /ravdess_0[1-4],/.test(l) && /-0[12]-01-0[1-4]\.wav/.test(l)).filter((_, i) => i % 2 === 0)
+        : lines.slice(1);
       const manifest = join(dir, 'clips.csv');
       const absolute = rows.map((r) => join(corpus, r.split(',')[0]) + r.slice(r.indexOf(',')));
       // line rows.length + 2: an emotion the model does not know; line rows.length + 3: a file that is not there
@@ -118,7 +121,7 @@ describe('speech-emotion CLI (model commands)', () => {
       assert.match(cv.stdout, /svm .*\n.*mt-a-dnn/);
       assert.match(readFileSync(html, 'utf8'), /<svg[\s\S]*<rect/);
 
-      const classified = cli(['classify', join(GOLDEN_DIR, 'ravdess_03-01-04-01-02-01-02.wav'), '--model', modelDir]);
+      const classified = cli(['classify', goldenWav('ravdess_03-01-04-01-02-01-02'), '--model', modelDir]);
       assert.equal(classified.code, 0, classified.stderr);
       assert.match(classified.stdout, /: (anger|happiness|neutral|sadness) \(/);
     } finally {
@@ -155,14 +158,14 @@ describe('speech-emotion CLI (model commands)', () => {
         writeFileSync(file, [header, ...rows].join('\n') + '\n');
         return file;
       };
-      const oneSpeaker = ravdessRows(/ravdess_01,/);
-      const twoSpeakers = ravdessRows(/ravdess_0[12],/);
+      const oneSpeaker = ravdessRows(/ravdess_02,/);
+      const twoSpeakers = ravdessRows(/ravdess_0[23],/);
       const oneEmotion = ravdessRows(/,neutral,/);
       const cases: { args: string[]; code: number; message: RegExp }[] = [
         {
           args: ['train', '--manifest', write('one-speaker.csv', oneSpeaker.header, oneSpeaker.rows), '--preset', 'paper'],
           code: 1,
-          message: /one-speaker\.csv: all clips are of one speaker \(ravdess_01\), but early stopping \(--patience 20\).*--patience 0/,
+          message: /one-speaker\.csv: all clips are of one speaker \(ravdess_02\), but early stopping \(--patience 20\).*--patience 0/,
         },
         {
           args: ['train', '--manifest', write('neutral.csv', oneEmotion.header, oneEmotion.rows)],

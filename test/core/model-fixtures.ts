@@ -1,24 +1,19 @@
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { emotionIndex } from '../../src/core/model/emotion-tasks';
 import type { LabelledVectors } from '../../src/core/model/labelled-vectors';
-
-export const SHARED = join(__dirname, '..', '..', '..', 'shared');
-export const GOLDEN_DIR = join(SHARED, 'golden', 'pyaudioanalysis');
-export const RAVDESS_MANIFEST = join(SHARED, 'corpora', 'ravdess-4class-16k', 'manifest.csv');
+import { goldenCases } from '../helpers/corpus';
 
 const EMOTION_CODES: Record<string, string> = { '01': 'neutral', '03': 'happiness', '04': 'sadness', '05': 'anger' };
 
-/** The 24 real RAVDESS clips (one per actor) with pyAudioAnalysis's own clip vectors. */
+/** The real RAVDESS golden clips (one per actor: 24, or 4 in the fixtures) with pyAudioAnalysis's own clip vectors. */
 export function goldenRavdessVectors(): LabelledVectors & { files: string[] } {
-  const files = readdirSync(GOLDEN_DIR).filter((f) => f.startsWith('ravdess_') && f.endsWith('.json')).sort();
-  const data = { vectors: [] as number[][], labels: [] as number[], speakers: [] as string[], clips: [] as string[], files };
-  for (const f of files) {
-    const parts = f.replace('.json', '').split('-');
-    data.vectors.push(JSON.parse(readFileSync(join(GOLDEN_DIR, f), 'utf8')).clip_vector);
+  const cases = goldenCases().filter((c) => c.name.startsWith('ravdess_'));
+  const data = { vectors: [] as number[][], labels: [] as number[], speakers: [] as string[], clips: [] as string[], files: cases.map((c) => c.name) };
+  for (const c of cases) {
+    const parts = c.name.split('-');
+    data.vectors.push(c.clipVector);
     data.labels.push(emotionIndex(EMOTION_CODES[parts[2]]));
     data.speakers.push(parts[6]);
-    data.clips.push(f);
+    data.clips.push(c.name);
   }
   return data;
 }

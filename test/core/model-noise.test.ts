@@ -14,9 +14,9 @@ import { SeededRandom } from '../../src/core/model/seeded-random';
 import { speakerFolds } from '../../src/core/model/speaker-folds';
 import { subtractStationaryNoise } from '../../src/core/model/spectral-subtraction';
 import { PEAK_ONLY_TRIMMING, activeSpeechPower, trimSilence } from '../../src/core/model/speech-trimming';
-import { GOLDEN_DIR, RAVDESS_MANIFEST } from './model-fixtures';
+import { HAS_FULL_CORPUS, RAVDESS_MANIFEST, goldenWav, speakers } from '../helpers/corpus';
 
-const CLIP = join(GOLDEN_DIR, 'ravdess_03-01-05-01-01-02-03.wav');
+const CLIP = goldenWav('ravdess_03-01-05-01-01-02-03');
 
 /** Power of the band [lowHz, highHz) per Hz, from a plain DFT averaged over blocks. */
 function bandPowerDensity(samples: Float32Array, lowHz: number, highHz: number, block = 2048): number {
@@ -87,7 +87,7 @@ describe('noise mixing', () => {
   });
 
   test('babble is the talkers looped to the length asked, repeatable for a seed', async () => {
-    const talkers = [await loadAudioFileAs16kMono(CLIP), await loadAudioFileAs16kMono(join(GOLDEN_DIR, 'ravdess_03-01-04-01-02-01-02.wav'))];
+    const talkers = [await loadAudioFileAs16kMono(CLIP), await loadAudioFileAs16kMono(goldenWav('ravdess_03-01-04-01-02-01-02'))];
     const a = babbleNoise(100_000, talkers, new SeededRandom(9));
     assert.equal(a.length, 100_000);
     assert.deepEqual(a, babbleNoise(100_000, talkers, new SeededRandom(9)));
@@ -118,11 +118,14 @@ describe('spectral subtraction', () => {
 describe('noise augmentation', () => {
   test('babble for a clip comes only from other speakers of its own fold group', async () => {
     const { entries } = await readManifest(RAVDESS_MANIFEST);
-    const folds = speakerFolds(entries.map((e) => e.speaker), 6, 1);
+    // 6 folds of 4 actors each on the full corpus; 2 folds of 2 on the 4 actors of the fixtures.
+    const k = HAS_FULL_CORPUS ? 6 : 2;
+    const folds = speakerFolds(entries.map((e) => e.speaker), k, 1);
     const groupOf = new Map<string, number>();
     folds.forEach((idx, f) => idx.forEach((i) => groupOf.set(entries[i].speaker, f)));
-    const pool = sameFoldPool(entries, 6, 1);
-    for (const i of [0, 100, 333, 671]) {
+    const pool = sameFoldPool(entries, k, 1);
+    // Clips 0, 100, 333 and 671 of the full corpus, or the same places in the fixtures.
+    for (const i of [0, 100, 333, 671].map((at) => Math.round((at * (entries.length - 1)) / 671))) {
       const talkers = pool(i);
       assert.ok(talkers.length > 0);
       for (const j of talkers) {
@@ -135,7 +138,9 @@ describe('noise augmentation', () => {
 
   test('noisy copies: one vector per clip and copy, a stream per speaker and copy, seeded', async () => {
     const { entries: all } = await readManifest(RAVDESS_MANIFEST);
-    const entries = all.filter((e) => /ravdess_0[12]$/.test(e.speaker)).filter((_, i) => i % 14 === 0);
+    const [speakerA, speakerB] = speakers();
+    // Two clips of each of two actors: every 14th of their 56 in the full corpus, every 2nd of their 8 in the fixtures.
+    const entries = all.filter((e) => e.speaker === speakerA || e.speaker === speakerB).filter((_, i, both) => i % (both.length / 4) === 0);
     const profile = loadFeatureProfile('paper');
     const dir = mkdtempSync(join(tmpdir(), 'noise-aug-'));
     try {
@@ -144,7 +149,7 @@ describe('noise augmentation', () => {
       const first = await noiseAugmentedFeatures(entries, profile, augmentation, options);
       assert.equal(first.vectors.length, 2 * entries.length);
       assert.deepEqual(first.speakers, [...entries, ...entries].map((e) => e.speaker));
-      assert.deepEqual(new Set(first.streams), new Set(['ravdess_01|noise 1', 'ravdess_01|noise 2', 'ravdess_02|noise 1', 'ravdess_02|noise 2']));
+      assert.deepEqual(new Set(first.streams), new Set([`${speakerA}|noise 1`, `${speakerA}|noise 2`, `${speakerB}|noise 1`, `${speakerB}|noise 2`]));
       const again = await noiseAugmentedFeatures(entries, profile, augmentation, { ...options, cacheDir: join(dir, 'b') });
       assert.deepEqual(again.vectors, first.vectors, 'same seed, same noise, same features (computed afresh)');
       const other = await noiseAugmentedFeatures(entries, profile, { ...augmentation, seed: 8 }, options);

@@ -1,12 +1,12 @@
 import { join } from 'node:path';
-import { clip16k, manifest, originalClips } from './corpus';
+import { clip16k, manifest, originalClip } from './corpus';
 import { randomInt } from './random';
 import { readBytes, sox, tempDir } from './sox';
 
 /** Real WAV files of several layouts (first 8 KiB each) to mutate. */
 export function wavSeeds(): Buffer[] {
   const dir = tempDir('fuzz-seeds');
-  const source = originalClips()[0];
+  const source = originalClip(0);
   const layouts: string[][] = [
     ['-e', 'floating-point', '-b', '32'],
     ['-e', 'signed-integer', '-b', '24', '-c', '1'],

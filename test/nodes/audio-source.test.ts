@@ -6,7 +6,7 @@ import helper from 'node-red-node-test-helper';
 import audioSourceNode from '../../src/nodes/audio-source/audio-source';
 import { decodeWav, pcm16ToFloat, toMonoAtRate } from '../../src/core';
 import { fuzzInput, wavSeeds } from '../helpers/audio-fuzz-inputs';
-import { clip16k, manifest, originalClips } from '../helpers/corpus';
+import { clip16k, manifest, originalClip } from '../helpers/corpus';
 import { randomInt, seededRandom } from '../helpers/random';
 import { collect as collectAny, until, watchedFlow } from '../helpers/node-red-test-flow';
 import { readBytes, sox, tempDir } from '../helpers/sox';
@@ -50,7 +50,7 @@ describe('audio-source node', () => {
   test('flow mode: a 48 kHz stereo WAV becomes 16 kHz mono chunks of the configured length', async () => {
     await load({ mode: 'flow', chunkMs: 250 });
     const out = collect('out');
-    const file = originalClips()[0];
+    const file = originalClip(0);
     (helper.getNode('src') as TestNode).receive({ payload: readBytes(file), streamId: 'kitchen' });
     await until(() => out.at(-1)?.audio.final === true, 'the final chunk');
     const decoded = decodeWav(readBytes(file));
@@ -72,7 +72,7 @@ describe('audio-source node', () => {
     const out = collect('out');
     const caught = collect('caught');
     const node = helper.getNode('src') as TestNode;
-    const raw = sox([originalClips()[1], '-t', 'raw', '-e', 'signed-integer', '-b', '16', '-']);
+    const raw = sox([originalClip(1), '-t', 'raw', '-e', 'signed-integer', '-b', '16', '-']);
     const pieceBytes = 4 * 1234; // not a multiple of the chunk: the node must carry the rest over
     for (let at = 0; at < raw.length; at += pieceBytes) {
       for (const streamId of ['a', 'b']) {
@@ -86,7 +86,7 @@ describe('audio-source node', () => {
     const b = out.filter((m) => m.streamId === 'b');
     assert.deepEqual(joinSamples(a), joinSamples(b));
     assert.deepEqual(a.map((m) => m.audio.seq), a.map((_, i) => i));
-    const whole = decodeWav(readBytes(originalClips()[1]));
+    const whole = decodeWav(readBytes(originalClip(1)));
     assert.equal(joinSamples(a).length, toMonoAtRate(whole.channels, 48000).length);
   });
 
@@ -173,7 +173,7 @@ describe('audio-source node', () => {
   });
 
   test('microphone mode: a capture command writing PCM to stdout (sox on a real clip) streams chunks', async () => {
-    const clip = originalClips()[3];
+    const clip = originalClip(3);
     await load({
       mode: 'microphone',
       recorder: 'custom',

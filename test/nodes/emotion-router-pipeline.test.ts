@@ -1,6 +1,6 @@
 // The emotion-router at the end of the real pipeline (audio-source -> feature-window ->
-// mt-a-dnn-infer -> emotion-router) in the Node-RED runtime, on real RAVDESS speech from six
-// speakers streaming concurrently: what the node routes must be exactly what the core routing
+// mt-a-dnn-infer -> emotion-router) in the Node-RED runtime, on real RAVDESS speech from six (or,
+// with the fixture subset, four) speakers streaming concurrently: what the node routes must be exactly what the core routing
 // policy decides for the predictions the infer node really produced, stream by stream.
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,13 +14,14 @@ import inferNode from '../../src/nodes/mt-a-dnn-infer/mt-a-dnn-infer';
 import emotionRouterNode from '../../src/nodes/emotion-router/emotion-router';
 import { EmotionRouter, RoutedEmotion } from '../../src/core/routing';
 import { EMOTIONS, EmotionPrediction } from '../../src/core/messages';
-import { RAVDESS_MANIFEST } from '../core/model-fixtures';
+import { HAS_FULL_CORPUS, RAVDESS_MANIFEST, speakers } from '../helpers/corpus';
 
 helper.init(require.resolve('node-red'));
 
 const OUTPUTS = ['anger', 'happiness', 'neutral', 'sadness', 'uncertain', 'changed'];
 const ROUTER_CONFIG = { smoothingWindows: '3', enterThreshold: '0.5', leaveThreshold: '0.4', minDwell: '1', cooldown: '0', changedOutput: true };
-const SPEAKERS = ['ravdess_02', 'ravdess_05', 'ravdess_08', 'ravdess_13', 'ravdess_17', 'ravdess_22'];
+// Six actors of the full corpus, or the four of the fixture subset.
+const SPEAKERS = HAS_FULL_CORPUS ? ['ravdess_02', 'ravdess_05', 'ravdess_08', 'ravdess_13', 'ravdess_17', 'ravdess_22'] : speakers();
 
 type Msg = { payload: unknown; streamId?: string };
 type TestNode = { receive(msg: object): void; on(event: 'input', cb: (msg: Msg) => void): void };
@@ -47,7 +48,7 @@ describe('emotion-router on real speech through the whole pipeline', () => {
   after(() => new Promise<void>((resolve) => helper.stopServer(() => resolve())));
   afterEach(() => helper.unload());
 
-  test('six concurrent speakers: the node routes exactly as the routing policy does on the real predictions', async () => {
+  test('six concurrent speakers (four in the fixtures): the node routes exactly as the routing policy does on the real predictions', async () => {
     const flow = [
       { id: 'source', type: 'audio-source', mode: 'flow', chunkMs: 250, wires: [['features']] },
       { id: 'features', type: 'feature-window', wires: [['infer']] },

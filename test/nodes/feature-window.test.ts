@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
 import helper from 'node-red-node-test-helper';
 import featureWindowNode from '../../src/nodes/feature-window/feature-window';
@@ -10,14 +9,14 @@ import { loadAudioFileAs16kMono } from '../../src/core/audio/load-audio-file';
 import { worstViolation } from '../core/features-golden-fixtures';
 import { trimSilence } from '../../src/core/model/speech-trimming';
 import { collect as collectAny, until, watchedFlow } from '../helpers/node-red-test-flow';
+import { clip16k } from '../helpers/corpus';
 
 const catchNode = require('@node-red/nodes/core/common/25-catch.js');
 const statusNode = require('@node-red/nodes/core/common/25-status.js');
 
 helper.init(require.resolve('node-red'));
 
-const CORPUS = join(__dirname, '..', '..', '..', 'shared', 'corpora', 'ravdess-4class-16k');
-const CLIP = join(CORPUS, 'Actor_05/03-01-05-02-02-02-05.wav');
+const CLIP = clip16k('Actor_05/03-01-05-02-02-02-05.wav');
 
 interface Msg {
   payload: {
