@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tensorflow';
 import { TASKS, type TaskName } from './emotion-tasks';
 import { TaskAttention, attentionWeights, type AttentionWeighting } from './task-attention-layer';
 

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tensorflow';
 
 /** Whether each task learns one attention weight u per hidden unit ('vector') or one for all ('scalar'). */
 export type AttentionWeighting = 'vector' | 'scalar';

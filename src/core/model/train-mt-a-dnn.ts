@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tensorflow';
 import { EMOTIONS } from '../messages';
 import { argmax, classificationMetrics } from './classification-metrics';
 import { TASK_CLASSES, taskLabelsOf, type TaskName } from './emotion-tasks';
