@@ -1,11 +1,9 @@
-// The parts of TensorFlow.js this package uses, as one `tf` namespace, put together as the
-// `@tensorflow/tfjs` bundle does but without what no node needs (WebGL, the graph-model converter and
-// tf.data: about 250 MB in node_modules): the core ops with their gradients (for training) and chained
-// methods (`tensor.mul(...)`), the layers API, and the plain-JavaScript backend, always there as the fallback.
+// The parts of TensorFlow.js this package uses, as one `tf` namespace: the core ops, the layers API
+// (whose Node build also registers the ops' gradients, which training needs) and the plain-JavaScript
+// backend, always there as the fallback. The `@tensorflow/tfjs` bundle would add WebGL, the graph-model
+// converter and tf.data, about 250 MB in node_modules that no node needs. Without that bundle tensors
+// have no chained methods: write `tf.mul(a, b)`, not `a.mul(b)`.
 // The WebAssembly backend and tfjs-node are loaded on demand by backend.ts.
-import '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
-import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
 import '@tensorflow/tfjs-backend-cpu';
 
 export * from '@tensorflow/tfjs-core';
