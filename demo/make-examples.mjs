@@ -4,10 +4,14 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dashboardConfigNodes, probabilityChartNodes, routedEmotionTextNodes } from './dashboard-nodes.mjs';
 import { PROJECT_ROOT } from './runtime/user-dir.mjs';
+import { arrange } from './flow-layout.mjs';
 import { audioSourceNode, emotionRouterNode, featureWindowNode, inferNode } from './pipeline-nodes.mjs';
 
-/** Relative to Node-RED's working directory: right when Node-RED runs in its user directory. */
-export const DEFAULT_AUDIO = 'node_modules/node-red-contrib-speech-emotion/demo/clips';
+/**
+ * audio-source looks for a relative path in the Node-RED user directory, then in this package's folder:
+ * the package's demo clips, in any install and whatever folder Node-RED was started from.
+ */
+export const DEFAULT_AUDIO = 'demo/clips';
 export const AUDIO_ENV = 'SPEECH_EMOTION_AUDIO';
 
 function tab(id, label, info, audio = `${DEFAULT_AUDIO}/02-bright-high.wav`) {
@@ -25,13 +29,15 @@ function comment(id, z, name, info, x, y) {
   return { id, type: 'comment', z, name, info, x, y, wires: [] };
 }
 
-function fileSource(id, z, { loop, autostart, realtime, x, y, wires }) {
+function fileSource(id, z, { name, loop, autostart, realtime, x, y, wires }) {
   return audioSourceNode({
     id,
     z,
+    name,
     mode: 'file',
     streamId: 'living-room',
-    path: `\${${AUDIO_ENV}}`,
+    path: AUDIO_ENV,
+    pathType: 'env',
     realtime,
     loop,
     autostart,
@@ -66,26 +72,36 @@ function functionNode(id, z, name, func, { x, y, wires, outputs = 1 }) {
 // 1. A WAV file -> emotion -> debug
 function wavFileToDebug() {
   const z = 'ex1-tab';
-  return [
-    tab(z, 'Emotion of a WAV file', `Plays a WAV file through the recogniser and shows each window's emotion in the debug sidebar.\n\nSet the flow's environment variable ${AUDIO_ENV} (tab properties) to your own WAV file or folder; the default is a demo clip of this package, found when Node-RED runs in its user directory.`),
+  return arrange([
+    tab(z, 'Emotion of a WAV file', `Plays a WAV file through the recogniser and shows each window's emotion in the debug sidebar.\n\nSet the flow's environment variable ${AUDIO_ENV} (tab properties) to your own WAV file or folder; the default is a demo clip of this package. A relative path is looked for in the Node-RED user directory first, then in this package.`),
     comment('ex1-comment', z, 'WAV file → emotion → debug', `Click the inject button to play the file again. Set ${AUDIO_ENV} in the tab properties to use your own file.`, 180, 40),
     {
       id: 'ex1-inject', type: 'inject', z, name: 'play', props: [{ p: 'payload' }], repeat: '', crontab: '',
       once: true, onceDelay: '1', topic: '', payload: 'start', payloadType: 'str', x: 110, y: 100, wires: [['ex1-audio']],
     },
-    fileSource('ex1-audio', z, { loop: false, autostart: false, realtime: false, x: 270, y: 100, wires: [['ex1-features']] }),
+    fileSource('ex1-audio', z, { name: 'demo clip', loop: false, autostart: false, realtime: false, x: 270, y: 100, wires: [['ex1-features']] }),
     ...recognition('ex1', z, { x: 450, y: 100, wires: [['ex1-debug-prediction', 'ex1-router']] }),
     debug('ex1-debug-prediction', z, 'emotion per window', { x: 890, y: 100 }),
     router('ex1-router', z, { cooldown: 0 }, { x: 640, y: 180, wires: [[], [], [], [], [], ['ex1-debug-changes']] }),
     debug('ex1-debug-changes', z, 'emotion changes', { x: 880, y: 180 }),
-  ];
+  ], [
+    { y: 40, ids: ['ex1-comment'] },
+    { y: 100, ids: ['ex1-inject', 'ex1-audio', 'ex1-features', 'ex1-infer', 'ex1-debug-prediction'] },
+    { y: 200, left: 540, ids: ['ex1-router', 'ex1-debug-changes'] },
+  ]);
 }
 
 // 2. Microphone -> emotion -> live chart on a dashboard
 function microphoneToDashboard() {
   const z = 'ex2-tab';
+  const problem = [
+    "// The microphone's status turns red when it cannot be opened (no device, no arecord): say so on the dashboard.",
+    "if (msg.status.fill !== 'red') return null;",
+    "msg.payload = `Microphone: ${msg.status.text}`;",
+    'return msg;',
+  ].join('\n');
   const buttons = [
-    ['ex2-listen', 'Listen', 'start', 'mic'],
+    ['ex2-listen', 'Listen', 'start', 'microphone'],
     ['ex2-stop', 'Stop', 'stop', 'stop'],
   ].map(([id, label, payload, icon], i) => ({
     id, type: 'ui-button', z, group: 'ex2-ui-group', name: '', label, order: 3 + i, width: '2', height: '1',
@@ -94,8 +110,8 @@ function microphoneToDashboard() {
     enableClick: true, enablePointerdown: false, pointerdownPayload: '', pointerdownPayloadType: 'str',
     enablePointerup: false, pointerupPayload: '', pointerupPayloadType: 'str', x: 110, y: 100 + 40 * i, wires: [['ex2-audio']],
   }));
-  return [
-    tab(z, 'Microphone emotion dashboard', 'Listens to the default microphone (arecord) and charts the emotion probabilities live on the dashboard page "Microphone emotion" (/dashboard/microphone). Use the Listen and Stop buttons on the dashboard or the inject nodes.'),
+  return arrange([
+    tab(z, 'Microphone emotion dashboard', 'Listens to the default microphone (arecord) and charts the emotion probabilities live on the dashboard page "Microphone emotion" (/dashboard/microphone). Use the Listen and Stop buttons on the dashboard or the inject nodes. When the microphone cannot be opened, the dashboard shows why.'),
     comment('ex2-comment', z, 'Microphone → emotion → dashboard chart', 'Needs @flowfuse/node-red-dashboard. Open /dashboard/microphone and press Listen.', 200, 40),
     ...buttons,
     {
@@ -111,11 +127,29 @@ function microphoneToDashboard() {
       recorder: 'arecord', autostart: false, x: 300, y: 160, wires: [['ex2-features']],
     }),
     ...recognition('ex2', z, { x: 470, y: 160, wires: [['ex2-to-points', 'ex2-router']] }),
+    {
+      id: 'ex2-mic-status', type: 'status', z, name: 'microphone status', scope: ['ex2-audio'], x: 0, y: 0, wires: [['ex2-mic-problem']],
+    },
+    functionNode('ex2-mic-problem', z, 'microphone problem', problem, { x: 0, y: 0, wires: [['ex2-notify']] }),
+    {
+      id: 'ex2-notify', type: 'ui-notification', z, ui: 'ex2-ui-base', position: 'top right', colorDefault: false, color: '#d62728',
+      displayTime: '10', showCountdown: true, outputs: 1, allowDismiss: true, dismissText: 'Close', allowConfirm: false,
+      confirmText: 'Confirm', raw: false, className: '', name: 'show on dashboard', x: 0, y: 0, wires: [[]],
+    },
     ...dashboardConfigNodes('ex2', { pageName: 'Microphone emotion', pagePath: '/microphone' }),
     ...probabilityChartNodes('ex2', { tab: z, x: 860, y: 120 }),
     router('ex2-router', z, { cooldown: 0 }, { x: 660, y: 240, wires: [[], [], [], [], [], ['ex2-describe']] }),
     ...routedEmotionTextNodes('ex2', { tab: z, x: 880, y: 240 }),
-  ];
+  ], [
+    { y: 40, ids: ['ex2-comment'] },
+    { y: 100, ids: ['ex2-listen'] },
+    { y: 160, ids: ['ex2-stop', 'ex2-audio', 'ex2-features', 'ex2-infer'] },
+    { y: 220, ids: ['ex2-inject-start'] },
+    { y: 280, ids: ['ex2-inject-stop'] },
+    { y: 100, left: 780, ids: ['ex2-to-points', 'ex2-chart'] },
+    { y: 240, left: 780, ids: ['ex2-router', 'ex2-describe', 'ex2-emotion-text'] },
+    { y: 360, left: 180, ids: ['ex2-mic-status', 'ex2-mic-problem', 'ex2-notify'] },
+  ]);
 }
 
 const MQTT_BROKER = {
@@ -176,7 +210,7 @@ function homeAssistant() {
     'msg.payload = { emotion: r.emotion, confidence: Math.round(r.confidence * 1000) / 1000, since: new Date(r.since).toISOString(), previous: r.previous };',
     'return msg;',
   ].join('\n');
-  return [
+  return arrange([
     tab(z, 'Emotion to Home Assistant (MQTT)', `Publishes the recognised emotion to Home Assistant through MQTT discovery: an enum sensor with the four emotions (and uncertain) and a confidence sensor, on one device. The discovery config is retained and re-sent when Home Assistant announces itself on homeassistant/status; the broker connection publishes online/offline on ${HA_AVAILABILITY_TOPIC} (birth, close and last-will messages).\n\nSet the broker in the MQTT config node. The audio comes from ${AUDIO_ENV} (tab properties), a looping demo clip by default; replace the audio-source by a microphone for real use.`, `${DEFAULT_AUDIO}`),
     comment('ex3-comment', z, 'Emotion → Home Assistant (MQTT discovery)', 'Edit the broker of the mqtt nodes. In Home Assistant the device "Speech emotion (living room)" appears with two sensors.', 220, 40),
     {
@@ -199,15 +233,22 @@ function homeAssistant() {
     },
     functionNode('ex3-discovery', z, 'discovery config', discovery, { x: 560, y: 120, wires: [['ex3-mqtt-discovery']] }),
     mqttOut('ex3-mqtt-discovery', z, broker, 'discovery (retained)', { x: 800, y: 120 }),
-    fileSource('ex3-audio', z, { loop: true, autostart: true, realtime: true, x: 120, y: 240, wires: [['ex3-features']] }),
+    fileSource('ex3-audio', z, { name: 'demo clips', loop: true, autostart: true, realtime: true, x: 120, y: 240, wires: [['ex3-features']] }),
     ...recognition('ex3', z, { x: 290, y: 240, wires: [['ex3-router']] }),
+    // Only the `changed` output: every change also leaves by its emotion's output, and the state is sent once.
     router('ex3-router', z, { cooldown: 10 }, {
       x: 420, y: 320,
-      wires: [['ex3-state'], ['ex3-state'], ['ex3-state'], ['ex3-state'], ['ex3-state'], ['ex3-state']],
+      wires: [[], [], [], [], [], ['ex3-state']],
     }),
     functionNode('ex3-state', z, 'sensor state', state, { x: 620, y: 320, wires: [['ex3-mqtt-state']] }),
     mqttOut('ex3-mqtt-state', z, broker, 'state', { x: 800, y: 320 }),
-  ];
+  ], [
+    { y: 40, ids: ['ex3-comment'] },
+    { y: 100, ids: ['ex3-on-start'] },
+    { y: 160, ids: ['ex3-ha-status', 'ex3-ha-online', 'ex3-discovery', 'ex3-mqtt-discovery'] },
+    { y: 260, ids: ['ex3-audio', 'ex3-features', 'ex3-infer'] },
+    { y: 360, left: 420, ids: ['ex3-router', 'ex3-state', 'ex3-mqtt-state'] },
+  ]);
 }
 
 export const LIGHT_TOPIC = 'zigbee2mqtt/living-room-light/set';
@@ -236,11 +277,11 @@ function lightsPerEmotion() {
     'const httpMsg = { payload: { on: true, bri: brightness, transition: 20, seg: [{ col: [rgb] }] } };',
     'return [mqttMsg, httpMsg];',
   ].join('\n');
-  return [
+  return arrange([
     tab(z, 'Light colour per emotion', `Sets a light's colour from the recognised emotion: the emotion router fires one of its four emotion outputs (at most every 10 s per output, after the emotion held for 2 s), a function picks the colour and an MQTT message (zigbee2mqtt format) sets the light. For a light driven over HTTP, enable the disabled http request node (WLED's JSON API at ${WLED_URL}) and set its address.\n\nThe audio comes from ${AUDIO_ENV} (tab properties), the demo clips in a loop by default.`, `${DEFAULT_AUDIO}`),
     comment('ex4-comment', z, 'Emotion → light colour (MQTT or HTTP)', `Edit the broker and the topic (${LIGHT_TOPIC}) for an MQTT light, or enable the http request node and set its URL for a WLED light.`, 210, 40),
     { ...MQTT_BROKER, id: broker },
-    fileSource('ex4-audio', z, { loop: true, autostart: true, realtime: true, x: 120, y: 120, wires: [['ex4-features']] }),
+    fileSource('ex4-audio', z, { name: 'demo clips', loop: true, autostart: true, realtime: true, x: 120, y: 120, wires: [['ex4-features']] }),
     ...recognition('ex4', z, { x: 290, y: 120, wires: [['ex4-router']] }),
     router('ex4-router', z, { minDwell: 2, cooldown: 10, changedOutput: false }, {
       x: 420, y: 220, wires: [['ex4-colour'], ['ex4-colour'], ['ex4-colour'], ['ex4-colour'], []],
@@ -252,7 +293,12 @@ function lightsPerEmotion() {
       paytoqs: 'ignore', url: WLED_URL, tls: '', persist: false, proxy: '', insecureHTTPParser: false, authType: '',
       senderr: false, headers: [], x: 870, y: 240, wires: [[]],
     },
-  ];
+  ], [
+    { y: 40, ids: ['ex4-comment'] },
+    { y: 120, ids: ['ex4-audio', 'ex4-features', 'ex4-infer'] },
+    { y: 220, left: 420, ids: ['ex4-router', 'ex4-colour', 'ex4-mqtt-light'] },
+    { y: 280, left: 1020, ids: ['ex4-http-light'] },
+  ]);
 }
 
 export const EXAMPLES = {

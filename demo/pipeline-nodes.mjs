@@ -16,6 +16,7 @@ export function audioSourceNode(props) {
     maxStreams: 1000,
     idleTimeout: 60,
     path: '',
+    pathType: 'str',
     realtime: true,
     loop: false,
     recorder: 'arecord',

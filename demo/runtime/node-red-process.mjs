@@ -8,15 +8,16 @@ const require = createRequire(import.meta.url);
 const LOG_TAIL_LINES = 400;
 
 /**
- * Starts `node-red` with `userDir` (whose settings.js sets the port; port 0 picks a free one).
+ * Starts `node-red` with `userDir` (whose settings.js sets the port; port 0 picks a free one), in the
+ * working directory `cwd` (the user directory unless given).
  * Resolves once the server listens, with { url, port, child, logs, stop }. Rejects if Node-RED
  * exits first or does not come up within `timeoutMs`.
  */
-export function startNodeRed({ userDir, env = {}, timeoutMs = 60_000, echo = false, runtime = 'node-red' }) {
+export function startNodeRed({ userDir, cwd = userDir, env = {}, timeoutMs = 60_000, echo = false, runtime = 'node-red' }) {
   // `runtime` names the installed Node-RED package: 'node-red', or the 'node-red-3' alias the tests use.
   const redJs = join(require.resolve(`${runtime}/package.json`, { paths: [PROJECT_ROOT] }), '..', 'red.js');
   const child = spawn(process.execPath, [redJs, '--userDir', userDir, '--settings', join(userDir, 'settings.js')], {
-    cwd: userDir,
+    cwd,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -44,10 +44,15 @@ export function prepareUserDir({ userDir, port, flows, replaceFlows = false, wit
   const dependencies = { [PACKAGE_NAME]: `file:${PROJECT_ROOT}` };
   if (dashboard) dependencies[DASHBOARD_PACKAGE] = '*';
   writeFileSync(join(userDir, 'package.json'), `${JSON.stringify({ name: 'speech-emotion-demo', private: true, dependencies }, null, 2)}\n`);
-  writeFileSync(join(userDir, 'settings.js'), settingsSource(port));
+  writeNodeRedSettings({ userDir, port });
   const flowFile = join(userDir, 'flows.json');
   if (flows && (replaceFlows || !existsSync(flowFile))) writeFileSync(flowFile, `${JSON.stringify(flows, null, 2)}\n`);
   return { userDir, dashboard, flowFile };
+}
+
+/** Writes `userDir`/settings.js: listens on `port` (0: a free one), never reaches the network. */
+export function writeNodeRedSettings({ userDir, port }) {
+  writeFileSync(join(userDir, 'settings.js'), settingsSource(port));
 }
 
 function settingsSource(port) {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../src/core/model/tensorflow';
 import { initBackend } from '../../src/core/model/backend';
 import { classificationMetrics } from '../../src/core/model/classification-metrics';
 import { EmotionModel } from '../../src/core/model/emotion-model';

@@ -405,7 +405,8 @@ describe('editor and dashboard in chromium', () => {
     const id = await dropFromPalette('audio-source', 700, 200);
     await openEditor(id);
     await page.locator('#node-input-mode').selectOption('file');
-    const path = page.locator('#node-input-path');
+    // The path is a typed input (string or env variable): its visible field is the typed input's own.
+    const path = page.locator('#node-input-path').locator('xpath=..').locator('input.red-ui-typedInput-input');
     await path.fill('');
     await path.dispatchEvent('change');
     await assertInvalid('#node-input-path', true);

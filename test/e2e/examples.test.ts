@@ -2,54 +2,18 @@
 // the dashboard linked in) and run with real audio; the MQTT ones against a real mosquitto.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import mqtt from 'mqtt';
 import { FlowNode, NodeRedInstance, ROOT, builtNodeTypes } from './node-red-instance';
+import { EMOTIONS, NODE_TYPES, collectMqtt, loadExample, tap, withBroker } from './example-flows';
 import { MosquittoBroker } from './mosquitto-broker';
+// @ts-ignore plain ES module shared with demo/make-examples.mjs
+import { layoutProblems } from '../../demo/flow-layout.mjs';
 
-const EMOTIONS = ['anger', 'happiness', 'neutral', 'sadness'];
-const REQUIRED = ['audio-source', 'feature-window', 'mt-a-dnn-model', 'mt-a-dnn-infer', 'emotion-router'];
-const missing = REQUIRED.filter((type) => !builtNodeTypes().includes(type));
+const missing = NODE_TYPES.filter((type) => !builtNodeTypes().includes(type));
 const skip = missing.length > 0 ? `not built yet: ${missing.join(', ')} (run npm run build)` : false;
-
-function loadExample(prefix: string): FlowNode[] {
-  const file = readdirSync(join(ROOT, 'examples')).find((f) => f.startsWith(prefix) && f.endsWith('.json'));
-  assert.ok(file, `examples/${prefix}*.json`);
-  return JSON.parse(readFileSync(join(ROOT, 'examples', file), 'utf8')) as FlowNode[];
-}
-
-function withBroker(flow: FlowNode[], port: number): FlowNode[] {
-  return flow.map((n) => (n.type === 'mqtt-broker' ? { ...n, broker: '127.0.0.1', port: String(port) } : n));
-}
-
-/** Observes an extra output of a node in the example with a debug node (instrumentation only). */
-function tap(flow: FlowNode[], sourceId: string, port = 0): FlowNode[] {
-  const source = flow.find((n) => n.id === sourceId)!;
-  const tapId = `tap-${sourceId}`;
-  const wires = (source.wires as string[][]).map((w, i) => (i === port ? [...w, tapId] : w));
-  return [
-    ...flow.map((n) => (n.id === sourceId ? { ...n, wires } : n)),
-    { id: tapId, type: 'debug', z: source.z, name: tapId, active: true, tosidebar: true, console: false, complete: 'true', targetType: 'full', x: 0, y: 0, wires: [] },
-  ];
-}
-
-function collectMqtt(url: string, topics: string[]): Promise<{ messages: Array<{ topic: string; payload: string; retain: boolean }>; end(): Promise<void> }> {
-  const client = mqtt.connect(url);
-  const messages: Array<{ topic: string; payload: string; retain: boolean }> = [];
-  client.on('message', (topic, payload, packet) => messages.push({ topic, payload: payload.toString(), retain: packet.retain }));
-  return new Promise((resolve, reject) => {
-    client.once('error', reject);
-    client.once('connect', () => {
-      client.subscribe(topics, (err) => {
-        if (err) reject(err);
-        else resolve({ messages, end: () => client.endAsync() });
-      });
-    });
-  });
-}
 
 describe('example flows in a real Node-RED', { skip }, () => {
   let red: NodeRedInstance;
@@ -94,6 +58,15 @@ describe('example flows in a real Node-RED', { skip }, () => {
     assert.match((text.msg as { payload: string }).payload, /^(anger|happiness|neutral|sadness|uncertain) \(\d+ %\) since /);
   });
 
+  test('02: a microphone that cannot be opened is reported on the dashboard', async () => {
+    const flow = loadExample('02').map((n) =>
+      n.id === 'ex2-audio' ? { ...n, recorder: 'custom', command: 'no-such-recorder-command', autostart: true } : n,
+    );
+    await red.deploy(tap(flow, 'ex2-mic-problem'));
+    const shown = await red.waitFor(() => red.debug.find((d) => d.id === 'tap-ex2-mic-problem'), 'the notification text');
+    assert.match((shown.msg as { payload: string }).payload, /^Microphone: .*no-such-recorder-command/);
+  });
+
   test('03: Home Assistant gets retained discovery for an enum and a confidence sensor, availability and state', async () => {
     const watcher = await collectMqtt(broker.url, ['homeassistant/#', 'speech-emotion/#']);
     try {
@@ -116,6 +89,10 @@ describe('example flows in a real Node-RED', { skip }, () => {
       const state = JSON.parse(watcher.messages.find((m) => m.topic === 'speech-emotion/living-room/state')!.payload);
       assert.ok((emotion.options as string[]).includes(state.emotion));
       assert.ok(state.confidence >= 0 && state.confidence <= 1);
+      // Each change is published once: a second copy would follow the first within the same flow step.
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const states = watcher.messages.filter((m) => m.topic === 'speech-emotion/living-room/state').map((m) => m.payload);
+      assert.deepEqual(states, [...new Set(states)], 'no state published twice');
     } finally {
       await watcher.end();
     }
@@ -185,5 +162,17 @@ test('every example is valid flow JSON with unique ids and wires to existing nod
       for (const target of ((node.wires as string[][] | undefined) ?? []).flat()) assert.ok(ids.has(target), `${file}: ${node.id} wires to missing ${target}`);
       if (node.type === 'emotion-router') assert.equal((node.wires as unknown[]).length, node.outputs, `${file}: router outputs`);
     }
+    assert.deepEqual(layoutProblems(flow), [], `${file}: layout`);
+  }
+});
+
+test("the examples' audio is this package's demo clips, named by a path relative to the package", () => {
+  for (const prefix of ['01', '03', '04']) {
+    const flow = loadExample(prefix);
+    const source = flow.find((n) => n.type === 'audio-source')!;
+    assert.equal(source.pathType, 'env');
+    const tab = flow.find((n) => n.type === 'tab')!;
+    const audio = (tab.env as Array<{ name: string; value: string }>).find((e) => e.name === source.path)!;
+    assert.ok(!audio.value.startsWith('/') && existsSync(join(ROOT, audio.value)), `${prefix}: ${audio.value} in the package`);
   }
 });

@@ -51,7 +51,15 @@ export class NodeRedInstance {
   static async start(flows: FlowNode[] = [], runtime = 'node-red'): Promise<NodeRedInstance> {
     const userDir = mkdtempSync(join(tmpdir(), 'speech-emotion-e2e-'));
     prepareUserDir({ userDir, port: 0, flows, replaceFlows: true });
-    const red = await startNodeRed({ userDir, timeoutMs: 90_000, runtime });
+    return NodeRedInstance.startIn({ userDir, runtime });
+  }
+
+  /**
+   * Starts Node-RED on a user directory laid out by the caller (with a settings.js), from the working
+   * directory `cwd` (the user directory unless given). stop() removes the user directory.
+   */
+  static async startIn({ userDir, cwd, runtime = 'node-red' }: { userDir: string; cwd?: string; runtime?: string }): Promise<NodeRedInstance> {
+    const red = await startNodeRed({ userDir, cwd, timeoutMs: 90_000, runtime });
     const instance = new NodeRedInstance(red.url, userDir, red);
     await instance.connectComms();
     return instance;

@@ -1,7 +1,7 @@
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import helper from 'node-red-node-test-helper';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../src/core/model/tensorflow';
 import inferNode from '../../src/nodes/mt-a-dnn-infer/mt-a-dnn-infer';
 import modelNode from '../../src/nodes/mt-a-dnn-model/mt-a-dnn-model';
 import { loadAudioFileAs16kMono } from '../../src/core/audio/load-audio-file';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tensorflow';
 import { dirname } from 'node:path';
 
 /** Backends in order of preference when none is asked for. */

@@ -1,4 +1,4 @@
-import { RandomForestClassifier } from 'ml-random-forest';
+import type { RandomForestClassifier } from 'ml-random-forest';
 import { fitStandardisation, standardise } from './standardiser';
 
 /** A classifier trained on emotion class indices; the baselines of the paper's Table 2. */
@@ -23,8 +23,7 @@ interface LibsvmConstructor {
  * features, with scikit-learn's defaults: C = 1, gamma = 1 / (features * variance) = 1 / features.
  */
 export function trainSvm(vectors: ArrayLike<number>[], labels: number[], options: { cost?: number } = {}): TrainedClassifier {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const SVM = require('libsvm-js/asm') as LibsvmConstructor;
+  const SVM = requireBaselineLibrary('libsvm-js/asm') as LibsvmConstructor;
   const stats = fitStandardisation(vectors);
   const prepare = (vs: ArrayLike<number>[]) => vs.map((v) => Array.from(standardise(v, stats)));
   const svm = new SVM({
@@ -47,7 +46,10 @@ export function trainSvm(vectors: ArrayLike<number>[], labels: number[], options
 
 /** Random forest (ml-random-forest): 100 trees, sqrt(features) per split candidate set, bootstrap samples. */
 export function trainRandomForest(vectors: ArrayLike<number>[], labels: number[], seed: number): TrainedClassifier {
-  const forest = new RandomForestClassifier({
+  const { RandomForestClassifier: Forest } = requireBaselineLibrary('ml-random-forest') as {
+    RandomForestClassifier: typeof RandomForestClassifier;
+  };
+  const forest = new Forest({
     nEstimators: 100,
     maxFeatures: Math.max(1, Math.round(Math.sqrt(vectors[0].length))),
     replacement: true,
@@ -60,4 +62,21 @@ export function trainRandomForest(vectors: ArrayLike<number>[], labels: number[]
     labels,
   );
   return { predict: (vs) => forest.predict(vs.map((v) => Array.from(v))), dispose: () => undefined };
+}
+
+/**
+ * The baselines' libraries are development dependencies: the nodes never need them, and a user install
+ * stays smaller without them. Asked for without them, say what to install.
+ */
+function requireBaselineLibrary(id: string): unknown {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    return require(id);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw err;
+    throw new Error(
+      `the SVM and random-forest baselines need libsvm-js and ml-random-forest, which are not installed: ` +
+        `run "npm install libsvm-js ml-random-forest" where node-red-contrib-speech-emotion is installed`,
+    );
+  }
 }

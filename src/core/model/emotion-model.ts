@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tensorflow';
 import { EMOTIONS, type EmotionPrediction } from '../messages';
 import { argmax } from './classification-metrics';
 import { TASK_CLASSES, TASKS, type TaskName } from './emotion-tasks';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tensorflow';
 import { TASKS, type TaskName } from './emotion-tasks';
 import { TaskAttention, attentionWeights, type AttentionWeighting } from './task-attention-layer';
 
@@ -79,7 +79,7 @@ export function forward(
   options: { dropoutMask?: tf.Tensor2D; withAttention?: boolean } = {},
 ): ForwardResult {
   let y = model.getLayer('shared').apply(x) as tf.Tensor2D;
-  if (options.dropoutMask) y = y.mul(options.dropoutMask);
+  if (options.dropoutMask) y = tf.mul(y, options.dropoutMask);
   const result: ForwardResult = { probabilities: {} };
   if (options.withAttention && architecture.attention !== 'none') result.attention = {};
   for (const task of taskNamesOf(architecture)) {

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tensorflow';
 
 /** Whether each task learns one attention weight u per hidden unit ('vector') or one for all ('scalar'). */
 export type AttentionWeighting = 'vector' | 'scalar';
@@ -44,7 +44,7 @@ export class TaskAttention extends tf.layers.Layer {
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     return tf.tidy(() => {
       const y = Array.isArray(inputs) ? inputs[0] : inputs;
-      return attentionWeights(y, this.uValue(), this.scale).mul(y);
+      return tf.mul(attentionWeights(y, this.uValue(), this.scale), y);
     });
   }
 
@@ -70,7 +70,7 @@ tf.serialization.registerClass(TaskAttention);
 /** α = softmax(u ⊙ y) over the last axis, times the number of units when scale is 'units'. */
 export function attentionWeights(y: tf.Tensor, u: tf.Tensor, scale: 'paper' | 'units'): tf.Tensor {
   return tf.tidy(() => {
-    const alpha = tf.softmax(y.mul(u), -1);
-    return scale === 'units' ? alpha.mul(y.shape[y.shape.length - 1] as number) : alpha;
+    const alpha = tf.softmax(tf.mul(y, u), -1);
+    return scale === 'units' ? tf.mul(alpha, y.shape[y.shape.length - 1] as number) : alpha;
   });
 }

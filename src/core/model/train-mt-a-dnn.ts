@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tensorflow';
 import { EMOTIONS } from '../messages';
 import { argmax, classificationMetrics } from './classification-metrics';
 import { TASK_CLASSES, taskLabelsOf, type TaskName } from './emotion-tasks';
@@ -71,7 +71,7 @@ export async function trainMtADnn(
   const oneHot: Partial<Record<TaskName, tf.Tensor2D>> = {};
   for (const task of tasks) {
     oneHot[task] = tf.tidy(() =>
-      tf.oneHot(tf.tensor1d(train.labels.map((l) => taskLabelsOf(l)[task]), 'int32'), TASK_CLASSES[task].length).toFloat(),
+      tf.cast(tf.oneHot(tf.tensor1d(train.labels.map((l) => taskLabelsOf(l)[task]), 'int32'), TASK_CLASSES[task].length), 'float32'),
     ) as tf.Tensor2D;
   }
   const classWeights = classWeightsOf(train.labels, options.classWeighting);
@@ -96,11 +96,10 @@ export async function trainMtADnn(
           const w = tf.gather(sampleWeights, idx);
           const mask =
             options.dropout > 0
-              ? (tf
-                  .randomUniform([batchIdx.length, architecture.hiddenUnits], 0, 1, 'float32', dropoutSeed)
-                  .greaterEqual(options.dropout)
-                  .toFloat()
-                  .div(1 - options.dropout) as tf.Tensor2D)
+              ? (tf.div(
+                  tf.cast(tf.greaterEqual(tf.randomUniform([batchIdx.length, architecture.hiddenUnits], 0, 1, 'float32', dropoutSeed), options.dropout), 'float32'),
+                  1 - options.dropout,
+                ) as tf.Tensor2D)
               : undefined;
           return optimizer.minimize(
             () => {
@@ -109,11 +108,11 @@ export async function trainMtADnn(
               for (const task of tasks) {
                 const p = out.probabilities[task]!;
                 const y = tf.gather(oneHot[task]!, idx);
-                const ce = y.mul(p.clipByValue(1e-7, 1).log()).sum(1).neg();
-                total = total.add(ce.mul(w).sum().div(w.sum()).mul(options.lossWeights[task]));
+                const ce = tf.neg(tf.sum(tf.mul(y, tf.log(tf.clipByValue(p, 1e-7, 1))), 1));
+                total = tf.add(total, tf.mul(tf.div(tf.sum(tf.mul(ce, w)), tf.sum(w)), options.lossWeights[task]));
               }
               if (options.l2 > 0) {
-                for (const k of kernels) total = total.add(k.square().sum().mul(options.l2));
+                for (const k of kernels) total = tf.add(total, tf.mul(tf.sum(tf.square(k)), options.l2));
               }
               return total as tf.Scalar;
             },

@@ -18,6 +18,8 @@ export interface AudioSourceNodeConfig {
   idleTimeout?: number | string;
   // from files
   path?: string;
+  /** 'str': path is the path; 'env': path names an environment variable holding it (flows without it: 'str') */
+  pathType?: 'str' | 'env';
   realtime?: boolean;
   loop?: boolean;
   // microphone
@@ -64,7 +66,15 @@ export function parseArguments(text: string): string[] {
   return trimmed.split(/\s+/);
 }
 
-export function settingsFromConfig(config: AudioSourceNodeConfig): AudioSourceSettings {
+/** The configured file or folder path: the text itself, or the value of the environment variable it names. */
+function configuredPath(config: AudioSourceNodeConfig, envValue: (name: string) => unknown): string {
+  const text = (config.path ?? '').trim();
+  if (config.pathType !== 'env' || !text) return text;
+  const value = envValue(text);
+  return typeof value === 'string' ? value.trim() : '';
+}
+
+export function settingsFromConfig(config: AudioSourceNodeConfig, envValue: (name: string) => unknown = (name) => process.env[name]): AudioSourceSettings {
   const mode = config.mode ?? 'flow';
   if (!['flow', 'file', 'microphone'].includes(mode)) throw new Error(`unknown mode "${mode}"`);
   const chunkMs = numberOr(config.chunkMs, 250);
@@ -83,7 +93,10 @@ export function settingsFromConfig(config: AudioSourceNodeConfig): AudioSourceSe
     if (mode === 'microphone' && !config.command?.trim()) throw new Error('custom recorder needs a command');
     capture = { command: (config.command ?? '').trim(), args: parseArguments(config.args ?? ''), format: pcm };
   } else capture = arecordCommand(config.device ?? '', captureRate);
-  if (mode === 'file' && !config.path?.trim()) throw new Error('file mode needs a file or folder path');
+  const path = configuredPath(config, envValue);
+  if (mode === 'file' && !path) {
+    throw new Error(config.pathType === 'env' && config.path?.trim() ? `environment variable ${config.path.trim()} is not set` : 'file mode needs a file or folder path');
+  }
   return {
     mode,
     streamId: config.streamId?.trim() || config.id,
@@ -91,7 +104,7 @@ export function settingsFromConfig(config: AudioSourceNodeConfig): AudioSourceSe
     pcm,
     maxStreams: Math.max(1, Math.floor(numberOr(config.maxStreams, 1000))),
     idleMs: Math.max(0, numberOr(config.idleTimeout, 60)) * 1000,
-    path: (config.path ?? '').trim(),
+    path,
     realtime: config.realtime !== false,
     loop: config.loop === true,
     capture,

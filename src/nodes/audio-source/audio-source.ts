@@ -5,6 +5,8 @@ import { looksLikeWav } from '../../core/audio/wav-decoder';
 import { AudioStreamConverter } from '../../core/audio/audio-stream-converter';
 import { CaptureProcess } from '../../core/audio/capture-process';
 import { playAudioFiles } from '../../core/audio/file-playback';
+import { resolveAudioPath } from '../../core/audio/resolve-audio-path';
+import { PACKAGE_ROOT } from '../../core/model/package-paths';
 import { StreamStateMap } from '../../core/stream-state-map';
 import { type AudioSourceNodeConfig, type AudioSourceSettings, settingsFromConfig } from './audio-source-config';
 import { chunkToMessage } from './chunk-message';
@@ -54,7 +56,7 @@ export = function register(RED: NodeAPI): void {
     const node = this;
     let settings: AudioSourceSettings;
     try {
-      settings = settingsFromConfig(config);
+      settings = settingsFromConfig(config, (name) => RED.util.evaluateNodeProperty(name, 'env', node, {} as NodeMessage));
     } catch (err) {
       node.status({ fill: 'red', shape: 'ring', text: `invalid configuration: ${(err as Error).message}` });
       node.error(`invalid configuration: ${(err as Error).message}`);
@@ -106,8 +108,12 @@ export = function register(RED: NodeAPI): void {
     let playback: Subscription | undefined;
     let capture: CaptureProcess | undefined;
 
-    function startFiles(path: string): void {
+    // A relative path: in the user directory, else in this package (the examples' demo clips).
+    const audioPathBases = [(RED.settings as { userDir?: string }).userDir ?? '', PACKAGE_ROOT];
+
+    function startFiles(configuredPath: string): void {
       stopSource();
+      const path = resolveAudioPath(configuredPath, audioPathBases);
       const name = path.split(/[\\/]/).pop();
       status.now({ fill: 'green', shape: 'dot', text: `playing ${name}${settings.realtime ? '' : ' (fast)'}` });
       let current = '';
@@ -201,7 +207,15 @@ export = function register(RED: NodeAPI): void {
     if (settings.mode === 'flow') node.status({ fill: 'grey', shape: 'ring', text: 'waiting for audio' });
     else if (settings.autostart) {
       // Let the rest of the flow start first, so that nothing misses the first chunks.
-      const startTimer = setTimeout(() => (settings.mode === 'file' ? startFiles(settings.path) : startCapture()), 100);
+      const startTimer = setTimeout(() => {
+        try {
+          if (settings.mode === 'file') startFiles(settings.path);
+          else startCapture();
+        } catch (err) {
+          status.now({ fill: 'red', shape: 'ring', text: (err as Error).message.slice(0, 80) });
+          node.error((err as Error).message);
+        }
+      }, 100);
       node.on('close', () => clearTimeout(startTimer));
     } else node.status({ fill: 'grey', shape: 'ring', text: 'stopped: send "start"' });
   }
