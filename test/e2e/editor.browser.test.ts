@@ -247,13 +247,18 @@ describe('editor and dashboard in chromium', () => {
         .map((row) => row.querySelector(':scope > label:first-child') as HTMLElement | null)
         .filter((label): label is HTMLElement => !!label && label.offsetHeight > singleLine)
         .map((label) => label.textContent!.trim());
+      // A tip (form-tips) is prose and may wrap, as core nodes' tips do.
       const wrappedRows = rows
+        .filter((row) => !row.classList.contains('form-tips'))
         .filter((row) => row.offsetHeight > 1.5 * nameRow.offsetHeight || row.scrollWidth > row.clientWidth)
         .map((row) => row.textContent!.replace(/\s+/g, ' ').trim() || row.innerHTML.slice(0, 80));
 
       return {
         nameLast: rows[rows.length - 1] === nameRow,
-        visibleIds: [...form.querySelectorAll('[id]')].filter(shown).map((el) => el.id),
+        // A typed input hides its <input> and shows a container of its own right after it.
+        visibleIds: [...form.querySelectorAll('[id]')]
+          .filter((el) => shown(el) || (el.nextElementSibling?.classList.contains('red-ui-typedInput-container') && shown(el.nextElementSibling)))
+          .map((el) => el.id),
         literals,
         untranslated,
         narrowSelects,
