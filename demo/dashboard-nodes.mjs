@@ -157,7 +157,7 @@ export function routedEmotionTextNodes(prefix, { tab, x, y }) {
       name: 'describe routed emotion',
       func: [
         'const r = msg.payload;',
-        "const since = new Date(r.since).toLocaleTimeString();",
+        'const since = new Date(r.since).toLocaleTimeString();',
         "msg.payload = `${r.emotion} (${Math.round(r.confidence * 100)} %) since ${since}` + (r.previous ? `, before: ${r.previous}` : '');",
         'return msg;',
       ].join('\n'),

@@ -62,7 +62,8 @@ export function layoutProblems(nodes) {
       if (placed[i].z !== placed[j].z) continue;
       const a = nodeBox(placed[i]);
       const b = nodeBox(placed[j]);
-      if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) problems.push(`${placed[i].id} overlaps ${placed[j].id}`);
+      if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom)
+        problems.push(`${placed[i].id} overlaps ${placed[j].id}`);
     }
   }
   return problems;

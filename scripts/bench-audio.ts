@@ -22,7 +22,12 @@ function measure(label: string, repeat: number, work: () => void, unit?: (second
 }
 
 console.log(`${files.length} clips, ${audioSeconds.toFixed(1)} s of 48 kHz stereo 16-bit audio, ${megabytes.toFixed(1)} MB`);
-measure('decode WAV', 50, () => wavs.forEach((w) => decodeWav(w)), (s) => `${(megabytes / s).toFixed(0)} MB/s`);
+measure(
+  'decode WAV',
+  50,
+  () => wavs.forEach((w) => decodeWav(w)),
+  (s) => `${(megabytes / s).toFixed(0)} MB/s`,
+);
 measure('down-mix + resample 48k -> 16k (whole file)', 5, () => decodedAll.forEach((d) => toMonoAtRate(d.channels, d.sampleRate)));
 measure('stream: decode + convert to 250 ms chunks', 5, () => {
   for (const wav of wavs) {

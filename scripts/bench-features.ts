@@ -21,7 +21,9 @@ import { FULL_DATA } from '../test/helpers/corpus';
 // compiled package in plain node, so the benchmark runs itself again under tsx's CommonJS-only hook
 // (BENCH_KEEP_TSX_LOADER=1 measures under the loader instead).
 if (!process.env.BENCH_KEEP_TSX_LOADER && process.execArgv.some((a) => a.includes('tsx') && a.includes('loader'))) {
-  const child = spawnSync(process.execPath, ['--require', require.resolve('tsx/cjs'), __filename, ...process.argv.slice(2)], { stdio: 'inherit' });
+  const child = spawnSync(process.execPath, ['--require', require.resolve('tsx/cjs'), __filename, ...process.argv.slice(2)], {
+    stdio: 'inherit',
+  });
   process.exit(child.status ?? 1);
 }
 
@@ -47,7 +49,11 @@ function time(run: () => void, repeats = 3): number {
 }
 
 async function main() {
-  const paths = readFileSync(join(corpus, 'manifest.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[0]);
+  const paths = readFileSync(join(corpus, 'manifest.csv'), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split(',')[0]);
   const clips: Float32Array[] = [];
   let seconds = 0;
   for (const p of paths) {
@@ -152,11 +158,19 @@ async function main() {
   console.log(`paper profile, whole file:                  ${rtf(wholeFile)}`);
   console.log(`paper profile, streaming ${windowSeconds} s windows every ${hopSeconds} s (${windows} windows): ${rtf(streaming)}`);
   console.log(`  fallbacks in streaming: ${JSON.stringify(fallbacks)} over ${windows * framesPerWindow} frame-windows`);
-  console.log(`paper profile, streaming with speech-only windows (the node's default; ${trimmedWindows} of ${windows} windows trimmed): ${rtf(speechOnly)}`);
+  console.log(
+    `paper profile, streaming with speech-only windows (the node's default; ${trimmedWindows} of ${windows} windows trimmed): ${rtf(speechOnly)}`,
+  );
   console.log('where the streaming time goes (same audio, parts timed alone):');
-  console.log(`  400-point FFT of every frame:               ${(fftTime * 1e3).toFixed(1)} ms (${((fftTime / numFrames) * 1e6).toFixed(2)} us/frame)`);
-  console.log(`  frame records (FFT + per-frame sums, MFCC): ${(analyseTime * 1e3).toFixed(1)} ms (${((analyseTime / numFrames) * 1e6).toFixed(2)} us/frame)`);
-  console.log(`  per-window features from records (${windowCount} windows, given mean/scale): ${(windowTime * 1e3).toFixed(1)} ms (${((windowTime / (windowCount * framesPerWindow)) * 1e9).toFixed(0)} ns/frame-window)`);
+  console.log(
+    `  400-point FFT of every frame:               ${(fftTime * 1e3).toFixed(1)} ms (${((fftTime / numFrames) * 1e6).toFixed(2)} us/frame)`,
+  );
+  console.log(
+    `  frame records (FFT + per-frame sums, MFCC): ${(analyseTime * 1e3).toFixed(1)} ms (${((analyseTime / numFrames) * 1e6).toFixed(2)} us/frame)`,
+  );
+  console.log(
+    `  per-window features from records (${windowCount} windows, given mean/scale): ${(windowTime * 1e3).toFixed(1)} ms (${((windowTime / (windowCount * framesPerWindow)) * 1e9).toFixed(0)} ns/frame-window)`,
+  );
   console.log(`  streaming total:                            ${(streaming * 1e3).toFixed(1)} ms`);
   if (sink === 42) console.log('');
 }

@@ -52,12 +52,18 @@ async function main() {
   floorsDb.sort((a, b) => a - b);
   console.log(`${entries.length} clips of ${manifest}`);
   console.log(`clean clips whose speech-only cut moves with the noise-floor rule: ${changedClean}`);
-  console.log(`noise floor (quietest 10% of frames) relative to the loudest frame: ${floorsDb[0].toFixed(1)} to ${floorsDb[floorsDb.length - 1].toFixed(1)} dB (median ${median(floorsDb).toFixed(1)})`);
+  console.log(
+    `noise floor (quietest 10% of frames) relative to the loudest frame: ${floorsDb[0].toFixed(1)} to ${floorsDb[floorsDb.length - 1].toFixed(1)} dB (median ${median(floorsDb).toFixed(1)})`,
+  );
   console.log('white noise: error of the speech boundaries vs the clean clip, in 25 ms frames (start + end), mean / median');
   for (const [snr, e] of Object.entries(errors).sort((a, b) => Number(b[0]) - Number(a[0]))) {
-    console.log(`  ${snr.padStart(2)} dB SNR: noise-floor rule ${mean(e.floor).toFixed(1)} / ${median(e.floor)}, peak-relative rule ${mean(e.peak).toFixed(1)} / ${median(e.peak)}`);
+    console.log(
+      `  ${snr.padStart(2)} dB SNR: noise-floor rule ${mean(e.floor).toFixed(1)} / ${median(e.floor)}, peak-relative rule ${mean(e.peak).toFixed(1)} / ${median(e.peak)}`,
+    );
   }
-  console.log(`spectral subtraction: clean clips keep ${mean(cleanAfterDenoise).toFixed(1)} dB SNR on average (min ${Math.min(...cleanAfterDenoise).toFixed(1)})`);
+  console.log(
+    `spectral subtraction: clean clips keep ${mean(cleanAfterDenoise).toFixed(1)} dB SNR on average (min ${Math.min(...cleanAfterDenoise).toFixed(1)})`,
+  );
   for (const [snr, gains] of Object.entries(denoiseGain).sort((a, b) => Number(b[0]) - Number(a[0]))) {
     console.log(`  ${snr.padStart(2)} dB SNR: SNR gained ${mean(gains).toFixed(1)} dB on average (min ${Math.min(...gains).toFixed(1)})`);
   }

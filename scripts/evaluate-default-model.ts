@@ -36,7 +36,10 @@ async function main() {
   const extraTestSets = [];
   for (const perturbation of PERTURBATIONS.slice(1)) {
     const p = new TextProgress(`features (${perturbation})`);
-    extraTestSets.push({ name: perturbation, data: await corpusFeatures(entries, profile, { perturbation, speechOnly, denoise, onProgress: (d, t) => p.update(d, t) }) });
+    extraTestSets.push({
+      name: perturbation,
+      data: await corpusFeatures(entries, profile, { perturbation, speechOnly, denoise, onProgress: (d, t) => p.update(d, t) }),
+    });
   }
   const results = await crossValidate(data, {
     folds: 6,
@@ -45,7 +48,8 @@ async function main() {
     training: DEFAULT_TRAINING_OPTIONS,
     extraTraining,
     extraTestSets,
-    onFold: ({ kind, fold, folds, metrics }) => process.stderr.write(`${kind} fold ${fold}/${folds}: UAR ${(100 * metrics.uar).toFixed(1)}%\n`),
+    onFold: ({ kind, fold, folds, metrics }) =>
+      process.stderr.write(`${kind} fold ${fold}/${folds}: UAR ${(100 * metrics.uar).toFixed(1)}%\n`),
   });
   const noise = DEFAULT_TRAINING_OPTIONS.noiseAugmentation;
   const recipe = [
@@ -65,20 +69,31 @@ async function main() {
   console.log('MT-A-DNN under living-room conditions (test folds perturbed; training folds as the recipe says):');
   console.log('condition           UAR%   acc%  ΔUAR');
   for (const [name, m] of Object.entries({ clean: mtadnn.metrics, ...mtadnn.extra })) {
-    console.log(`${name.padEnd(18)}${(100 * m.uar).toFixed(1).padStart(6)}${(100 * m.accuracy).toFixed(1).padStart(7)}${(100 * (m.uar - mtadnn.metrics.uar)).toFixed(1).padStart(6)}`);
+    console.log(
+      `${name.padEnd(18)}${(100 * m.uar).toFixed(1).padStart(6)}${(100 * m.accuracy).toFixed(1).padStart(7)}${(100 * (m.uar - mtadnn.metrics.uar)).toFixed(1).padStart(6)}`,
+    );
   }
   const record = {
     protocol,
     backend,
     options: DEFAULT_TRAINING_OPTIONS,
     table2: results.map((r) => ({ model: r.kind, metrics: r.metrics, foldUar: r.foldMetrics.map((m) => m.uar) })),
-    robustness: Object.fromEntries(Object.entries({ clean: mtadnn.metrics, ...mtadnn.extra }).map(([k, m]) => [k, { accuracy: m.accuracy, uar: m.uar, recall: m.recall }])),
+    robustness: Object.fromEntries(
+      Object.entries({ clean: mtadnn.metrics, ...mtadnn.extra }).map(([k, m]) => [
+        k,
+        { accuracy: m.accuracy, uar: m.uar, recall: m.recall },
+      ]),
+    ),
     metrics: { 'cv6-by-actor': { ...mtadnn.metrics, protocol } },
   };
   writeFileSync(join(root, 'docs', 'evaluation-default-model.json'), JSON.stringify(record, null, 1) + '\n');
   writeFileSync(
     join(root, 'docs', 'evaluation-report.html'),
-    evaluationReportHtml('MT-A-DNN and baselines, 6-fold CV by actor (RAVDESS, 4 classes)', results.map((r) => ({ name: r.kind, metrics: r.metrics })), [protocol]),
+    evaluationReportHtml(
+      'MT-A-DNN and baselines, 6-fold CV by actor (RAVDESS, 4 classes)',
+      results.map((r) => ({ name: r.kind, metrics: r.metrics })),
+      [protocol],
+    ),
   );
 }
 

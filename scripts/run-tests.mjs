@@ -32,9 +32,14 @@ const tapFile = join(tapDir, 'results.tap');
 const result = spawnSync(
   process.execPath,
   [
-    '--import', 'tsx', '--test', '--test-concurrency=2',
-    '--test-reporter=spec', '--test-reporter-destination=stdout',
-    '--test-reporter=tap', `--test-reporter-destination=${tapFile}`,
+    '--import',
+    'tsx',
+    '--test',
+    '--test-concurrency=2',
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    '--test-reporter=tap',
+    `--test-reporter-destination=${tapFile}`,
     ...nodeFlags,
     ...files,
   ],
@@ -52,8 +57,12 @@ for (const [, reason] of tap.matchAll(/^\s*ok \d+ - .*# SKIP ?(.*)$/gm)) {
   reasons.set(why, (reasons.get(why) ?? 0) + 1);
 }
 if (reasons.size > 0) {
-  const parts = [...reasons].map(([why, n]) => `${n} ${n === 1 ? 'test' : 'tests'} ${why.replace(/^needs /, n === 1 ? 'needs ' : 'need ')}`);
+  const parts = [...reasons].map(
+    ([why, n]) => `${n} ${n === 1 ? 'test' : 'tests'} ${why.replace(/^needs /, n === 1 ? 'needs ' : 'need ')}`,
+  );
   console.log(`\nnot run: ${parts.join('; ')}`);
 }
-console.log(`${reasons.size > 0 ? '' : '\n'}${count('pass')} passed, ${count('fail') + count('cancelled')} failed, ${count('skipped')} skipped`);
+console.log(
+  `${reasons.size > 0 ? '' : '\n'}${count('pass')} passed, ${count('fail') + count('cancelled')} failed, ${count('skipped')} skipped`,
+);
 process.exit(result.status ?? 1);

@@ -34,7 +34,9 @@ const { dashboard } = prepareUserDir({
   replaceFlows: process.env.DEMO_RESET === '1' || process.env.DEMO_SOURCE !== undefined,
 });
 
-console.log(`Starting Node-RED in ${userDir} (${source === 'microphone' ? 'listening to the microphone' : 'playing demo/clips in a loop'}) ...`);
+console.log(
+  `Starting Node-RED in ${userDir} (${source === 'microphone' ? 'listening to the microphone' : 'playing demo/clips in a loop'}) ...`,
+);
 const red = await startNodeRed({ userDir, timeoutMs: 120_000 });
 const host = process.env.HOST && process.env.HOST !== '0.0.0.0' ? process.env.HOST : 'localhost';
 for (const line of red.logs) console.log(line);

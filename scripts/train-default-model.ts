@@ -25,7 +25,8 @@ async function main() {
     training: DEFAULT_TRAINING_OPTIONS,
     dataLicence: 'RAVDESS (Livingstone & Russo 2018), CC BY-NC-SA 4.0: non-commercial use only',
     onFeatures: (d, t) => features.update(d, t),
-    onEpoch: (r) => epochs.update(r.epoch, r.maxEpochs, `val UAR ${r.validationUar !== undefined ? (100 * r.validationUar).toFixed(1) : '-'}%`),
+    onEpoch: (r) =>
+      epochs.update(r.epoch, r.maxEpochs, `val UAR ${r.validationUar !== undefined ? (100 * r.validationUar).toFixed(1) : '-'}%`),
   });
   epochs.finish();
   // Record the manifest relative to the repository, not this machine's absolute path.
@@ -35,7 +36,9 @@ async function main() {
   if (existsSync(cvFile)) model.metadata.metrics = JSON.parse(readFileSync(cvFile, 'utf8')).metrics;
   await model.save(DEFAULT_MODEL_DIR);
   writeFileSync(join(DEFAULT_MODEL_DIR, 'LICENSE-DATA.txt'), DATA_LICENCE);
-  console.log(`saved ${DEFAULT_MODEL_DIR} (${model.metadata.training.clips} clips, ${model.metadata.training.epochs} epochs, backend ${backend})`);
+  console.log(
+    `saved ${DEFAULT_MODEL_DIR} (${model.metadata.training.clips} clips, ${model.metadata.training.epochs} epochs, backend ${backend})`,
+  );
   model.dispose();
 }
 

@@ -34,7 +34,10 @@ export function startNodeRed({ userDir, cwd = userDir, env = {}, timeoutMs = 60_
 
   return new Promise((resolve, reject) => {
     let settled = false;
-    const timer = setTimeout(() => finish(new Error(`Node-RED did not start within ${timeoutMs} ms:\n${logs.slice(-30).join('\n')}`)), timeoutMs);
+    const timer = setTimeout(
+      () => finish(new Error(`Node-RED did not start within ${timeoutMs} ms:\n${logs.slice(-30).join('\n')}`)),
+      timeoutMs,
+    );
     function finish(error, value) {
       if (settled) return;
       settled = true;

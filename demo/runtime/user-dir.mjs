@@ -43,7 +43,10 @@ export function prepareUserDir({ userDir, port, flows, replaceFlows = false, wit
 
   const dependencies = { [PACKAGE_NAME]: `file:${PROJECT_ROOT}` };
   if (dashboard) dependencies[DASHBOARD_PACKAGE] = '*';
-  writeFileSync(join(userDir, 'package.json'), `${JSON.stringify({ name: 'speech-emotion-demo', private: true, dependencies }, null, 2)}\n`);
+  writeFileSync(
+    join(userDir, 'package.json'),
+    `${JSON.stringify({ name: 'speech-emotion-demo', private: true, dependencies }, null, 2)}\n`,
+  );
   writeNodeRedSettings({ userDir, port });
   const flowFile = join(userDir, 'flows.json');
   if (flows && (replaceFlows || !existsSync(flowFile))) writeFileSync(flowFile, `${JSON.stringify(flows, null, 2)}\n`);

@@ -33,7 +33,9 @@ function parseCsvLine(line) {
 const csvCell = (text) => (/[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
 
 const tables = inputs.map((input) => {
-  const [header, ...lines] = readFileSync(input, 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
+  const [header, ...lines] = readFileSync(input, 'utf8')
+    .split(/\r?\n/)
+    .filter((l) => l.trim() !== '');
   const columns = parseCsvLine(header).map((c) => c.trim().toLowerCase());
   for (const required of ['path', 'emotion', 'speaker']) {
     if (!columns.includes(required)) throw new Error(`${input}: no "${required}" column`);

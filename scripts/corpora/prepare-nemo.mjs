@@ -16,7 +16,9 @@ const out = resolve(outArg ?? join(corpus, 'manifest.csv'));
 // nEMO's labels are already the four class names for the classes we keep; fear and surprised are left out.
 const KEPT = new Set(['anger', 'happiness', 'neutral', 'sadness']);
 
-const [header, ...lines] = readFileSync(join(corpus, 'data.tsv'), 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
+const [header, ...lines] = readFileSync(join(corpus, 'data.tsv'), 'utf8')
+  .split(/\r?\n/)
+  .filter((l) => l.trim() !== '');
 const columns = header.split('\t').map((c) => c.trim());
 const column = (name) => {
   const index = columns.indexOf(name);

@@ -26,7 +26,9 @@ const FOLDERS = {
 
 const rows = [];
 for (const [folder, { emotion, code }] of Object.entries(FOLDERS)) {
-  for (const name of readdirSync(join(sounds, folder)).filter((n) => n.toLowerCase().endsWith('.wav')).sort()) {
+  for (const name of readdirSync(join(sounds, folder))
+    .filter((n) => n.toLowerCase().endsWith('.wav'))
+    .sort()) {
     const match = /^(\d+)_([a-z]+)_(.+)\.wav$/i.exec(name);
     if (!match) throw new Error(`${folder}/${name}: expected SPEAKER_CODE_WORD.wav`);
     const [, speaker, fileCode, word] = match;

@@ -45,7 +45,9 @@ const FILE_SYSTEM_CODES = new Set(['ENOENT', 'EACCES', 'EPERM', 'EISDIR', 'ENOTD
 export function isUserError(err: unknown): err is Error {
   if (err instanceof CliError || err instanceof AudioFileError || err instanceof AudioFormatError) return true;
   const fsError = err as NodeJS.ErrnoException;
-  return err instanceof Error && typeof fsError.code === 'string' && FILE_SYSTEM_CODES.has(fsError.code) && typeof fsError.path === 'string';
+  return (
+    err instanceof Error && typeof fsError.code === 'string' && FILE_SYSTEM_CODES.has(fsError.code) && typeof fsError.path === 'string'
+  );
 }
 
 /** The exit code for an error thrown out of a command, after printing what the user needs to see. */

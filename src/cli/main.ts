@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { EXIT_CODES, reportError } from './cli-error';
+import { packageVersion } from '../core/model/package-paths';
 
 /** A subcommand module in ./commands exports `register(program)`. */
 export interface CliCommandModule {
@@ -19,7 +20,7 @@ Exit codes:
 export function buildProgram(): Command {
   const program = new Command('speech-emotion')
     .description('Speech emotion recognition (MT-A-DNN, Ma et al. SenSys 2018): features, training, evaluation, classification')
-    .version(require('../../package.json').version)
+    .version(packageVersion())
     .addHelpText('after', EXIT_CODES_HELP)
     // Throw instead of exiting, so that runCli decides the exit code; subcommands inherit this.
     .exitOverride();
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   const dir = join(__dirname, 'commands');
   for (const file of readdirSync(dir).sort()) {
     if (!/\.(js|ts)$/.test(file) || file.endsWith('.d.ts')) continue;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the subcommands are found at run time
     const mod = require(join(dir, file)) as CliCommandModule;
     mod.register(program);
   }

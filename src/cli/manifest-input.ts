@@ -48,7 +48,11 @@ export function checkCrossValidation(csv: string, entries: ManifestEntry[], trai
   }
   const noise = training.noiseAugmentation;
   if (noise && noise.copies > 0 && noise.kinds.includes('babble')) {
-    const groups = speakerFolds(entries.map((e) => e.speaker), folds, training.seed);
+    const groups = speakerFolds(
+      entries.map((e) => e.speaker),
+      folds,
+      training.seed,
+    );
     const lonely = groups.filter((idx) => new Set(idx.map((i) => entries[i].speaker)).size < 2).length;
     if (lonely > 0) {
       throw new CliError(
@@ -62,6 +66,8 @@ export function checkCrossValidation(csv: string, entries: ManifestEntry[], trai
 function checkEmotions(csv: string, entries: ManifestEntry[]): void {
   const present = [...new Set(entries.map((e) => EMOTIONS[e.emotion]))];
   if (present.length < 2) {
-    throw new CliError(`${csv}: all ${entries.length} usable rows are ${present[0]}: a model learns to tell emotions apart, so it needs clips of at least 2`);
+    throw new CliError(
+      `${csv}: all ${entries.length} usable rows are ${present[0]}: a model learns to tell emotions apart, so it needs clips of at least 2`,
+    );
   }
 }

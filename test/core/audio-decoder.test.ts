@@ -82,21 +82,48 @@ describe('bad input says what is wrong', () => {
   const dataAt = wav.indexOf('data');
   const cases: Array<[string, unknown, Record<string, unknown>, RegExp]> = [
     ['truncated WAV', wav.subarray(0, dataAt + 8 + 1000), {}, /truncated/],
-    ['header claiming gigabytes', Buffer.concat([wav.subarray(0, dataAt + 4), Buffer.from([0, 0, 0, 0x7f]), wav.subarray(dataAt + 8)]), {}, /claims 2130706432 bytes/],
+    [
+      'header claiming gigabytes',
+      Buffer.concat([wav.subarray(0, dataAt + 4), Buffer.from([0, 0, 0, 0x7f]), wav.subarray(dataAt + 8)]),
+      {},
+      /claims 2130706432 bytes/,
+    ],
     ['zero-length data', Buffer.concat([wav.subarray(0, dataAt + 4), Buffer.alloc(4)]), {}, /no audio/],
     ['MP3', Buffer.concat([Buffer.from('ID3'), Buffer.alloc(100)]), {}, /MP3/],
-    ['random bytes without a format', Buffer.from([1, 2, 3, 4, 5, 6, 7, 8]), {}, /raw PCM payload without sampleRate, channels, bits, encoding/],
+    [
+      'random bytes without a format',
+      Buffer.from([1, 2, 3, 4, 5, 6, 7, 8]),
+      {},
+      /raw PCM payload without sampleRate, channels, bits, encoding/,
+    ],
     ['empty buffer', Buffer.alloc(0), {}, /empty/],
     ['NaN floats', new Float32Array([0, NaN, 0]), { sampleRate: 16000 }, /sample 1 is NaN/],
-    ['infinite float PCM', Buffer.from(new Float32Array([0, Infinity]).buffer), { sampleRate: 16000, channels: 1, bits: 32, encoding: 'floating-point' }, /Infinity/],
+    [
+      'infinite float PCM',
+      Buffer.from(new Float32Array([0, Infinity]).buffer),
+      { sampleRate: 16000, channels: 1, bits: 32, encoding: 'floating-point' },
+      /Infinity/,
+    ],
     ['odd PCM length', Buffer.alloc(3), { sampleRate: 16000, channels: 1, bits: 16, encoding: 'signed-integer' }, /not a whole number/],
     ['rate out of range', Buffer.alloc(4), { sampleRate: 1000, channels: 1, bits: 16, encoding: 'signed-integer' }, /sample rate 1000/],
     ['unknown message shape', { some: 'object' }, {}, /expected a Buffer/],
-    ['compressed WAV', (() => { const b = Buffer.from(wav); b.writeUInt16LE(0x55, 20); return b; })(), {}, /format tag 0x0055/],
+    [
+      'compressed WAV',
+      (() => {
+        const b = Buffer.from(wav);
+        b.writeUInt16LE(0x55, 20);
+        return b;
+      })(),
+      {},
+      /format tag 0x0055/,
+    ],
   ];
   for (const [name, payload, hint, message] of cases) {
     test(name, () => {
-      assert.throws(() => decodeAudioPayload(payload, hint), (err: Error) => err instanceof AudioFormatError && message.test(err.message));
+      assert.throws(
+        () => decodeAudioPayload(payload, hint),
+        (err: Error) => err instanceof AudioFormatError && message.test(err.message),
+      );
     });
   }
 

@@ -11,7 +11,11 @@ test(`${RUNS} mutated and random inputs: decoded sanely or refused with an Audio
   const random = seededRandom(20261124);
   let decodedCount = 0;
   let refused = 0;
-  const hints = [{}, { sampleRate: 16000, channels: 1, bits: 16, encoding: 'signed-integer' }, { sampleRate: 44100, channels: 2, bits: 32, encoding: 'floating-point' }];
+  const hints = [
+    {},
+    { sampleRate: 16000, channels: 1, bits: 16, encoding: 'signed-integer' },
+    { sampleRate: 44100, channels: 2, bits: 32, encoding: 'floating-point' },
+  ];
   for (let run = 0; run < RUNS; run++) {
     const input = fuzzInput(random, seeds);
     const hint = hints[randomInt(random, hints.length)];

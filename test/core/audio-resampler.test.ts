@@ -54,7 +54,7 @@ describe('streaming resampling', () => {
     const resampler = new SincResampler(decoded.sampleRate, 16000);
     const pieces: Float32Array[] = [];
     let seed = 7;
-    for (let at = 0; at < mono.length; ) {
+    for (let at = 0; at < mono.length;) {
       seed = (seed * 1103515245 + 12345) % 2147483648;
       const size = 1 + (seed % 5000);
       pieces.push(resampler.process(mono.subarray(at, at + size)));

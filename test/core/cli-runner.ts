@@ -3,7 +3,8 @@ import { join } from 'node:path';
 
 const root = join(__dirname, '..', '..');
 // What bin/speech-emotion.js does, on the TypeScript sources.
-const RUN_CLI = "require('./src/cli/main').runCli(['node', 'speech-emotion', ...process.argv.slice(1)]).then((code) => { process.exitCode = code; })";
+const RUN_CLI =
+  "require('./src/cli/main').runCli(['node', 'speech-emotion', ...process.argv.slice(1)]).then((code) => { process.exitCode = code; })";
 
 /** Runs `speech-emotion ARGS...` as a child process and returns its exit code and output. */
 export function runSpeechEmotion(args: string[], env: Record<string, string> = {}) {

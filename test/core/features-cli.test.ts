@@ -2,24 +2,28 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { worstViolation } from './features-golden-fixtures';
 import { GOLDEN_DIR, goldenCases, originalClips } from '../helpers/corpus';
 import { runSpeechEmotion, STACK_LINE } from './cli-runner';
 
-const root = join(__dirname, '..', '..');
 function cli(args: string[]) {
   const { code, stdout, stderr } = runSpeechEmotion(args);
   return { status: code, stdout, stderr };
 }
 
 test('speech-emotion features prints one JSON line per file with the toolkit clip vector', () => {
-  const cases = goldenCases().filter((c) => c.name.startsWith('ravdess_')).slice(0, 2);
+  const cases = goldenCases()
+    .filter((c) => c.name.startsWith('ravdess_'))
+    .slice(0, 2);
   const stereo48k = originalClips()[0];
   const run = cli(['features', '--frames', ...cases.map((c) => c.wavPath), stereo48k]);
   assert.equal(run.status, 0, run.stderr);
-  const lines = run.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  const lines = run.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   assert.equal(lines.length, 3);
   for (const [i, c] of cases.entries()) {
     const line = lines[i];
@@ -71,13 +75,22 @@ test('features reads a folder as the audio-source node does, and names every fil
 
     const run = cli(['features', flac, folder, join(dir, 'missing.wav'), mp3, empty]);
     assert.equal(run.status, 1, 'some inputs failed');
-    const files = run.stdout.trim().split('\n').map((l) => JSON.parse(l).file);
-    assert.deepEqual(files, [join(folder, 'A.WAV'), join(folder, 'b.wav')], 'the folder\'s own .wav files in name order, not its subfolder');
+    const files = run.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).file);
+    assert.deepEqual(files, [join(folder, 'A.WAV'), join(folder, 'b.wav')], "the folder's own .wav files in name order, not its subfolder");
     const errors = run.stderr.trim().split('\n');
     assert.equal(errors.length, 4, run.stderr);
-    assert.match(errors[0], new RegExp(`^${flac}: not a WAV file \\(FLAC\\): convert it with: sox renamed.wav -r 16000 -c 1 renamed-converted.wav`));
+    assert.match(
+      errors[0],
+      new RegExp(`^${flac}: not a WAV file \\(FLAC\\): convert it with: sox renamed.wav -r 16000 -c 1 renamed-converted.wav`),
+    );
     assert.equal(errors[1], `${join(dir, 'missing.wav')}: no such file or folder`);
-    assert.match(errors[2], new RegExp(`^${mp3}: not a WAV file \\(MP3\\): convert it with: sox song.mp3 -r 16000 -c 1 song.wav \\(or: ffmpeg`));
+    assert.match(
+      errors[2],
+      new RegExp(`^${mp3}: not a WAV file \\(MP3\\): convert it with: sox song.mp3 -r 16000 -c 1 song.wav \\(or: ffmpeg`),
+    );
     assert.equal(errors[3], `${empty}: folder with no .wav files in it`);
   } finally {
     rmSync(dir, { recursive: true, force: true });

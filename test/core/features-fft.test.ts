@@ -22,7 +22,7 @@ function directPowerSpectrum(x: ArrayLike<number>, offset: number): Float64Array
 
 test('the 400-point power spectrum equals the directly summed DFT on real speech, noise, a constant and an impulse', async () => {
   const speech = await loadSamples(clip16k(manifest()[0].path));
-  const noise = Float32Array.from({ length: 400 }, (_, i) => Math.sin(i * 12.9898) * 43758.5453 % 1);
+  const noise = Float32Array.from({ length: 400 }, (_, i) => (Math.sin(i * 12.9898) * 43758.5453) % 1);
   const constant = new Float64Array(400).fill(0.25);
   const impulse = new Float64Array(400);
   impulse[137] = 1;

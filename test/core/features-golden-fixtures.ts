@@ -5,7 +5,12 @@ export function loadSamples(path: string): Promise<Float32Array> {
 }
 
 /** Largest violation ratio of |a - b| <= rel * |b| + abs over all pairs (<= 1 passes). */
-export function worstViolation(actual: ArrayLike<number>, expected: ArrayLike<number>, rel: number, abs: number): { ratio: number; index: number } {
+export function worstViolation(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  rel: number,
+  abs: number,
+): { ratio: number; index: number } {
   let worst = { ratio: 0, index: -1 };
   for (let i = 0; i < expected.length; i++) {
     const a = actual[i];

@@ -26,10 +26,7 @@ function assertShortTerm(actual: Float64Array[], c: GoldenCase, label: string): 
   for (let i = 0; i < 34; i++) {
     assert.equal(actual[i].length, c.numFrames, `${c.name}: frame count`);
     const { ratio, index } = worstViolation(actual[i], c.shortTerm[i], tolerance(c).rel, tolerance(c).abs);
-    assert.ok(
-      ratio <= 1,
-      `${label} ${c.name} ${c.featureNames[i]} frame ${index}: ${actual[i][index]} vs ${c.shortTerm[i][index]}`,
-    );
+    assert.ok(ratio <= 1, `${label} ${c.name} ${c.featureNames[i]} frame ${index}: ${actual[i][index]} vs ${c.shortTerm[i][index]}`);
   }
 }
 

@@ -59,7 +59,10 @@ describe('streaming feature windows equal the toolkit run on each window', () =>
           checked++;
         }
         const tail = samples.length - windows.at(-1)!.endSample;
-        assert.ok(tail === 0 || tail < (0.3 + Math.max(0, hopSeconds - windowSeconds)) * 16000, 'the final partial window reaches the end unless too short');
+        assert.ok(
+          tail === 0 || tail < (0.3 + Math.max(0, hopSeconds - windowSeconds)) * 16000,
+          'the final partial window reaches the end unless too short',
+        );
       }
       assert.ok(checked >= 2 * clips.size, `${checked} windows checked`);
     });
@@ -91,7 +94,10 @@ describe('streaming feature windows equal the toolkit run on each window', () =>
       grid[i + 1] = (dc - n) * lsb;
     }
     const offGrid = Float32Array.from({ length: 16000 * 2 }, () => (random() - 0.5) * 1e-3);
-    for (const [name, samples] of [['16-bit', grid], ['off-grid', offGrid]] as const) {
+    for (const [name, samples] of [
+      ['16-bit', grid],
+      ['off-grid', offGrid],
+    ] as const) {
       const stream = new FeatureWindowStream(name, { windowSeconds: 0.5, hopSeconds: 0.1, minFinalSeconds: 0 });
       const windows = streamAll(stream, samples, 1000);
       let onPivot = 0;
@@ -104,7 +110,10 @@ describe('streaming feature windows equal the toolkit run on each window', () =>
       const frameWindows = windows.length * 48;
       if (name === '16-bit') {
         assert.ok(onPivot >= 2, `windows with a mean on a sample value: ${onPivot}`);
-        assert.ok(stream.fallbacks.zcr < frameWindows / 4, `zero-crossing rates from the samples: ${stream.fallbacks.zcr} of ${frameWindows}`);
+        assert.ok(
+          stream.fallbacks.zcr < frameWindows / 4,
+          `zero-crossing rates from the samples: ${stream.fallbacks.zcr} of ${frameWindows}`,
+        );
       }
     }
   });
@@ -113,7 +122,10 @@ describe('streaming feature windows equal the toolkit run on each window', () =>
     const samples = clips.values().next().value as Float32Array;
     const a = streamAll(new FeatureWindowStream('a'), samples, 160);
     const b = streamAll(new FeatureWindowStream('b'), samples, samples.length);
-    assert.deepEqual(a.map((w) => w.vector), b.map((w) => w.vector));
+    assert.deepEqual(
+      a.map((w) => w.vector),
+      b.map((w) => w.vector),
+    );
   });
 
   test('a shifted window does not equal its neighbour (the check can fail)', () => {
@@ -166,7 +178,9 @@ describe('voice activity', () => {
     const silence = new Float32Array(32000);
     const chunks: AudioChunk[] = [{ streamId: 's', seq: 0, timestamp: 0, sampleRate: 16000, samples: silence, final: true }];
     const all = await lastValueFrom(from(chunks).pipe(featureWindows({ windowSeconds: 1, hopSeconds: 0.5 }), toArray()));
-    const voiced = await lastValueFrom(from(chunks).pipe(featureWindows({ windowSeconds: 1, hopSeconds: 0.5, voicedOnly: true }), toArray()));
+    const voiced = await lastValueFrom(
+      from(chunks).pipe(featureWindows({ windowSeconds: 1, hopSeconds: 0.5, voicedOnly: true }), toArray()),
+    );
     assert.ok(all.length >= 3);
     assert.equal(voiced.length, 0);
   });
@@ -178,14 +192,36 @@ describe('many streams, bounded state', () => {
     const b = await loadSamples(clip16k(corpusClips[1]));
     const chunks: AudioChunk[] = [];
     for (let i = 0, seq = 0; i < Math.max(a.length, b.length); i += 3200, seq++) {
-      if (i < a.length) chunks.push({ streamId: 'a', seq, timestamp: i / 16, sampleRate: 16000, samples: a.subarray(i, i + 3200), final: i + 3200 >= a.length });
-      if (i < b.length) chunks.push({ streamId: 'b', seq, timestamp: i / 16, sampleRate: 16000, samples: b.subarray(i, i + 3200), final: i + 3200 >= b.length });
+      if (i < a.length)
+        chunks.push({
+          streamId: 'a',
+          seq,
+          timestamp: i / 16,
+          sampleRate: 16000,
+          samples: a.subarray(i, i + 3200),
+          final: i + 3200 >= a.length,
+        });
+      if (i < b.length)
+        chunks.push({
+          streamId: 'b',
+          seq,
+          timestamp: i / 16,
+          sampleRate: 16000,
+          samples: b.subarray(i, i + 3200),
+          final: i + 3200 >= b.length,
+        });
     }
     const windows = await lastValueFrom(from(chunks).pipe(featureWindows({ windowSeconds: 2, hopSeconds: 1 }), toArray()));
-    for (const [id, samples] of [['a', a], ['b', b]] as const) {
+    for (const [id, samples] of [
+      ['a', a],
+      ['b', b],
+    ] as const) {
       const own = windows.filter((w) => w.streamId === id);
       const direct = streamAll(new FeatureWindowStream(id, { windowSeconds: 2, hopSeconds: 1 }), samples, samples.length);
-      assert.deepEqual(own.map((w) => w.vector), direct.map((w) => w.vector));
+      assert.deepEqual(
+        own.map((w) => w.vector),
+        direct.map((w) => w.vector),
+      );
     }
   });
 
@@ -242,7 +278,10 @@ describe('many streams, bounded state', () => {
       b.push(...refused.push(chunk));
     }
     assert.ok(a.length >= 4);
-    assert.deepEqual(b.map((w) => w.vector), a.map((w) => w.vector));
+    assert.deepEqual(
+      b.map((w) => w.vector),
+      a.map((w) => w.vector),
+    );
   });
 
   test('fuzzed input: non-finite samples and bad options throw clear errors, never crash', () => {
@@ -268,7 +307,9 @@ describe('extended profile', () => {
     const profile = getFeatureProfile('extended');
     assert.equal(profile.vectorLength, 81);
     assert.equal(profile.vectorNames.length, 81);
-    const tone = new Float32Array(32000).map((_, i) => 0.3 * Math.sin((2 * Math.PI * 140 * i) / 16000) + 0.2 * Math.sin((2 * Math.PI * 280 * i) / 16000 + 1));
+    const tone = new Float32Array(32000).map(
+      (_, i) => 0.3 * Math.sin((2 * Math.PI * 140 * i) / 16000) + 0.2 * Math.sin((2 * Math.PI * 280 * i) / 16000 + 1),
+    );
     const v = profile.clipVector(tone);
     assert.equal(v.length, 81);
     assert.ok(Math.abs(v[68] - 140) < 1, `f0 mean ${v[68]}`);
@@ -283,7 +324,10 @@ describe('extended profile', () => {
 
   test('YIN tracks a real male and female voice in a plausible range', async () => {
     const tracker = new YinPitchTracker({ sampleRate: 16000, minF0: 60, maxF0: 500, threshold: 0.15 });
-    for (const [p, lo, hi] of [[maleClip, 70, 250], [femaleClip, 120, 400]] as const) {
+    for (const [p, lo, hi] of [
+      [maleClip, 70, 250],
+      [femaleClip, 120, 400],
+    ] as const) {
       const samples = await loadSamples(clip16k(p));
       const f0s = [];
       for (let i = 0; i + tracker.frameLength <= samples.length; i += 160) {

@@ -11,7 +11,10 @@ import { runSpeechEmotion as cli, STACK_LINE } from './cli-runner';
 function ravdessRows(pattern: RegExp): { header: string; rows: string[] } {
   const lines = readFileSync(RAVDESS_MANIFEST, 'utf8').trim().split('\n');
   const corpus = join(RAVDESS_MANIFEST, '..');
-  const rows = lines.slice(1).filter((l) => pattern.test(l)).map((r) => join(corpus, r.split(',')[0]) + r.slice(r.indexOf(',')));
+  const rows = lines
+    .slice(1)
+    .filter((l) => pattern.test(l))
+    .map((r) => join(corpus, r.split(',')[0]) + r.slice(r.indexOf(',')));
   return { header: lines[0], rows };
 }
 
@@ -52,7 +55,10 @@ describe('speech-emotion CLI (model commands)', () => {
       assert.equal(quiet.voiced, false);
       assert.equal(quiet.prediction, null);
       assert.match(quiet.noSpeech, /speech in at most 0% of a window's frames/);
-      assert.ok(quiet.timeline.length > 0 && quiet.timeline.every((w: { voiced: boolean; emotion?: string }) => !w.voiced && w.emotion === undefined));
+      assert.ok(
+        quiet.timeline.length > 0 &&
+          quiet.timeline.every((w: { voiced: boolean; emotion?: string }) => !w.voiced && w.emotion === undefined),
+      );
       assert.equal(brief.voiced, false);
       assert.equal(brief.prediction, null);
       assert.match(brief.noSpeech, /too short: 0\.10 s/);
@@ -82,7 +88,10 @@ describe('speech-emotion CLI (model commands)', () => {
       const lines = readFileSync(RAVDESS_MANIFEST, 'utf8').trim().split('\n');
       const corpus = join(RAVDESS_MANIFEST, '..');
       const rows = HAS_FULL_CORPUS
-        ? lines.slice(1).filter((l) => /ravdess_0[1-4],/.test(l) && /-0[12]-01-0[1-4]\.wav/.test(l)).filter((_, i) => i % 2 === 0)
+        ? lines
+            .slice(1)
+            .filter((l) => /ravdess_0[1-4],/.test(l) && /-0[12]-01-0[1-4]\.wav/.test(l))
+            .filter((_, i) => i % 2 === 0)
         : lines.slice(1);
       const manifest = join(dir, 'clips.csv');
       const absolute = rows.map((r) => join(corpus, r.split(',')[0]) + r.slice(r.indexOf(',')));
@@ -92,7 +101,10 @@ describe('speech-emotion CLI (model commands)', () => {
       writeFileSync(manifest, [lines[0], ...absolute, unknown, missing].join('\n') + '\n');
       const modelDir = join(dir, 'model');
       const cache = { SPEECH_EMOTION_CACHE: join(dir, 'cache') };
-      const trained = cli(['train', '--manifest', manifest, '--out', modelDir, '--epochs', '3', '--patience', '0', '--seed', '5', '--noise-copies', '1'], cache);
+      const trained = cli(
+        ['train', '--manifest', manifest, '--out', modelDir, '--epochs', '3', '--patience', '0', '--seed', '5', '--noise-copies', '1'],
+        cache,
+      );
       assert.equal(trained.code, 0, trained.stderr);
       assert.match(trained.stdout, /saved .*model/);
       assert.ok(
@@ -115,7 +127,10 @@ describe('speech-emotion CLI (model commands)', () => {
       assert.equal(report.results[0].metrics.confusionPercent.length, 4);
 
       const html = join(dir, 'report.html');
-      const cv = cli(['evaluate', '--manifest', manifest, '--cv', '2', '--models', 'svm,mt-a-dnn', '--epochs', '2', '--patience', '0', '--report', html], cache);
+      const cv = cli(
+        ['evaluate', '--manifest', manifest, '--cv', '2', '--models', 'svm,mt-a-dnn', '--epochs', '2', '--patience', '0', '--report', html],
+        cache,
+      );
       assert.equal(cv.code, 0, cv.stderr);
       assert.match(cv.stdout, /2-fold cross-validation by speaker/);
       assert.match(cv.stdout, /svm .*\n.*mt-a-dnn/);
@@ -134,13 +149,29 @@ describe('speech-emotion CLI (model commands)', () => {
     const cases: { args: string[]; code: number; message: RegExp }[] = [
       { args: ['classify', '/nonexistent/clip.wav'], code: 1, message: /^\/nonexistent\/clip\.wav: no such file or folder$/ },
       { args: ['classify', clip, '--model', '/nonexistent'], code: 1, message: /^speech-emotion: --model \/nonexistent: no such folder$/ },
-      { args: ['classify', clip, '--model', GOLDEN_DIR], code: 1, message: /^speech-emotion: --model .*: not a model folder \(no metadata\.json/ },
+      {
+        args: ['classify', clip, '--model', GOLDEN_DIR],
+        code: 1,
+        message: /^speech-emotion: --model .*: not a model folder \(no metadata\.json/,
+      },
       { args: ['classify', clip, '--window', 'x'], code: 2, message: /^speech-emotion: --window must be a number of seconds/ },
       { args: ['classify', clip, '--bogus'], code: 2, message: /^error: unknown option '--bogus'$/ },
       { args: ['evaluate', '--manifest', RAVDESS_MANIFEST], code: 2, message: /--model DIR or --cv K/ },
-      { args: ['evaluate', '--manifest', RAVDESS_MANIFEST, '--model', '/nonexistent'], code: 1, message: /--model \/nonexistent: no such folder/ },
-      { args: ['evaluate', '--manifest', '/nonexistent.csv', '--cv', '2'], code: 1, message: /^speech-emotion: --manifest \/nonexistent\.csv: no such file$/ },
-      { args: ['train', '--manifest', RAVDESS_MANIFEST, '--out', join(tmpdir(), 'never'), '--noise-snr', '30,5'], code: 2, message: /--noise-snr/ },
+      {
+        args: ['evaluate', '--manifest', RAVDESS_MANIFEST, '--model', '/nonexistent'],
+        code: 1,
+        message: /--model \/nonexistent: no such folder/,
+      },
+      {
+        args: ['evaluate', '--manifest', '/nonexistent.csv', '--cv', '2'],
+        code: 1,
+        message: /^speech-emotion: --manifest \/nonexistent\.csv: no such file$/,
+      },
+      {
+        args: ['train', '--manifest', RAVDESS_MANIFEST, '--out', join(tmpdir(), 'never'), '--noise-snr', '30,5'],
+        code: 2,
+        message: /--noise-snr/,
+      },
     ];
     for (const c of cases) {
       const run = cli(c.args);
@@ -172,7 +203,11 @@ describe('speech-emotion CLI (model commands)', () => {
           code: 1,
           message: /neutral\.csv: all \d+ usable rows are neutral: .* at least 2/,
         },
-        { args: ['train', '--manifest', write('empty.csv', 'path,emotion,speaker', [])], code: 1, message: /empty\.csv: no rows after its header/ },
+        {
+          args: ['train', '--manifest', write('empty.csv', 'path,emotion,speaker', [])],
+          code: 1,
+          message: /empty\.csv: no rows after its header/,
+        },
         {
           args: ['train', '--manifest', write('unknown.csv', 'path,emotion', ['a.wav,fear', 'b.wav,anger'])],
           code: 1,

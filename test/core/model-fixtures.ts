@@ -7,7 +7,13 @@ const EMOTION_CODES: Record<string, string> = { '01': 'neutral', '03': 'happines
 /** The real RAVDESS golden clips (one per actor: 24, or 4 in the fixtures) with pyAudioAnalysis's own clip vectors. */
 export function goldenRavdessVectors(): LabelledVectors & { files: string[] } {
   const cases = goldenCases().filter((c) => c.name.startsWith('ravdess_'));
-  const data = { vectors: [] as number[][], labels: [] as number[], speakers: [] as string[], clips: [] as string[], files: cases.map((c) => c.name) };
+  const data = {
+    vectors: [] as number[][],
+    labels: [] as number[],
+    speakers: [] as string[],
+    clips: [] as string[],
+    files: cases.map((c) => c.name),
+  };
   for (const c of cases) {
     const parts = c.name.split('-');
     data.vectors.push(c.clipVector);

@@ -8,7 +8,12 @@ import { loadAudioFileAs16kMono } from '../../src/core/audio/load-audio-file';
 import { addWhiteNoise } from '../../src/core/model/audio-perturbations';
 import { loadFeatureProfile } from '../../src/core/model/corpus-features';
 import { readManifest } from '../../src/core/model/corpus-manifest';
-import { DEFAULT_NOISE_AUGMENTATION, noiseAugmentedFeatures, otherSpeakersPool, sameFoldPool } from '../../src/core/model/noise-augmentation';
+import {
+  DEFAULT_NOISE_AUGMENTATION,
+  noiseAugmentedFeatures,
+  otherSpeakersPool,
+  sameFoldPool,
+} from '../../src/core/model/noise-augmentation';
 import { babbleNoise, mixAtSnr, pinkNoise, whiteNoise } from '../../src/core/model/noise-mixing';
 import { SeededRandom } from '../../src/core/model/seeded-random';
 import { speakerFolds } from '../../src/core/model/speaker-folds';
@@ -52,7 +57,10 @@ describe('speech-only trimming in noise', () => {
     const noisy = addWhiteNoise(clean, 10, 3);
     const floorRule = trimSilence(noisy).length;
     const peakRule = trimSilence(noisy, PEAK_ONLY_TRIMMING).length;
-    assert.ok(Math.abs(floorRule - reference) < 0.2 * reference, `noise-floor rule kept ${floorRule} samples, clean speech is ${reference}`);
+    assert.ok(
+      Math.abs(floorRule - reference) < 0.2 * reference,
+      `noise-floor rule kept ${floorRule} samples, clean speech is ${reference}`,
+    );
     assert.ok(peakRule > 0.95 * noisy.length, `peak rule kept ${peakRule} of ${noisy.length}: it cannot see the silences`);
   });
 
@@ -92,7 +100,10 @@ describe('noise mixing', () => {
     assert.equal(a.length, 100_000);
     assert.deepEqual(a, babbleNoise(100_000, talkers, new SeededRandom(9)));
     assert.notDeepEqual(a, babbleNoise(100_000, talkers, new SeededRandom(10)));
-    assert.ok(a.slice(90_000).some((x) => x !== 0), 'talkers loop past their own length');
+    assert.ok(
+      a.slice(90_000).some((x) => x !== 0),
+      'talkers loop past their own length',
+    );
   });
 });
 
@@ -120,7 +131,11 @@ describe('noise augmentation', () => {
     const { entries } = await readManifest(RAVDESS_MANIFEST);
     // 6 folds of 4 actors each on the full corpus; 2 folds of 2 on the 4 actors of the fixtures.
     const k = HAS_FULL_CORPUS ? 6 : 2;
-    const folds = speakerFolds(entries.map((e) => e.speaker), k, 1);
+    const folds = speakerFolds(
+      entries.map((e) => e.speaker),
+      k,
+      1,
+    );
     const groupOf = new Map<string, number>();
     folds.forEach((idx, f) => idx.forEach((i) => groupOf.set(entries[i].speaker, f)));
     const pool = sameFoldPool(entries, k, 1);
@@ -129,8 +144,12 @@ describe('noise augmentation', () => {
       const talkers = pool(i);
       assert.ok(talkers.length > 0);
       for (const j of talkers) {
-        assert.notEqual(entries[j].speaker, entries[i].speaker, 'never the clip\'s own speaker');
-        assert.equal(groupOf.get(entries[j].speaker), groupOf.get(entries[i].speaker), 'always a speaker who is in test exactly when this clip is');
+        assert.notEqual(entries[j].speaker, entries[i].speaker, "never the clip's own speaker");
+        assert.equal(
+          groupOf.get(entries[j].speaker),
+          groupOf.get(entries[i].speaker),
+          'always a speaker who is in test exactly when this clip is',
+        );
       }
     }
     assert.ok(otherSpeakersPool(entries)(0).every((j) => entries[j].speaker !== entries[0].speaker));
@@ -148,8 +167,14 @@ describe('noise augmentation', () => {
       const augmentation = { ...DEFAULT_NOISE_AUGMENTATION, copies: 2, kinds: ['white' as const, 'babble' as const] };
       const first = await noiseAugmentedFeatures(entries, profile, augmentation, options);
       assert.equal(first.vectors.length, 2 * entries.length);
-      assert.deepEqual(first.speakers, [...entries, ...entries].map((e) => e.speaker));
-      assert.deepEqual(new Set(first.streams), new Set([`${speakerA}|noise 1`, `${speakerA}|noise 2`, `${speakerB}|noise 1`, `${speakerB}|noise 2`]));
+      assert.deepEqual(
+        first.speakers,
+        [...entries, ...entries].map((e) => e.speaker),
+      );
+      assert.deepEqual(
+        new Set(first.streams),
+        new Set([`${speakerA}|noise 1`, `${speakerA}|noise 2`, `${speakerB}|noise 1`, `${speakerB}|noise 2`]),
+      );
       const again = await noiseAugmentedFeatures(entries, profile, augmentation, { ...options, cacheDir: join(dir, 'b') });
       assert.deepEqual(again.vectors, first.vectors, 'same seed, same noise, same features (computed afresh)');
       const other = await noiseAugmentedFeatures(entries, profile, { ...augmentation, seed: 8 }, options);

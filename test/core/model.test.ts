@@ -110,7 +110,10 @@ describe('evaluation building blocks', () => {
     const speakers = Array.from({ length: 240 }, (_, i) => `actor_${i % 24}`);
     const folds = speakerFolds(speakers, 6, 1);
     assert.equal(folds.length, 6);
-    assert.deepEqual(folds.flat().sort((a, b) => a - b), speakers.map((_, i) => i));
+    assert.deepEqual(
+      folds.flat().sort((a, b) => a - b),
+      speakers.map((_, i) => i),
+    );
     const seen = new Map<string, number>();
     folds.forEach((fold, f) => {
       for (const i of fold) {
@@ -138,7 +141,7 @@ describe('evaluation building blocks', () => {
     const normaliser = new RunningNormaliser({ prior, priorWeight: 4, memory: 50 });
     let seed = 1;
     const noise = () => ((seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5) * 2;
-    let last = new Float32Array(2);
+    let last: Float32Array = new Float32Array(2);
     for (let i = 0; i < 500; i++) {
       const v = [100 + 10 * noise(), -5 + noise()];
       normaliser.update(v);

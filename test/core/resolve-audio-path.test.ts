@@ -48,12 +48,16 @@ describe('resolveAudioPath', () => {
   test('a relative path found nowhere names every place it was looked for', () => {
     assert.throws(
       () => resolveAudioPath('missing.wav', [userDir, packageDir]),
-      (err: Error) => err.message === `cannot find "missing.wav" in "${join(userDir, 'missing.wav')}" or "${join(packageDir, 'missing.wav')}"`,
+      (err: Error) =>
+        err.message === `cannot find "missing.wav" in "${join(userDir, 'missing.wav')}" or "${join(packageDir, 'missing.wav')}"`,
     );
   });
 
   test('empty and repeated base folders are skipped; none at all means the working directory', () => {
-    assert.deepEqual(audioPathCandidates('x.wav', ['', userDir, ' ', userDir + '/', packageDir]), [join(userDir, 'x.wav'), join(packageDir, 'x.wav')]);
+    assert.deepEqual(audioPathCandidates('x.wav', ['', userDir, ' ', userDir + '/', packageDir]), [
+      join(userDir, 'x.wav'),
+      join(packageDir, 'x.wav'),
+    ]);
     assert.equal(resolveAudioPath('x.wav', ['']), resolve('x.wav'));
   });
 });

@@ -5,18 +5,9 @@ import { EMOTIONS, Emotion, EmotionPrediction } from '../../src/core/messages';
  * rest shared evenly; valence and activation follow the emotion as in the paper's mapping
  * (anger: negative/high, happiness: positive/high, neutral: positive/low, sadness: negative/low).
  */
-export function prediction(
-  emotion: Emotion,
-  confidence: number,
-  endMs: number,
-  streamId = 'mic-1',
-  windowMs = 1000,
-): EmotionPrediction {
+export function prediction(emotion: Emotion, confidence: number, endMs: number, streamId = 'mic-1', windowMs = 1000): EmotionPrediction {
   const rest = (1 - confidence) / (EMOTIONS.length - 1);
-  const probabilities = Object.fromEntries(EMOTIONS.map((e) => [e, e === emotion ? confidence : rest])) as Record<
-    Emotion,
-    number
-  >;
+  const probabilities = Object.fromEntries(EMOTIONS.map((e) => [e, e === emotion ? confidence : rest])) as Record<Emotion, number>;
   const negative = emotion === 'anger' || emotion === 'sadness';
   const high = emotion === 'anger' || emotion === 'happiness';
   return {

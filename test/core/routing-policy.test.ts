@@ -41,7 +41,12 @@ describe('router configuration', () => {
 
   test('output names per mode, with and without the changed output', () => {
     assert.deepEqual(routerOutputNames({ mode: 'emotion', changedOutput: true }), [
-      'anger', 'happiness', 'neutral', 'sadness', 'uncertain', 'changed',
+      'anger',
+      'happiness',
+      'neutral',
+      'sadness',
+      'uncertain',
+      'changed',
     ]);
     assert.deepEqual(routerOutputNames({ mode: 'valence', changedOutput: false }), ['negative', 'positive', 'uncertain']);
     assert.deepEqual(routerOutputNames({ mode: 'activation', changedOutput: true }), ['low', 'high', 'uncertain', 'changed']);
@@ -50,19 +55,52 @@ describe('router configuration', () => {
 
 describe('smoothing', () => {
   test('mean averages the probability vectors', () => {
-    const s = smoothScores([[0.9, 0.1], [0.2, 0.8], [0.1, 0.9]], 'mean');
+    const s = smoothScores(
+      [
+        [0.9, 0.1],
+        [0.2, 0.8],
+        [0.1, 0.9],
+      ],
+      'mean',
+    );
     assert.ok(Math.abs(s.probabilities[0] - 0.4) < 1e-12);
     assert.equal(s.top, 1);
   });
 
   test('majority picks the label most windows chose, even when a minority window is very confident', () => {
-    const s = smoothScores([[0.55, 0.45], [0.55, 0.45], [0.0, 1.0]], 'majority');
+    const s = smoothScores(
+      [
+        [0.55, 0.45],
+        [0.55, 0.45],
+        [0.0, 1.0],
+      ],
+      'majority',
+    );
     assert.equal(s.top, 0);
-    assert.equal(smoothScores([[0.55, 0.45], [0.55, 0.45], [0.0, 1.0]], 'mean').top, 1);
+    assert.equal(
+      smoothScores(
+        [
+          [0.55, 0.45],
+          [0.55, 0.45],
+          [0.0, 1.0],
+        ],
+        'mean',
+      ).top,
+      1,
+    );
   });
 
   test('majority ties go to the higher mean probability', () => {
-    assert.equal(smoothScores([[0.9, 0.1], [0.4, 0.6]], 'majority').top, 0);
+    assert.equal(
+      smoothScores(
+        [
+          [0.9, 0.1],
+          [0.4, 0.6],
+        ],
+        'majority',
+      ).top,
+      0,
+    );
   });
 });
 
@@ -73,7 +111,10 @@ describe('emotion router policy', () => {
     const router = new EmotionRouter(base);
     const events = router.route(prediction('anger', 0.8, T0));
     assert.deepEqual(outputs(events), ['anger', 'changed']);
-    assert.deepEqual(events.map((e) => e.port), [0, 5]);
+    assert.deepEqual(
+      events.map((e) => e.port),
+      [0, 5],
+    );
     const p = events[0].payload;
     assert.equal(p.streamId, 'mic-1');
     assert.equal(p.emotion, 'anger');

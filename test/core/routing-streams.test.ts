@@ -12,9 +12,19 @@ describe('per-stream state', () => {
     const a = router.route(prediction('anger', 0.9, T0, 'a'));
     const b = router.route(prediction('sadness', 0.9, T0, 'b'));
     const a2 = router.route(prediction('anger', 0.9, T0 + 1000, 'a'));
-    assert.deepEqual(a.map((e) => e.output), ['anger', 'changed']);
-    assert.deepEqual(b.map((e) => e.output), ['sadness', 'changed']);
-    assert.deepEqual(a2.map((e) => e.output), ['anger'], 'stream b did not disturb stream a');
+    assert.deepEqual(
+      a.map((e) => e.output),
+      ['anger', 'changed'],
+    );
+    assert.deepEqual(
+      b.map((e) => e.output),
+      ['sadness', 'changed'],
+    );
+    assert.deepEqual(
+      a2.map((e) => e.output),
+      ['anger'],
+      'stream b did not disturb stream a',
+    );
     assert.equal(router.streamCount, 2);
   });
 
@@ -48,7 +58,10 @@ describe('per-stream state', () => {
     now = 5000;
     router.expireIdle();
     const events = router.route(prediction('anger', 0.9, T0 + 5000));
-    assert.deepEqual(events.map((e) => e.output), ['anger', 'changed']);
+    assert.deepEqual(
+      events.map((e) => e.output),
+      ['anger', 'changed'],
+    );
     assert.equal(events[0].payload.previous, null);
   });
 
@@ -109,7 +122,9 @@ describe('per-stream state', () => {
       ]);
     }
     for (let s = 0; s < streams; s++) {
-      const state = (router as unknown as { streams: StreamStateMap<{ history: unknown[]; lastSent: Map<string, number> }> }).streams.get(`stream-${s}`)!;
+      const state = (router as unknown as { streams: StreamStateMap<{ history: unknown[]; lastSent: Map<string, number> }> }).streams.get(
+        `stream-${s}`,
+      )!;
       assert.ok(state.history.length <= 3);
       assert.ok(state.lastSent.size <= 5);
     }
@@ -136,7 +151,10 @@ describe('malformed input', () => {
   for (const [name, payload] of cases) {
     test(`${name} throws and leaves no state`, () => {
       const router = new EmotionRouter();
-      assert.throws(() => router.route(payload as EmotionPrediction), (err: unknown) => err instanceof Error && err.message.length > 0);
+      assert.throws(
+        () => router.route(payload as EmotionPrediction),
+        (err: unknown) => err instanceof Error && err.message.length > 0,
+      );
       assert.equal(router.streamCount, 0);
     });
   }
@@ -148,7 +166,7 @@ describe('malformed input', () => {
 
   test('fuzz: random objects either route or throw an Error, and never corrupt other streams', () => {
     let seed = 12345;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const values = [undefined, null, NaN, -1, 0, 0.5, 1, 2, Infinity, '', 'anger', {}, [], true, 1e300];
     const pick = () => values[Math.floor(random() * values.length)];
     const router = new EmotionRouter({ smoothingWindows: 2, minDwellMs: 0, cooldownMs: 0, maxStreams: 50 });
@@ -161,8 +179,7 @@ describe('malformed input', () => {
         const target = random();
         if (target < 0.3 && p.probabilities !== null && typeof p.probabilities === 'object') {
           (p.probabilities as Record<string, unknown>)[EMOTIONS[Math.floor(random() * 4)]] = pick();
-        }
-        else if (target >= 0.3 && target < 0.45) p.probabilities = pick();
+        } else if (target >= 0.3 && target < 0.45) p.probabilities = pick();
         else if (target < 0.6) p.streamId = pick();
         else if (target < 0.75) p.end = pick();
         else if (target < 0.85) p.start = pick();
@@ -179,7 +196,10 @@ describe('malformed input', () => {
     assert.ok(routed > 100 && rejected > 100, `routed ${routed}, rejected ${rejected}`);
     assert.ok(router.streamCount <= 50);
     const events = router.route(prediction('sadness', 0.95, T0 + 10_000, 'clean'));
-    assert.deepEqual(events.map((e) => e.output), ['sadness', 'changed']);
+    assert.deepEqual(
+      events.map((e) => e.output),
+      ['sadness', 'changed'],
+    );
   });
 });
 
@@ -201,10 +221,7 @@ describe('routeEmotions operator', () => {
   });
 
   test('a malformed prediction errors the observable', async () => {
-    await assert.rejects(
-      lastValueFrom(from([null as unknown as EmotionPrediction]).pipe(routeEmotions())),
-      /EmotionPrediction/,
-    );
+    await assert.rejects(lastValueFrom(from([null as unknown as EmotionPrediction]).pipe(routeEmotions())), /EmotionPrediction/);
   });
 
   test('each subscription has its own router state', async () => {
@@ -212,7 +229,13 @@ describe('routeEmotions operator', () => {
     const routed = source.pipe(routeEmotions());
     const first = await lastValueFrom(routed.pipe(toArray()));
     const second = await lastValueFrom(routed.pipe(toArray()));
-    assert.deepEqual(first.map((e) => e.output), ['anger', 'changed']);
-    assert.deepEqual(second.map((e) => e.output), ['anger', 'changed']);
+    assert.deepEqual(
+      first.map((e) => e.output),
+      ['anger', 'changed'],
+    );
+    assert.deepEqual(
+      second.map((e) => e.output),
+      ['anger', 'changed'],
+    );
   });
 });

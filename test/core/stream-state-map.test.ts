@@ -15,7 +15,11 @@ test('drops the least recently used stream beyond capacity and idle streams on s
   now = 10;
   states.getOrCreate('b', () => 2);
   now = 20;
-  assert.equal(states.getOrCreate('a', () => 99), 1, 'an existing state is returned, not re-created');
+  assert.equal(
+    states.getOrCreate('a', () => 99),
+    1,
+    'an existing state is returned, not re-created',
+  );
   now = 30;
   states.getOrCreate('c', () => 3);
   assert.deepEqual(evicted, ['b:capacity']);

@@ -26,7 +26,20 @@ export function tap(flow: FlowNode[], sourceId: string, port = 0): FlowNode[] {
   const wires = (source.wires as string[][]).map((w, i) => (i === port ? [...w, tapId] : w));
   return [
     ...flow.map((n) => (n.id === sourceId ? { ...n, wires } : n)),
-    { id: tapId, type: 'debug', z: source.z, name: tapId, active: true, tosidebar: true, console: false, complete: 'true', targetType: 'full', x: 0, y: 0, wires: [] },
+    {
+      id: tapId,
+      type: 'debug',
+      z: source.z,
+      name: tapId,
+      active: true,
+      tosidebar: true,
+      console: false,
+      complete: 'true',
+      targetType: 'full',
+      x: 0,
+      y: 0,
+      wires: [],
+    },
   ];
 }
 

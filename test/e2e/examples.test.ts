@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { FlowNode, NodeRedInstance, ROOT, builtNodeTypes } from './node-red-instance';
 import { EMOTIONS, NODE_TYPES, collectMqtt, loadExample, tap, withBroker } from './example-flows';
 import { MosquittoBroker } from './mosquitto-broker';
-// @ts-ignore plain ES module shared with demo/make-examples.mjs
+// @ts-expect-error plain ES module shared with demo/make-examples.mjs
 import { layoutProblems } from '../../demo/flow-layout.mjs';
 
 const missing = NODE_TYPES.filter((type) => !builtNodeTypes().includes(type));
@@ -83,7 +83,10 @@ describe('example flows in a real Node-RED', { skip }, () => {
       assert.equal(emotion.state_topic, 'speech-emotion/living-room/state');
       const confidence = config('confidence');
       assert.equal(confidence.unit_of_measurement, '%');
-      assert.deepEqual((confidence.device as { identifiers: string[] }).identifiers, (emotion.device as { identifiers: string[] }).identifiers);
+      assert.deepEqual(
+        (confidence.device as { identifiers: string[] }).identifiers,
+        (emotion.device as { identifiers: string[] }).identifiers,
+      );
       const online = watcher.messages.find((m) => m.topic === 'speech-emotion/living-room/availability');
       assert.equal(online?.payload, 'online');
       const state = JSON.parse(watcher.messages.find((m) => m.topic === 'speech-emotion/living-room/state')!.payload);
@@ -133,7 +136,10 @@ describe('example flows in a real Node-RED', { skip }, () => {
         n.type === 'http request' ? { ...n, d: false, url: lightUrl } : n,
       );
       await red.deploy(flow);
-      const command = await red.waitFor(() => watcher.messages.find((m) => m.topic === 'zigbee2mqtt/living-room-light/set'), 'a light command');
+      const command = await red.waitFor(
+        () => watcher.messages.find((m) => m.topic === 'zigbee2mqtt/living-room-light/set'),
+        'a light command',
+      );
       const payload = JSON.parse(command.payload) as { state: string; color: { r: number; g: number; b: number }; brightness: number };
       assert.equal(payload.state, 'ON');
       for (const c of [payload.color.r, payload.color.g, payload.color.b]) assert.ok(c >= 0 && c <= 255);
@@ -159,7 +165,8 @@ test('every example is valid flow JSON with unique ids and wires to existing nod
     const ids = new Set(flow.map((n) => n.id));
     assert.equal(ids.size, flow.length, `${file}: duplicate ids`);
     for (const node of flow) {
-      for (const target of ((node.wires as string[][] | undefined) ?? []).flat()) assert.ok(ids.has(target), `${file}: ${node.id} wires to missing ${target}`);
+      for (const target of ((node.wires as string[][] | undefined) ?? []).flat())
+        assert.ok(ids.has(target), `${file}: ${node.id} wires to missing ${target}`);
       if (node.type === 'emotion-router') assert.equal((node.wires as unknown[]).length, node.outputs, `${file}: router outputs`);
     }
     assert.deepEqual(layoutProblems(flow), [], `${file}: layout`);

@@ -5,9 +5,9 @@ import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-// @ts-ignore plain ES module shared with scripts/start-demo.mjs
+// @ts-expect-error plain ES module shared with scripts/start-demo.mjs
 import { prepareUserDir, PROJECT_ROOT } from '../../demo/runtime/user-dir.mjs';
-// @ts-ignore plain ES module shared with scripts/start-demo.mjs
+// @ts-expect-error plain ES module shared with scripts/start-demo.mjs
 import { startNodeRed } from '../../demo/runtime/node-red-process.mjs';
 
 export type FlowNode = Record<string, unknown> & { id: string; type: string };
@@ -58,7 +58,15 @@ export class NodeRedInstance {
    * Starts Node-RED on a user directory laid out by the caller (with a settings.js), from the working
    * directory `cwd` (the user directory unless given). stop() removes the user directory.
    */
-  static async startIn({ userDir, cwd, runtime = 'node-red' }: { userDir: string; cwd?: string; runtime?: string }): Promise<NodeRedInstance> {
+  static async startIn({
+    userDir,
+    cwd,
+    runtime = 'node-red',
+  }: {
+    userDir: string;
+    cwd?: string;
+    runtime?: string;
+  }): Promise<NodeRedInstance> {
     const red = await startNodeRed({ userDir, cwd, timeoutMs: 90_000, runtime });
     const instance = new NodeRedInstance(red.url, userDir, red);
     await instance.connectComms();

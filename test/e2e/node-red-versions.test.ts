@@ -7,7 +7,18 @@ import { type FlowNode, NodeRedInstance, ROOT } from './node-red-instance';
 function pipeline(): FlowNode[] {
   return [
     { id: 'v-tab', type: 'tab', label: 'versions' },
-    { id: 'v-audio', z: 'v-tab', type: 'audio-source', mode: 'file', path: join(ROOT, 'demo', 'clips'), realtime: false, loop: false, autostart: true, chunkMs: 250, wires: [['v-features']] },
+    {
+      id: 'v-audio',
+      z: 'v-tab',
+      type: 'audio-source',
+      mode: 'file',
+      path: join(ROOT, 'demo', 'clips'),
+      realtime: false,
+      loop: false,
+      autostart: true,
+      chunkMs: 250,
+      wires: [['v-features']],
+    },
     { id: 'v-features', z: 'v-tab', type: 'feature-window', wires: [['v-infer']] },
     { id: 'v-infer', z: 'v-tab', type: 'mt-a-dnn-infer', wires: [['v-router']] },
     { id: 'v-router', z: 'v-tab', type: 'emotion-router', wires: [['v-debug'], ['v-debug'], ['v-debug'], ['v-debug'], ['v-debug']] },

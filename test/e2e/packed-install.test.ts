@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { type FlowNode, NodeRedInstance, ROOT } from './node-red-instance';
 import { EMOTIONS, NODE_TYPES, collectMqtt, loadExample, tap, withBroker } from './example-flows';
 import { MosquittoBroker } from './mosquitto-broker';
-// @ts-ignore plain ES module shared with scripts/start-demo.mjs
+// @ts-expect-error plain ES module shared with scripts/start-demo.mjs
 import { DASHBOARD_PACKAGE, PACKAGE_NAME, writeNodeRedSettings } from '../../demo/runtime/user-dir.mjs';
 
 const NPM_FLAGS = ['--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'];
@@ -44,7 +44,9 @@ describe('packed tarball installed into a fresh Node-RED user directory', { time
   before(async () => {
     const sources = join(work, 'sources');
     copySources(sources);
-    const [packed] = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', work, '--loglevel=error'], { cwd: sources, encoding: 'utf8' })) as Array<{
+    const [packed] = JSON.parse(
+      execFileSync('npm', ['pack', '--json', '--pack-destination', work, '--loglevel=error'], { cwd: sources, encoding: 'utf8' }),
+    ) as Array<{
       filename: string;
       files: Array<{ path: string }>;
     }>;
@@ -68,16 +70,35 @@ describe('packed tarball installed into a fresh Node-RED user directory', { time
 
   test('the tarball holds the built nodes, examples, model and demo clips, and no sources, tests, maps or scratch', () => {
     for (const type of NODE_TYPES) {
-      for (const file of [`dist/nodes/${type}/${type}.js`, `dist/nodes/${type}/${type}.html`, `dist/nodes/${type}/locales/en-US/${type}.json`]) {
+      for (const file of [
+        `dist/nodes/${type}/${type}.js`,
+        `dist/nodes/${type}/${type}.html`,
+        `dist/nodes/${type}/locales/en-US/${type}.json`,
+      ]) {
         assert.ok(packedFiles.includes(file), file);
       }
     }
-    for (const file of ['package.json', 'README.md', 'LICENSE', 'bin/speech-emotion.js', 'dist/cli/main.js', 'dist/core/index.js', 'dist/core/index.d.ts', 'models/default/model.json', 'models/default/weights.bin', 'demo/clips/02-bright-high.wav']) {
+    for (const file of [
+      'package.json',
+      'README.md',
+      'LICENSE',
+      'bin/speech-emotion.js',
+      'dist/cli/main.js',
+      'dist/core/index.js',
+      'dist/core/index.d.ts',
+      'models/default/model.json',
+      'models/default/weights.bin',
+      'demo/clips/02-bright-high.wav',
+    ]) {
       assert.ok(packedFiles.includes(file), file);
     }
     assert.equal(packedFiles.filter((f) => f.startsWith('examples/') && f.endsWith('.json')).length, 4);
     const unwanted = packedFiles.filter(
-      (f) => /^(test|src|scripts|scratch|docs|\.ci)\//.test(f) || (f.endsWith('.ts') && !f.endsWith('.d.ts')) || f.endsWith('.map') || /^(nodes|icons|locales)\//.test(f),
+      (f) =>
+        /^(test|src|scripts|scratch|docs|\.ci)\//.test(f) ||
+        (f.endsWith('.ts') && !f.endsWith('.d.ts')) ||
+        f.endsWith('.map') ||
+        /^(nodes|icons|locales)\//.test(f),
     );
     assert.deepEqual(unwanted, []);
   });
@@ -131,7 +152,10 @@ describe('packed tarball installed into a fresh Node-RED user directory', { time
     const watcher = await collectMqtt(broker.url, ['zigbee2mqtt/#']);
     try {
       await red.deploy(withBroker(loadExample('04', installed), broker.port) as FlowNode[]);
-      const command = await red.waitFor(() => watcher.messages.find((m) => m.topic === 'zigbee2mqtt/living-room-light/set'), 'a light command');
+      const command = await red.waitFor(
+        () => watcher.messages.find((m) => m.topic === 'zigbee2mqtt/living-room-light/set'),
+        'a light command',
+      );
       assert.equal(JSON.parse(command.payload).state, 'ON');
     } finally {
       await watcher.end();

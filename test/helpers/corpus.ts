@@ -51,7 +51,11 @@ export function fullCorpusOnly(what: string): void {
 export function originalClips(): string[] {
   return readdirSync(ORIGINALS_48K)
     .filter((d) => d.startsWith('Actor_'))
-    .flatMap((d) => readdirSync(join(ORIGINALS_48K, d)).filter((f) => f.endsWith('.wav')).map((f) => join(ORIGINALS_48K, d, f)))
+    .flatMap((d) =>
+      readdirSync(join(ORIGINALS_48K, d))
+        .filter((f) => f.endsWith('.wav'))
+        .map((f) => join(ORIGINALS_48K, d, f)),
+    )
     .sort();
 }
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import helper from 'node-red-node-test-helper';
+import helper, { type TestFlows } from 'node-red-node-test-helper';
 
 interface InputNode<M> {
   on(event: 'input', cb: (msg: M) => void): void;
@@ -10,16 +10,17 @@ interface InputNode<M> {
  * wired to a helper node ('caught', 'statuses', 'completed'). Ids differ from type names: a node
  * whose id equals a type name confuses the runtime's config-node check.
  */
-export function watchedFlow(nodes: Array<Record<string, unknown>>, watched: string, withComplete = false) {
+export function watchedFlow(nodes: Array<Record<string, unknown>>, watched: string, withComplete = false): TestFlows {
   const watchers: Array<Record<string, unknown>> = [
     { id: 'catcher', type: 'catch', scope: [watched], wires: [['caught']] },
     { id: 'caught', type: 'helper' },
     { id: 'watcher', type: 'status', scope: [watched], wires: [['statuses']] },
     { id: 'statuses', type: 'helper' },
   ];
-  if (withComplete) watchers.push({ id: 'completer', type: 'complete', scope: [watched], wires: [['completed']] }, { id: 'completed', type: 'helper' });
+  if (withComplete)
+    watchers.push({ id: 'completer', type: 'complete', scope: [watched], wires: [['completed']] }, { id: 'completed', type: 'helper' });
   // Catch, Complete and Status nodes need a tab (z) to find the nodes they watch.
-  return [{ id: 'tab', type: 'tab' }, ...[...nodes, ...watchers].map((n) => ({ z: 'tab', ...n }))];
+  return [{ id: 'tab', type: 'tab' }, ...[...nodes, ...watchers].map((n) => ({ z: 'tab', ...n }))] as TestFlows;
 }
 
 /** Every message a helper node receives, in order. */

@@ -32,11 +32,17 @@ interface TestNode {
 const collect = (id: string) => collectAny<Msg>(id);
 
 function flow(props: Record<string, unknown>) {
-  return watchedFlow([{ id: 'src', type: 'audio-source', wires: [['out']], ...props }, { id: 'out', type: 'helper' }], 'src', true);
+  return watchedFlow(
+    [
+      { id: 'src', type: 'audio-source', wires: [['out']], ...props },
+      { id: 'out', type: 'helper' },
+    ],
+    'src',
+    true,
+  );
 }
 
-const load = (props: Record<string, unknown>) =>
-  helper.load([audioSourceNode, catchNode, completeNode, statusNode], flow(props));
+const load = (props: Record<string, unknown>) => helper.load([audioSourceNode, catchNode, completeNode, statusNode], flow(props));
 
 function joinSamples(msgs: Msg[]): Float32Array {
   return pcm16ToFloat(Buffer.concat(msgs.map((m) => m.payload)));
@@ -51,7 +57,7 @@ describe('audio-source node', () => {
     await load({ mode: 'flow', chunkMs: 250 });
     const out = collect('out');
     const file = originalClip(0);
-    (helper.getNode('src') as TestNode).receive({ payload: readBytes(file), streamId: 'kitchen' });
+    (helper.getNode('src') as unknown as TestNode).receive({ payload: readBytes(file), streamId: 'kitchen' });
     await until(() => out.at(-1)?.audio.final === true, 'the final chunk');
     const decoded = decodeWav(readBytes(file));
     const expected = toMonoAtRate(decoded.channels, decoded.sampleRate);
@@ -71,21 +77,34 @@ describe('audio-source node', () => {
     await load({ mode: 'flow', chunkMs: 100 });
     const out = collect('out');
     const caught = collect('caught');
-    const node = helper.getNode('src') as TestNode;
+    const node = helper.getNode('src') as unknown as TestNode;
     const raw = sox([originalClip(1), '-t', 'raw', '-e', 'signed-integer', '-b', '16', '-']);
     const pieceBytes = 4 * 1234; // not a multiple of the chunk: the node must carry the rest over
     for (let at = 0; at < raw.length; at += pieceBytes) {
       for (const streamId of ['a', 'b']) {
-        node.receive({ payload: raw.subarray(at, at + pieceBytes), rate: 48000, channels: 2, bits: 16, encoding: 'signed-integer', streamId });
+        node.receive({
+          payload: raw.subarray(at, at + pieceBytes),
+          rate: 48000,
+          channels: 2,
+          bits: 16,
+          encoding: 'signed-integer',
+          streamId,
+        });
       }
     }
     for (const streamId of ['a', 'b']) node.receive({ streamId, audio: { final: true } });
     await until(() => out.filter((m) => m.audio.final).length === 2, 'both streams to end');
-    assert.deepEqual(caught.map((m) => m.error?.message), []);
+    assert.deepEqual(
+      caught.map((m) => m.error?.message),
+      [],
+    );
     const a = out.filter((m) => m.streamId === 'a');
     const b = out.filter((m) => m.streamId === 'b');
     assert.deepEqual(joinSamples(a), joinSamples(b));
-    assert.deepEqual(a.map((m) => m.audio.seq), a.map((_, i) => i));
+    assert.deepEqual(
+      a.map((m) => m.audio.seq),
+      a.map((_, i) => i),
+    );
     const whole = decodeWav(readBytes(originalClip(1)));
     assert.equal(joinSamples(a).length, toMonoAtRate(whole.channels, 48000).length);
   });
@@ -94,7 +113,7 @@ describe('audio-source node', () => {
     await load({ mode: 'flow' });
     const out = collect('out');
     const caught = collect('caught');
-    const node = helper.getNode('src') as TestNode;
+    const node = helper.getNode('src') as unknown as TestNode;
     const wav = readBytes(clip16k(manifest()[0].path));
     node.receive({ payload: wav.subarray(0, 300) });
     node.receive({ payload: Buffer.concat([Buffer.from('ID3'), Buffer.alloc(64)]) });
@@ -109,47 +128,62 @@ describe('audio-source node', () => {
     await until(() => out.at(-1)?.audio.final === true, 'audio after the errors');
   });
 
-  test('fuzz: 10,000 mutated, random and odd messages each end in exactly one done(), state stays bounded', { timeout: 180_000 }, async () => {
-    await load({ mode: 'flow', maxStreams: 50, chunkMs: 100 });
-    const caught = collect('caught');
-    const completed = collect('completed');
-    const statuses = collect('statuses');
-    const node = helper.getNode('src') as TestNode;
-    const seeds = wavSeeds();
-    const random = seededRandom(42);
-    const odd: unknown[] = [null, 42, 'text', true, [], {}, [1, 'a'], new Float32Array(0), { type: 'Buffer', data: [1] }];
-    const runs = 10_000;
-    for (let run = 0; run < runs; run++) {
-      const shape = randomInt(random, 4);
-      const streamId = `s${randomInt(random, 400)}`;
-      if (shape === 0) node.receive({ payload: odd[randomInt(random, odd.length)], streamId, audio: random() < 0.1 ? 'x' : undefined });
-      else if (shape === 1) node.receive({ payload: fuzzInput(random, seeds), streamId, rate: 8000 + randomInt(random, 200000), channels: randomInt(random, 10), bits: 16 });
-      else node.receive({ payload: fuzzInput(random, seeds), streamId });
-      if (run % 500 === 499) await until(() => caught.length + completed.length === run + 1, `done for ${run + 1} messages`, 60_000);
-    }
-    await until(() => caught.length + completed.length === runs, 'every message to be done', 60_000);
-    // 400 stream ids were used; the status (sent after the next accepted chunk) tells how many are held.
-    node.receive({ payload: Buffer.alloc(3200), streamId: 'bounded-check' });
-    await until(() => statuses.some((m) => /^\d+ streams?,/.test(m.status?.text ?? '')), 'a status with the stream count');
-    const held = Number(/^(\d+) streams?,/.exec(statuses.filter((m) => /^\d+ streams?,/.test(m.status?.text ?? '')).at(-1)!.status!.text)![1]);
-    assert.ok(held <= 50 && held >= 40, `held ${held} streams with maxStreams 50 after 400 stream ids`);
-    console.log(`# audio-source fuzz: ${completed.length} accepted, ${caught.length} refused`);
-    assert.ok(caught.length > 1000 && completed.length > 100);
-    const out = collect('out');
-    node.receive({ payload: readBytes(clip16k(manifest()[3].path)), streamId: 'after-fuzz' });
-    await until(() => out.some((m) => m.streamId === 'after-fuzz' && m.audio.final === true), 'audio after the fuzz');
-  });
+  test(
+    'fuzz: 10,000 mutated, random and odd messages each end in exactly one done(), state stays bounded',
+    { timeout: 180_000 },
+    async () => {
+      await load({ mode: 'flow', maxStreams: 50, chunkMs: 100 });
+      const caught = collect('caught');
+      const completed = collect('completed');
+      const statuses = collect('statuses');
+      const node = helper.getNode('src') as unknown as TestNode;
+      const seeds = wavSeeds();
+      const random = seededRandom(42);
+      const odd: unknown[] = [null, 42, 'text', true, [], {}, [1, 'a'], new Float32Array(0), { type: 'Buffer', data: [1] }];
+      const runs = 10_000;
+      for (let run = 0; run < runs; run++) {
+        const shape = randomInt(random, 4);
+        const streamId = `s${randomInt(random, 400)}`;
+        if (shape === 0) node.receive({ payload: odd[randomInt(random, odd.length)], streamId, audio: random() < 0.1 ? 'x' : undefined });
+        else if (shape === 1)
+          node.receive({
+            payload: fuzzInput(random, seeds),
+            streamId,
+            rate: 8000 + randomInt(random, 200000),
+            channels: randomInt(random, 10),
+            bits: 16,
+          });
+        else node.receive({ payload: fuzzInput(random, seeds), streamId });
+        if (run % 500 === 499) await until(() => caught.length + completed.length === run + 1, `done for ${run + 1} messages`, 60_000);
+      }
+      await until(() => caught.length + completed.length === runs, 'every message to be done', 60_000);
+      // 400 stream ids were used; the status (sent after the next accepted chunk) tells how many are held.
+      node.receive({ payload: Buffer.alloc(3200), streamId: 'bounded-check' });
+      await until(() => statuses.some((m) => /^\d+ streams?,/.test(m.status?.text ?? '')), 'a status with the stream count');
+      const held = Number(
+        /^(\d+) streams?,/.exec(statuses.filter((m) => /^\d+ streams?,/.test(m.status?.text ?? '')).at(-1)!.status!.text)![1],
+      );
+      assert.ok(held <= 50 && held >= 40, `held ${held} streams with maxStreams 50 after 400 stream ids`);
+      console.log(`# audio-source fuzz: ${completed.length} accepted, ${caught.length} refused`);
+      assert.ok(caught.length > 1000 && completed.length > 100);
+      const out = collect('out');
+      node.receive({ payload: readBytes(clip16k(manifest()[3].path)), streamId: 'after-fuzz' });
+      await until(() => out.some((m) => m.streamId === 'after-fuzz' && m.audio.final === true), 'audio after the fuzz');
+    },
+  );
 
   test('file mode: plays a folder as fast as possible, each file a finite stream', async () => {
     const dir = tempDir('play');
-    const files = manifest().slice(0, 3).map((row, i) => {
-      const target = join(dir, `${i}-${basename(row.path)}`);
-      execFileSync('cp', [clip16k(row.path), target]);
-      return target;
-    });
+    const files = manifest()
+      .slice(0, 3)
+      .map((row, i) => {
+        const target = join(dir, `${i}-${basename(row.path)}`);
+        execFileSync('cp', [clip16k(row.path), target]);
+        return target;
+      });
     await load({ mode: 'file', path: dir, realtime: false, autostart: false, streamId: 'folder' });
     const out = collect('out');
-    (helper.getNode('src') as TestNode).receive({ payload: 'start' });
+    (helper.getNode('src') as unknown as TestNode).receive({ payload: 'start' });
     await until(() => out.filter((m) => m.audio.final).length === 3, 'three files');
     for (const file of files) {
       const chunks = out.filter((m) => m.audio.file === file);
@@ -164,7 +198,7 @@ describe('audio-source node', () => {
     await until(() => out.length >= 3, 'three chunks');
     // Paced: when three chunks are out, the rest of the ~3 s file (15+ chunks of 200 ms) is not.
     assert.ok(out.length < 6, `${out.length} chunks already: not paced`);
-    (helper.getNode('src') as TestNode).receive({ payload: 'stop' });
+    (helper.getNode('src') as unknown as TestNode).receive({ payload: 'stop' });
     const count = out.length;
     await new Promise((resolve) => setTimeout(resolve, 600));
     assert.ok(out.length <= count + 1, 'no chunks after stop');
@@ -203,7 +237,7 @@ describe('audio-source node', () => {
     await load({ mode: 'microphone', recorder: 'custom', command: 'no-such-recorder-xyz', args: '', autostart: false });
     const caught = collect('caught');
     const statuses = collect('statuses');
-    (helper.getNode('src') as TestNode).receive({ payload: 'start' });
+    (helper.getNode('src') as unknown as TestNode).receive({ payload: 'start' });
     await until(() => statuses.some((s) => s.status?.fill === 'red'), 'a red status');
     const red = statuses.find((s) => s.status?.fill === 'red')!;
     assert.match(red.status!.text, /not found/);

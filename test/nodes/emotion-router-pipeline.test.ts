@@ -19,7 +19,14 @@ import { HAS_FULL_CORPUS, RAVDESS_MANIFEST, speakers } from '../helpers/corpus';
 helper.init(require.resolve('node-red'));
 
 const OUTPUTS = ['anger', 'happiness', 'neutral', 'sadness', 'uncertain', 'changed'];
-const ROUTER_CONFIG = { smoothingWindows: '3', enterThreshold: '0.5', leaveThreshold: '0.4', minDwell: '1', cooldown: '0', changedOutput: true };
+const ROUTER_CONFIG = {
+  smoothingWindows: '3',
+  enterThreshold: '0.5',
+  leaveThreshold: '0.4',
+  minDwell: '1',
+  cooldown: '0',
+  changedOutput: true,
+};
 // Six actors of the full corpus, or the four of the fixture subset.
 const SPEAKERS = HAS_FULL_CORPUS ? ['ravdess_02', 'ravdess_05', 'ravdess_08', 'ravdess_13', 'ravdess_17', 'ravdess_22'] : speakers();
 
@@ -34,7 +41,12 @@ function clipsBySpeaker(): Map<string, string[]> {
   SPEAKERS.forEach((speaker, s) => {
     const order = EMOTIONS.map((_, i) => EMOTIONS[(i + s) % EMOTIONS.length]);
     const files = order.map((emotion) => {
-      const row = rows.map((r) => r.split(',')).find((r) => r[col.speaker] === speaker && r[col.emotion] === emotion && r[col.intensity] === (emotion === 'neutral' ? 'normal' : 'strong'));
+      const row = rows
+        .map((r) => r.split(','))
+        .find(
+          (r) =>
+            r[col.speaker] === speaker && r[col.emotion] === emotion && r[col.intensity] === (emotion === 'neutral' ? 'normal' : 'strong'),
+        );
       assert.ok(row, `${speaker} ${emotion}`);
       return join(RAVDESS_MANIFEST, '..', row[col.path]);
     });
@@ -63,15 +75,17 @@ describe('emotion-router on real speech through the whole pipeline', () => {
     );
 
     const predictions: EmotionPrediction[] = [];
-    (helper.getNode('predictions') as TestNode).on('input', (msg) => predictions.push(msg.payload as EmotionPrediction));
+    (helper.getNode('predictions') as unknown as TestNode).on('input', (msg) => predictions.push(msg.payload as EmotionPrediction));
     const routed: Array<{ output: string; payload: RoutedEmotion }> = [];
     for (const output of OUTPUTS) {
-      (helper.getNode(`out-${output}`) as TestNode).on('input', (msg) => routed.push({ output, payload: msg.payload as RoutedEmotion }));
+      (helper.getNode(`out-${output}`) as unknown as TestNode).on('input', (msg) =>
+        routed.push({ output, payload: msg.payload as RoutedEmotion }),
+      );
     }
 
     // Interleave the speakers clip by clip, each speaker one stream of four recordings.
     const clips = clipsBySpeaker();
-    const source = helper.getNode('source') as TestNode;
+    const source = helper.getNode('source') as unknown as TestNode;
     for (let c = 0; c < EMOTIONS.length; c++) {
       for (const speaker of SPEAKERS) {
         source.receive({ payload: readFileSync(clips.get(speaker)![c]), streamId: speaker, final: c === EMOTIONS.length - 1 });

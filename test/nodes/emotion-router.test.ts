@@ -1,11 +1,10 @@
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import helper from 'node-red-node-test-helper';
+import helper, { type TestFlows } from 'node-red-node-test-helper';
 import emotionRouterNode from '../../src/nodes/emotion-router/emotion-router';
 import { T0, prediction } from '../core/routing-fixtures';
 import { EmotionPrediction } from '../../src/core/messages';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const catchNode = require('@node-red/nodes/core/common/25-catch.js');
 
 helper.init(require.resolve('node-red'));
@@ -35,7 +34,7 @@ function collect(outputs: string[]): { log: string[]; msgs: Record<string, Msg[]
   const msgs: Record<string, Msg[]> = {};
   for (const o of outputs) {
     msgs[o] = [];
-    (helper.getNode(`out-${o}`) as TestNode).on('input', (msg) => {
+    (helper.getNode(`out-${o}`) as unknown as TestNode).on('input', (msg) => {
       msgs[o].push(msg);
       log.push(`${o}:${msg.payload.streamId}:${msg.payload.emotion}`);
     });
@@ -45,7 +44,7 @@ function collect(outputs: string[]): { log: string[]; msgs: Record<string, Msg[]
 
 /** Sends predictions in order (Node-RED delivers them asynchronously; callers wait with settle). */
 function feed(predictions: Array<EmotionPrediction | object>, extra: (i: number) => object = () => ({})) {
-  const router = helper.getNode('router') as TestNode;
+  const router = helper.getNode('router') as unknown as TestNode;
   for (let i = 0; i < predictions.length; i++) {
     router.receive({ payload: predictions[i], ...extra(i) });
   }
@@ -60,7 +59,7 @@ async function settle(check: () => boolean, what: string) {
 }
 
 const load = (flow: object[]) =>
-  new Promise<void>((resolve) => helper.load([emotionRouterNode, catchNode], flow, () => resolve()));
+  new Promise<void>((resolve) => helper.load([emotionRouterNode, catchNode], flow as TestFlows, () => resolve()));
 
 describe('emotion-router node in the Node-RED runtime', () => {
   before(() => new Promise<void>((resolve) => helper.startServer(() => resolve())));
@@ -71,14 +70,19 @@ describe('emotion-router node in the Node-RED runtime', () => {
     await load(routerFlow({ smoothingWindows: '1', minDwell: '1', cooldown: '0' }, OUTPUTS));
     const { log, msgs } = collect(OUTPUTS);
     const seq = ['neutral', 'neutral', 'anger', 'anger', 'anger'] as const;
-    feed(seq.map((e, i) => prediction(e, 0.9, T0 + i * 1000)), () => ({ streamId: 'mic-1', topic: 'kitchen' }));
+    feed(
+      seq.map((e, i) => prediction(e, 0.9, T0 + i * 1000)),
+      () => ({ streamId: 'mic-1', topic: 'kitchen' }),
+    );
     await settle(() => log.length >= 7, 'seven messages');
     await new Promise((r) => setTimeout(r, 50));
     assert.deepEqual(log, [
-      'neutral:mic-1:neutral', 'changed:mic-1:neutral',
+      'neutral:mic-1:neutral',
+      'changed:mic-1:neutral',
       'neutral:mic-1:neutral',
       'neutral:mic-1:neutral', // anger held 0 s: not yet
-      'anger:mic-1:anger', 'changed:mic-1:anger', // held 1 s
+      'anger:mic-1:anger',
+      'changed:mic-1:anger', // held 1 s
       'anger:mic-1:anger',
     ]);
     const change = msgs.changed[1];
@@ -111,7 +115,7 @@ describe('emotion-router node in the Node-RED runtime', () => {
   test('streams are independent; msg.reset forgets one stream', async () => {
     await load(routerFlow({ smoothingWindows: 1, minDwell: 0, cooldown: 0 }, OUTPUTS));
     const { log } = collect(OUTPUTS);
-    const router = helper.getNode('router') as TestNode;
+    const router = helper.getNode('router') as unknown as TestNode;
     router.receive({ payload: prediction('anger', 0.9, T0, 'a') });
     router.receive({ payload: prediction('happiness', 0.9, T0, 'b') });
     router.receive({ reset: true, streamId: 'a' });
@@ -119,9 +123,12 @@ describe('emotion-router node in the Node-RED runtime', () => {
     router.receive({ payload: prediction('happiness', 0.9, T0 + 1000, 'b') });
     await settle(() => log.length >= 7, 'seven messages');
     assert.deepEqual(log, [
-      'anger:a:anger', 'changed:a:anger',
-      'happiness:b:happiness', 'changed:b:happiness',
-      'anger:a:anger', 'changed:a:anger', // a starts afresh after the reset
+      'anger:a:anger',
+      'changed:a:anger',
+      'happiness:b:happiness',
+      'changed:b:happiness',
+      'anger:a:anger',
+      'changed:a:anger', // a starts afresh after the reset
       'happiness:b:happiness',
     ]);
   });
@@ -130,10 +137,18 @@ describe('emotion-router node in the Node-RED runtime', () => {
     await load(routerFlow({ smoothingWindows: 1, minDwell: 0, cooldown: 0 }, OUTPUTS));
     const { log } = collect(OUTPUTS);
     const caught: Msg[] = [];
-    (helper.getNode('caught') as TestNode).on('input', (msg) => caught.push(msg));
-    const router = helper.getNode('router') as TestNode;
-    const garbage: unknown[] = [null, 'anger', 42, [], { probabilities: null }, { ...prediction('anger', 0.9, T0), streamId: 7 },
-      { ...prediction('anger', 0.9, T0), probabilities: { anger: 'high' } }, { ...prediction('anger', 0.9, T0), end: 'soon' }];
+    (helper.getNode('caught') as unknown as TestNode).on('input', (msg) => caught.push(msg));
+    const router = helper.getNode('router') as unknown as TestNode;
+    const garbage: unknown[] = [
+      null,
+      'anger',
+      42,
+      [],
+      { probabilities: null },
+      { ...prediction('anger', 0.9, T0), streamId: 7 },
+      { ...prediction('anger', 0.9, T0), probabilities: { anger: 'high' } },
+      { ...prediction('anger', 0.9, T0), end: 'soon' },
+    ];
     for (const payload of garbage) router.receive({ payload });
     router.receive({ payload: prediction('sadness', 0.9, T0) });
     await settle(() => caught.length >= garbage.length && log.length >= 2, 'errors and the good message');
@@ -149,8 +164,8 @@ describe('emotion-router node in the Node-RED runtime', () => {
   test('an invalid configuration fails every message with a clear error', async () => {
     await load(routerFlow({ enterThreshold: '0.3', leaveThreshold: '0.6' }, OUTPUTS));
     const caught: Msg[] = [];
-    (helper.getNode('caught') as TestNode).on('input', (msg) => caught.push(msg));
-    (helper.getNode('router') as TestNode).receive({ payload: prediction('anger', 0.9, T0) });
+    (helper.getNode('caught') as unknown as TestNode).on('input', (msg) => caught.push(msg));
+    (helper.getNode('router') as unknown as TestNode).receive({ payload: prediction('anger', 0.9, T0) });
     await settle(() => caught.length === 1, 'the error');
     assert.match((caught[0].error as { message: string }).message, /leaveThreshold/);
   });
@@ -158,7 +173,7 @@ describe('emotion-router node in the Node-RED runtime', () => {
   test('three hundred interleaved streams through the runtime each get their own first state', async () => {
     await load(routerFlow({ smoothingWindows: 2, minDwell: 0, cooldown: 0 }, OUTPUTS));
     const { msgs } = collect(OUTPUTS);
-    const router = helper.getNode('router') as TestNode;
+    const router = helper.getNode('router') as unknown as TestNode;
     const emotions = ['anger', 'happiness', 'neutral', 'sadness'] as const;
     for (let w = 0; w < 3; w++) {
       for (let s = 0; s < 300; s++) router.receive({ payload: prediction(emotions[s % 4], 0.9, T0 + w * 1000, `s${s}`) });

@@ -42,7 +42,10 @@ interface TestNode {
 }
 
 function flow(props: Record<string, unknown>, withSource = false) {
-  const nodes: Array<Record<string, unknown>> = [{ id: 'fw', type: 'feature-window', wires: [['out']], ...props }, { id: 'out', type: 'helper' }];
+  const nodes: Array<Record<string, unknown>> = [
+    { id: 'fw', type: 'feature-window', wires: [['out']], ...props },
+    { id: 'out', type: 'helper' },
+  ];
   if (withSource) nodes.push({ id: 'src', type: 'audio-source', mode: 'flow', chunkMs: 250, wires: [['fw']] });
   return watchedFlow(nodes, 'fw');
 }
@@ -59,13 +62,23 @@ function pcm16(samples: Float32Array): Buffer {
 }
 
 function sendChunks(samples: Float32Array, streamId: string, chunk = 4000, asFloat = false) {
-  const node = helper.getNode('fw') as TestNode;
+  const node = helper.getNode('fw') as unknown as TestNode;
   for (let i = 0, seq = 0; i < samples.length; i += chunk, seq++) {
     const piece = samples.subarray(i, i + chunk);
     node.receive({
       payload: asFloat ? Float32Array.from(piece) : pcm16(piece),
       streamId,
-      audio: { streamId, seq, timestamp: 1_000_000 + i / 16, sampleRate: 16000, channels: 1, bits: 16, encoding: 'signed-integer', samples: piece.length, final: i + chunk >= samples.length },
+      audio: {
+        streamId,
+        seq,
+        timestamp: 1_000_000 + i / 16,
+        sampleRate: 16000,
+        channels: 1,
+        bits: 16,
+        encoding: 'signed-integer',
+        samples: piece.length,
+        final: i + chunk >= samples.length,
+      },
     });
   }
 }
@@ -82,7 +95,7 @@ describe('feature-window node', () => {
   test('behind a real audio-source: windows of a RAVDESS WAV equal the toolkit on each window, silent edges cut (the default)', async () => {
     await load({ windowSeconds: 2, hopSeconds: 0.5, minFinalSeconds: 0.5 }, true);
     const out = collect('out');
-    (helper.getNode('src') as TestNode).receive({ payload: readFileSync(CLIP), streamId: 'kitchen' });
+    (helper.getNode('src') as unknown as TestNode).receive({ payload: readFileSync(CLIP), streamId: 'kitchen' });
     await until(() => out.some((m) => m.payload.partial), 'the last partial window');
     assert.ok(out.length >= 4);
     for (const m of out) {
@@ -92,7 +105,10 @@ describe('feature-window node', () => {
       const ref = clipVectorOf(referenceShortTermFeatures(trimSilence(samples.subarray(m.payload.startSample, m.payload.endSample))));
       assert.ok(worstViolation(m.payload.vector, ref, 1e-6, 1e-9).ratio <= 1, `window ${m.payload.seq}`);
     }
-    assert.ok(out.some((m) => m.payload.trimmed === true), 'the windows over the leading silence are trimmed');
+    assert.ok(
+      out.some((m) => m.payload.trimmed === true),
+      'the windows over the leading silence are trimmed',
+    );
     assert.equal(out.at(-1)!.payload.endSample, samples.length);
   });
 
@@ -110,9 +126,15 @@ describe('feature-window node', () => {
     const expectedB = direct('b', samples.subarray(8000));
     await until(() => out.length === expectedA.length + expectedB.length, 'both streams to end');
     const a = out.filter((m) => m.streamId === 'a');
-    assert.deepEqual(a.map((m) => m.payload.vector), expectedA.map((w) => w.vector));
+    assert.deepEqual(
+      a.map((m) => m.payload.vector),
+      expectedA.map((w) => w.vector),
+    );
     const b = out.filter((m) => m.streamId === 'b');
-    assert.deepEqual(b.map((m) => m.payload.vector), expectedB.map((w) => w.vector));
+    assert.deepEqual(
+      b.map((m) => m.payload.vector),
+      expectedB.map((w) => w.vector),
+    );
     assert.equal(a[1].payload.start, 1_000_000 + 1000);
     await until(() => statuses.some((s) => /windows/.test(s.status?.text ?? '')), 'a status');
     assert.match(statuses.at(-1)!.status!.text, /0 streams, \d+ windows, last speech \d+%/);
@@ -122,7 +144,7 @@ describe('feature-window node', () => {
     await load({ windowSeconds: 1, hopSeconds: 0.5, sendUnvoiced: false, minFinalSeconds: 0 });
     const out = collect('out');
     const silence = samples.subarray(0, 8000); // RAVDESS clips start with ~0.5 s of room silence
-    const node = helper.getNode('fw') as TestNode;
+    const node = helper.getNode('fw') as unknown as TestNode;
     const audio = { sampleRate: 16000 };
     node.receive({ payload: pcm16(silence), streamId: 'q', audio });
     node.receive({ payload: pcm16(silence), streamId: 'q', audio });
@@ -140,7 +162,7 @@ describe('feature-window node', () => {
   test('wrong rate, stereo, and fuzzed payloads give done(err) seen by Catch, never a crash', async () => {
     await load({});
     const caught = collect('caught');
-    const node = helper.getNode('fw') as TestNode;
+    const node = helper.getNode('fw') as unknown as TestNode;
     node.receive({ payload: new Float32Array(1000), audio: { sampleRate: 44100 } });
     await until(() => caught.length === 1, 'the rate error');
     assert.match(caught[0].error!.message, /16 kHz.*44100 Hz.*audio-source/);
@@ -153,12 +175,23 @@ describe('feature-window node', () => {
     await until(() => caught.length === 7, 'seven errors');
     const seed = 12345;
     let x = seed;
-    const rnd = () => ((x = (x * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const rnd = () => (x = (x * 1103515245 + 12345) % 2147483648) / 2147483648;
     for (let i = 0; i < 200; i++) {
       const kind = Math.floor(rnd() * 4);
       const len = Math.floor(rnd() * 5000);
-      const payload = kind === 0 ? Buffer.from(Array.from({ length: len }, () => Math.floor(rnd() * 256))) : kind === 1 ? Array.from({ length: len }, () => rnd() * 2.2 - 1.1) : kind === 2 ? 'text' : null;
-      node.receive({ payload, streamId: `z${i % 7}`, audio: rnd() < 0.8 ? { sampleRate: 16000, final: rnd() < 0.1 } : { sampleRate: Math.floor(rnd() * 50000) } });
+      const payload =
+        kind === 0
+          ? Buffer.from(Array.from({ length: len }, () => Math.floor(rnd() * 256)))
+          : kind === 1
+            ? Array.from({ length: len }, () => rnd() * 2.2 - 1.1)
+            : kind === 2
+              ? 'text'
+              : null;
+      node.receive({
+        payload,
+        streamId: `z${i % 7}`,
+        audio: rnd() < 0.8 ? { sampleRate: 16000, final: rnd() < 0.1 } : { sampleRate: Math.floor(rnd() * 50000) },
+      });
     }
     await new Promise((r) => setTimeout(r, 200));
     assert.ok(caught.length > 7);
@@ -167,7 +200,7 @@ describe('feature-window node', () => {
   test('invalid configuration is reported and every message is refused', async () => {
     await load({ windowSeconds: 'abc' });
     const caught = collect('caught');
-    (helper.getNode('fw') as TestNode).receive({ payload: Buffer.alloc(100) });
+    (helper.getNode('fw') as unknown as TestNode).receive({ payload: Buffer.alloc(100) });
     await until(() => caught.length === 1, 'the configuration error');
     assert.match(caught[0].error!.message, /invalid configuration.*window length/);
   });

@@ -1,6 +1,7 @@
 import { after, afterEach, before, describe, test } from 'node:test';
+import { readFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
-import helper from 'node-red-node-test-helper';
+import helper, { type TestFlows } from 'node-red-node-test-helper';
 import * as tf from '../../src/core/model/tensorflow';
 import inferNode from '../../src/nodes/mt-a-dnn-infer/mt-a-dnn-infer';
 import modelNode from '../../src/nodes/mt-a-dnn-model/mt-a-dnn-model';
@@ -14,7 +15,6 @@ import { loadedModels } from '../../src/core/model/shared-models';
 import { EMOTIONS, type EmotionPrediction, type FeatureWindowPayload } from '../../src/core/messages';
 import { RAVDESS_MANIFEST } from '../helpers/corpus';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const catchNode = require('@node-red/nodes/core/common/25-catch.js');
 
 helper.init(require.resolve('node-red'));
@@ -30,7 +30,7 @@ type TestNode = {
 let windows: { payload: FeatureWindowPayload; emotion: string }[] = [];
 
 before(async () => {
-  const meta = JSON.parse(require('node:fs').readFileSync(`${DEFAULT_MODEL_DIR}/metadata.json`, 'utf8'));
+  const meta = JSON.parse(readFileSync(`${DEFAULT_MODEL_DIR}/metadata.json`, 'utf8'));
   const profile = getFeatureProfile(meta.featureProfile);
   const { entries } = await readManifest(RAVDESS_MANIFEST);
   const chosen = entries.filter((e) => e.speaker === 'ravdess_03' || e.speaker === 'ravdess_10');
@@ -82,11 +82,11 @@ async function waitFor(check: () => boolean, what: string) {
 describe('mt-a-dnn-infer node', () => {
   test('classifies real RAVDESS windows with the shipped model, per stream, with status', async () => {
     await helper.load([inferNode, catchNode], flow());
-    const infer = helper.getNode('infer') as TestNode;
+    const infer = helper.getNode('infer') as unknown as TestNode;
     const statuses: string[] = [];
     infer.on('call:status', (call) => statuses.push(call.args[0].text ?? ''));
     const received: Msg[] = [];
-    (helper.getNode('out') as TestNode).on('input', (msg) => received.push(msg));
+    (helper.getNode('out') as unknown as TestNode).on('input', (msg) => received.push(msg));
     for (const w of windows) infer.receive({ payload: w.payload, topic: 'kept' });
     await waitFor(() => received.length === windows.length, 'all predictions');
 
@@ -111,24 +111,24 @@ describe('mt-a-dnn-infer node', () => {
     // of the full corpus, 7/8 of the fixture subset; chance is 1/4).
     assert.ok(correct / received.length >= 0.6, `accuracy on training actors ${correct}/${received.length}`);
     assert.match(statuses[0], /^loading/);
-    assert.ok(statuses.some((s) => /^loading \((wasm|cpu|tensorflow)\)$/.test(s)), `backend shown while loading: ${statuses}`);
+    assert.ok(
+      statuses.some((s) => /^loading \((wasm|cpu|tensorflow)\)$/.test(s)),
+      `backend shown while loading: ${statuses}`,
+    );
     assert.match(statuses[statuses.length - 1], /^(anger|happiness|neutral|sadness) [01]\.\d\d$/);
   });
 
   test('a config node loads the model once for several infer nodes, and attention is optional', async () => {
-    await helper.load(
-      [modelNode, inferNode, catchNode],
-      [
-        { id: 'model', type: 'mt-a-dnn-model', modelDir: DEFAULT_MODEL_DIR },
-        { id: 'a', type: 'mt-a-dnn-infer', model: 'model', attention: true, wires: [['out']] },
-        { id: 'b', type: 'mt-a-dnn-infer', model: 'model', wires: [['out']] },
-        { id: 'out', type: 'helper' },
-      ],
-    );
+    await helper.load([modelNode, inferNode, catchNode], [
+      { id: 'model', type: 'mt-a-dnn-model', modelDir: DEFAULT_MODEL_DIR },
+      { id: 'a', type: 'mt-a-dnn-infer', model: 'model', attention: true, wires: [['out']] },
+      { id: 'b', type: 'mt-a-dnn-infer', model: 'model', wires: [['out']] },
+      { id: 'out', type: 'helper' },
+    ] as TestFlows);
     const received: Msg[] = [];
-    (helper.getNode('out') as TestNode).on('input', (msg) => received.push(msg));
-    (helper.getNode('a') as TestNode).receive({ payload: windows[0].payload });
-    (helper.getNode('b') as TestNode).receive({ payload: windows[1].payload.vector, streamId: 'bare' });
+    (helper.getNode('out') as unknown as TestNode).on('input', (msg) => received.push(msg));
+    (helper.getNode('a') as unknown as TestNode).receive({ payload: windows[0].payload });
+    (helper.getNode('b') as unknown as TestNode).receive({ payload: windows[1].payload.vector, streamId: 'bare' });
     await waitFor(() => received.length === 2, 'two predictions');
     const models = loadedModels();
     assert.equal(models.length, 1, 'one model loaded');
@@ -142,40 +142,56 @@ describe('mt-a-dnn-infer node', () => {
 
   test('wrong profile, wrong length and fuzzed payloads fail with done(err), never a crash', async () => {
     await helper.load([inferNode, catchNode], flow());
-    const infer = helper.getNode('infer') as TestNode;
+    const infer = helper.getNode('infer') as unknown as TestNode;
     const caught: Msg[] = [];
-    (helper.getNode('caught') as TestNode).on('input', (msg) => caught.push(msg));
+    (helper.getNode('caught') as unknown as TestNode).on('input', (msg) => caught.push(msg));
     const good = windows[0].payload;
     infer.receive({ payload: { ...good, profile: 'extended' } });
     infer.receive({ payload: { ...good, vector: good.vector.slice(0, 34) } });
     let seed = 5;
     const rand = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
-    const fuzz: unknown[] = [null, 42, 'text', [], {}, { vector: 'x' }, { vector: [NaN, ...good.vector.slice(1)] }, new Array(68).fill('1')];
-    for (let i = 0; i < 40; i++) fuzz.push(Array.from({ length: Math.floor(rand() * 100) }, () => (rand() - 0.5) * 10 ** Math.floor(rand() * 40)));
+    const fuzz: unknown[] = [
+      null,
+      42,
+      'text',
+      [],
+      {},
+      { vector: 'x' },
+      { vector: [NaN, ...good.vector.slice(1)] },
+      new Array(68).fill('1'),
+    ];
+    for (let i = 0; i < 40; i++)
+      fuzz.push(Array.from({ length: Math.floor(rand() * 100) }, () => (rand() - 0.5) * 10 ** Math.floor(rand() * 40)));
     for (const payload of fuzz) infer.receive({ payload });
     const expected = 2 + fuzz.filter((p) => !(Array.isArray(p) && p.length === 68 && p.every((x) => Number.isFinite(x)))).length;
     await waitFor(() => caught.length >= expected, 'errors caught');
     const messages = caught.map((m) => m.error!.message);
-    assert.ok(messages.some((m) => /profile "extended".*profile "paper"/.test(m)), 'wrong profile named with the model\'s');
-    assert.ok(messages.some((m) => /34 values.*expects 68/.test(m)), 'wrong length named with the model\'s');
+    assert.ok(
+      messages.some((m) => /profile "extended".*profile "paper"/.test(m)),
+      "wrong profile named with the model's",
+    );
+    assert.ok(
+      messages.some((m) => /34 values.*expects 68/.test(m)),
+      "wrong length named with the model's",
+    );
     assert.ok(messages.some((m) => /not a finite number/.test(m)));
   });
 
   test('unvoiced windows are dropped or passed through by option', async () => {
     await helper.load([inferNode, catchNode], flow({ unvoiced: 'pass' }));
     const received: Msg[] = [];
-    (helper.getNode('out') as TestNode).on('input', (msg) => received.push(msg));
+    (helper.getNode('out') as unknown as TestNode).on('input', (msg) => received.push(msg));
     const silent = { ...windows[0].payload, voiced: false };
-    (helper.getNode('infer') as TestNode).receive({ payload: silent });
+    (helper.getNode('infer') as unknown as TestNode).receive({ payload: silent });
     await waitFor(() => received.length === 1, 'pass-through');
     assert.deepEqual(received[0].payload, silent);
   });
 
   test('no tensor leak: numTensors after 10,000 windows equals numTensors after 10', async () => {
     await helper.load([inferNode, catchNode], flow({ maxBatch: 128 }));
-    const infer = helper.getNode('infer') as TestNode;
+    const infer = helper.getNode('infer') as unknown as TestNode;
     let count = 0;
-    (helper.getNode('out') as TestNode).on('input', () => count++);
+    (helper.getNode('out') as unknown as TestNode).on('input', () => count++);
     const send = async (n: number) => {
       const target = count + n;
       for (let i = 0; i < n; i++) infer.receive({ payload: { ...windows[i % windows.length].payload, streamId: `s${i % 50}` } });

@@ -63,7 +63,9 @@ export function register(program: Command): void {
       const windowSeconds = Number(flags.window);
       const hopSeconds = Number(flags.hop);
       if (!(windowSeconds >= FRAME_LENGTH / MODEL_SAMPLE_RATE && windowSeconds <= MAX_WINDOW_SECONDS)) {
-        throw usageError(`--window must be a number of seconds from ${FRAME_LENGTH / MODEL_SAMPLE_RATE} to ${MAX_WINDOW_SECONDS} (got "${flags.window}")`);
+        throw usageError(
+          `--window must be a number of seconds from ${FRAME_LENGTH / MODEL_SAMPLE_RATE} to ${MAX_WINDOW_SECONDS} (got "${flags.window}")`,
+        );
       }
       if (!(hopSeconds >= 0.01 && hopSeconds <= MAX_WINDOW_SECONDS)) {
         throw usageError(`--hop must be a number of seconds from 0.01 to ${MAX_WINDOW_SECONDS} (got "${flags.hop}")`);
@@ -97,7 +99,12 @@ export function register(program: Command): void {
           if (flags.timeline) {
             const vectors: ArrayLike<number>[] = [];
             const entries: TimelineEntry[] = windows.map((w) => {
-              const entry = { start: w.startSample / MODEL_SAMPLE_RATE, end: w.endSample / MODEL_SAMPLE_RATE, voiced: w.voiced, speechRatio: w.speechRatio };
+              const entry = {
+                start: w.startSample / MODEL_SAMPLE_RATE,
+                end: w.endSample / MODEL_SAMPLE_RATE,
+                voiced: w.voiced,
+                speechRatio: w.speechRatio,
+              };
               const samples = w.voiced ? applyClipFrontEnd(raw.subarray(w.startSample, w.endSample), frontEnd) : undefined;
               if (samples && samples.length >= FRAME_LENGTH) vectors.push(prepare(profile.clipVector(samples)));
               else entry.voiced = false;
@@ -128,7 +135,8 @@ function speechWindows(samples: Float32Array, windowSeconds: number, hopSeconds:
 
 function noSpeechReason(raw: Float32Array, windows: FeatureWindow[], speech: Float32Array): string | undefined {
   const minSeconds = DEFAULT_FEATURE_WINDOW_OPTIONS.minFinalSeconds;
-  if (windows.length === 0) return `too short: ${(raw.length / MODEL_SAMPLE_RATE).toFixed(2)} s, less than the ${minSeconds} s a window needs`;
+  if (windows.length === 0)
+    return `too short: ${(raw.length / MODEL_SAMPLE_RATE).toFixed(2)} s, less than the ${minSeconds} s a window needs`;
   if (!windows.some((w) => w.voiced)) {
     const most = Math.max(...windows.map((w) => w.speechRatio));
     return `speech in at most ${(100 * most).toFixed(0)}% of a window's frames, ${100 * DEFAULT_FEATURE_WINDOW_OPTIONS.minSpeechRatio}% needed`;
@@ -140,7 +148,9 @@ function noSpeechReason(raw: Float32Array, windows: FeatureWindow[], speech: Flo
 function printResult(r: FileResult): void {
   console.log(`${r.file}: ${r.prediction ? describe(r.prediction) : `no speech (${r.noSpeech})`}`);
   for (const w of r.timeline ?? []) {
-    console.log(`  ${w.start.toFixed(2)}-${w.end.toFixed(2)} s  ${w.emotion ? describe(w as TaskOutputs) : `no speech (speech in ${(100 * w.speechRatio).toFixed(0)}% of frames)`}`);
+    console.log(
+      `  ${w.start.toFixed(2)}-${w.end.toFixed(2)} s  ${w.emotion ? describe(w as TaskOutputs) : `no speech (speech in ${(100 * w.speechRatio).toFixed(0)}% of frames)`}`,
+    );
   }
 }
 

@@ -7,12 +7,7 @@ import { argmax, classificationMetrics } from '../../core/model/classification-m
 import { corpusFeatures, loadFeatureProfile } from '../../core/model/corpus-features';
 import { TABLE2_KINDS, crossValidate, type ClassifierKind } from '../../core/model/cross-validation';
 import { crossValidationNoiseCopies } from '../../core/model/noise-augmentation';
-import {
-  confusionHeatmapSvg,
-  evaluationReportHtml,
-  formatComparisonTable,
-  formatConfusionTable,
-} from '../../core/model/evaluation-report';
+import { confusionHeatmapSvg, evaluationReportHtml, formatComparisonTable, formatConfusionTable } from '../../core/model/evaluation-report';
 import type { ClassificationMetrics } from '../../core/model/model-metadata';
 import { normaliseAsStreams } from '../../core/model/stream-simulation';
 import { TextProgress } from '../../core/model/text-progress';
@@ -51,7 +46,8 @@ export function register(program: Command): void {
     if (flags.cv && !(Number.isInteger(k) && k >= 2)) throw usageError(`--cv must be an integer >= 2 (got ${flags.cv})`);
     const kinds = flags.models ? flags.models.split(',') : flags.baselines ? TABLE2_KINDS : ['mt-a-dnn'];
     const unknownKinds = kinds.filter((kind) => !(TABLE2_KINDS as string[]).includes(kind) && kind !== 'mt-dnn');
-    if (unknownKinds.length > 0) throw usageError(`--models: unknown model ${unknownKinds.join(', ')} (known: svm, random-forest, dnn, mt-dnn, mt-a-dnn)`);
+    if (unknownKinds.length > 0)
+      throw usageError(`--models: unknown model ${unknownKinds.join(', ')} (known: svm, random-forest, dnn, mt-dnn, mt-a-dnn)`);
     const training = flags.cv ? asUsageError(() => trainingOptionsFromCli(flags)) : undefined;
     const entries = await readManifestRows(flags.manifest);
     if (training) checkCrossValidation(flags.manifest, entries, training, k);
@@ -76,7 +72,12 @@ export function register(program: Command): void {
         const spec = model.metadata.normalisation;
         const vectors =
           spec.mode === 'per-stream' && spec.prior
-            ? normaliseAsStreams(data.vectors, data.speakers, { prior: spec.prior, priorWeight: spec.priorWeight ?? 4, memory: spec.memory ?? 200 }, 1)
+            ? normaliseAsStreams(
+                data.vectors,
+                data.speakers,
+                { prior: spec.prior, priorWeight: spec.priorWeight ?? 4, memory: spec.memory ?? 200 },
+                1,
+              )
             : data.vectors;
         const predicted = model.predict(vectors).map((p) => argmax(EMOTIONS.map((e) => p.probabilities[e])));
         byPerturbation[perturbation] = classificationMetrics(data.labels, predicted, EMOTIONS);
@@ -90,7 +91,12 @@ export function register(program: Command): void {
       const { speechOnly, denoise } = training;
       const data = await corpusFeatures(entries, profile, { speechOnly, denoise, onProgress: (d, t) => progress.update(d, t) });
       const augmented = flags.augment
-        ? await corpusFeatures(entries, profile, { augment: true, speechOnly, denoise, onProgress: (d, t) => progress.update(d, t, 'crops') })
+        ? await corpusFeatures(entries, profile, {
+            augment: true,
+            speechOnly,
+            denoise,
+            onProgress: (d, t) => progress.update(d, t, 'crops'),
+          })
         : undefined;
       const extraTraining = await crossValidationNoiseCopies(entries, profile, training, { folds: k, seed: training.seed }, (d, t) =>
         progress.update(d, t, 'noisy copies'),
@@ -99,7 +105,12 @@ export function register(program: Command): void {
       for (const perturbation of perturbations.slice(1)) {
         extraTestSets.push({
           name: perturbation,
-          data: await corpusFeatures(entries, profile, { perturbation, speechOnly, denoise, onProgress: (d, t) => progress.update(d, t, perturbation) }),
+          data: await corpusFeatures(entries, profile, {
+            perturbation,
+            speechOnly,
+            denoise,
+            onProgress: (d, t) => progress.update(d, t, perturbation),
+          }),
         });
       }
       const folds = new TextProgress('cross-validation', process.stderr, !flags.json);

@@ -33,7 +33,8 @@ export function register(program: Command): void {
         epochs.update(
           r.epoch,
           r.maxEpochs,
-          `loss ${r.loss.toFixed(3)}` + (r.validationUar !== undefined ? ` val UAR ${(100 * r.validationUar).toFixed(1)}% (best epoch ${r.bestEpoch})` : ''),
+          `loss ${r.loss.toFixed(3)}` +
+            (r.validationUar !== undefined ? ` val UAR ${(100 * r.validationUar).toFixed(1)}% (best epoch ${r.bestEpoch})` : ''),
         ),
     });
     epochs.finish();

@@ -24,7 +24,9 @@ export function decodeAudioPayload(payload: unknown, hint: PcmFormatHint): Decod
     if (looksLikeWav(payload)) return decodeWav(payload);
     const compressed = compressedFormatName(payload);
     if (compressed) {
-      throw new AudioFormatError(`payload looks like ${compressed}, which is not decoded here: send WAV or raw PCM (e.g. convert with "sox in out.wav")`);
+      throw new AudioFormatError(
+        `payload looks like ${compressed}, which is not decoded here: send WAV or raw PCM (e.g. convert with "sox in out.wav")`,
+      );
     }
     const format = pcmFormatFromHint(hint);
     return { sampleRate: format.sampleRate, channels: decodePcm(payload, format) };
@@ -34,14 +36,13 @@ export function decodeAudioPayload(payload: unknown, hint: PcmFormatHint): Decod
     const samples = Float32Array.from(payload as ArrayLike<number>);
     if (samples.length === 0) throw new AudioFormatError('audio payload is an empty array');
     for (let i = 0; i < samples.length; i++) {
-      if (!Number.isFinite(samples[i])) throw new AudioFormatError(`sample ${i} is ${String((payload as ArrayLike<unknown>)[i])}: float audio must be finite numbers`);
+      if (!Number.isFinite(samples[i]))
+        throw new AudioFormatError(`sample ${i} is ${String((payload as ArrayLike<unknown>)[i])}: float audio must be finite numbers`);
     }
     validatePcmFormat({ sampleRate, channels: 1, bits: 32, encoding: 'floating-point' });
     return { sampleRate, channels: [samples] };
   }
-  throw new AudioFormatError(
-    `audio payload is ${describe(payload)}; expected a Buffer (WAV file or raw PCM) or an array of float samples`,
-  );
+  throw new AudioFormatError(`audio payload is ${describe(payload)}; expected a Buffer (WAV file or raw PCM) or an array of float samples`);
 }
 
 function pcmFormatFromHint(hint: PcmFormatHint): Required<PcmFormat> {

@@ -86,7 +86,9 @@ export class CaptureProcess {
       if (this.child === child) this.child = undefined;
       fail(
         err.code === 'ENOENT'
-          ? new Error(`capture command "${command}" not found: install it (e.g. apt-get install ${command === 'arecord' ? 'alsa-utils' : command}) or choose another`)
+          ? new Error(
+              `capture command "${command}" not found: install it (e.g. apt-get install ${command === 'arecord' ? 'alsa-utils' : command}) or choose another`,
+            )
           : new Error(`capture command "${command}" failed to start: ${err.message}`),
       );
     });

@@ -32,7 +32,7 @@ export async function listAudioFiles(path: string): Promise<string[]> {
   try {
     info = await stat(path);
   } catch (err) {
-    throw new Error(`cannot read "${path}": ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new Error(`cannot read "${path}": ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
   }
   if (!info.isDirectory()) return [path];
   const names = (await readdir(path)).filter((name) => extname(name).toLowerCase() === '.wav').sort();

@@ -80,8 +80,8 @@ function sampleReader(view: DataView, bits: number, encoding: PcmEncoding, littl
       return (o) => view.getInt16(o, little) / 32768;
     case 24:
       return little
-        ? (o) => ((view.getUint8(o) | (view.getUint8(o + 1) << 8) | (view.getInt8(o + 2) << 16)) / 8388608)
-        : (o) => (((view.getInt8(o) << 16) | (view.getUint8(o + 1) << 8) | view.getUint8(o + 2)) / 8388608);
+        ? (o) => (view.getUint8(o) | (view.getUint8(o + 1) << 8) | (view.getInt8(o + 2) << 16)) / 8388608
+        : (o) => ((view.getInt8(o) << 16) | (view.getUint8(o + 1) << 8) | view.getUint8(o + 2)) / 8388608;
     default:
       return (o) => view.getInt32(o, little) / 2147483648;
   }

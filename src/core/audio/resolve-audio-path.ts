@@ -7,7 +7,11 @@ import { isAbsolute, join, resolve } from 'node:path';
  * package's folder) and the first that exists wins, so that `demo/clips/...` from the examples works in
  * any install whatever folder Node-RED was started from. Without base folders, relative to the working directory.
  */
-export function resolveAudioPath(path: string, baseFolders: readonly string[], exists: (candidate: string) => boolean = existsSync): string {
+export function resolveAudioPath(
+  path: string,
+  baseFolders: readonly string[],
+  exists: (candidate: string) => boolean = existsSync,
+): string {
   if (isAbsolute(path)) return path;
   const candidates = audioPathCandidates(path, baseFolders);
   if (candidates.length === 0) return resolve(path);

@@ -65,7 +65,9 @@ export function readWavHeader(bytes: Uint8Array): WavHeader {
       return { ...format, dataOffset: body, dataLength: length };
     }
     if (size > available) {
-      throw new AudioFormatError(`WAV chunk "${printable(bytes.subarray(offset, offset + 4))}" claims ${size} bytes but only ${available} follow`);
+      throw new AudioFormatError(
+        `WAV chunk "${printable(bytes.subarray(offset, offset + 4))}" claims ${size} bytes but only ${available} follow`,
+      );
     }
     offset = body + size + (size & 1);
   }

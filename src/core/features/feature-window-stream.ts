@@ -3,7 +3,12 @@ import { PAPER_FEATURE_COUNT as PAPER_FEATURE_COUNT_IMPORTED } from './feature-n
 import { FeatureProfileName } from './feature-profile';
 import { FrameAnalyser, FrameRecords, REC as REC_IMPORTED } from './frame-record';
 import { extendedWindowStatistics, EXTENDED_ADDED_LENGTH as EXTENDED_ADDED_LENGTH_IMPORTED } from './extended-profile';
-import { FRAME_LENGTH as FRAME_LENGTH_IMPORTED, FRAME_STEP as FRAME_STEP_IMPORTED, SAMPLE_RATE as SAMPLE_RATE_IMPORTED, frameCount } from './pyaudioanalysis-constants';
+import {
+  FRAME_LENGTH as FRAME_LENGTH_IMPORTED,
+  FRAME_STEP as FRAME_STEP_IMPORTED,
+  SAMPLE_RATE as SAMPLE_RATE_IMPORTED,
+  frameCount,
+} from './pyaudioanalysis-constants';
 import { DEFAULT_VOICE_ACTIVITY as DEFAULT_VOICE_ACTIVITY_IMPORTED, isSpeechFrame, VoiceActivityOptions } from './voice-activity';
 import { WindowNormalisation } from './window-normalisation';
 import { WindowFeatureComputer } from './window-short-term-features';
@@ -131,7 +136,10 @@ export class FeatureWindowStream {
   private totalSamples = 0;
   private ended = false;
 
-  constructor(readonly streamId: string, options: Partial<FeatureWindowOptions> = {}) {
+  constructor(
+    readonly streamId: string,
+    options: Partial<FeatureWindowOptions> = {},
+  ) {
     this.options = resolveFeatureWindowOptions(options);
     this.windowSamples = Math.round(this.options.windowSeconds * SAMPLE_RATE);
     this.hopSamples = Math.max(1, Math.round((this.options.hopSeconds * SAMPLE_RATE) / FRAME_STEP)) * FRAME_STEP;
@@ -286,7 +294,11 @@ export class FeatureWindowStream {
       endSample: startSample + length,
       ...(partial ? { partial: true } : {}),
       ...(span
-        ? { trimmed: true, speechStart: this.timeOf(this.bufferStart + span.start), speechEnd: this.timeOf(this.bufferStart + span.end - 1) }
+        ? {
+            trimmed: true,
+            speechStart: this.timeOf(this.bufferStart + span.start),
+            speechEnd: this.timeOf(this.bufferStart + span.end - 1),
+          }
         : {}),
     };
   }

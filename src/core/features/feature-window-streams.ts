@@ -50,7 +50,8 @@ export class FeatureWindowStreams {
   /** Adds a chunk to a stream (created on first use) and returns the windows it completes. */
   push(streamId: string, samples: ArrayLike<number>, timestamp: number | undefined, final: boolean): FeatureWindow[] {
     let entry = this.streams.get(streamId);
-    if (entry) this.streams.delete(streamId); // re-insert: Map order is recency order
+    if (entry)
+      this.streams.delete(streamId); // re-insert: Map order is recency order
     else {
       while (this.streams.size >= this.limits.maxStreams) {
         const oldest = this.streams.keys().next().value as string;

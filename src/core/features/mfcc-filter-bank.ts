@@ -16,7 +16,6 @@ export interface MfccFilterBank {
 
 function buildFilterBank(): MfccFilterBank {
   const numLinear = 13;
-  const numLog = 27;
   const lowFreq = 133.33;
   const linearStep = 200 / 3;
   const logFactor = 1.0711703;
@@ -66,4 +65,3 @@ export const MFCC_DCT: Float64Array = (() => {
   }
   return m;
 })();
-

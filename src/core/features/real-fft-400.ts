@@ -106,25 +106,44 @@ export class RealFft400 {
     // 5-point DFTs over m1 for each m2, times W25^(l1 m2)
     for (let m2 = 0; m2 < 5; m2++) {
       const i = row + m2;
-      const a0r = rowRe[i], a0i = rowIm[i];
-      const a1r = rowRe[i + 5], a1i = rowIm[i + 5];
-      const a2r = rowRe[i + 10], a2i = rowIm[i + 10];
-      const a3r = rowRe[i + 15], a3i = rowIm[i + 15];
-      const a4r = rowRe[i + 20], a4i = rowIm[i + 20];
-      const s14r = a1r + a4r, s14i = a1i + a4i, d14r = a1r - a4r, d14i = a1i - a4i;
-      const s23r = a2r + a3r, s23i = a2i + a3i, d23r = a2r - a3r, d23i = a2i - a3i;
-      const m1r = a0r + C1 * s14r + C2 * s23r, m1i = a0i + C1 * s14i + C2 * s23i;
-      const m2r = a0r + C2 * s14r + C1 * s23r, m2i = a0i + C2 * s14i + C1 * s23i;
+      const a0r = rowRe[i],
+        a0i = rowIm[i];
+      const a1r = rowRe[i + 5],
+        a1i = rowIm[i + 5];
+      const a2r = rowRe[i + 10],
+        a2i = rowIm[i + 10];
+      const a3r = rowRe[i + 15],
+        a3i = rowIm[i + 15];
+      const a4r = rowRe[i + 20],
+        a4i = rowIm[i + 20];
+      const s14r = a1r + a4r,
+        s14i = a1i + a4i,
+        d14r = a1r - a4r,
+        d14i = a1i - a4i;
+      const s23r = a2r + a3r,
+        s23i = a2i + a3i,
+        d23r = a2r - a3r,
+        d23i = a2i - a3i;
+      const m1r = a0r + C1 * s14r + C2 * s23r,
+        m1i = a0i + C1 * s14i + C2 * s23i;
+      const m2r = a0r + C2 * s14r + C1 * s23r,
+        m2i = a0i + C2 * s14i + C1 * s23i;
       // -i * (S1 d14 + S2 d23) and -i * (S2 d14 - S1 d23)
-      const n1r = S1 * d14i + S2 * d23i, n1i = -(S1 * d14r + S2 * d23r);
-      const n2r = S2 * d14i - S1 * d23i, n2i = -(S2 * d14r - S1 * d23r);
+      const n1r = S1 * d14i + S2 * d23i,
+        n1i = -(S1 * d14r + S2 * d23r);
+      const n2r = S2 * d14i - S1 * d23i,
+        n2i = -(S2 * d14r - S1 * d23r);
       midRe[m2] = a0r + s14r + s23r;
       midIm[m2] = a0i + s14i + s23i;
       if (m2 === 0) {
-        midRe[5] = m1r + n1r; midIm[5] = m1i + n1i;
-        midRe[10] = m2r + n2r; midIm[10] = m2i + n2i;
-        midRe[15] = m2r - n2r; midIm[15] = m2i - n2i;
-        midRe[20] = m1r - n1r; midIm[20] = m1i - n1i;
+        midRe[5] = m1r + n1r;
+        midIm[5] = m1i + n1i;
+        midRe[10] = m2r + n2r;
+        midIm[10] = m2i + n2i;
+        midRe[15] = m2r - n2r;
+        midIm[15] = m2i - n2i;
+        midRe[20] = m1r - n1r;
+        midIm[20] = m1i - n1i;
       } else {
         twiddled(midRe, midIm, 5 + m2, m1r + n1r, m1i + n1i);
         twiddled(midRe, midIm, 10 + m2, m2r + n2r, m2i + n2i);
@@ -137,28 +156,48 @@ export class RealFft400 {
     const zIm = this.zIm;
     for (let l1 = 0; l1 < 5; l1++) {
       const i = l1 * 5;
-      const a0r = midRe[i], a0i = midIm[i];
-      const a1r = midRe[i + 1], a1i = midIm[i + 1];
-      const a2r = midRe[i + 2], a2i = midIm[i + 2];
-      const a3r = midRe[i + 3], a3i = midIm[i + 3];
-      const a4r = midRe[i + 4], a4i = midIm[i + 4];
-      const s14r = a1r + a4r, s14i = a1i + a4i, d14r = a1r - a4r, d14i = a1i - a4i;
-      const s23r = a2r + a3r, s23i = a2i + a3i, d23r = a2r - a3r, d23i = a2i - a3i;
-      const m1r = a0r + C1 * s14r + C2 * s23r, m1i = a0i + C1 * s14i + C2 * s23i;
-      const m2r = a0r + C2 * s14r + C1 * s23r, m2i = a0i + C2 * s14i + C1 * s23i;
-      const n1r = S1 * d14i + S2 * d23i, n1i = -(S1 * d14r + S2 * d23r);
-      const n2r = S2 * d14i - S1 * d23i, n2i = -(S2 * d14r - S1 * d23r);
+      const a0r = midRe[i],
+        a0i = midIm[i];
+      const a1r = midRe[i + 1],
+        a1i = midIm[i + 1];
+      const a2r = midRe[i + 2],
+        a2i = midIm[i + 2];
+      const a3r = midRe[i + 3],
+        a3i = midIm[i + 3];
+      const a4r = midRe[i + 4],
+        a4i = midIm[i + 4];
+      const s14r = a1r + a4r,
+        s14i = a1i + a4i,
+        d14r = a1r - a4r,
+        d14i = a1i - a4i;
+      const s23r = a2r + a3r,
+        s23i = a2i + a3i,
+        d23r = a2r - a3r,
+        d23i = a2i - a3i;
+      const m1r = a0r + C1 * s14r + C2 * s23r,
+        m1i = a0i + C1 * s14i + C2 * s23i;
+      const m2r = a0r + C2 * s14r + C1 * s23r,
+        m2i = a0i + C2 * s14i + C1 * s23i;
+      const n1r = S1 * d14i + S2 * d23i,
+        n1i = -(S1 * d14r + S2 * d23r);
+      const n2r = S2 * d14i - S1 * d23i,
+        n2i = -(S2 * d14r - S1 * d23r);
       const bins = row + i;
       let k = OUTPUT_BIN[bins];
-      zRe[k] = a0r + s14r + s23r; zIm[k] = a0i + s14i + s23i;
+      zRe[k] = a0r + s14r + s23r;
+      zIm[k] = a0i + s14i + s23i;
       k = OUTPUT_BIN[bins + 1];
-      zRe[k] = m1r + n1r; zIm[k] = m1i + n1i;
+      zRe[k] = m1r + n1r;
+      zIm[k] = m1i + n1i;
       k = OUTPUT_BIN[bins + 2];
-      zRe[k] = m2r + n2r; zIm[k] = m2i + n2i;
+      zRe[k] = m2r + n2r;
+      zIm[k] = m2i + n2i;
       k = OUTPUT_BIN[bins + 3];
-      zRe[k] = m2r - n2r; zIm[k] = m2i - n2i;
+      zRe[k] = m2r - n2r;
+      zIm[k] = m2i - n2i;
       k = OUTPUT_BIN[bins + 4];
-      zRe[k] = m1r - n1r; zIm[k] = m1i - n1i;
+      zRe[k] = m1r - n1r;
+      zIm[k] = m1i - n1i;
     }
   }
 }
@@ -176,41 +215,84 @@ function eightPointDfts(x: ArrayLike<number>, offset: number, yr: Float64Array, 
   for (let n2 = 0; n2 < 25; n2++) {
     const map = n2 * 8;
     let p = offset + INPUT_OFFSET[map];
-    const a0r = x[p], a0i = x[p + 1];
+    const a0r = x[p],
+      a0i = x[p + 1];
     p = offset + INPUT_OFFSET[map + 1];
-    const a1r = x[p], a1i = x[p + 1];
+    const a1r = x[p],
+      a1i = x[p + 1];
     p = offset + INPUT_OFFSET[map + 2];
-    const a2r = x[p], a2i = x[p + 1];
+    const a2r = x[p],
+      a2i = x[p + 1];
     p = offset + INPUT_OFFSET[map + 3];
-    const a3r = x[p], a3i = x[p + 1];
+    const a3r = x[p],
+      a3i = x[p + 1];
     p = offset + INPUT_OFFSET[map + 4];
-    const a4r = x[p], a4i = x[p + 1];
+    const a4r = x[p],
+      a4i = x[p + 1];
     p = offset + INPUT_OFFSET[map + 5];
-    const a5r = x[p], a5i = x[p + 1];
+    const a5r = x[p],
+      a5i = x[p + 1];
     p = offset + INPUT_OFFSET[map + 6];
-    const a6r = x[p], a6i = x[p + 1];
+    const a6r = x[p],
+      a6i = x[p + 1];
     p = offset + INPUT_OFFSET[map + 7];
-    const a7r = x[p], a7i = x[p + 1];
+    const a7r = x[p],
+      a7i = x[p + 1];
     // two 4-point DFTs (even/odd) and a final radix-2 combine
-    const e0r = a0r + a4r, e0i = a0i + a4i, e1r = a0r - a4r, e1i = a0i - a4i;
-    const e2r = a2r + a6r, e2i = a2i + a6i, e3r = a2r - a6r, e3i = a2i - a6i;
-    const E0r = e0r + e2r, E0i = e0i + e2i, E2r = e0r - e2r, E2i = e0i - e2i;
-    const E1r = e1r + e3i, E1i = e1i - e3r, E3r = e1r - e3i, E3i = e1i + e3r;
-    const o0r = a1r + a5r, o0i = a1i + a5i, o1r = a1r - a5r, o1i = a1i - a5i;
-    const o2r = a3r + a7r, o2i = a3i + a7i, o3r = a3r - a7r, o3i = a3i - a7i;
-    const O0r = o0r + o2r, O0i = o0i + o2i, O2r = o0r - o2r, O2i = o0i - o2i;
-    const O1r = o1r + o3i, O1i = o1i - o3r, O3r = o1r - o3i, O3i = o1i + o3r;
+    const e0r = a0r + a4r,
+      e0i = a0i + a4i,
+      e1r = a0r - a4r,
+      e1i = a0i - a4i;
+    const e2r = a2r + a6r,
+      e2i = a2i + a6i,
+      e3r = a2r - a6r,
+      e3i = a2i - a6i;
+    const E0r = e0r + e2r,
+      E0i = e0i + e2i,
+      E2r = e0r - e2r,
+      E2i = e0i - e2i;
+    const E1r = e1r + e3i,
+      E1i = e1i - e3r,
+      E3r = e1r - e3i,
+      E3i = e1i + e3r;
+    const o0r = a1r + a5r,
+      o0i = a1i + a5i,
+      o1r = a1r - a5r,
+      o1i = a1i - a5i;
+    const o2r = a3r + a7r,
+      o2i = a3i + a7i,
+      o3r = a3r - a7r,
+      o3i = a3i - a7i;
+    const O0r = o0r + o2r,
+      O0i = o0i + o2i,
+      O2r = o0r - o2r,
+      O2i = o0i - o2i;
+    const O1r = o1r + o3i,
+      O1i = o1i - o3r,
+      O3r = o1r - o3i,
+      O3i = o1i + o3r;
     // twiddles w8^1 = (1 - i)/sqrt2, w8^2 = -i, w8^3 = -(1 + i)/sqrt2
-    const P1r = SQRT1_2 * (O1r + O1i), P1i = SQRT1_2 * (O1i - O1r);
-    const P2r = O2i, P2i = -O2r;
-    const P3r = SQRT1_2 * (O3i - O3r), P3i = -SQRT1_2 * (O3r + O3i);
-    yr[n2] = E0r + O0r; yi[n2] = E0i + O0i;
-    yr[25 + n2] = E1r + P1r; yi[25 + n2] = E1i + P1i;
-    yr[50 + n2] = E2r + P2r; yi[50 + n2] = E2i + P2i;
-    yr[75 + n2] = E3r + P3r; yi[75 + n2] = E3i + P3i;
-    yr[100 + n2] = E0r - O0r; yi[100 + n2] = E0i - O0i;
-    yr[125 + n2] = E1r - P1r; yi[125 + n2] = E1i - P1i;
-    yr[150 + n2] = E2r - P2r; yi[150 + n2] = E2i - P2i;
-    yr[175 + n2] = E3r - P3r; yi[175 + n2] = E3i - P3i;
+    const P1r = SQRT1_2 * (O1r + O1i),
+      P1i = SQRT1_2 * (O1i - O1r);
+    const P2r = O2i,
+      P2i = -O2r;
+    const P3r = SQRT1_2 * (O3i - O3r),
+      P3i = -SQRT1_2 * (O3r + O3i);
+    yr[n2] = E0r + O0r;
+    yi[n2] = E0i + O0i;
+    yr[25 + n2] = E1r + P1r;
+    yi[25 + n2] = E1i + P1i;
+    yr[50 + n2] = E2r + P2r;
+    yi[50 + n2] = E2i + P2i;
+    yr[75 + n2] = E3r + P3r;
+    yi[75 + n2] = E3i + P3i;
+    yr[100 + n2] = E0r - O0r;
+    yi[100 + n2] = E0i - O0i;
+    yr[125 + n2] = E1r - P1r;
+    yi[125 + n2] = E1i - P1i;
+    yr[150 + n2] = E2r - P2r;
+    yi[150 + n2] = E2i - P2i;
+    yr[175 + n2] = E3r - P3r;
+    yi[175 + n2] = E3i - P3i;
   }
 }

@@ -5,7 +5,15 @@ import { activeSpeechPower, trimSilence } from './speech-trimming';
 /** Living-room conditions the shipped model is evaluated under (see docs/evaluation.md). */
 export type PerturbationName = 'clean' | 'noise-20db' | 'noise-10db' | 'gain+12db' | 'gain-12db' | 'silence-trimmed' | 'band-8khz';
 
-export const PERTURBATIONS: PerturbationName[] = ['clean', 'noise-20db', 'noise-10db', 'gain+12db', 'gain-12db', 'silence-trimmed', 'band-8khz'];
+export const PERTURBATIONS: PerturbationName[] = [
+  'clean',
+  'noise-20db',
+  'noise-10db',
+  'gain+12db',
+  'gain-12db',
+  'silence-trimmed',
+  'band-8khz',
+];
 
 /** Applies one perturbation to 16 kHz mono samples; the seed makes the noise repeatable per clip. */
 export function perturbAudio(samples: Float32Array, name: PerturbationName, seed = 1): Float32Array {

@@ -44,9 +44,10 @@ async function tryBackend(name: BackendName): Promise<boolean> {
   try {
     if (name === 'tensorflow') {
       if (!isResolvable('@tensorflow/tfjs-node')) return false;
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional: only when the user installed it
       require('@tensorflow/tfjs-node');
     } else if (name === 'wasm') {
-      // eslint-disable-next-line @typescript-eslint/no-var-requires
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when this backend is tried
       const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
       const wasmFile = require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm');
       wasm.setWasmPaths(dirname(wasmFile) + '/');

@@ -70,13 +70,15 @@ export function trainRandomForest(vectors: ArrayLike<number>[], labels: number[]
  */
 function requireBaselineLibrary(id: string): unknown {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    // Loaded on demand: the baselines' libraries are optional (devDependencies), used only by the CLI.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require(id);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw err;
     throw new Error(
       `the SVM and random-forest baselines need libsvm-js and ml-random-forest, which are not installed: ` +
         `run "npm install libsvm-js ml-random-forest" where node-red-contrib-speech-emotion is installed`,
+      { cause: err },
     );
   }
 }

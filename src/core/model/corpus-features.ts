@@ -1,13 +1,14 @@
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync, renameSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadAudioFileAs16kMono } from '../audio/load-audio-file';
+import { getFeatureProfile } from '../features';
 import { perturbAudio, type PerturbationName } from './audio-perturbations';
 import type { ManifestEntry } from './corpus-manifest';
 import type { LabelledVectors } from './labelled-vectors';
 import { applyClipFrontEnd, clipFrontEndKey } from './clip-front-end';
 import type { SpeechTrimmingOptions } from './speech-trimming';
 
-/** The part of the features engineer's FeatureProfile the model needs. */
+/** The part of a feature profile (src/core/features) the model needs. */
 export interface ClipFeatureProfile {
   name: string;
   vectorLength: number;
@@ -15,22 +16,7 @@ export interface ClipFeatureProfile {
 }
 
 export function loadFeatureProfile(name: string): ClipFeatureProfile {
-  // Resolved at run time so this module compiles whichever parts of src/core/features exist.
-  let features: { getFeatureProfile(name: string): ClipFeatureProfile } | undefined;
-  try {
-    features = require('../features');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND' || name !== 'paper') throw err;
-  }
-  if (features) return features.getFeatureProfile(name);
-  // Until the features index exists: the same pyAudioAnalysis-exact computation, assembled here.
-  const { referenceShortTermFeatures } = require('../features/reference-short-term-features');
-  const { clipVectorOf } = require('../features/clip-vector');
-  return {
-    name: 'paper',
-    vectorLength: 68,
-    clipVector: (samples: Float32Array) => clipVectorOf(referenceShortTermFeatures(samples)),
-  };
+  return getFeatureProfile(name);
 }
 
 /** The paper's augmentation: crops of 85% of each clip, one every 0.03 s (480 samples at 16 kHz). */
@@ -78,7 +64,11 @@ export async function corpusFeatures(
   let done = 0;
   for (const [index, entry] of entries.entries()) {
     const stat = statSync(entry.path);
-    const frontEnd = { denoise: options.denoise, speechOnly: options.speechOnly && perturbation !== 'silence-trimmed', trimming: options.trimming };
+    const frontEnd = {
+      denoise: options.denoise,
+      speechOnly: options.speechOnly && perturbation !== 'silence-trimmed',
+      trimming: options.trimming,
+    };
     const transform: AudioTransform = options.transformOf?.(entry, index) ?? {
       key: perturbation,
       apply: (raw) => perturbAudio(raw, perturbation, index + 1),
@@ -135,7 +125,10 @@ class FeatureCache {
   private readonly values: Record<string, number[]>;
   unsaved = 0;
 
-  constructor(private readonly dir: string, profile: string) {
+  constructor(
+    private readonly dir: string,
+    profile: string,
+  ) {
     this.file = join(dir, `features-${profile}.json`);
     this.values = existsSync(this.file) ? safeParse(readFileSync(this.file, 'utf8')) : {};
   }

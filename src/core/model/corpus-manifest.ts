@@ -27,13 +27,17 @@ export class ManifestError extends Error {
  * Paths are relative to the manifest. Rows whose emotion is not one of the four classes, and rows
  * whose file does not exist, are skipped and listed with their line numbers.
  */
-export async function readManifest(csvPath: string): Promise<{ entries: ManifestEntry[]; skipped: number; skippedRows: SkippedManifestRow[] }> {
+export async function readManifest(
+  csvPath: string,
+): Promise<{ entries: ManifestEntry[]; skipped: number; skippedRows: SkippedManifestRow[] }> {
   let text: string;
   try {
     text = await readFile(csvPath, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new ManifestError(`${csvPath}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a CSV file' : (err as Error).message}`);
+    throw new ManifestError(
+      `${csvPath}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a CSV file' : (err as Error).message}`,
+    );
   }
   const rows = text
     .split(/\r?\n/)
@@ -61,7 +65,9 @@ export async function readManifest(csvPath: string): Promise<{ entries: Manifest
   });
   if (entries.length === 0) {
     const why = rows.length === 1 ? 'no rows after its header' : `no usable row (${describeSkippedRows(skippedRows)})`;
-    throw new ManifestError(`${csvPath}: ${why}; rows need a path to an existing file and an emotion among anger, happiness, neutral, sadness`);
+    throw new ManifestError(
+      `${csvPath}: ${why}; rows need a path to an existing file and an emotion among anger, happiness, neutral, sadness`,
+    );
   }
   return { entries, skipped: skippedRows.length, skippedRows };
 }

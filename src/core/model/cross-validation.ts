@@ -1,4 +1,3 @@
-
 import { EMOTIONS } from '../messages';
 import { trainRandomForest, trainSvm, type TrainedClassifier } from './baseline-classifiers';
 import { argmax, classificationMetrics } from './classification-metrics';
@@ -75,13 +74,23 @@ export async function crossValidate(data: LabelledVectors, options: CrossValidat
     const prior = perStream ? fitStandardisation(rawTrain) : undefined;
     const prepareTest = (vectors: ArrayLike<number>[]) =>
       prior
-        ? normaliseAsStreams(vectors, testIdx.map((i) => data.speakers[i]), { prior, ...PER_STREAM_DEFAULTS }, options.seed + f)
+        ? normaliseAsStreams(
+            vectors,
+            testIdx.map((i) => data.speakers[i]),
+            { prior, ...PER_STREAM_DEFAULTS },
+            options.seed + f,
+          )
         : vectors;
     const testVectors = prepareTest(rawTest);
     const extraTestVectors = extraSets.map((set) => prepareTest(testIdx.map((i) => set.data.vectors[i])));
     const testLabels = testIdx.map((i) => data.labels[i]);
     for (const kind of options.kinds) {
-      const classifier = await trainClassifier(kind, { vectors: trainVectors, labels: trainLabels, speakers: trainSpeakers, clips: [] }, options, f);
+      const classifier = await trainClassifier(
+        kind,
+        { vectors: trainVectors, labels: trainLabels, speakers: trainSpeakers, clips: [] },
+        options,
+        f,
+      );
       let predicted: number[];
       const entry = results.get(kind)!;
       try {
@@ -139,4 +148,3 @@ async function trainClassifier(
     dispose: () => model.dispose(),
   };
 }
-

@@ -27,7 +27,8 @@ export interface ClassifierInput {
  * checked ClassifierInput. Throws a message naming what is wrong.
  */
 export function classifierInputOf(payload: unknown, fallbackStreamId: unknown, now = Date.now()): ClassifierInput {
-  const streamIdOf = (value: unknown) => (typeof value === 'string' && value !== '' ? value : typeof value === 'number' ? String(value) : 'default');
+  const streamIdOf = (value: unknown) =>
+    typeof value === 'string' && value !== '' ? value : typeof value === 'number' ? String(value) : 'default';
   if (Array.isArray(payload) || payload instanceof Float32Array || payload instanceof Float64Array) {
     return { streamId: streamIdOf(fallbackStreamId), vector: payload as ArrayLike<number>, start: now, end: now, voiced: true };
   }

@@ -44,10 +44,17 @@ export function taskLabelsOf(emotion: number): Record<TaskName, number> {
 export function normaliseEmotionLabel(raw: string): Emotion | undefined {
   const label = raw.trim().toLowerCase();
   const aliases: Record<string, Emotion> = {
-    anger: 'anger', angry: 'anger', ang: 'anger',
-    happiness: 'happiness', happy: 'happiness', hap: 'happiness', joy: 'happiness',
-    neutral: 'neutral', neu: 'neutral',
-    sadness: 'sadness', sad: 'sadness',
+    anger: 'anger',
+    angry: 'anger',
+    ang: 'anger',
+    happiness: 'happiness',
+    happy: 'happiness',
+    hap: 'happiness',
+    joy: 'happiness',
+    neutral: 'neutral',
+    neu: 'neutral',
+    sadness: 'sadness',
+    sad: 'sadness',
   };
   return aliases[label];
 }

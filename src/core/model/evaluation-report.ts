@@ -21,7 +21,12 @@ export function formatComparisonTable(rows: { name: string; metrics: Classificat
   const classes = rows[0]?.metrics.classes ?? [];
   const header = ['model'.padEnd(16), 'accuracy'.padStart(9), 'UAR'.padStart(7), ...classes.map((c) => c.padStart(10))].join('');
   const body = rows.map((r) =>
-    [r.name.padEnd(16), pct(r.metrics.accuracy).padStart(9), pct(r.metrics.uar).padStart(7), ...classes.map((c) => pct(r.metrics.recall[c]).padStart(10))].join(''),
+    [
+      r.name.padEnd(16),
+      pct(r.metrics.accuracy).padStart(9),
+      pct(r.metrics.uar).padStart(7),
+      ...classes.map((c) => pct(r.metrics.recall[c]).padStart(10)),
+    ].join(''),
   );
   return [header, ...body].join('\n');
 }
@@ -61,7 +66,11 @@ export function confusionHeatmapSvg(title: string, m: ClassificationMetrics): st
 }
 
 /** A self-contained HTML page: the comparison table and one heat map per model. */
-export function evaluationReportHtml(title: string, rows: { name: string; metrics: ClassificationMetrics }[], notes: string[] = []): string {
+export function evaluationReportHtml(
+  title: string,
+  rows: { name: string; metrics: ClassificationMetrics }[],
+  notes: string[] = [],
+): string {
   const esc = escapeXml;
   const table = [
     '<table><thead><tr><th>model</th><th>accuracy %</th><th>UAR %</th>',

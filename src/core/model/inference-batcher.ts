@@ -86,7 +86,9 @@ export class InferenceBatcher {
   private schedule(): void {
     if (this.timer) return;
     this.timer =
-      this.options.maxWaitMs > 0 ? setTimeout(() => this.flushFromTimer(), this.options.maxWaitMs) : setImmediate(() => this.flushFromTimer());
+      this.options.maxWaitMs > 0
+        ? setTimeout(() => this.flushFromTimer(), this.options.maxWaitMs)
+        : setImmediate(() => this.flushFromTimer());
   }
 
   private flushFromTimer(): void {

@@ -46,9 +46,7 @@ export async function loadModelFiles(dir: string): Promise<LoadedModelFiles> {
   const buffers = await Promise.all(paths.map((p) => readFile(join(dir, p))));
   const weights = Buffer.concat(buffers);
   const weightData = weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength);
-  const model = await tf.loadLayersModel(
-    tf.io.fromMemory({ modelTopology: modelJson.modelTopology, weightSpecs, weightData }),
-  );
+  const model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: modelJson.modelTopology, weightSpecs, weightData }));
   return { model, metadata };
 }
 

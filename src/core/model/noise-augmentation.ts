@@ -59,7 +59,11 @@ export function otherSpeakersPool(entries: ManifestEntry[]): BabblePool {
  */
 export function sameFoldPool(entries: ManifestEntry[], folds: number, seed: number): BabblePool {
   const groupOf = new Array<number>(entries.length);
-  speakerFolds(entries.map((e) => e.speaker), folds, seed).forEach((idx, f) => idx.forEach((i) => (groupOf[i] = f)));
+  speakerFolds(
+    entries.map((e) => e.speaker),
+    folds,
+    seed,
+  ).forEach((idx, f) => idx.forEach((i) => (groupOf[i] = f)));
   return (i) => entries.map((e, j) => (groupOf[j] === groupOf[i] && e.speaker !== entries[i].speaker ? j : -1)).filter((j) => j >= 0);
 }
 
@@ -77,7 +81,14 @@ export async function noiseAugmentedFeatures(
   entries: ManifestEntry[],
   profile: ClipFeatureProfile,
   augmentation: NoiseAugmentation,
-  options: { pool: BabblePool; speechOnly: boolean; denoise?: boolean; trimming?: SpeechTrimmingOptions; cacheDir?: string; onProgress?: (done: number, total: number) => void },
+  options: {
+    pool: BabblePool;
+    speechOnly: boolean;
+    denoise?: boolean;
+    trimming?: SpeechTrimmingOptions;
+    cacheDir?: string;
+    onProgress?: (done: number, total: number) => void;
+  },
 ): Promise<LabelledVectors> {
   if (augmentation.kinds.length === 0) throw new Error('noise augmentation needs at least one noise kind');
   const [low, high] = augmentation.snrDb;

@@ -7,6 +7,6 @@ export const PACKAGE_ROOT = join(__dirname, '..', '..', '..');
 export const DEFAULT_MODEL_DIR = join(PACKAGE_ROOT, 'models', 'default');
 
 export function packageVersion(): string {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- package.json sits outside rootDir
   return (require(join(PACKAGE_ROOT, 'package.json')) as { version: string }).version;
 }

@@ -57,8 +57,7 @@ export class RunningNormaliser {
     const { prior } = this.options;
     for (let i = 0; i < vector.length; i++) {
       const m = (w0 * prior.mean[i] + w1 * this.mean[i]) / (w0 + w1);
-      const v =
-        (w0 * (prior.std[i] ** 2 + (prior.mean[i] - m) ** 2) + w1 * (this.variance[i] + (this.mean[i] - m) ** 2)) / (w0 + w1);
+      const v = (w0 * (prior.std[i] ** 2 + (prior.mean[i] - m) ** 2) + w1 * (this.variance[i] + (this.mean[i] - m) ** 2)) / (w0 + w1);
       const s = Math.sqrt(v);
       result[i] = s > MIN_STD ? (vector[i] - m) / s : 0;
     }

@@ -45,7 +45,10 @@ export function acquireModel(dir?: string): ModelLease {
       held.users--;
       if (held.users === 0 && loaded.get(key) === held) {
         loaded.delete(key);
-        held.model.then((m) => m.dispose(), () => undefined);
+        held.model.then(
+          (m) => m.dispose(),
+          () => undefined,
+        );
       }
     },
   };

@@ -44,7 +44,8 @@ export async function trainMtADnn(
 ): Promise<TrainedNetwork> {
   if (data.vectors.length === 0) throw new Error('no training examples');
   const rng = new SeededRandom(options.seed);
-  const validationSpeakers = options.patience > 0 ? holdOutSpeakers(data.speakers, options.validationShare, rng.nextSeed()) : new Set<string>();
+  const validationSpeakers =
+    options.patience > 0 ? holdOutSpeakers(data.speakers, options.validationShare, rng.nextSeed()) : new Set<string>();
   const trainIdx: number[] = [];
   const validIdx: number[] = [];
   data.speakers.forEach((s, i) => (validationSpeakers.has(s) ? validIdx : trainIdx).push(i));
@@ -71,7 +72,16 @@ export async function trainMtADnn(
   const oneHot: Partial<Record<TaskName, tf.Tensor2D>> = {};
   for (const task of tasks) {
     oneHot[task] = tf.tidy(() =>
-      tf.cast(tf.oneHot(tf.tensor1d(train.labels.map((l) => taskLabelsOf(l)[task]), 'int32'), TASK_CLASSES[task].length), 'float32'),
+      tf.cast(
+        tf.oneHot(
+          tf.tensor1d(
+            train.labels.map((l) => taskLabelsOf(l)[task]),
+            'int32',
+          ),
+          TASK_CLASSES[task].length,
+        ),
+        'float32',
+      ),
     ) as tf.Tensor2D;
   }
   const classWeights = classWeightsOf(train.labels, options.classWeighting);
@@ -97,7 +107,13 @@ export async function trainMtADnn(
           const mask =
             options.dropout > 0
               ? (tf.div(
-                  tf.cast(tf.greaterEqual(tf.randomUniform([batchIdx.length, architecture.hiddenUnits], 0, 1, 'float32', dropoutSeed), options.dropout), 'float32'),
+                  tf.cast(
+                    tf.greaterEqual(
+                      tf.randomUniform([batchIdx.length, architecture.hiddenUnits], 0, 1, 'float32', dropoutSeed),
+                      options.dropout,
+                    ),
+                    'float32',
+                  ),
                   1 - options.dropout,
                 ) as tf.Tensor2D)
               : undefined;
@@ -150,10 +166,7 @@ export async function trainMtADnn(
     model,
     architecture,
     standardisation,
-    normalisation:
-      options.normalisation === 'per-stream'
-        ? { mode: 'per-stream', prior, ...PER_STREAM_DEFAULTS }
-        : { mode: 'global' },
+    normalisation: options.normalisation === 'per-stream' ? { mode: 'per-stream', prior, ...PER_STREAM_DEFAULTS } : { mode: 'global' },
     epochs: best?.epoch ?? epochsRun,
     validationUar: best?.uar,
   };

@@ -27,7 +27,7 @@ export function addTrainingFlags(command: Command): Command {
   return command
     .option('--profile <name>', 'feature profile: paper (68 values) or extended', 'paper')
     .option('--augment', "the paper's augmentation: train on crops of 85% of each clip every 0.03 s")
-    .option('--preset <name>', 'default (the shipped model\'s choices) or paper (as written)', 'default')
+    .option('--preset <name>', "default (the shipped model's choices) or paper (as written)", 'default')
     .option('--seed <n>', 'seed for initialisation, shuffling, dropout and splits', '42')
     .option('--epochs <n>', 'maximum epochs')
     .option('--patience <n>', 'early stopping: epochs without better validation UAR (0 = off)')
@@ -39,8 +39,11 @@ export function addTrainingFlags(command: Command): Command {
     .option('--no-class-weights', 'do not weight classes by inverse frequency')
     .option('--normalisation <mode>', 'per-stream (running per-speaker statistics) or global')
     .option('--speech-only <yes|no>', 'cut leading and trailing silence of each clip before features')
-    .option('--denoise <yes|no>', 'subtract each clip\'s stationary noise floor (spectral subtraction) before features')
-    .option('--noise-copies <n>', 'noise augmentation: noisy copies (white, pink, babble) of every training clip besides the clean one (0 = none)')
+    .option('--denoise <yes|no>', "subtract each clip's stationary noise floor (spectral subtraction) before features")
+    .option(
+      '--noise-copies <n>',
+      'noise augmentation: noisy copies (white, pink, babble) of every training clip besides the clean one (0 = none)',
+    )
     .option('--noise-snr <min,max>', 'noise augmentation: range of signal-to-noise ratios in dB, e.g. 5,30');
 }
 
@@ -63,7 +66,8 @@ export function trainingOptionsFromCli(flags: TrainingFlags): TrainingOptions {
   if (l2 !== undefined) patch.l2 = l2;
   if (flags.classWeights === false) patch.classWeighting = false;
   if (flags.normalisation) {
-    if (flags.normalisation !== 'global' && flags.normalisation !== 'per-stream') throw new Error('--normalisation is global or per-stream');
+    if (flags.normalisation !== 'global' && flags.normalisation !== 'per-stream')
+      throw new Error('--normalisation is global or per-stream');
     patch.normalisation = flags.normalisation;
   }
   if (flags.speechOnly !== undefined) {
@@ -77,13 +81,15 @@ export function trainingOptionsFromCli(flags: TrainingFlags): TrainingOptions {
     patch.denoise = value === 'yes' || value === 'true';
   }
   const noiseCopies = num('noise-copies', flags.noiseCopies);
-  if (noiseCopies !== undefined && !(Number.isInteger(noiseCopies) && noiseCopies >= 0)) throw new Error('--noise-copies is a whole number >= 0');
+  if (noiseCopies !== undefined && !(Number.isInteger(noiseCopies) && noiseCopies >= 0))
+    throw new Error('--noise-copies is a whole number >= 0');
   if (noiseCopies !== undefined || flags.noiseSnr !== undefined) {
     const noise = { ...(base.noiseAugmentation ?? DEFAULT_NOISE_AUGMENTATION) };
     if (noiseCopies !== undefined) noise.copies = noiseCopies;
     if (flags.noiseSnr !== undefined) {
       const [low, high] = flags.noiseSnr.split(',').map(Number);
-      if (!(Number.isFinite(low) && Number.isFinite(high) && low <= high)) throw new Error('--noise-snr is two numbers in dB, low first, e.g. 5,30');
+      if (!(Number.isFinite(low) && Number.isFinite(high) && low <= high))
+        throw new Error('--noise-snr is two numbers in dB, low first, e.g. 5,30');
       noise.snrDb = [low, high];
     }
     patch.noiseAugmentation = noise.copies > 0 ? noise : undefined;

@@ -74,7 +74,10 @@ function configuredPath(config: AudioSourceNodeConfig, envValue: (name: string) 
   return typeof value === 'string' ? value.trim() : '';
 }
 
-export function settingsFromConfig(config: AudioSourceNodeConfig, envValue: (name: string) => unknown = (name) => process.env[name]): AudioSourceSettings {
+export function settingsFromConfig(
+  config: AudioSourceNodeConfig,
+  envValue: (name: string) => unknown = (name) => process.env[name],
+): AudioSourceSettings {
   const mode = config.mode ?? 'flow';
   if (!['flow', 'file', 'microphone'].includes(mode)) throw new Error(`unknown mode "${mode}"`);
   const chunkMs = numberOr(config.chunkMs, 250);
@@ -95,7 +98,11 @@ export function settingsFromConfig(config: AudioSourceNodeConfig, envValue: (nam
   } else capture = arecordCommand(config.device ?? '', captureRate);
   const path = configuredPath(config, envValue);
   if (mode === 'file' && !path) {
-    throw new Error(config.pathType === 'env' && config.path?.trim() ? `environment variable ${config.path.trim()} is not set` : 'file mode needs a file or folder path');
+    throw new Error(
+      config.pathType === 'env' && config.path?.trim()
+        ? `environment variable ${config.path.trim()} is not set`
+        : 'file mode needs a file or folder path',
+    );
   }
   return {
     mode,

@@ -60,7 +60,9 @@ export = function register(RED: NodeAPI): void {
     } catch (err) {
       node.status({ fill: 'red', shape: 'ring', text: `invalid configuration: ${(err as Error).message}` });
       node.error(`invalid configuration: ${(err as Error).message}`);
-      node.on('input', (_msg: NodeMessageInFlow, _send: Send, done: (err?: Error) => void) => done(new Error(`invalid configuration: ${(err as Error).message}`)));
+      node.on('input', (_msg: NodeMessageInFlow, _send: Send, done: (err?: Error) => void) =>
+        done(new Error(`invalid configuration: ${(err as Error).message}`)),
+      );
       return;
     }
     const status = new StatusThrottle(node, 500);
@@ -75,7 +77,10 @@ export = function register(RED: NodeAPI): void {
       onEvict(_id, converter, reason) {
         // An idle or displaced stream still gets its last (final) chunk, so downstream drops its state too.
         if (reason === 'idle' || reason === 'capacity') {
-          sendChunks((m) => node.send(m as NodeMessage), converter.end().map((c) => chunkToMessage(c)));
+          sendChunks(
+            (m) => node.send(m as NodeMessage),
+            converter.end().map((c) => chunkToMessage(c)),
+          );
         }
       },
     });
@@ -91,7 +96,11 @@ export = function register(RED: NodeAPI): void {
       const isEndOnly = final && (msg.payload === undefined || msg.payload === null || (msg.payload as { length?: number }).length === 0);
       let converter = streams.get(streamId);
       if (isEndOnly) {
-        if (converter) sendChunks(send, converter.end().map((c) => chunkToMessage(c, typeof msg.topic === "string" ? msg.topic : undefined)));
+        if (converter)
+          sendChunks(
+            send,
+            converter.end().map((c) => chunkToMessage(c, typeof msg.topic === 'string' ? msg.topic : undefined)),
+          );
         streams.delete(streamId);
         return;
       }
@@ -100,7 +109,10 @@ export = function register(RED: NodeAPI): void {
       const chunks = converter.push(decoded.channels, decoded.sampleRate, final);
       if (final) streams.delete(streamId);
       chunksSent += chunks.length;
-      sendChunks(send, chunks.map((c) => chunkToMessage(c, typeof msg.topic === "string" ? msg.topic : undefined)));
+      sendChunks(
+        send,
+        chunks.map((c) => chunkToMessage(c, typeof msg.topic === 'string' ? msg.topic : undefined)),
+      );
       status.set({ fill: 'green', shape: 'dot', text: `${streams.size} stream${streams.size === 1 ? '' : 's'}, ${chunksSent} chunks` });
     }
 
@@ -188,7 +200,9 @@ export = function register(RED: NodeAPI): void {
           if (settings.mode === 'file') startFiles(typeof msg.path === 'string' && msg.path ? msg.path : settings.path);
           else startCapture();
         } else {
-          throw new Error(`in ${settings.mode} mode the node takes "start" or "stop" (msg.payload or msg.command), not ${JSON.stringify(msg.payload)?.slice(0, 40)}`);
+          throw new Error(
+            `in ${settings.mode} mode the node takes "start" or "stop" (msg.payload or msg.command), not ${JSON.stringify(msg.payload)?.slice(0, 40)}`,
+          );
         }
         done();
       } catch (err) {

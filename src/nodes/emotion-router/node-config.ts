@@ -15,8 +15,7 @@ export interface EmotionRouterNodeConfig {
   maxStreams?: number | string;
 }
 
-const secondsToMs = (value: unknown): unknown =>
-  value === undefined || value === '' ? undefined : Number(value) * 1000;
+const secondsToMs = (value: unknown): unknown => (value === undefined || value === '' ? undefined : Number(value) * 1000);
 
 export function routerConfigFromNode(config: EmotionRouterNodeConfig): Partial<Record<keyof RouterConfig, unknown>> {
   return {

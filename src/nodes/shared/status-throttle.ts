@@ -28,10 +28,13 @@ export class StatusThrottle {
     if (wait <= 0 && !this.timer) return this.now(status);
     this.pending = status;
     if (!this.timer) {
-      this.timer = setTimeout(() => {
-        this.timer = undefined;
-        if (this.pending) this.now(this.pending);
-      }, Math.max(0, wait));
+      this.timer = setTimeout(
+        () => {
+          this.timer = undefined;
+          if (this.pending) this.now(this.pending);
+        },
+        Math.max(0, wait),
+      );
       this.timer.unref();
     }
   }
