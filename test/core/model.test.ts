@@ -18,6 +18,7 @@ import { DEFAULT_TRAINING_OPTIONS, mergeTrainingOptions } from '../../src/core/m
 import { DEFAULT_MODEL_DIR } from '../../src/core/model/package-paths';
 import { EMOTIONS } from '../../src/core/messages';
 import { goldenRavdessVectors } from './model-fixtures';
+import { goldenCases } from '../helpers/corpus';
 
 const tiny = mergeTrainingOptions(DEFAULT_TRAINING_OPTIONS, { maxEpochs: 4, patience: 0, validationShare: 0, seed: 7 });
 
@@ -162,6 +163,31 @@ describe('inference with the shipped model', () => {
     assert.deepEqual(results, model.predict(data.vectors));
     await assert.rejects(batcher.predict([1, 2, 3]), /3 values/);
     batcher.close();
+    model.dispose();
+  });
+
+  test("vectors no audio can give are refused before they touch a stream's calibration", async () => {
+    const model = await EmotionModel.load(DEFAULT_MODEL_DIR);
+    const options = { maxBatch: 64, maxWaitMs: 0, maxStreams: 10, idleMs: 60_000, attention: false };
+    const poisoned = new EmotionStreamClassifier(model, options);
+    const clean = new EmotionStreamClassifier(model, options);
+    const data = goldenRavdessVectors();
+    const window = (vector: ArrayLike<number>) => ({ streamId: 'kitchen', vector, start: 0, end: 3, voiced: true });
+    for (const v of data.vectors.slice(0, 2)) {
+      await poisoned.classify(window(v));
+      await clean.classify(window(v));
+    }
+    for (const sign of [1, -1]) {
+      const hostile = Array.from(data.vectors[0], (x, i) => (i === 5 ? sign * 1e200 : x));
+      await assert.rejects(poisoned.classify(window(hostile)), /value 5 .*far outside anything audio gives/);
+    }
+    for (const v of data.vectors) {
+      assert.deepEqual(await poisoned.classify(window(v)), await clean.classify(window(v)), 'the stream calibrates as if nothing had come');
+    }
+    // The pyAudioAnalysis golden cases, extreme ones (silence, a pure tone, white noise) included, are all accepted.
+    for (const c of goldenCases()) model.checkPlausible(c.clipVector);
+    poisoned.close();
+    clean.close();
     model.dispose();
   });
 

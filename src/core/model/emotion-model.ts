@@ -11,6 +11,9 @@ import { standardise } from './standardiser';
 /** What the model says about one vector; valence and activation are derived from emotion if the model has no such head. */
 export type TaskOutputs = Omit<EmotionPrediction, 'streamId' | 'start' | 'end'>;
 
+/** How many training standard deviations away a feature value is refused as impossible (see checkPlausible). */
+export const IMPLAUSIBLE_DEVIATIONS = 1e4;
+
 /**
  * A trained MT-A-DNN with its metadata: checks inputs, standardises them and runs one batched
  * forward pass. Holds tensors (the weights): call dispose() when done.
@@ -61,6 +64,24 @@ export class EmotionModel {
     }
     for (let i = 0; i < vector.length; i++) {
       if (!Number.isFinite(vector[i])) throw new Error(`feature vector value ${i} is not a finite number`);
+    }
+  }
+
+  /**
+   * Throws for a vector no audio can produce: a value further from the training data than
+   * IMPLAUSIBLE_DEVIATIONS of its standard deviations (at least IMPLAUSIBLE_DEVIATIONS / 1000 in absolute terms).
+   * Such a vector would drag a stream's running normaliser away for hundreds of windows.
+   */
+  checkPlausible(vector: ArrayLike<number>): void {
+    const reference = this.metadata.normalisation.prior ?? this.metadata.standardisation;
+    for (let i = 0; i < vector.length; i++) {
+      const scale = Math.max(reference.std[i], 1e-3);
+      if (Math.abs(vector[i] - reference.mean[i]) > IMPLAUSIBLE_DEVIATIONS * scale) {
+        throw new Error(
+          `feature vector value ${i} (${vector[i]}) is far outside anything audio gives (training mean ${reference.mean[i].toPrecision(3)}, ` +
+            `std ${reference.std[i].toPrecision(3)}): refused, so that it does not skew the stream's calibration`,
+        );
+      }
     }
   }
 

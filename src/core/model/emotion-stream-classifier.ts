@@ -78,6 +78,7 @@ export class EmotionStreamClassifier {
 
   async classify(input: ClassifierInput): Promise<EmotionPrediction> {
     this.model.checkInput(input.vector, input.profile);
+    this.model.checkPlausible(input.vector);
     let vector = input.vector;
     if (this.model.metadata.normalisation.mode === 'per-stream') {
       const normaliser = this.normalisers.getOrCreate(input.streamId, () => this.model.createStreamNormaliser()!);
