@@ -38,12 +38,17 @@ console.log(
   `Starting Node-RED in ${userDir} (${source === 'microphone' ? 'listening to the microphone' : 'playing demo/clips in a loop'}) ...`,
 );
 const red = await startNodeRed({ userDir, timeoutMs: 120_000 });
-const host = process.env.HOST && process.env.HOST !== '0.0.0.0' ? process.env.HOST : 'localhost';
+const host = process.env.HOST && process.env.HOST !== '0.0.0.0' && process.env.HOST !== '::' ? process.env.HOST : '127.0.0.1';
 for (const line of red.logs) console.log(line);
 console.log('');
 console.log(`  Node-RED editor:  http://${host}:${red.port}/`);
 if (dashboard) console.log(`  Dashboard:        http://${host}:${red.port}/dashboard/emotion`);
 else console.log('  Dashboard:        not available (@flowfuse/node-red-dashboard is not installed)');
+console.log(
+  process.env.HOST
+    ? `  Listening on:     ${process.env.HOST} (HOST): the editor has no login, so anyone who reaches this address can change the flows`
+    : '  Listening on:     127.0.0.1 only (HOST=0.0.0.0 to open it to the network; the editor has no login)',
+);
 console.log(`  Source:           ${source}${source === 'clips' ? ' (DEMO_SOURCE=microphone to listen live)' : ''}`);
 console.log('  Stop with Ctrl+C.');
 console.log('');

@@ -53,7 +53,7 @@ export function prepareUserDir({ userDir, port, flows, replaceFlows = false, wit
   return { userDir, dashboard, flowFile };
 }
 
-/** Writes `userDir`/settings.js: listens on `port` (0: a free one), never reaches the network. */
+/** Writes `userDir`/settings.js: listens on 127.0.0.1 (or HOST) at `port` (0: a free one), never reaches the network. */
 export function writeNodeRedSettings({ userDir, port }) {
   writeFileSync(join(userDir, 'settings.js'), settingsSource(port));
 }
@@ -62,7 +62,8 @@ function settingsSource(port) {
   return `// Written by demo/runtime/user-dir.mjs; rewritten on every start.
 module.exports = {
     uiPort: ${Number(port)},
-    uiHost: process.env.HOST || undefined,
+    // The demo has no login: only this machine reaches it unless HOST says otherwise.
+    uiHost: process.env.HOST || '127.0.0.1',
     flowFile: 'flows.json',
     flowFilePretty: true,
     credentialSecret: false,

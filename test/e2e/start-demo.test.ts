@@ -4,7 +4,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,10 +49,28 @@ test(
       }
       const editorUrl = /Node-RED editor:\s+(\S+)/.exec(output)![1];
       const dashboardUrl = /Dashboard:\s+(\S+)/.exec(output)![1];
-      assert.equal(editorUrl, `http://localhost:${port}/`);
-      assert.equal(dashboardUrl, `http://localhost:${port}/dashboard/emotion`);
+      assert.equal(editorUrl, `http://127.0.0.1:${port}/`);
+      assert.equal(dashboardUrl, `http://127.0.0.1:${port}/dashboard/emotion`);
+      assert.match(output, /Listening on:\s+127\.0\.0\.1 only/);
+      // The editor has no login: the demo listens on the loopback address only (Linux shows the socket in /proc).
+      if (existsSync('/proc/net/tcp')) {
+        const portHex = port.toString(16).toUpperCase().padStart(4, '0');
+        const listening = [
+          readFileSync('/proc/net/tcp', 'utf8'),
+          existsSync('/proc/net/tcp6') ? readFileSync('/proc/net/tcp6', 'utf8') : '',
+        ]
+          .join('\n')
+          .split('\n')
+          .map((line) => line.trim().split(/\s+/))
+          .filter((cols) => cols[1]?.endsWith(`:${portHex}`) && cols[3] === '0A');
+        assert.deepEqual(
+          listening.map((cols) => cols[1]),
+          [`0100007F:${portHex}`],
+          'one listening socket, on 127.0.0.1',
+        );
+      }
       for (const url of [editorUrl, dashboardUrl]) {
-        const response = await fetch(url.replace('localhost', '127.0.0.1'));
+        const response = await fetch(url);
         assert.equal(response.status, 200, url);
       }
 
