@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { basename, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { SincResampler, decodeWav, downmixToMono, toMonoAtRate } from '../../src/core';
+import { MAX_TABLE_BYTES, resamplerTableBytes } from '../../src/core/audio/sinc-resampler';
 import { clip16k, fullCorpusOnly, manifest, originalClip, originalClips } from '../helpers/corpus';
 import { errorDb, readBytes, sox, soxFloatSamples, tempDir } from '../helpers/sox';
 
@@ -30,7 +31,8 @@ describe('resampling to 16 kHz matches sox -r 16000', () => {
   }
   fullCorpusOnly('the four 48 kHz stereo originals not in the fixtures differ from sox by less than -60 dB');
 
-  for (const rate of [8000, 22050, 44100, 96000]) {
+  // 11025 and 44100 need the most phases of the usual rates; 191999 and 8001 are odd ratios, read with fewer phases.
+  for (const rate of [8000, 11025, 22050, 44100, 96000, 191999, 8001]) {
     test(`${rate} Hz speech differs from sox by less than -60 dB`, () => {
       const input = join(dir, `speech-${rate}.wav`);
       // Real speech at another rate: a 48 kHz original resampled by sox at its very-high quality.
@@ -85,5 +87,17 @@ describe('streaming resampling', () => {
     for (let i = 0; i < 120; i++) resampler.process(second);
     assert.equal(historySize(), early, 'history buffer grew with the length of the stream');
     assert.ok(early <= 3 * second.length, `history buffer of ${early} samples for pieces of ${second.length}`);
+  });
+
+  test('sixty streams at distinct odd rates near 192 kHz: tables bounded in bytes and quick to build', () => {
+    const start = process.cpuUsage();
+    const resamplers = Array.from({ length: 60 }, (_, i) => new SincResampler(192000 - 17 * (i + 1), 16000));
+    const cpu = process.cpuUsage(start);
+    for (const r of resamplers) r.process(new Float32Array(4));
+    const tableBytes = resamplers.map((r) => (r as unknown as { table: { coefficients: Float32Array } }).table.coefficients.byteLength);
+    assert.ok(Math.max(...tableBytes) <= MAX_TABLE_BYTES, `largest table ${Math.max(...tableBytes)} bytes`);
+    assert.ok(resamplerTableBytes() <= 8 * 1024 * 1024, `shared tables ${resamplerTableBytes()} bytes`);
+    // CPU time, not wall time: building sixty tables of 16,000 phases each took seconds before the byte budget.
+    console.log(`# sixty odd-rate tables: ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms CPU`);
   });
 });

@@ -19,8 +19,16 @@ export interface SincResamplerOptions {
   rejectionDb?: number;
 }
 
-/** Above this many phases the table is sampled coarser and interpolated linearly between phases. */
-const MAX_TABLE_PHASES = 1024;
+/**
+ * Most bytes one polyphase table may take. Every rate from 8 to 192 kHz that divides into few phases (8, 11.025,
+ * 22.05, 32, 44.1, 48, 96, 192 kHz...) fits exactly (11.025 kHz, the largest, takes 477 KB). An odd rate (e.g.
+ * 191,999 Hz, which would need 16,000 phases of 2,234 taps) gets fewer phases, interpolated linearly between:
+ * with the long filter of a large down-sampling ratio the kernel varies slowly between phases, so the error
+ * stays near -100 dB, far below the -68 dB this resampler differs from sox by.
+ */
+export const MAX_TABLE_BYTES = 512 * 1024;
+/** Most bytes all cached tables take together; a stream keeps using its table after the cache lets it go. */
+const MAX_CACHE_BYTES = 8 * 1024 * 1024;
 
 interface PolyphaseTable {
   /** up-sampling factor L and down-sampling factor M of the reduced ratio L/M */
@@ -30,10 +38,16 @@ interface PolyphaseTable {
   /** taps per phase; phase p holds g(p/phases - k) for k = 1 - half .. half */
   taps: number;
   half: number;
-  coefficients: Float64Array;
+  coefficients: Float32Array;
 }
 
 const tableCache = new Map<string, PolyphaseTable>();
+let cachedBytes = 0;
+
+/** Bytes the shared tables take now (each stream's converter holds one more at most, if the cache let it go). */
+export function resamplerTableBytes(): number {
+  return cachedBytes;
+}
 
 function gcd(a: number, b: number): number {
   while (b) [a, b] = [b, a % b];
@@ -69,8 +83,8 @@ function buildTable(inputRate: number, outputRate: number, passband: number, rej
   const taps = 2 * half;
   const beta = rejectionDb > 50 ? 0.1102 * (rejectionDb - 8.7) : 0.5842 * (rejectionDb - 21) ** 0.4 + 0.07886 * (rejectionDb - 21);
   const i0Beta = besselI0(beta);
-  const phases = Math.min(up, MAX_TABLE_PHASES);
-  const coefficients = new Float64Array((phases + 1) * taps);
+  const phases = Math.max(1, Math.min(up, Math.floor(MAX_TABLE_BYTES / (Float32Array.BYTES_PER_ELEMENT * taps)) - 1));
+  const coefficients = new Float32Array((phases + 1) * taps);
   for (let p = 0; p <= phases; p++) {
     const fraction = p / phases;
     for (let i = 0; i < taps; i++) {
@@ -90,12 +104,21 @@ function buildTable(inputRate: number, outputRate: number, passband: number, rej
 function polyphaseTable(inputRate: number, outputRate: number, passband: number, rejectionDb: number): PolyphaseTable {
   const key = `${inputRate}:${outputRate}:${passband}:${rejectionDb}`;
   let table = tableCache.get(key);
-  if (!table) {
-    table = buildTable(inputRate, outputRate, passband, rejectionDb);
-    // Tables are shared by every stream at the same rates; a few distinct rates is the normal case.
-    if (tableCache.size >= 32) tableCache.delete(tableCache.keys().next().value as string);
+  if (table) {
+    // Most recently used last, so that the cache lets the least recently used table go first.
+    tableCache.delete(key);
     tableCache.set(key, table);
+    return table;
   }
+  table = buildTable(inputRate, outputRate, passband, rejectionDb);
+  // Tables are shared by every stream at the same rates; a few distinct rates is the normal case.
+  while (tableCache.size > 0 && cachedBytes + table.coefficients.byteLength > MAX_CACHE_BYTES) {
+    const [oldestKey, oldest] = tableCache.entries().next().value as [string, PolyphaseTable];
+    tableCache.delete(oldestKey);
+    cachedBytes -= oldest.coefficients.byteLength;
+  }
+  tableCache.set(key, table);
+  cachedBytes += table.coefficients.byteLength;
   return table;
 }
 
