@@ -118,6 +118,18 @@ describe('mt-a-dnn-infer node', () => {
     assert.match(statuses[statuses.length - 1], /^(anger|happiness|neutral|sadness) [01]\.\d\d$/);
   });
 
+  test('a redeploy with windows in flight finishes or drops them quietly: no error reaches Catch or the log', async () => {
+    await helper.load([inferNode, catchNode], flow());
+    const infer = helper.getNode('infer') as unknown as TestNode & { error(err: unknown): void };
+    const errors: string[] = [];
+    // done(err) reports through node.error, which is what fires Catch nodes and writes the log.
+    infer.error = (err: unknown) => errors.push(String(err));
+    for (const w of windows) infer.receive({ payload: w.payload });
+    await helper.unload();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.deepEqual(errors, []);
+  });
+
   test('a config node loads the model once for several infer nodes, and attention is optional', async () => {
     await helper.load([modelNode, inferNode, catchNode], [
       { id: 'model', type: 'mt-a-dnn-model', modelDir: DEFAULT_MODEL_DIR },

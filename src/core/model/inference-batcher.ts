@@ -74,13 +74,11 @@ export class InferenceBatcher {
     }
   }
 
-  /** Rejects whatever is queued and refuses new work. */
+  /** Finishes what is queued (the model is still there) and refuses new work. */
   close(): void {
+    if (this.closed) return;
+    this.flush();
     this.closed = true;
-    this.cancelTimer();
-    const queued = this.queue;
-    this.queue = [];
-    queued.forEach((p) => p.reject(new Error('the inference batcher was closed')));
   }
 
   private schedule(): void {

@@ -103,6 +103,8 @@ export = function register(RED: NodeAPI): void {
       ready
         .then((c) => c.classify(current))
         .then((prediction) => {
+          // A redeploy closed the node while this window was in flight: its flow is gone, drop it quietly.
+          if (closed) return done();
           send({ ...msg, streamId: prediction.streamId, payload: prediction });
           const now = Date.now();
           if (now - lastStatusAt >= STATUS_INTERVAL_MS) {
@@ -111,7 +113,7 @@ export = function register(RED: NodeAPI): void {
           }
           done();
         })
-        .catch((err: Error) => done(failure && err !== failure ? failure : err));
+        .catch((err: Error) => (closed ? done() : done(failure && err !== failure ? failure : err)));
     });
 
     node.on('close', (_removed: boolean, done: () => void) => {
