@@ -1,5 +1,5 @@
 // The recognition nodes with every property their editors define, so that flows written here
-// (the demo and the examples) open in the editor as valid nodes. Keep in step with nodes/*.html;
+// (the demo and the examples) open in the editor as valid nodes. Keep in step with src/nodes/*/*.html;
 // test/e2e/editor.browser.test.ts fails on any node the editor marks invalid.
 
 export function audioSourceNode(props) {

@@ -137,11 +137,17 @@ describe('editor and dashboard in chromium', () => {
       assert.match(
         icon,
         /^icons\/node-red-contrib-speech-emotion\/.+\.svg$/,
-        `${type} icon resolves to ${icon} (Node-RED looks for it in dist/nodes/${type}/icons/, which scripts/build.mjs must fill from icons/)`,
+        `${type} icon resolves to ${icon} (Node-RED looks for it in dist/nodes/${type}/icons/, which scripts/build.mjs fills from src/nodes/${type}/icons/)`,
       );
       const response = await fetch(`${red.url}/${icon}`);
       assert.equal(response.status, 200, `${icon} is served`);
     }
+  });
+
+  test('each of the package icons is registered once', async () => {
+    const lists = (await (await red.request('/icons', { headers: { Accept: 'application/json' } })).json()) as Record<string, string[]>;
+    const ours = lists['node-red-contrib-speech-emotion'] ?? [];
+    assert.deepEqual([...ours].sort(), ['audio-source.svg', 'emotion-router.svg', 'feature-window.svg', 'mt-a-dnn.svg']);
   });
 
   test('the palette shows each node under its own label, and the config node has one too', async () => {

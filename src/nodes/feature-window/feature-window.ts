@@ -2,9 +2,11 @@ import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
 import { FeatureWindow } from '../../core/features/feature-window-stream';
 import { FeatureWindowStreams } from '../../core/features/feature-window-streams';
 import { FeatureWindowPayload } from '../../core/messages';
+import { type FeatureWindowNodeConfig, resolveFeatureWindowConfig } from '../../core/config/feature-window-config';
+import { resetTargetOf } from '../../core/reset-message';
+import { refuseInvalidConfig } from '../shared/invalid-config';
 import { StatusThrottle } from '../shared/status-throttle';
-import { FeatureWindowNodeConfig, FeatureWindowSettings, settingsFromConfig } from './feature-window-config';
-import { FeatureWindowInputMessage, isResetMessage, readWindowInput, streamIdOf } from './window-input';
+import { type FeatureWindowInputMessage, readWindowInput } from './window-input';
 
 type FeatureWindowDef = NodeDef & FeatureWindowNodeConfig;
 
@@ -17,17 +19,12 @@ export = function register(RED: NodeAPI): void {
   function FeatureWindowNode(this: Node, config: FeatureWindowDef): void {
     RED.nodes.createNode(this, config);
     const node = this;
-    let settings: FeatureWindowSettings;
-    try {
-      settings = settingsFromConfig(config);
-    } catch (err) {
-      node.status({ fill: 'red', shape: 'ring', text: `invalid configuration: ${(err as Error).message}` });
-      node.error(`invalid configuration: ${(err as Error).message}`);
-      node.on('input', (_msg, _send, done) => done(new Error(`invalid configuration: ${(err as Error).message}`)));
-      return;
-    }
+    const resolved = resolveFeatureWindowConfig(config);
+    if (!resolved.ok) return refuseInvalidConfig(node, resolved.problems);
+    const settings = resolved.config;
+    // FeatureWindowStreams sweeps idle streams itself.
     const streams = new FeatureWindowStreams(settings.window, settings.limits);
-    const status = new StatusThrottle(node, 500);
+    const status = new StatusThrottle(node);
     status.now({ fill: 'grey', shape: 'ring', text: `${settings.window.profile}, waiting for audio` });
     let lastSpeechRatio: number | undefined;
     let lastVoiced = false;
@@ -45,10 +42,9 @@ export = function register(RED: NodeAPI): void {
     node.on('input', (msg, send, done) => {
       const input = msg as NodeMessage & FeatureWindowInputMessage;
       try {
-        if (isResetMessage(input)) {
-          const meta = (input.audio && typeof input.audio === 'object' ? input.audio : {}) as Record<string, unknown>;
-          const hasId = input.streamId !== undefined || meta.streamId !== undefined;
-          streams.reset(hasId ? streamIdOf(input, meta) : undefined);
+        const reset = resetTargetOf(input);
+        if (reset) {
+          streams.reset(reset === 'all' ? undefined : reset.streamId);
           showStatus();
           done();
           return;

@@ -1,5 +1,6 @@
 import { MODEL_SAMPLE_RATE } from '../../core/audio/audio-chunk';
 import { pcm16ToFloat } from '../../core/audio/pcm16';
+import { streamIdOf } from '../../core/stream-id';
 
 /** Audio of one input message, as the feature-window node takes it. */
 export interface WindowInput {
@@ -20,18 +21,6 @@ export interface FeatureWindowInputMessage {
 }
 
 const MAX_SAMPLES_PER_MESSAGE = 16000 * 600;
-
-export function streamIdOf(msg: FeatureWindowInputMessage, meta: Record<string, unknown>): string {
-  const id = msg.streamId ?? meta.streamId;
-  if (id === undefined || id === null || id === '') return 'default';
-  if (typeof id !== 'string' && typeof id !== 'number') throw new TypeError(`msg.streamId must be a string or number, got ${typeof id}`);
-  return String(id).slice(0, 200);
-}
-
-/** A control message: msg.reset (true) or msg.topic "reset" drops a stream (msg.streamId) or all. */
-export function isResetMessage(msg: FeatureWindowInputMessage): boolean {
-  return msg.reset === true || msg.topic === 'reset';
-}
 
 /**
  * Reads audio from msg.payload: a Buffer of s16le mono PCM (what audio-source sends), a
@@ -75,5 +64,5 @@ export function readWindowInput(msg: FeatureWindowInputMessage): WindowInput {
     if (!(v >= -1.0001 && v <= 1.0001)) throw new RangeError(`sample ${i} of msg.payload (${v}) is not a number in [-1, 1]`);
   }
   const timestamp = typeof meta.timestamp === 'number' && Number.isFinite(meta.timestamp) ? meta.timestamp : undefined;
-  return { streamId: streamIdOf(msg, meta), samples, timestamp, final: meta.final === true };
+  return { streamId: streamIdOf(msg, 'default'), samples, timestamp, final: meta.final === true };
 }

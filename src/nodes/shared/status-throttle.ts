@@ -1,5 +1,8 @@
 import type { Node, NodeStatus } from 'node-red';
 
+/** Every node sends its status through a StatusThrottle with this interval. */
+export const STATUS_INTERVAL_MS = 500;
+
 /**
  * node.status() goes to every open editor; a node that handles hundreds of streams would send
  * hundreds of updates a second. This keeps the latest status and sends it at most every `intervalMs`.
@@ -11,7 +14,7 @@ export class StatusThrottle {
 
   constructor(
     private readonly node: Pick<Node, 'status'>,
-    private readonly intervalMs: number,
+    private readonly intervalMs: number = STATUS_INTERVAL_MS,
   ) {}
 
   /** Sends now (state changes the user must see at once, like errors). */

@@ -1,6 +1,7 @@
-import { type CaptureCommand, arecordCommand, soxCommand } from '../../core/audio/capture-process';
-import type { PcmEncoding } from '../../core/audio/pcm-decoder';
-import { MODEL_SAMPLE_RATE } from '../../core/audio/audio-chunk';
+import { type CaptureCommand, arecordCommand, soxCommand } from '../audio/capture-process';
+import type { PcmEncoding } from '../audio/pcm-decoder';
+import { MODEL_SAMPLE_RATE } from '../audio/audio-chunk';
+import { ConfigReader, type ConfigResult, MAX_STREAMS_LIMIT } from './config-result';
 
 /** What the editor stores for an audio-source node (numbers may arrive as strings). */
 export interface AudioSourceNodeConfig {
@@ -45,13 +46,6 @@ export interface AudioSourceSettings {
   autostart: boolean;
 }
 
-function numberOr(value: unknown, fallback: number): number {
-  if (value === undefined || value === '' || value === null) return fallback;
-  const n = Number(value);
-  if (!Number.isFinite(n)) throw new Error(`"${String(value)}" is not a number`);
-  return n;
-}
-
 /** Custom command arguments: a JSON array of strings, or words separated by spaces. */
 export function parseArguments(text: string): string[] {
   const trimmed = text.trim();
@@ -74,47 +68,51 @@ function configuredPath(config: AudioSourceNodeConfig, envValue: (name: string) 
   return typeof value === 'string' ? value.trim() : '';
 }
 
-export function settingsFromConfig(
+const MODES = ['flow', 'file', 'microphone'] as const;
+const RECORDERS = ['arecord', 'sox', 'custom'] as const;
+
+/** The audio-source node's settings from its editor fields, or every problem with them. */
+export function resolveAudioSourceConfig(
   config: AudioSourceNodeConfig,
   envValue: (name: string) => unknown = (name) => process.env[name],
-): AudioSourceSettings {
-  const mode = config.mode ?? 'flow';
-  if (!['flow', 'file', 'microphone'].includes(mode)) throw new Error(`unknown mode "${mode}"`);
-  const chunkMs = numberOr(config.chunkMs, 250);
-  if (chunkMs < 10 || chunkMs > 10000) throw new Error(`chunk length ${chunkMs} ms is not from 10 to 10000 ms`);
-  const captureRate = numberOr(config.captureRate, MODEL_SAMPLE_RATE);
+): ConfigResult<AudioSourceSettings> {
+  const read = new ConfigReader();
+  const mode = read.oneOf(config.mode, MODES, 'flow', 'mode');
+  const chunkMs = read.number(config.chunkMs, 250, 'chunk length (ms)', 10, 10000);
+  const captureRate = read.number(config.captureRate, MODEL_SAMPLE_RATE, 'capture rate', 1);
   const pcm = {
-    sampleRate: numberOr(config.pcmRate, MODEL_SAMPLE_RATE),
-    channels: numberOr(config.pcmChannels, 1),
-    bits: numberOr(config.pcmBits, 16),
+    sampleRate: read.number(config.pcmRate, MODEL_SAMPLE_RATE, 'sample rate', 1),
+    channels: read.integer(config.pcmChannels, 1, 'channels', 1),
+    bits: read.integer(config.pcmBits, 16, 'bits', 1),
     encoding: (config.pcmEncoding || 'signed-integer') as PcmEncoding,
   };
+  const recorder = read.oneOf(config.recorder, RECORDERS, 'arecord', 'recorder');
   let capture: CaptureCommand;
-  const recorder = config.recorder ?? 'arecord';
   if (recorder === 'sox') capture = soxCommand(config.device ?? '', captureRate);
   else if (recorder === 'custom') {
-    if (mode === 'microphone' && !config.command?.trim()) throw new Error('custom recorder needs a command');
-    capture = { command: (config.command ?? '').trim(), args: parseArguments(config.args ?? ''), format: pcm };
+    if (mode === 'microphone' && !config.command?.trim()) read.problems.push('custom recorder needs a command');
+    const args = read.attempt(() => parseArguments(config.args ?? ''), []);
+    capture = { command: (config.command ?? '').trim(), args, format: pcm };
   } else capture = arecordCommand(config.device ?? '', captureRate);
   const path = configuredPath(config, envValue);
   if (mode === 'file' && !path) {
-    throw new Error(
+    read.problems.push(
       config.pathType === 'env' && config.path?.trim()
         ? `environment variable ${config.path.trim()} is not set`
         : 'file mode needs a file or folder path',
     );
   }
-  return {
+  return read.result({
     mode,
     streamId: config.streamId?.trim() || config.id,
     chunkSamples: Math.round((chunkMs * MODEL_SAMPLE_RATE) / 1000),
     pcm,
-    maxStreams: Math.max(1, Math.floor(numberOr(config.maxStreams, 1000))),
-    idleMs: Math.max(0, numberOr(config.idleTimeout, 60)) * 1000,
+    maxStreams: read.integer(config.maxStreams, 1000, 'max. streams', 1, MAX_STREAMS_LIMIT),
+    idleMs: read.number(config.idleTimeout, 60, 'idle timeout (s)', 0) * 1000,
     path,
     realtime: config.realtime !== false,
     loop: config.loop === true,
     capture,
     autostart: config.autostart ?? mode === 'file',
-  };
+  });
 }

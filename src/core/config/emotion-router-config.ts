@@ -1,4 +1,5 @@
-import { RouterConfig } from '../../core/routing';
+import { type RouterConfig, resolveRouterConfig } from '../routing/router-config';
+import { ConfigReader, type ConfigResult } from './config-result';
 
 /** The properties the editor stores (numbers may arrive as strings); times are in seconds. */
 export interface EmotionRouterNodeConfig {
@@ -30,4 +31,11 @@ export function routerConfigFromNode(config: EmotionRouterNodeConfig): Partial<R
     idleTimeoutMs: secondsToMs(config.idleTimeout),
     maxStreams: config.maxStreams,
   };
+}
+
+/** The emotion-router node's policy from its editor fields (checked by the router's own rules), or the problem. */
+export function resolveEmotionRouterConfig(config: EmotionRouterNodeConfig): ConfigResult<RouterConfig> {
+  const read = new ConfigReader();
+  const resolved = read.attempt<RouterConfig | undefined>(() => resolveRouterConfig(routerConfigFromNode(config)), undefined);
+  return resolved ? read.result(resolved) : { ok: false, problems: read.problems };
 }

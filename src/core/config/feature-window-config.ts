@@ -1,0 +1,45 @@
+import { type FeatureWindowOptions, resolveFeatureWindowOptions } from '../features/feature-window-stream';
+import type { StreamLimits } from '../features/feature-window-streams';
+import { ConfigReader, type ConfigResult, MAX_STREAMS_LIMIT } from './config-result';
+
+/** The node's editor properties (strings from the editor, numbers from flows written by hand). */
+export interface FeatureWindowNodeConfig {
+  profile?: string;
+  windowSeconds?: number | string;
+  hopSeconds?: number | string;
+  minFinalSeconds?: number | string;
+  minSpeechRatio?: number | string;
+  thresholdDb?: number | string;
+  sendUnvoiced?: boolean;
+  trimSilence?: boolean;
+  maxStreams?: number | string;
+  idleTimeout?: number | string;
+}
+
+export interface FeatureWindowSettings {
+  window: FeatureWindowOptions;
+  limits: StreamLimits;
+  sendUnvoiced: boolean;
+}
+
+/** The feature-window node's settings from its editor fields, or every problem with them. */
+export function resolveFeatureWindowConfig(config: FeatureWindowNodeConfig): ConfigResult<FeatureWindowSettings> {
+  const read = new ConfigReader();
+  const options = {
+    profile: (config.profile || 'paper') as FeatureWindowOptions['profile'],
+    windowSeconds: read.number(config.windowSeconds, 3, 'window length'),
+    hopSeconds: read.number(config.hopSeconds, 1, 'hop'),
+    minFinalSeconds: read.number(config.minFinalSeconds, 1, 'last partial window'),
+    minSpeechRatio: read.number(config.minSpeechRatio, 0.2, 'minimum speech ratio'),
+    voiceActivity: { thresholdDb: read.number(config.thresholdDb, -55, 'speech threshold'), minSpeechBandRatio: 0.3 },
+    // On unless switched off: the shipped model was trained on speech-only clips.
+    trimSilence: config.trimSilence !== false,
+  };
+  const maxStreams = read.integer(config.maxStreams, 1000, 'max. streams', 1, MAX_STREAMS_LIMIT);
+  const idleSeconds = read.number(config.idleTimeout, 60, 'idle timeout (s)', 0);
+  // The window checks itself; only worth asking when its numbers are numbers.
+  const window = read.problems.length
+    ? resolveFeatureWindowOptions()
+    : read.attempt(() => resolveFeatureWindowOptions(options), resolveFeatureWindowOptions());
+  return read.result({ window, limits: { maxStreams, idleSeconds }, sendUnvoiced: config.sendUnvoiced !== false });
+}

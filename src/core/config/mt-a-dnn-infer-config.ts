@@ -1,0 +1,36 @@
+import { ConfigReader, type ConfigResult, MAX_STREAMS_LIMIT } from './config-result';
+
+/** What the editor stores for an mt-a-dnn-infer node (numbers may arrive as strings). */
+export interface MtADnnInferNodeConfig {
+  /** id of an mt-a-dnn-model config node; empty = the shipped default model */
+  model?: string;
+  /** what to do with windows marked voiced: false */
+  unvoiced?: string;
+  attention?: boolean;
+  maxBatch?: number | string;
+  maxWait?: number | string;
+  maxStreams?: number | string;
+  idleTimeout?: number | string;
+}
+
+export interface MtADnnInferSettings {
+  unvoiced: 'drop' | 'pass' | 'infer';
+  attention: boolean;
+  maxBatch: number;
+  maxWaitMs: number;
+  maxStreams: number;
+  idleMs: number;
+}
+
+/** The mt-a-dnn-infer node's settings from its editor fields, or every problem with them. */
+export function resolveMtADnnInferConfig(config: MtADnnInferNodeConfig): ConfigResult<MtADnnInferSettings> {
+  const read = new ConfigReader();
+  return read.result({
+    unvoiced: read.oneOf(config.unvoiced, ['drop', 'pass', 'infer'] as const, 'drop', 'unvoiced windows'),
+    attention: !!config.attention,
+    maxBatch: read.integer(config.maxBatch, 64, 'max. batch', 1),
+    maxWaitMs: read.number(config.maxWait, 0, 'max. wait (ms)', 0),
+    maxStreams: read.integer(config.maxStreams, 1000, 'max. streams', 1, MAX_STREAMS_LIMIT),
+    idleMs: 1000 * read.number(config.idleTimeout, 300, 'idle timeout (s)', 0.001),
+  });
+}
