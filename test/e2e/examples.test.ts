@@ -71,7 +71,15 @@ describe('example flows in a real Node-RED', { skip }, () => {
     const watcher = await collectMqtt(broker.url, ['homeassistant/#', 'speech-emotion/#']);
     try {
       await red.deploy(withBroker(loadExample('03'), broker.port));
-      await red.waitFor(() => watcher.messages.some((m) => m.topic === 'speech-emotion/living-room/state'), 'a sensor state');
+      // Discovery is sent half a second after the deploy; with audio played fast a state can come first (both are retained).
+      const has = (topic: string) => watcher.messages.some((m) => m.topic === topic);
+      await red.waitFor(
+        () =>
+          has('speech-emotion/living-room/state') &&
+          has('homeassistant/sensor/speech_emotion_living_room/emotion/config') &&
+          has('homeassistant/sensor/speech_emotion_living_room/confidence/config'),
+        'a sensor state and both discovery configs',
+      );
       const config = (suffix: string) => {
         const m = watcher.messages.find((msg) => msg.topic === `homeassistant/sensor/speech_emotion_living_room/${suffix}/config`);
         assert.ok(m, `${suffix} discovery config`);
