@@ -1,34 +1,19 @@
-import { CHROMA_MAP as CHROMA_MAP_IMPORTED } from './chroma-map';
-import { MFCC_DCT as MFCC_DCT_IMPORTED, MFCC_FILTER_BANK as MFCC_FILTER_BANK_IMPORTED } from './mfcc-filter-bank';
+import { CHROMA_MAP } from './chroma-map';
+import { MFCC_DCT, MFCC_FILTER_BANK } from './mfcc-filter-bank';
 import {
-  ENTROPY_BLOCKS as ENTROPY_BLOCKS_IMPORTED,
-  EPS as EPS_IMPORTED,
-  FRAME_LENGTH as FRAME_LENGTH_IMPORTED,
-  FRAME_STEP as FRAME_STEP_IMPORTED,
-  NUM_BINS as NUM_BINS_IMPORTED,
-  NUM_FILTERS as NUM_FILTERS_IMPORTED,
-  NUM_MFCC as NUM_MFCC_IMPORTED,
-  PEAK_FLOOR as PEAK_FLOOR_IMPORTED,
-  SAMPLE_RATE as SAMPLE_RATE_IMPORTED,
+  ENTROPY_BLOCKS,
+  EPS,
+  FRAME_LENGTH,
+  FRAME_STEP,
+  NUM_BINS,
+  NUM_FILTERS,
+  NUM_MFCC,
+  PEAK_FLOOR,
+  SAMPLE_RATE,
   frameCount,
 } from './pyaudioanalysis-constants';
-import { PAPER_FEATURE_COUNT as PAPER_FEATURE_COUNT_IMPORTED } from './feature-names';
+import { PAPER_FEATURE_COUNT } from './feature-names';
 import { RealFft400 } from './real-fft-400';
-// Imported bindings are read through getters when TypeScript runs via tsx/esbuild (and as
-// property loads under tsc): copied into module constants because they sit in per-sample loops.
-const CHROMA_MAP = CHROMA_MAP_IMPORTED;
-const MFCC_DCT = MFCC_DCT_IMPORTED;
-const MFCC_FILTER_BANK = MFCC_FILTER_BANK_IMPORTED;
-const ENTROPY_BLOCKS = ENTROPY_BLOCKS_IMPORTED;
-const EPS = EPS_IMPORTED;
-const FRAME_LENGTH = FRAME_LENGTH_IMPORTED;
-const FRAME_STEP = FRAME_STEP_IMPORTED;
-const NUM_BINS = NUM_BINS_IMPORTED;
-const NUM_FILTERS = NUM_FILTERS_IMPORTED;
-const NUM_MFCC = NUM_MFCC_IMPORTED;
-const PEAK_FLOOR = PEAK_FLOOR_IMPORTED;
-const SAMPLE_RATE = SAMPLE_RATE_IMPORTED;
-const PAPER_FEATURE_COUNT = PAPER_FEATURE_COUNT_IMPORTED;
 
 /**
  * pyAudioAnalysis's short-term features written out as the toolkit computes them, frame by
