@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FeatureWindowStream, clipVectorOf, referenceShortTermFeatures } from '../../src/core/features';
-import { trimSilence } from '../../src/core/model/speech-trimming';
+import { trimSilence } from '../../src/core/features/front-end/speech-trimming';
 import { loadSamples, worstViolation } from './features-golden-fixtures';
 import { clip16k, manifest } from '../helpers/corpus';
 

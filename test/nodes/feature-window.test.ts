@@ -7,7 +7,7 @@ import audioSourceNode from '../../src/nodes/audio-source/audio-source';
 import { FeatureWindowStream, clipVectorOf, referenceShortTermFeatures } from '../../src/core/features';
 import { loadAudioFileAs16kMono } from '../../src/core/audio/load-audio-file';
 import { worstViolation } from '../core/features-golden-fixtures';
-import { trimSilence } from '../../src/core/model/speech-trimming';
+import { trimSilence } from '../../src/core/features/front-end/speech-trimming';
 import { collect as collectAny, until, watchedFlow } from '../helpers/node-red-test-flow';
 import { clip16k } from '../helpers/corpus';
 

@@ -8,8 +8,8 @@ import { DEFAULT_VOICE_ACTIVITY, isSpeechFrame, VoiceActivityOptions } from './v
 import { WindowNormalisation } from './window-normalisation';
 import { WindowFeatureComputer } from './window-short-term-features';
 import { getFeatureProfile } from './feature-profile-registry';
-// The trimming rule belongs to the model recipe (it is what the shipped model was trained on).
-import { speechSpan } from '../model/speech-trimming';
+// The shipped model's training recipe trims whole clips with this rule; speech-only windows apply it per window.
+import { speechSpan } from './front-end/speech-trimming';
 
 export interface FeatureWindowOptions {
   profile: FeatureProfileName;
