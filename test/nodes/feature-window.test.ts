@@ -119,7 +119,7 @@ describe('feature-window node', () => {
     sendChunks(samples, 'a', 3000, true);
     sendChunks(samples.subarray(8000), 'b', 2500, false);
     const direct = (id: string, audio: Float32Array) => {
-      const stream = new FeatureWindowStream(id, { windowSeconds: 1, hopSeconds: 1, minFinalSeconds: 0.2 });
+      const stream = new FeatureWindowStream(id, { windowSeconds: 1, hopSeconds: 1, minFinalSeconds: 0.2, trimSilence: false });
       return [...stream.push(audio), ...stream.end()];
     };
     const expectedA = direct('a', samples);

@@ -129,7 +129,7 @@ export function register(program: Command): void {
 
 /** The feature-window node's windows of a whole file, with its speech measure (their vectors are not used). */
 function speechWindows(samples: Float32Array, windowSeconds: number, hopSeconds: number): FeatureWindow[] {
-  const stream = new FeatureWindowStream('classify', { windowSeconds, hopSeconds });
+  const stream = new FeatureWindowStream('classify', { windowSeconds, hopSeconds, trimSilence: false });
   return [...stream.push(samples, 0), ...stream.end()];
 }
 

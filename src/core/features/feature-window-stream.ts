@@ -25,7 +25,8 @@ export interface FeatureWindowOptions {
   /**
    * Cut each window's silent edges (the speech-trimming rule the shipped model was trained with)
    * before its vector is computed, so a window that is half silence looks like the speech-only
-   * clips the model learnt from. Default false: a window's vector is then exactly its samples'.
+   * clips the model learnt from. Default true (the feature-window node's default); with false a
+   * window's vector is exactly its samples'.
    */
   trimSilence: boolean;
 }
@@ -37,7 +38,7 @@ export const DEFAULT_FEATURE_WINDOW_OPTIONS: FeatureWindowOptions = {
   minFinalSeconds: 1,
   minSpeechRatio: 0.2,
   voiceActivity: DEFAULT_VOICE_ACTIVITY,
-  trimSilence: false,
+  trimSilence: true,
 };
 
 /** One analysis window's vector: a FeatureWindowPayload plus where it lies in the stream. */

@@ -1,5 +1,5 @@
 import { FeatureWindowOptions, resolveFeatureWindowOptions } from '../../core/features/feature-window-stream';
-import { StreamLimits } from '../../core/features/feature-window-streams';
+import { StreamLimits } from '../../core/features/feature-window-registry';
 
 /** The node's editor properties (strings from the editor, numbers from flows written by hand). */
 export interface FeatureWindowNodeConfig {
@@ -36,8 +36,8 @@ export function settingsFromConfig(config: FeatureWindowNodeConfig): FeatureWind
     minFinalSeconds: num(config.minFinalSeconds, 1, 'last partial window'),
     minSpeechRatio: num(config.minSpeechRatio, 0.2, 'minimum speech ratio'),
     voiceActivity: { thresholdDb: num(config.thresholdDb, -55, 'speech threshold'), minSpeechBandRatio: 0.3 },
-    // On unless switched off: the shipped model was trained on speech-only clips.
-    trimSilence: config.trimSilence !== false,
+    // the core's default (on: the shipped model was trained on speech-only clips) unless switched off
+    ...(config.trimSilence === false ? { trimSilence: false } : {}),
   });
   const maxStreams = num(config.maxStreams, 1000, 'max streams');
   if (!Number.isInteger(maxStreams) || maxStreams < 1) throw new RangeError('max streams must be a whole number >= 1');

@@ -1,6 +1,6 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
 import { FeatureWindow } from '../../core/features/feature-window-stream';
-import { FeatureWindowStreams } from '../../core/features/feature-window-streams';
+import { FeatureWindowRegistry } from '../../core/features/feature-window-registry';
 import { FeatureWindowPayload } from '../../core/messages';
 import { StatusThrottle } from '../shared/status-throttle';
 import { FeatureWindowNodeConfig, FeatureWindowSettings, settingsFromConfig } from './feature-window-config';
@@ -26,7 +26,7 @@ export = function register(RED: NodeAPI): void {
       node.on('input', (_msg, _send, done) => done(new Error(`invalid configuration: ${(err as Error).message}`)));
       return;
     }
-    const streams = new FeatureWindowStreams(settings.window, settings.limits);
+    const streams = new FeatureWindowRegistry(settings.window, settings.limits);
     const status = new StatusThrottle(node, 500);
     status.now({ fill: 'grey', shape: 'ring', text: `${settings.window.profile}, waiting for audio` });
     let lastSpeechRatio: number | undefined;
