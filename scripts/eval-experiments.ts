@@ -11,7 +11,7 @@ import { readManifest } from '../src/core/model/corpus-manifest';
 import { crossValidate, type ClassifierKind } from '../src/core/model/cross-validation';
 import { formatComparisonTable } from '../src/core/model/evaluation-report';
 import { noiseAugmentedFeatures, sameFoldPool, type NoiseAugmentation } from '../src/core/model/noise-augmentation';
-import { PEAK_ONLY_TRIMMING, type SpeechTrimmingOptions } from '../src/core/model/speech-trimming';
+import { PEAK_ONLY_TRIMMING, type SpeechTrimmingOptions } from '../src/core/features/front-end/speech-trimming';
 import { TextProgress } from '../src/core/model/text-progress';
 import {
   DEFAULT_TRAINING_OPTIONS,

@@ -6,8 +6,14 @@
 import { loadAudioFileAs16kMono } from '../src/core/audio/load-audio-file';
 import { addWhiteNoise } from '../src/core/model/audio-perturbations';
 import { readManifest } from '../src/core/model/corpus-manifest';
-import { subtractStationaryNoise } from '../src/core/model/spectral-subtraction';
-import { PEAK_ONLY_TRIMMING, TRIM_FRAME, frameEnergies, speechSpan, type SpeechTrimmingOptions } from '../src/core/model/speech-trimming';
+import { subtractStationaryNoise } from '../src/core/features/front-end/spectral-subtraction';
+import {
+  PEAK_ONLY_TRIMMING,
+  TRIM_FRAME,
+  frameEnergies,
+  speechSpan,
+  type SpeechTrimmingOptions,
+} from '../src/core/features/front-end/speech-trimming';
 import { signalToErrorDb as snrDb } from '../src/core/audio/signal-to-error';
 import { FULL_DATA } from '../test/helpers/corpus';
 

@@ -78,6 +78,11 @@ export class StreamStateMap<S> {
     return [...this.entries.keys()];
   }
 
+  /** Every stream's state, least recently used first (does not mark them as used). */
+  *states(): IterableIterator<S> {
+    for (const entry of this.entries.values()) yield entry.state;
+  }
+
   private evict(streamId: string, reason: 'idle' | 'capacity' | 'removed' | 'cleared'): void {
     const entry = this.entries.get(streamId);
     if (!entry) return;

@@ -5,7 +5,7 @@ import { loadSamples, worstViolation } from './features-golden-fixtures';
 import { clip16k, goldenWav, manifest, speakers } from '../helpers/corpus';
 import {
   FeatureWindowStream,
-  FeatureWindowStreams,
+  FeatureWindowRegistry,
   assertFeatureProfile,
   clipVectorOf,
   featureWindows,
@@ -48,7 +48,7 @@ describe('streaming feature windows equal the toolkit run on each window', () =>
     test(`window ${windowSeconds} s, hop ${hopSeconds} s, chunks of ${chunk} samples, on real RAVDESS clips`, () => {
       let checked = 0;
       for (const [name, samples] of clips) {
-        const stream = new FeatureWindowStream(name, { windowSeconds, hopSeconds, minFinalSeconds: 0.3 });
+        const stream = new FeatureWindowStream(name, { trimSilence: false, windowSeconds, hopSeconds, minFinalSeconds: 0.3 });
         const windows = streamAll(stream, samples, chunk);
         assert.ok(windows.length >= 2, `${name}: ${windows.length} windows`);
         for (const w of windows) {
@@ -71,7 +71,7 @@ describe('streaming feature windows equal the toolkit run on each window', () =>
   test('the golden edge cases stream too (digital silence, 1-LSB dither, noise)', async () => {
     for (const name of ['edge_silence', 'edge_near_silence_dither1lsb', 'edge_whitenoise']) {
       const samples = await loadSamples(goldenWav(name));
-      const windows = streamAll(new FeatureWindowStream(name, { windowSeconds: 0.5, hopSeconds: 0.1 }), samples, 700);
+      const windows = streamAll(new FeatureWindowStream(name, { trimSilence: false, windowSeconds: 0.5, hopSeconds: 0.1 }), samples, 700);
       for (const w of windows) {
         const { ratio } = worstViolation(w.vector, referenceVector(samples, w.startSample, w.endSample), 1e-6, 1e-9);
         assert.ok(ratio <= 1, `${name} window ${w.seq}`);
@@ -98,7 +98,7 @@ describe('streaming feature windows equal the toolkit run on each window', () =>
       ['16-bit', grid],
       ['off-grid', offGrid],
     ] as const) {
-      const stream = new FeatureWindowStream(name, { windowSeconds: 0.5, hopSeconds: 0.1, minFinalSeconds: 0 });
+      const stream = new FeatureWindowStream(name, { trimSilence: false, windowSeconds: 0.5, hopSeconds: 0.1, minFinalSeconds: 0 });
       const windows = streamAll(stream, samples, 1000);
       let onPivot = 0;
       for (const w of windows) {
@@ -120,8 +120,8 @@ describe('streaming feature windows equal the toolkit run on each window', () =>
 
   test('chunk sizes do not change the windows', () => {
     const samples = clips.values().next().value as Float32Array;
-    const a = streamAll(new FeatureWindowStream('a'), samples, 160);
-    const b = streamAll(new FeatureWindowStream('b'), samples, samples.length);
+    const a = streamAll(new FeatureWindowStream('a', { trimSilence: false }), samples, 160);
+    const b = streamAll(new FeatureWindowStream('b', { trimSilence: false }), samples, samples.length);
     assert.deepEqual(
       a.map((w) => w.vector),
       b.map((w) => w.vector),
@@ -130,13 +130,13 @@ describe('streaming feature windows equal the toolkit run on each window', () =>
 
   test('a shifted window does not equal its neighbour (the check can fail)', () => {
     const samples = clips.values().next().value as Float32Array;
-    const [w0] = streamAll(new FeatureWindowStream('a', { windowSeconds: 1, hopSeconds: 0.5 }), samples, 4000);
+    const [w0] = streamAll(new FeatureWindowStream('a', { trimSilence: false, windowSeconds: 1, hopSeconds: 0.5 }), samples, 4000);
     assert.ok(worstViolation(w0.vector, referenceVector(samples, 160, 16160), 1e-6, 1e-9).ratio > 1);
   });
 
   test('timestamps follow the chunks', () => {
     const samples = clips.values().next().value as Float32Array;
-    const stream = new FeatureWindowStream('t', { windowSeconds: 1, hopSeconds: 0.5 });
+    const stream = new FeatureWindowStream('t', { trimSilence: false, windowSeconds: 1, hopSeconds: 0.5 });
     const windows = [];
     for (let i = 0; i < samples.length; i += 1600) windows.push(...stream.push(samples.subarray(i, i + 1600), 1_700_000_000_000 + i / 16));
     assert.equal(windows[0].start, 1_700_000_000_000);
@@ -150,7 +150,11 @@ describe('voice activity', () => {
     let silentChecked = 0;
     for (const p of corpusClips) {
       const samples = await loadSamples(clip16k(p));
-      const windows = streamAll(new FeatureWindowStream(p, { windowSeconds: 0.3, hopSeconds: 0.1, minFinalSeconds: 0 }), samples, 3200);
+      const windows = streamAll(
+        new FeatureWindowStream(p, { trimSilence: false, windowSeconds: 0.3, hopSeconds: 0.1, minFinalSeconds: 0 }),
+        samples,
+        3200,
+      );
       const first = windows[0];
       const last = windows.at(-1)!;
       assert.equal(first.voiced, false, `${p}: leading silence speech ratio ${first.speechRatio}`);
@@ -169,7 +173,7 @@ describe('voice activity', () => {
       for (let h = 1; h <= 6; h++) v += Math.sin((2 * Math.PI * 50 * h * i) / 16000 + h) / h;
       samples[i] = 0.07 * v;
     }
-    const [w] = new FeatureWindowStream('hum').push(samples);
+    const [w] = new FeatureWindowStream('hum', { trimSilence: false }).push(samples);
     assert.equal(w.voiced, false);
     assert.ok(w.speechRatio < 0.05, `hum speech ratio ${w.speechRatio}`);
   });
@@ -177,9 +181,11 @@ describe('voice activity', () => {
   test('voicedOnly drops unvoiced windows from the operator', async () => {
     const silence = new Float32Array(32000);
     const chunks: AudioChunk[] = [{ streamId: 's', seq: 0, timestamp: 0, sampleRate: 16000, samples: silence, final: true }];
-    const all = await lastValueFrom(from(chunks).pipe(featureWindows({ windowSeconds: 1, hopSeconds: 0.5 }), toArray()));
+    const all = await lastValueFrom(
+      from(chunks).pipe(featureWindows({ trimSilence: false, windowSeconds: 1, hopSeconds: 0.5 }), toArray()),
+    );
     const voiced = await lastValueFrom(
-      from(chunks).pipe(featureWindows({ windowSeconds: 1, hopSeconds: 0.5, voicedOnly: true }), toArray()),
+      from(chunks).pipe(featureWindows({ trimSilence: false, windowSeconds: 1, hopSeconds: 0.5, voicedOnly: true }), toArray()),
     );
     assert.ok(all.length >= 3);
     assert.equal(voiced.length, 0);
@@ -211,13 +217,19 @@ describe('many streams, bounded state', () => {
           final: i + 3200 >= b.length,
         });
     }
-    const windows = await lastValueFrom(from(chunks).pipe(featureWindows({ windowSeconds: 2, hopSeconds: 1 }), toArray()));
+    const windows = await lastValueFrom(
+      from(chunks).pipe(featureWindows({ trimSilence: false, windowSeconds: 2, hopSeconds: 1 }), toArray()),
+    );
     for (const [id, samples] of [
       ['a', a],
       ['b', b],
     ] as const) {
       const own = windows.filter((w) => w.streamId === id);
-      const direct = streamAll(new FeatureWindowStream(id, { windowSeconds: 2, hopSeconds: 1 }), samples, samples.length);
+      const direct = streamAll(
+        new FeatureWindowStream(id, { trimSilence: false, windowSeconds: 2, hopSeconds: 1 }),
+        samples,
+        samples.length,
+      );
       assert.deepEqual(
         own.map((w) => w.vector),
         direct.map((w) => w.vector),
@@ -227,12 +239,16 @@ describe('many streams, bounded state', () => {
 
   test('the operator rejects other sample rates', async () => {
     const chunk: AudioChunk = { streamId: 'x', seq: 0, timestamp: 0, sampleRate: 44100, samples: new Float32Array(100) };
-    await assert.rejects(lastValueFrom(from([chunk]).pipe(featureWindows())), /16000 Hz/);
+    await assert.rejects(lastValueFrom(from([chunk]).pipe(featureWindows({ trimSilence: false }))), /16000 Hz/);
   });
 
   test('streams are capped (least recently used dropped), expire when idle, end on final', () => {
     let now = 0;
-    const streams = new FeatureWindowStreams(resolveFeatureWindowOptions(), { maxStreams: 300, idleSeconds: 5 }, () => now);
+    const streams = new FeatureWindowRegistry(
+      resolveFeatureWindowOptions({ trimSilence: false }),
+      { maxStreams: 300, idleSeconds: 5 },
+      () => now,
+    );
     const chunk = new Float32Array(1600).map((_, i) => 0.1 * Math.sin(i / 3));
     for (let i = 0; i < 500; i++) streams.push(`s${i}`, chunk, undefined, false);
     assert.equal(streams.size, 300);
@@ -242,7 +258,7 @@ describe('many streams, bounded state', () => {
     now = 4000;
     streams.push('s499', chunk, undefined, false);
     now = 6000;
-    streams.dropIdle();
+    streams.sweep();
     assert.deepEqual(streams.ids(), ['s499']);
     streams.push('s499', chunk, undefined, true);
     assert.equal(streams.size, 0);
@@ -250,7 +266,7 @@ describe('many streams, bounded state', () => {
   });
 
   test('a long stream keeps its memory bounded', () => {
-    const stream = new FeatureWindowStream('long');
+    const stream = new FeatureWindowStream('long', { trimSilence: false });
     const before = stream.footprintBytes;
     const chunk = new Float32Array(16000).map(() => Math.random() * 0.2 - 0.1);
     let count = 0;
@@ -261,8 +277,8 @@ describe('many streams, bounded state', () => {
 
   test('a chunk refused for a non-finite sample leaves the stream as it was (chunks that do not cross a window fill)', async () => {
     const samples = await loadSamples(clip16k(corpusClips[2]));
-    const clean = new FeatureWindowStream('clean', { windowSeconds: 1, hopSeconds: 0.5 });
-    const refused = new FeatureWindowStream('refused', { windowSeconds: 1, hopSeconds: 0.5 });
+    const clean = new FeatureWindowStream('clean', { trimSilence: false, windowSeconds: 1, hopSeconds: 0.5 });
+    const refused = new FeatureWindowStream('refused', { trimSilence: false, windowSeconds: 1, hopSeconds: 0.5 });
     const a = [];
     const b = [];
     // 800 divides the 8000-sample hop, so no chunk completes a window part way through
@@ -285,14 +301,14 @@ describe('many streams, bounded state', () => {
   });
 
   test('fuzzed input: non-finite samples and bad options throw clear errors, never crash', () => {
-    const stream = new FeatureWindowStream('f');
+    const stream = new FeatureWindowStream('f', { trimSilence: false });
     assert.throws(() => stream.push([0.1, NaN, 0.2]), /not a finite number/);
     assert.throws(() => stream.push([0.1, 'x' as unknown as number]), /not a finite number/);
-    assert.throws(() => new FeatureWindowStream('f', { windowSeconds: 0 }), /windowSeconds/);
-    assert.throws(() => new FeatureWindowStream('f', { hopSeconds: NaN }), /hopSeconds/);
-    assert.throws(() => new FeatureWindowStream('f', { profile: 'other' as 'paper' }), /profile/);
+    assert.throws(() => new FeatureWindowStream('f', { trimSilence: false, windowSeconds: 0 }), /windowSeconds/);
+    assert.throws(() => new FeatureWindowStream('f', { trimSilence: false, hopSeconds: NaN }), /hopSeconds/);
+    assert.throws(() => new FeatureWindowStream('f', { trimSilence: false, profile: 'other' as 'paper' }), /profile/);
     for (let trial = 0; trial < 50; trial++) {
-      const s = new FeatureWindowStream('fz', { windowSeconds: 0.5, hopSeconds: 0.1 });
+      const s = new FeatureWindowStream('fz', { trimSilence: false, windowSeconds: 0.5, hopSeconds: 0.1 });
       const len = Math.floor(Math.random() * 20000);
       const samples = new Float32Array(len).map(() => (Math.random() < 0.5 ? 0 : (Math.random() * 2 - 1) * Math.random() ** 8));
       for (const w of streamAll(s, samples, 1 + Math.floor(Math.random() * 3000))) {
@@ -342,7 +358,11 @@ describe('extended profile', () => {
 
   test('streaming extended windows carry 81 numbers', () => {
     const tone = new Float32Array(40000).map((_, i) => 0.3 * Math.sin((2 * Math.PI * 200 * i) / 16000));
-    const windows = streamAll(new FeatureWindowStream('e', { profile: 'extended', windowSeconds: 1, hopSeconds: 0.5 }), tone, 4000);
+    const windows = streamAll(
+      new FeatureWindowStream('e', { trimSilence: false, profile: 'extended', windowSeconds: 1, hopSeconds: 0.5 }),
+      tone,
+      4000,
+    );
     assert.ok(windows.length >= 3);
     for (const w of windows) {
       assert.equal(w.vector.length, 81);

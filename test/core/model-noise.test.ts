@@ -17,8 +17,8 @@ import {
 import { babbleNoise, mixAtSnr, pinkNoise, whiteNoise } from '../../src/core/model/noise-mixing';
 import { SeededRandom } from '../../src/core/model/seeded-random';
 import { speakerFolds } from '../../src/core/model/speaker-folds';
-import { subtractStationaryNoise } from '../../src/core/model/spectral-subtraction';
-import { PEAK_ONLY_TRIMMING, activeSpeechPower, trimSilence } from '../../src/core/model/speech-trimming';
+import { subtractStationaryNoise } from '../../src/core/features/front-end/spectral-subtraction';
+import { PEAK_ONLY_TRIMMING, activeSpeechPower, trimSilence } from '../../src/core/features/front-end/speech-trimming';
 import { HAS_FULL_CORPUS, RAVDESS_MANIFEST, goldenWav, speakers } from '../helpers/corpus';
 
 const CLIP = goldenWav('ravdess_03-01-05-01-01-02-03');

@@ -85,6 +85,18 @@ describe('per-stream state', () => {
     assert.equal(map.sweep(), 1);
   });
 
+  test('StreamStateMap states() lists every state, least recently used first, without marking them used', () => {
+    let now = 0;
+    const map = new StreamStateMap<number>({ maxStreams: 10, idleMs: 100, now: () => now });
+    map.getOrCreate('a', () => 1);
+    now = 50;
+    map.getOrCreate('b', () => 2);
+    now = 100;
+    assert.deepEqual([...map.states()], [1, 2]);
+    assert.equal(map.sweep(), 1, 'a was not marked used by states()');
+    assert.deepEqual([...map.states()], [2]);
+  });
+
   test('forget() and clear() drop state', () => {
     const router = new EmotionRouter();
     router.route(prediction('anger', 0.9, T0, 'x'));

@@ -7,7 +7,7 @@ import audioSourceNode from '../../src/nodes/audio-source/audio-source';
 import { FeatureWindowStream, clipVectorOf, referenceShortTermFeatures } from '../../src/core/features';
 import { loadAudioFileAs16kMono } from '../../src/core/audio/load-audio-file';
 import { worstViolation } from '../core/features-golden-fixtures';
-import { trimSilence } from '../../src/core/model/speech-trimming';
+import { trimSilence } from '../../src/core/features/front-end/speech-trimming';
 import { collect as collectAny, until, watchedFlow } from '../helpers/node-red-test-flow';
 import { clip16k } from '../helpers/corpus';
 
@@ -119,7 +119,7 @@ describe('feature-window node', () => {
     sendChunks(samples, 'a', 3000, true);
     sendChunks(samples.subarray(8000), 'b', 2500, false);
     const direct = (id: string, audio: Float32Array) => {
-      const stream = new FeatureWindowStream(id, { windowSeconds: 1, hopSeconds: 1, minFinalSeconds: 0.2 });
+      const stream = new FeatureWindowStream(id, { windowSeconds: 1, hopSeconds: 1, minFinalSeconds: 0.2, trimSilence: false });
       return [...stream.push(audio), ...stream.end()];
     };
     const expectedA = direct('a', samples);

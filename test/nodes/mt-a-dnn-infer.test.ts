@@ -7,7 +7,7 @@ import inferNode from '../../src/nodes/mt-a-dnn-infer/mt-a-dnn-infer';
 import modelNode from '../../src/nodes/mt-a-dnn-model/mt-a-dnn-model';
 import { loadAudioFileAs16kMono } from '../../src/core/audio/load-audio-file';
 import { getFeatureProfile } from '../../src/core/features';
-import { applyClipFrontEnd, frontEndOf } from '../../src/core/model/clip-front-end';
+import { applyClipFrontEnd, frontEndOf } from '../../src/core/features/front-end/clip-front-end';
 import { readManifest } from '../../src/core/model/corpus-manifest';
 import { EmotionModel } from '../../src/core/model/emotion-model';
 import { DEFAULT_MODEL_DIR } from '../../src/core/model/package-paths';

@@ -3,7 +3,7 @@ import { MODEL_SAMPLE_RATE } from '../../core/audio/audio-chunk';
 import { loadAudioFileAs16kMono } from '../../core/audio/load-audio-file';
 import { DEFAULT_FEATURE_WINDOW_OPTIONS, FeatureWindowStream, type FeatureWindow } from '../../core/features/feature-window-stream';
 import { FRAME_LENGTH } from '../../core/features/pyaudioanalysis-constants';
-import { applyClipFrontEnd, frontEndOf } from '../../core/model/clip-front-end';
+import { applyClipFrontEnd, frontEndOf } from '../../core/features/front-end/clip-front-end';
 import { initBackend } from '../../core/model/backend';
 import { loadFeatureProfile } from '../../core/model/corpus-features';
 import type { TaskOutputs } from '../../core/model/emotion-model';
@@ -129,7 +129,7 @@ export function register(program: Command): void {
 
 /** The feature-window node's windows of a whole file, with its speech measure (their vectors are not used). */
 function speechWindows(samples: Float32Array, windowSeconds: number, hopSeconds: number): FeatureWindow[] {
-  const stream = new FeatureWindowStream('classify', { windowSeconds, hopSeconds });
+  const stream = new FeatureWindowStream('classify', { windowSeconds, hopSeconds, trimSilence: false });
   return [...stream.push(samples, 0), ...stream.end()];
 }
 

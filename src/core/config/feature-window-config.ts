@@ -1,5 +1,5 @@
 import { type FeatureWindowOptions, resolveFeatureWindowOptions } from '../features/feature-window-stream';
-import type { StreamLimits } from '../features/feature-window-streams';
+import type { StreamLimits } from '../features/feature-window-registry';
 import { ConfigReader, type ConfigResult, MAX_STREAMS_LIMIT } from './config-result';
 
 /** The node's editor properties (strings from the editor, numbers from flows written by hand). */
@@ -33,7 +33,8 @@ export function resolveFeatureWindowConfig(config: FeatureWindowNodeConfig): Con
     minSpeechRatio: read.number(config.minSpeechRatio, 0.2, 'minimum speech ratio'),
     voiceActivity: { thresholdDb: read.number(config.thresholdDb, -55, 'speech threshold'), minSpeechBandRatio: 0.3 },
     // On unless switched off: the shipped model was trained on speech-only clips.
-    trimSilence: config.trimSilence !== false,
+    // the core's default (on: the shipped model was trained on speech-only clips) unless switched off
+    ...(config.trimSilence === false ? { trimSilence: false } : {}),
   };
   const maxStreams = read.integer(config.maxStreams, 1000, 'max. streams', 1, MAX_STREAMS_LIMIT);
   const idleSeconds = read.number(config.idleTimeout, 60, 'idle timeout (s)', 0);

@@ -1,7 +1,7 @@
 import { Observable, OperatorFunction } from 'rxjs';
 import { AudioChunk, MODEL_SAMPLE_RATE } from '../audio/audio-chunk';
 import { FeatureWindow, FeatureWindowOptions, resolveFeatureWindowOptions } from './feature-window-stream';
-import { FeatureWindowStreams, StreamLimits } from './feature-window-streams';
+import { FeatureWindowRegistry, StreamLimits } from './feature-window-registry';
 
 /**
  * Audio chunks of any number of streams (16 kHz) to one FeatureWindow per analysis window per
@@ -15,7 +15,7 @@ export function featureWindows(
   const windowOptions = resolveFeatureWindowOptions(options);
   return (source) =>
     new Observable<FeatureWindow>((subscriber) => {
-      const streams = new FeatureWindowStreams(windowOptions, options);
+      const streams = new FeatureWindowRegistry(windowOptions, options);
       const emit = (windows: FeatureWindow[]) => {
         for (const w of windows) if (w.voiced || !options.voicedOnly) subscriber.next(w);
       };

@@ -1,29 +1,15 @@
 import { meanAndStd } from './clip-vector';
-import { PAPER_FEATURE_COUNT as PAPER_FEATURE_COUNT_IMPORTED } from './feature-names';
+import { PAPER_FEATURE_COUNT } from './feature-names';
 import { FeatureProfileName } from './feature-profile';
-import { FrameAnalyser, FrameRecords, REC as REC_IMPORTED } from './frame-record';
-import { extendedWindowStatistics, EXTENDED_ADDED_LENGTH as EXTENDED_ADDED_LENGTH_IMPORTED } from './extended-profile';
-import {
-  FRAME_LENGTH as FRAME_LENGTH_IMPORTED,
-  FRAME_STEP as FRAME_STEP_IMPORTED,
-  SAMPLE_RATE as SAMPLE_RATE_IMPORTED,
-  frameCount,
-} from './pyaudioanalysis-constants';
-import { DEFAULT_VOICE_ACTIVITY as DEFAULT_VOICE_ACTIVITY_IMPORTED, isSpeechFrame, VoiceActivityOptions } from './voice-activity';
+import { FrameAnalyser, FrameRecords, REC } from './frame-record';
+import { extendedWindowStatistics, EXTENDED_ADDED_LENGTH } from './extended-profile';
+import { FRAME_LENGTH, FRAME_STEP, SAMPLE_RATE, frameCount } from './pyaudioanalysis-constants';
+import { DEFAULT_VOICE_ACTIVITY, isSpeechFrame, VoiceActivityOptions } from './voice-activity';
 import { WindowNormalisation } from './window-normalisation';
 import { WindowFeatureComputer } from './window-short-term-features';
 import { getFeatureProfile } from './feature-profile-registry';
-// The trimming rule belongs to the model recipe (it is what the shipped model was trained on).
-import { speechSpan } from '../model/speech-trimming';
-// Imported bindings are read through getters when TypeScript runs via tsx/esbuild (and as
-// property loads under tsc): copied into module constants because they sit in per-sample loops.
-const PAPER_FEATURE_COUNT = PAPER_FEATURE_COUNT_IMPORTED;
-const REC = REC_IMPORTED;
-const EXTENDED_ADDED_LENGTH = EXTENDED_ADDED_LENGTH_IMPORTED;
-const FRAME_LENGTH = FRAME_LENGTH_IMPORTED;
-const FRAME_STEP = FRAME_STEP_IMPORTED;
-const SAMPLE_RATE = SAMPLE_RATE_IMPORTED;
-const DEFAULT_VOICE_ACTIVITY = DEFAULT_VOICE_ACTIVITY_IMPORTED;
+// The shipped model's training recipe trims whole clips with this rule; speech-only windows apply it per window.
+import { speechSpan } from './front-end/speech-trimming';
 
 export interface FeatureWindowOptions {
   profile: FeatureProfileName;
@@ -39,7 +25,8 @@ export interface FeatureWindowOptions {
   /**
    * Cut each window's silent edges (the speech-trimming rule the shipped model was trained with)
    * before its vector is computed, so a window that is half silence looks like the speech-only
-   * clips the model learnt from. Default false: a window's vector is then exactly its samples'.
+   * clips the model learnt from. Default true (the feature-window node's default); with false a
+   * window's vector is exactly its samples'.
    */
   trimSilence: boolean;
 }
@@ -51,7 +38,7 @@ export const DEFAULT_FEATURE_WINDOW_OPTIONS: FeatureWindowOptions = {
   minFinalSeconds: 1,
   minSpeechRatio: 0.2,
   voiceActivity: DEFAULT_VOICE_ACTIVITY,
-  trimSilence: false,
+  trimSilence: true,
 };
 
 /** One analysis window's vector: a FeatureWindowPayload plus where it lies in the stream. */

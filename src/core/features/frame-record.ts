@@ -1,37 +1,9 @@
-import {
-  CHROMA_FEEDING_BINS as CHROMA_FEEDING_BINS_IMPORTED,
-  CHROMA_FEEDING_CLASS as CHROMA_FEEDING_CLASS_IMPORTED,
-  CHROMA_FEEDING_WEIGHT as CHROMA_FEEDING_WEIGHT_IMPORTED,
-} from './chroma-map';
+import { CHROMA_FEEDING_BINS, CHROMA_FEEDING_CLASS, CHROMA_FEEDING_WEIGHT } from './chroma-map';
 import { FrameSampleBlocks } from './frame-sample-blocks';
-import {
-  MFCC_DCT as MFCC_DCT_IMPORTED,
-  MFCC_FILTER_BANK as MFCC_FILTER_BANK_IMPORTED,
-  MFCC_FILTER_OFFSET as MFCC_FILTER_OFFSET_IMPORTED,
-  MFCC_FILTER_WEIGHTS as MFCC_FILTER_WEIGHTS_IMPORTED,
-} from './mfcc-filter-bank';
-import {
-  ENTROPY_BLOCKS as ENTROPY_BLOCKS_IMPORTED,
-  FRAME_LENGTH as FRAME_LENGTH_IMPORTED,
-  NUM_BINS as NUM_BINS_IMPORTED,
-  NUM_FILTERS as NUM_FILTERS_IMPORTED,
-  NUM_MFCC as NUM_MFCC_IMPORTED,
-} from './pyaudioanalysis-constants';
+import { MFCC_DCT, MFCC_FILTER_BANK, MFCC_FILTER_OFFSET, MFCC_FILTER_WEIGHTS } from './mfcc-filter-bank';
+import { ENTROPY_BLOCKS, FRAME_LENGTH, NUM_BINS, NUM_FILTERS, NUM_MFCC } from './pyaudioanalysis-constants';
 import { RealFft400 } from './real-fft-400';
-// Imported bindings are read through getters when TypeScript runs via tsx/esbuild (and as
-// property loads under tsc): copied into module constants because they sit in per-sample loops.
-const CHROMA_FEEDING_BINS = CHROMA_FEEDING_BINS_IMPORTED;
-const CHROMA_FEEDING_CLASS = CHROMA_FEEDING_CLASS_IMPORTED;
-const CHROMA_FEEDING_WEIGHT = CHROMA_FEEDING_WEIGHT_IMPORTED;
-const MFCC_DCT = MFCC_DCT_IMPORTED;
-const MFCC_FILTER_START = MFCC_FILTER_BANK_IMPORTED.start;
-const MFCC_FILTER_OFFSET = MFCC_FILTER_OFFSET_IMPORTED;
-const MFCC_FILTER_WEIGHTS = MFCC_FILTER_WEIGHTS_IMPORTED;
-const ENTROPY_BLOCKS = ENTROPY_BLOCKS_IMPORTED;
-const FRAME_LENGTH = FRAME_LENGTH_IMPORTED;
-const NUM_BINS = NUM_BINS_IMPORTED;
-const NUM_FILTERS = NUM_FILTERS_IMPORTED;
-const NUM_MFCC = NUM_MFCC_IMPORTED;
+const MFCC_FILTER_START = MFCC_FILTER_BANK.start;
 
 /**
  * What one 400-sample frame contributes to the toolkit's features in every window (clip) it lies

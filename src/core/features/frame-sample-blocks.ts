@@ -1,8 +1,5 @@
-import { ENTROPY_BLOCKS as ENTROPY_BLOCKS_IMPORTED } from './pyaudioanalysis-constants';
+import { ENTROPY_BLOCKS } from './pyaudioanalysis-constants';
 import { countZeroCrossings, ZeroCrossingCounts } from './zero-crossing-counts';
-// Imported bindings are read through getters when TypeScript runs via tsx/esbuild (and as
-// property loads under tsc): copied into module constants because they sit in per-sample loops.
-const ENTROPY_BLOCKS = ENTROPY_BLOCKS_IMPORTED;
 
 const BLOCK_LENGTH = 40;
 /** frames start every 160 samples: 4 blocks on, so a frame's blocks 4..9 are the next frame's 0..5 */

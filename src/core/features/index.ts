@@ -20,7 +20,7 @@ export {
   DEFAULT_FEATURE_WINDOW_OPTIONS,
   resolveFeatureWindowOptions,
 } from './feature-window-stream';
-export { FeatureWindowStreams, StreamLimits, DEFAULT_STREAM_LIMITS } from './feature-window-streams';
+export { FeatureWindowRegistry, StreamLimits, DEFAULT_STREAM_LIMITS } from './feature-window-registry';
 export { featureWindows } from './feature-window-operator';
 export { VoiceActivityOptions, DEFAULT_VOICE_ACTIVITY } from './voice-activity';
 export { EXTENDED_ADDED_NAMES, extendedWindowStatistics } from './extended-profile';

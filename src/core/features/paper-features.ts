@@ -1,13 +1,9 @@
 import { meanAndStd } from './clip-vector';
-import { PAPER_FEATURE_COUNT as PAPER_FEATURE_COUNT_IMPORTED } from './feature-names';
+import { PAPER_FEATURE_COUNT } from './feature-names';
 import { FrameAnalyser, FrameRecords } from './frame-record';
-import { FRAME_STEP as FRAME_STEP_IMPORTED, frameCount } from './pyaudioanalysis-constants';
+import { FRAME_STEP, frameCount } from './pyaudioanalysis-constants';
 import { normalisationOf } from './reference-short-term-features';
 import { WindowFeatureComputer } from './window-short-term-features';
-// Imported bindings are read through getters when TypeScript runs via tsx/esbuild (and as
-// property loads under tsc): copied into module constants because they sit in per-sample loops.
-const PAPER_FEATURE_COUNT = PAPER_FEATURE_COUNT_IMPORTED;
-const FRAME_STEP = FRAME_STEP_IMPORTED;
 
 /**
  * pyAudioAnalysis's `feature_extraction(x, 16000, 400, 160)` on 16 kHz mono samples in [-1, 1]

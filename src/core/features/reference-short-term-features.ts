@@ -1,39 +1,26 @@
-import { CHROMA_MAP as CHROMA_MAP_IMPORTED } from './chroma-map';
-import { MFCC_DCT as MFCC_DCT_IMPORTED, MFCC_FILTER_BANK as MFCC_FILTER_BANK_IMPORTED } from './mfcc-filter-bank';
+import { CHROMA_MAP } from './chroma-map';
+import { MFCC_DCT, MFCC_FILTER_BANK } from './mfcc-filter-bank';
 import {
-  ENTROPY_BLOCKS as ENTROPY_BLOCKS_IMPORTED,
-  EPS as EPS_IMPORTED,
-  FRAME_LENGTH as FRAME_LENGTH_IMPORTED,
-  FRAME_STEP as FRAME_STEP_IMPORTED,
-  NUM_BINS as NUM_BINS_IMPORTED,
-  NUM_FILTERS as NUM_FILTERS_IMPORTED,
-  NUM_MFCC as NUM_MFCC_IMPORTED,
-  PEAK_FLOOR as PEAK_FLOOR_IMPORTED,
-  SAMPLE_RATE as SAMPLE_RATE_IMPORTED,
+  ENTROPY_BLOCKS,
+  EPS,
+  FRAME_LENGTH,
+  FRAME_STEP,
+  NUM_BINS,
+  NUM_FILTERS,
+  NUM_MFCC,
+  PEAK_FLOOR,
+  SAMPLE_RATE,
   frameCount,
 } from './pyaudioanalysis-constants';
-import { PAPER_FEATURE_COUNT as PAPER_FEATURE_COUNT_IMPORTED } from './feature-names';
+import { PAPER_FEATURE_COUNT } from './feature-names';
 import { RealFft400 } from './real-fft-400';
-// Imported bindings are read through getters when TypeScript runs via tsx/esbuild (and as
-// property loads under tsc): copied into module constants because they sit in per-sample loops.
-const CHROMA_MAP = CHROMA_MAP_IMPORTED;
-const MFCC_DCT = MFCC_DCT_IMPORTED;
-const MFCC_FILTER_BANK = MFCC_FILTER_BANK_IMPORTED;
-const ENTROPY_BLOCKS = ENTROPY_BLOCKS_IMPORTED;
-const EPS = EPS_IMPORTED;
-const FRAME_LENGTH = FRAME_LENGTH_IMPORTED;
-const FRAME_STEP = FRAME_STEP_IMPORTED;
-const NUM_BINS = NUM_BINS_IMPORTED;
-const NUM_FILTERS = NUM_FILTERS_IMPORTED;
-const NUM_MFCC = NUM_MFCC_IMPORTED;
-const PEAK_FLOOR = PEAK_FLOOR_IMPORTED;
-const SAMPLE_RATE = SAMPLE_RATE_IMPORTED;
-const PAPER_FEATURE_COUNT = PAPER_FEATURE_COUNT_IMPORTED;
 
 /**
- * pyAudioAnalysis's short-term features written out as the toolkit computes them, frame by
- * frame, with no reuse. It is the definition the fast and streaming paths are tested against,
- * and their fallback for frames where a shortcut would not be exact enough.
+ * pyAudioAnalysis's short-term features written out as the toolkit computes them (its
+ * ShortTermFeatures.py, one function per feature, same names and order of operations), frame by
+ * frame with no reuse. It is the reference definition: the fast whole-clip and streaming paths
+ * (frame-record.ts, window-short-term-features.ts) are tested against it and against the toolkit's
+ * golden files, and the benchmark reports its speed. See README.md in this folder.
  */
 
 /** Whole-signal normalisation: x - mean, divided by (max|x - mean| + 1e-10). */
@@ -50,7 +37,7 @@ export function normalisationOf(samples: ArrayLike<number>, from = 0, to = sampl
 }
 
 /** Scratch buffers for computing one frame; reuse one per thread of work. */
-export class FrameScratch {
+class FrameScratch {
   readonly fft = new RealFft400();
   readonly frame = new Float64Array(FRAME_LENGTH);
   readonly magnitude = new Float64Array(NUM_BINS);
@@ -59,19 +46,8 @@ export class FrameScratch {
   readonly chroma = new Float64Array(12);
 }
 
-/**
- * The 34 features of one normalised frame `y` whose |FFT|/200 is `X`, `Xp` the previous frame's
- * (the same array on the first frame: flux 0). Writes out[0..33].
- */
-export function frameFeatures(
-  y: Float64Array,
-  X: Float64Array,
-  Xp: Float64Array,
-  scratch: FrameScratch,
-  out: Float64Array,
-  outOffset = 0,
-): void {
-  // zero-crossing rate: sum |diff(sign)| / 2 / (n - 1)
+/** zero_crossing_rate: sum |diff(sign(y))| / 2 / (n - 1). */
+function zeroCrossingRate(y: Float64Array): number {
   let crossings = 0;
   let prevSign = Math.sign(y[0]);
   for (let i = 1; i < FRAME_LENGTH; i++) {
@@ -79,23 +55,39 @@ export function frameFeatures(
     crossings += Math.abs(s - prevSign);
     prevSign = s;
   }
-  out[outOffset] = crossings / 2 / (FRAME_LENGTH - 1);
+  return crossings / 2 / (FRAME_LENGTH - 1);
+}
 
-  // energy and energy entropy
-  const blockLength = FRAME_LENGTH / ENTROPY_BLOCKS;
-  let frameEnergy = 0;
-  for (let i = 0; i < FRAME_LENGTH; i++) frameEnergy += y[i] * y[i];
-  out[outOffset + 1] = frameEnergy / FRAME_LENGTH;
+function sumOfSquares(values: Float64Array, from: number, to: number): number {
+  let sum = 0;
+  for (let i = from; i < to; i++) sum += values[i] * values[i];
+  return sum;
+}
+
+/** energy: mean of y^2. */
+function energy(y: Float64Array): number {
+  return sumOfSquares(y, 0, FRAME_LENGTH) / FRAME_LENGTH;
+}
+
+/** The entropy of the shares of `values`' energy in ENTROPY_BLOCKS equal blocks (both entropies below). */
+function blockEnergyEntropy(values: Float64Array, length: number): number {
+  const total = sumOfSquares(values, 0, length);
+  const blockLength = length / ENTROPY_BLOCKS;
   let entropy = 0;
   for (let b = 0; b < ENTROPY_BLOCKS; b++) {
-    let e = 0;
-    for (let i = b * blockLength; i < (b + 1) * blockLength; i++) e += y[i] * y[i];
-    const s = e / (frameEnergy + EPS);
+    const s = sumOfSquares(values, b * blockLength, (b + 1) * blockLength) / (total + EPS);
     entropy -= s * Math.log2(s + EPS);
   }
-  out[outOffset + 2] = entropy;
+  return entropy;
+}
 
-  // spectral centroid and spread
+/** energy_entropy: over 10 blocks of 40 samples. */
+function energyEntropy(y: Float64Array): number {
+  return blockEnergyEntropy(y, FRAME_LENGTH);
+}
+
+/** spectral_centroid_spread, both divided by fs / 2. */
+function spectralCentroidSpread(X: Float64Array): { centroid: number; spread: number } {
   let maxX = 0;
   for (let k = 0; k < NUM_BINS; k++) if (X[k] > maxX) maxX = X[k];
   const norm = maxX === 0 ? EPS : maxX;
@@ -114,23 +106,16 @@ export function frameFeatures(
     const d = (k + 1) * binHz - centroid;
     spreadSum += d * d * (X[k] / norm);
   }
-  out[outOffset + 3] = centroid / (SAMPLE_RATE / 2);
-  out[outOffset + 4] = Math.sqrt(spreadSum / den) / (SAMPLE_RATE / 2);
+  return { centroid: centroid / (SAMPLE_RATE / 2), spread: Math.sqrt(spreadSum / den) / (SAMPLE_RATE / 2) };
+}
 
-  // spectral entropy over 10 blocks of 20 bins of X^2
-  let total = 0;
-  for (let k = 0; k < NUM_BINS; k++) total += X[k] * X[k];
-  const binsPerBlock = NUM_BINS / ENTROPY_BLOCKS;
-  entropy = 0;
-  for (let b = 0; b < ENTROPY_BLOCKS; b++) {
-    let e = 0;
-    for (let k = b * binsPerBlock; k < (b + 1) * binsPerBlock; k++) e += X[k] * X[k];
-    const s = e / (total + EPS);
-    entropy -= s * Math.log2(s + EPS);
-  }
-  out[outOffset + 5] = entropy;
+/** spectral_entropy: over 10 blocks of 20 bins of X^2. */
+function spectralEntropy(X: Float64Array): number {
+  return blockEnergyEntropy(X, NUM_BINS);
+}
 
-  // spectral flux
+/** spectral_flux against the previous frame's magnitudes. */
+function spectralFlux(X: Float64Array, Xp: Float64Array): number {
   let sum = 0;
   let prevSum = 0;
   for (let k = 0; k < NUM_BINS; k++) {
@@ -142,24 +127,23 @@ export function frameFeatures(
     const d = X[k] / sum - Xp[k] / prevSum;
     flux += d * d;
   }
-  out[outOffset + 6] = flux;
+  return flux;
+}
 
-  // spectral rolloff at 0.90
-  const threshold = 0.9 * total;
+/** spectral_rolloff: the first bin (over the number of bins) where the cumulative X^2 passes `c` of the total. */
+function spectralRolloff(X: Float64Array, c: number): number {
+  const threshold = c * sumOfSquares(X, 0, NUM_BINS);
   let cumulative = 0;
-  let rolloff = 0;
   for (let k = 0; k < NUM_BINS; k++) {
     cumulative += X[k] * X[k];
-    if (cumulative + EPS > threshold) {
-      rolloff = k / NUM_BINS;
-      break;
-    }
+    if (cumulative + EPS > threshold) return k / NUM_BINS;
   }
-  out[outOffset + 7] = rolloff;
+  return 0;
+}
 
-  // MFCC
+/** mfcc: the first 13 of the orthonormal DCT-II of log10 of the mel filter bank's outputs. Writes out[offset..offset+12]. */
+function mfcc(X: Float64Array, melLog: Float64Array, out: Float64Array, offset: number): void {
   const bank = MFCC_FILTER_BANK;
-  const melLog = scratch.melLog;
   for (let i = 0; i < NUM_FILTERS; i++) {
     const w = bank.weights[i];
     const first = bank.start[i];
@@ -170,28 +154,52 @@ export function frameFeatures(
   for (let c = 0; c < NUM_MFCC; c++) {
     let acc = 0;
     for (let i = 0; i < NUM_FILTERS; i++) acc += MFCC_DCT[c * NUM_FILTERS + i] * melLog[i];
-    out[outOffset + 8 + c] = acc;
+    out[offset + c] = acc;
   }
+}
 
-  // chroma
-  const chroma = scratch.chroma;
+/** chroma_features: X^2 gathered into 12 pitch classes, over the total X^2. Writes chroma[0..11]. */
+function chromaVector(X: Float64Array, chroma: Float64Array): void {
   chroma.fill(0);
   const { classOfBin, divisorOfBin } = CHROMA_MAP;
+  let total = 0;
   for (let k = 0; k < NUM_BINS; k++) {
+    total += X[k] * X[k];
     const c = classOfBin[k];
     if (c >= 0) chroma[c] += (X[k] * X[k]) / divisorOfBin[k];
   }
-  const chromaDen = total === 0 ? EPS : total;
-  let chromaMean = 0;
-  for (let c = 0; c < 12; c++) {
-    chroma[c] /= chromaDen;
-    chromaMean += chroma[c];
-    out[outOffset + 21 + c] = chroma[c];
-  }
-  chromaMean /= 12;
-  let chromaVar = 0;
-  for (let c = 0; c < 12; c++) chromaVar += (chroma[c] - chromaMean) ** 2;
-  out[outOffset + 33] = Math.sqrt(chromaVar / 12);
+  const den = total === 0 ? EPS : total;
+  for (let c = 0; c < 12; c++) chroma[c] /= den;
+}
+
+/** The chroma vector's population standard deviation (the toolkit's 34th feature). */
+function chromaDeviation(chroma: Float64Array): number {
+  let mean = 0;
+  for (let c = 0; c < 12; c++) mean += chroma[c];
+  mean /= 12;
+  let variance = 0;
+  for (let c = 0; c < 12; c++) variance += (chroma[c] - mean) ** 2;
+  return Math.sqrt(variance / 12);
+}
+
+/**
+ * The 34 features of one normalised frame `y` whose |FFT|/200 is `X`, `Xp` the previous frame's
+ * (the same array on the first frame: flux 0), in the toolkit's order. Writes out[offset..offset+33].
+ */
+function frameFeatures(y: Float64Array, X: Float64Array, Xp: Float64Array, scratch: FrameScratch, out: Float64Array, offset: number): void {
+  out[offset] = zeroCrossingRate(y);
+  out[offset + 1] = energy(y);
+  out[offset + 2] = energyEntropy(y);
+  const { centroid, spread } = spectralCentroidSpread(X);
+  out[offset + 3] = centroid;
+  out[offset + 4] = spread;
+  out[offset + 5] = spectralEntropy(X);
+  out[offset + 6] = spectralFlux(X, Xp);
+  out[offset + 7] = spectralRolloff(X, 0.9);
+  mfcc(X, scratch.melLog, out, offset + 8);
+  chromaVector(X, scratch.chroma);
+  out.set(scratch.chroma, offset + 8 + NUM_MFCC);
+  out[offset + 33] = chromaDeviation(scratch.chroma);
 }
 
 /**
@@ -199,7 +207,7 @@ export function frameFeatures(
  * copies the frame into scratch.frame, its |FFT|/200 into scratch.magnitude, then frameFeatures.
  * `previous` is the previous frame's magnitude, or null for the first frame.
  */
-export function normalisedFrameFeatures(
+function normalisedFrameFeatures(
   samples: ArrayLike<number>,
   start: number,
   mean: number,

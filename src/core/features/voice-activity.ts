@@ -1,7 +1,4 @@
-import { REC as REC_IMPORTED } from './frame-record';
-// Imported bindings are read through getters when TypeScript runs via tsx/esbuild (and as
-// property loads under tsc): copied into module constants because they sit in per-sample loops.
-const REC = REC_IMPORTED;
+import { REC } from './frame-record';
 
 /** Frame-level voice activity from a frame record: loud enough, and its energy in the speech band. */
 export interface VoiceActivityOptions {

@@ -1,7 +1,4 @@
-import { PEAK_FLOOR as PEAK_FLOOR_IMPORTED } from './pyaudioanalysis-constants';
-// Imported bindings are read through getters when TypeScript runs via tsx/esbuild (and as
-// property loads under tsc): copied into module constants because they sit in per-sample loops.
-const PEAK_FLOOR = PEAK_FLOOR_IMPORTED;
+import { PEAK_FLOOR } from './pyaudioanalysis-constants';
 
 /** one frame step: windows start on block boundaries; and the fewer the blocks, the fewer the
  * mispredicted minimum/maximum updates (3.0 ns per sample with 40-sample blocks, 2.0 with 160) */

@@ -1,31 +1,9 @@
-import { BIN_INDEX_HZ as BIN_INDEX_HZ_IMPORTED, FrameRecords, REC as REC_IMPORTED } from './frame-record';
-import { MFCC_DCT as MFCC_DCT_IMPORTED, MFCC_FILTER_BANK as MFCC_FILTER_BANK_IMPORTED } from './mfcc-filter-bank';
-import { CHROMA_MAP as CHROMA_MAP_IMPORTED } from './chroma-map';
-import {
-  ENTROPY_BLOCKS as ENTROPY_BLOCKS_IMPORTED,
-  EPS as EPS_IMPORTED,
-  FRAME_LENGTH as FRAME_LENGTH_IMPORTED,
-  NUM_BINS as NUM_BINS_IMPORTED,
-  NUM_FILTERS as NUM_FILTERS_IMPORTED,
-  NUM_MFCC as NUM_MFCC_IMPORTED,
-  SAMPLE_RATE as SAMPLE_RATE_IMPORTED,
-} from './pyaudioanalysis-constants';
+import { BIN_INDEX_HZ, FrameRecords, REC } from './frame-record';
+import { MFCC_DCT, MFCC_FILTER_BANK } from './mfcc-filter-bank';
+import { CHROMA_MAP } from './chroma-map';
+import { ENTROPY_BLOCKS, EPS, FRAME_LENGTH, NUM_BINS, NUM_FILTERS, NUM_MFCC, SAMPLE_RATE } from './pyaudioanalysis-constants';
 import { RealFft400 } from './real-fft-400';
 import { countZeroCrossings, ZeroCrossingCounts, zeroCrossingRateAbout } from './zero-crossing-counts';
-// Imported bindings are read through getters when TypeScript runs via tsx/esbuild (and as
-// property loads under tsc): copied into module constants because they sit in per-sample loops.
-const BIN_INDEX_HZ = BIN_INDEX_HZ_IMPORTED;
-const REC = REC_IMPORTED;
-const MFCC_DCT = MFCC_DCT_IMPORTED;
-const MFCC_FILTER_BANK = MFCC_FILTER_BANK_IMPORTED;
-const CHROMA_MAP = CHROMA_MAP_IMPORTED;
-const ENTROPY_BLOCKS = ENTROPY_BLOCKS_IMPORTED;
-const EPS = EPS_IMPORTED;
-const FRAME_LENGTH = FRAME_LENGTH_IMPORTED;
-const NUM_BINS = NUM_BINS_IMPORTED;
-const NUM_FILTERS = NUM_FILTERS_IMPORTED;
-const NUM_MFCC = NUM_MFCC_IMPORTED;
-const SAMPLE_RATE = SAMPLE_RATE_IMPORTED;
 
 /**
  * A window's 34 short-term features from the frame records of its frames (see frame-record.ts),

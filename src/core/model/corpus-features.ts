@@ -5,8 +5,8 @@ import { getFeatureProfile } from '../features';
 import { perturbAudio, type PerturbationName } from './audio-perturbations';
 import type { ManifestEntry } from './corpus-manifest';
 import type { LabelledVectors } from './labelled-vectors';
-import { applyClipFrontEnd, clipFrontEndKey } from './clip-front-end';
-import type { SpeechTrimmingOptions } from './speech-trimming';
+import { applyClipFrontEnd, clipFrontEndKey } from '../features/front-end/clip-front-end';
+import type { SpeechTrimmingOptions } from '../features/front-end/speech-trimming';
 
 /** The part of a feature profile (src/core/features) the model needs. */
 export interface ClipFeatureProfile {

@@ -1,6 +1,6 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
 import { FeatureWindow } from '../../core/features/feature-window-stream';
-import { FeatureWindowStreams } from '../../core/features/feature-window-streams';
+import { FeatureWindowRegistry } from '../../core/features/feature-window-registry';
 import { FeatureWindowPayload } from '../../core/messages';
 import { type FeatureWindowNodeConfig, resolveFeatureWindowConfig } from '../../core/config/feature-window-config';
 import { resetTargetOf } from '../../core/reset-message';
@@ -22,8 +22,8 @@ export = function register(RED: NodeAPI): void {
     const resolved = resolveFeatureWindowConfig(config);
     if (!resolved.ok) return refuseInvalidConfig(node, resolved.problems);
     const settings = resolved.config;
-    // FeatureWindowStreams sweeps idle streams itself.
-    const streams = new FeatureWindowStreams(settings.window, settings.limits);
+    // FeatureWindowRegistry sweeps idle streams itself.
+    const streams = new FeatureWindowRegistry(settings.window, settings.limits);
     const status = new StatusThrottle(node);
     status.now({ fill: 'grey', shape: 'ring', text: `${settings.window.profile}, waiting for audio` });
     let lastSpeechRatio: number | undefined;
