@@ -4,8 +4,8 @@
 // peak-relative rule, and the SNR gained by spectral subtraction. Numbers quoted in docs/evaluation.md.
 // Usage: node --import tsx scripts/eval-speech-trimming.ts [--all]
 import { loadAudioFileAs16kMono } from '../src/core/audio/load-audio-file';
-import { addWhiteNoise } from '../src/core/model/audio-perturbations';
-import { readManifest } from '../src/core/model/corpus-manifest';
+import { addWhiteNoise } from '../src/core/training/audio-perturbations';
+import { readManifest } from '../src/core/training/corpus-manifest';
 import { subtractStationaryNoise } from '../src/core/model/spectral-subtraction';
 import { PEAK_ONLY_TRIMMING, TRIM_FRAME, frameEnergies, speechSpan, type SpeechTrimmingOptions } from '../src/core/model/speech-trimming';
 import { signalToErrorDb as snrDb } from '../src/core/audio/signal-to-error';

@@ -8,7 +8,7 @@ import modelNode from '../../src/nodes/mt-a-dnn-model/mt-a-dnn-model';
 import { loadAudioFileAs16kMono } from '../../src/core/audio/load-audio-file';
 import { getFeatureProfile } from '../../src/core/features';
 import { applyClipFrontEnd, frontEndOf } from '../../src/core/model/clip-front-end';
-import { readManifest } from '../../src/core/model/corpus-manifest';
+import { readManifest } from '../../src/core/training/corpus-manifest';
 import { EmotionModel } from '../../src/core/model/emotion-model';
 import { DEFAULT_MODEL_DIR } from '../../src/core/model/package-paths';
 import { loadedModels } from '../../src/core/model/shared-models';

@@ -1,6 +1,6 @@
 import { toMonoAtRate } from '../audio/load-audio-file';
 import { SeededRandom } from './seeded-random';
-import { activeSpeechPower, trimSilence } from './speech-trimming';
+import { activeSpeechPower, trimSilence } from '../model/speech-trimming';
 
 /** Living-room conditions the shipped model is evaluated under (see docs/evaluation.md). */
 export type PerturbationName = 'clean' | 'noise-20db' | 'noise-10db' | 'gain+12db' | 'gain-12db' | 'silence-trimmed' | 'band-8khz';

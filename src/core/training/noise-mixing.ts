@@ -1,5 +1,5 @@
 import { SeededRandom } from './seeded-random';
-import { activeSpeechPower, trimSilence } from './speech-trimming';
+import { activeSpeechPower, trimSilence } from '../model/speech-trimming';
 
 /** Background noises for augmentation and robustness tests. */
 export type NoiseKind = 'white' | 'pink' | 'babble';

@@ -1,5 +1,5 @@
-import type { Architecture } from './mt-a-dnn';
-import type { TaskName } from './emotion-tasks';
+import type { Architecture } from '../model/mt-a-dnn';
+import type { TaskName } from '../model/emotion-tasks';
 import { DEFAULT_NOISE_AUGMENTATION, type NoiseAugmentation } from './noise-augmentation';
 
 export interface TrainingOptions {

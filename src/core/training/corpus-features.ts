@@ -5,8 +5,8 @@ import { getFeatureProfile } from '../features';
 import { perturbAudio, type PerturbationName } from './audio-perturbations';
 import type { ManifestEntry } from './corpus-manifest';
 import type { LabelledVectors } from './labelled-vectors';
-import { applyClipFrontEnd, clipFrontEndKey } from './clip-front-end';
-import type { SpeechTrimmingOptions } from './speech-trimming';
+import { applyClipFrontEnd, clipFrontEndKey } from '../model/clip-front-end';
+import type { SpeechTrimmingOptions } from '../model/speech-trimming';
 
 /** The part of a feature profile (src/core/features) the model needs. */
 export interface ClipFeatureProfile {

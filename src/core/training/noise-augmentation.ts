@@ -5,7 +5,7 @@ import type { LabelledVectors } from './labelled-vectors';
 import { babbleNoise, mixAtSnr, pinkNoise, whiteNoise, type NoiseKind } from './noise-mixing';
 import { SeededRandom, seedFrom } from './seeded-random';
 import { speakerFolds } from './speaker-folds';
-import type { SpeechTrimmingOptions } from './speech-trimming';
+import type { SpeechTrimmingOptions } from '../model/speech-trimming';
 import type { TrainingOptions } from './training-options';
 
 /** Noisy copies of the training clips, added to the clean ones (a training option). */
