@@ -47,6 +47,9 @@ before(async () => {
         end: 1_700_000_000_000 + i * 1000 + 3000,
         speechRatio: 0.8,
         voiced: true,
+        seq: i,
+        startSample: i * 16_000,
+        endSample: i * 16_000 + 48_000,
       },
     });
   }
