@@ -47,7 +47,7 @@ export const DEFAULT_TRAINING_OPTIONS: TrainingOptions = {
   seed: 42,
 };
 
-/** The model exactly as the paper writes it (our reading of the open choices). */
+/** The model and training as the paper describes them; the choices the paper leaves open take the values below. */
 export const PAPER_TRAINING_OPTIONS: TrainingOptions = {
   ...DEFAULT_TRAINING_OPTIONS,
   maxEpochs: 150,
