@@ -4,21 +4,21 @@
 // Results are appended to docs/evaluation-experiments.json (one record per variant and model).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PERTURBATIONS, type PerturbationName } from '../src/core/model/audio-perturbations';
+import { PERTURBATIONS, type PerturbationName } from '../src/core/training/audio-perturbations';
 import { initBackend } from '../src/core/model/backend';
-import { corpusFeatures, loadFeatureProfile } from '../src/core/model/corpus-features';
-import { readManifest } from '../src/core/model/corpus-manifest';
-import { crossValidate, type ClassifierKind } from '../src/core/model/cross-validation';
-import { formatComparisonTable } from '../src/core/model/evaluation-report';
-import { noiseAugmentedFeatures, sameFoldPool, type NoiseAugmentation } from '../src/core/model/noise-augmentation';
+import { corpusFeatures, loadFeatureProfile } from '../src/core/training/corpus-features';
+import { readManifest } from '../src/core/training/corpus-manifest';
+import { crossValidate, type ClassifierKind } from '../src/core/training/cross-validation';
+import { formatComparisonTable } from '../src/core/training/evaluation-report';
+import { noiseAugmentedFeatures, sameFoldPool, type NoiseAugmentation } from '../src/core/training/noise-augmentation';
 import { PEAK_ONLY_TRIMMING, type SpeechTrimmingOptions } from '../src/core/features/front-end/speech-trimming';
-import { TextProgress } from '../src/core/model/text-progress';
+import { TextProgress } from '../src/cli/text-progress';
 import {
   DEFAULT_TRAINING_OPTIONS,
   PAPER_TRAINING_OPTIONS,
   mergeTrainingOptions,
   type TrainingOptions,
-} from '../src/core/model/training-options';
+} from '../src/core/training/training-options';
 import { FULL_DATA } from '../test/helpers/corpus';
 
 const root = join(__dirname, '..');

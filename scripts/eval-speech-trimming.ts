@@ -4,8 +4,8 @@
 // peak-relative rule, and the SNR gained by spectral subtraction. Numbers quoted in docs/evaluation.md.
 // Usage: node --import tsx scripts/eval-speech-trimming.ts [--all]
 import { loadAudioFileAs16kMono } from '../src/core/audio/load-audio-file';
-import { addWhiteNoise } from '../src/core/model/audio-perturbations';
-import { readManifest } from '../src/core/model/corpus-manifest';
+import { addWhiteNoise } from '../src/core/training/audio-perturbations';
+import { readManifest } from '../src/core/training/corpus-manifest';
 import { subtractStationaryNoise } from '../src/core/features/front-end/spectral-subtraction';
 import {
   PEAK_ONLY_TRIMMING,

@@ -7,15 +7,15 @@
 // Usage: node --import tsx scripts/evaluate-default-model.ts
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PERTURBATIONS } from '../src/core/model/audio-perturbations';
+import { PERTURBATIONS } from '../src/core/training/audio-perturbations';
 import { initBackend } from '../src/core/model/backend';
-import { corpusFeatures, loadFeatureProfile } from '../src/core/model/corpus-features';
-import { readManifest } from '../src/core/model/corpus-manifest';
-import { crossValidate } from '../src/core/model/cross-validation';
-import { crossValidationNoiseCopies } from '../src/core/model/noise-augmentation';
-import { evaluationReportHtml, formatComparisonTable, formatConfusionTable } from '../src/core/model/evaluation-report';
-import { TextProgress } from '../src/core/model/text-progress';
-import { DEFAULT_TRAINING_OPTIONS } from '../src/core/model/training-options';
+import { corpusFeatures, loadFeatureProfile } from '../src/core/training/corpus-features';
+import { readManifest } from '../src/core/training/corpus-manifest';
+import { crossValidate } from '../src/core/training/cross-validation';
+import { crossValidationNoiseCopies } from '../src/core/training/noise-augmentation';
+import { evaluationReportHtml, formatComparisonTable, formatConfusionTable } from '../src/core/training/evaluation-report';
+import { TextProgress } from '../src/cli/text-progress';
+import { DEFAULT_TRAINING_OPTIONS } from '../src/core/training/training-options';
 import { FULL_DATA } from '../test/helpers/corpus';
 
 const root = join(__dirname, '..');

@@ -6,9 +6,9 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { initBackend } from '../src/core/model/backend';
 import { DEFAULT_MODEL_DIR } from '../src/core/model/package-paths';
-import { TextProgress } from '../src/core/model/text-progress';
-import { trainFromManifest } from '../src/core/model/train-from-manifest';
-import { DEFAULT_TRAINING_OPTIONS } from '../src/core/model/training-options';
+import { TextProgress } from '../src/cli/text-progress';
+import { trainFromManifest } from '../src/core/training/train-from-manifest';
+import { DEFAULT_TRAINING_OPTIONS } from '../src/core/training/training-options';
 import { FULL_DATA } from '../test/helpers/corpus';
 
 const root = join(__dirname, '..');

@@ -1,4 +1,4 @@
-// Writes a corpus manifest in the CLI's format (src/core/model/corpus-manifest.ts): a CSV whose header names
+// Writes a corpus manifest in the CLI's format (src/core/training/corpus-manifest.ts): a CSV whose header names
 // path, emotion and speaker first, paths relative to the manifest. Shared by the prepare-*.mjs scripts.
 import { openSync, readSync, closeSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';

@@ -1,7 +1,7 @@
 import { EMOTIONS } from '../core/messages';
-import { describeSkippedRows, ManifestError, readManifest, type ManifestEntry } from '../core/model/corpus-manifest';
-import { speakerFolds } from '../core/model/speaker-folds';
-import type { TrainingOptions } from '../core/model/training-options';
+import { describeSkippedRows, ManifestError, readManifest, type ManifestEntry } from '../core/training/corpus-manifest';
+import { speakerFolds } from '../core/training/speaker-folds';
+import type { TrainingOptions } from '../core/training/training-options';
 import { CliError, usageError } from './cli-error';
 
 /** The usable rows of a --manifest; skipped rows (unknown emotion, missing file) are summed up on stderr. */

@@ -32,8 +32,18 @@ export interface FeatureWindowPayload {
   /** share of the window's frames judged as speech, 0..1 */
   speechRatio: number;
   voiced: boolean;
+  /** window number in the stream, from 0 */
+  seq: number;
+  /** sample offsets (16 kHz) of the window in its stream: [startSample, endSample) */
+  startSample: number;
+  endSample: number;
+  /** the shorter last window of a stream that ended (flushed when at least the minimum final length) */
+  partial?: boolean;
   /** the window's silent edges were cut before its vector was computed (feature-window's "speech only") */
   trimmed?: boolean;
+  /** with trimmed: ms since epoch of the stretch [speechStart, speechEnd) the vector describes */
+  speechStart?: number;
+  speechEnd?: number;
 }
 
 export const EMOTIONS = ['anger', 'happiness', 'neutral', 'sadness'] as const;

@@ -1,5 +1,5 @@
 import { emotionIndex } from '../../src/core/model/emotion-tasks';
-import type { LabelledVectors } from '../../src/core/model/labelled-vectors';
+import type { LabelledVectors } from '../../src/core/training/labelled-vectors';
 import { goldenCases } from '../helpers/corpus';
 
 const EMOTION_CODES: Record<string, string> = { '01': 'neutral', '03': 'happiness', '04': 'sadness', '05': 'anger' };

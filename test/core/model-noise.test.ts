@@ -5,18 +5,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadAudioFileAs16kMono } from '../../src/core/audio/load-audio-file';
-import { addWhiteNoise } from '../../src/core/model/audio-perturbations';
-import { loadFeatureProfile } from '../../src/core/model/corpus-features';
-import { readManifest } from '../../src/core/model/corpus-manifest';
+import { addWhiteNoise } from '../../src/core/training/audio-perturbations';
+import { loadFeatureProfile } from '../../src/core/training/corpus-features';
+import { readManifest } from '../../src/core/training/corpus-manifest';
 import {
   DEFAULT_NOISE_AUGMENTATION,
   noiseAugmentedFeatures,
   otherSpeakersPool,
   sameFoldPool,
-} from '../../src/core/model/noise-augmentation';
-import { babbleNoise, mixAtSnr, pinkNoise, whiteNoise } from '../../src/core/model/noise-mixing';
-import { SeededRandom } from '../../src/core/model/seeded-random';
-import { speakerFolds } from '../../src/core/model/speaker-folds';
+} from '../../src/core/training/noise-augmentation';
+import { babbleNoise, mixAtSnr, pinkNoise, whiteNoise } from '../../src/core/training/noise-mixing';
+import { SeededRandom } from '../../src/core/training/seeded-random';
+import { speakerFolds } from '../../src/core/training/speaker-folds';
 import { subtractStationaryNoise } from '../../src/core/features/front-end/spectral-subtraction';
 import { PEAK_ONLY_TRIMMING, activeSpeechPower, trimSilence } from '../../src/core/features/front-end/speech-trimming';
 import { HAS_FULL_CORPUS, RAVDESS_MANIFEST, goldenWav, speakers } from '../helpers/corpus';
@@ -179,7 +179,7 @@ describe('noise augmentation', () => {
       assert.deepEqual(again.vectors, first.vectors, 'same seed, same noise, same features (computed afresh)');
       const other = await noiseAugmentedFeatures(entries, profile, { ...augmentation, seed: 8 }, options);
       assert.notDeepEqual(other.vectors, first.vectors);
-      const clean = (await import('../../src/core/model/corpus-features')).corpusFeatures(entries, profile, options);
+      const clean = (await import('../../src/core/training/corpus-features')).corpusFeatures(entries, profile, options);
       assert.notDeepEqual((await clean).vectors, first.vectors.slice(0, entries.length), 'the copies are not the clean clips');
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -6,16 +6,15 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { FlowNode, NodeRedInstance, ROOT, builtNodeTypes } from './node-red-instance';
-import { EMOTIONS, NODE_TYPES, collectMqtt, loadExample, tap, withBroker } from './example-flows';
+import { FlowNode, NodeRedInstance, ROOT, assertBuilt } from './node-red-instance';
+import { EMOTIONS, collectMqtt, loadExample, tap, withBroker } from './example-flows';
 import { MosquittoBroker } from './mosquitto-broker';
 // @ts-expect-error plain ES module shared with demo/make-examples.mjs
 import { layoutProblems } from '../../demo/flow-layout.mjs';
 
-const missing = NODE_TYPES.filter((type) => !builtNodeTypes().includes(type));
-const skip = missing.length > 0 ? `not built yet: ${missing.join(', ')} (run npm run build)` : false;
+assertBuilt();
 
-describe('example flows in a real Node-RED', { skip }, () => {
+describe('example flows in a real Node-RED', () => {
   let red: NodeRedInstance;
   let broker: MosquittoBroker;
 

@@ -26,11 +26,12 @@ export interface StatusEvent {
 
 export const ROOT: string = PROJECT_ROOT;
 
-/** Node types of this package whose compiled file exists in dist/ (what a test can rely on). */
-export function builtNodeTypes(): string[] {
-  return ['audio-source', 'feature-window', 'mt-a-dnn-model', 'mt-a-dnn-infer', 'emotion-router'].filter((type) =>
-    existsSync(join(ROOT, 'dist', 'nodes', type, `${type}.js`)),
-  );
+/** Throws unless every node of this package is compiled in dist/: a missing build fails the tests that need it. */
+export function assertBuilt(): void {
+  const missing = ['audio-source', 'feature-window', 'mt-a-dnn-model', 'mt-a-dnn-infer', 'emotion-router']
+    .map((type) => join('dist', 'nodes', type, `${type}.js`))
+    .filter((file) => !existsSync(join(ROOT, file)));
+  if (missing.length) throw new Error(`not built: ${missing.join(', ')} (run npm run build)`);
 }
 
 export class NodeRedInstance {

@@ -8,7 +8,7 @@ import modelNode from '../../src/nodes/mt-a-dnn-model/mt-a-dnn-model';
 import { loadAudioFileAs16kMono } from '../../src/core/audio/load-audio-file';
 import { getFeatureProfile } from '../../src/core/features';
 import { applyClipFrontEnd, frontEndOf } from '../../src/core/features/front-end/clip-front-end';
-import { readManifest } from '../../src/core/model/corpus-manifest';
+import { readManifest } from '../../src/core/training/corpus-manifest';
 import { EmotionModel } from '../../src/core/model/emotion-model';
 import { DEFAULT_MODEL_DIR } from '../../src/core/model/package-paths';
 import { loadedModels } from '../../src/core/model/shared-models';
@@ -47,6 +47,9 @@ before(async () => {
         end: 1_700_000_000_000 + i * 1000 + 3000,
         speechRatio: 0.8,
         voiced: true,
+        seq: i,
+        startSample: i * 16_000,
+        endSample: i * 16_000 + 48_000,
       },
     });
   }

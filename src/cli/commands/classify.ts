@@ -5,7 +5,7 @@ import { DEFAULT_FEATURE_WINDOW_OPTIONS, FeatureWindowStream, type FeatureWindow
 import { FRAME_LENGTH } from '../../core/features/pyaudioanalysis-constants';
 import { applyClipFrontEnd, frontEndOf } from '../../core/features/front-end/clip-front-end';
 import { initBackend } from '../../core/model/backend';
-import { loadFeatureProfile } from '../../core/model/corpus-features';
+import { loadFeatureProfile } from '../../core/training/corpus-features';
 import type { TaskOutputs } from '../../core/model/emotion-model';
 import { DEFAULT_MODEL_DIR } from '../../core/model/package-paths';
 import { usageError } from '../cli-error';

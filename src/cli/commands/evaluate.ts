@@ -1,17 +1,23 @@
 import type { Command } from 'commander';
 import { writeFile } from 'node:fs/promises';
 import { EMOTIONS } from '../../core/messages';
-import { PERTURBATIONS, type PerturbationName } from '../../core/model/audio-perturbations';
+import { PERTURBATIONS, type PerturbationName } from '../../core/training/audio-perturbations';
 import { initBackend } from '../../core/model/backend';
-import { argmax, classificationMetrics } from '../../core/model/classification-metrics';
-import { corpusFeatures, loadFeatureProfile } from '../../core/model/corpus-features';
-import { TABLE2_KINDS, crossValidate, type ClassifierKind } from '../../core/model/cross-validation';
-import { crossValidationNoiseCopies } from '../../core/model/noise-augmentation';
-import { confusionHeatmapSvg, evaluationReportHtml, formatComparisonTable, formatConfusionTable } from '../../core/model/evaluation-report';
+import { argmax } from '../../core/model/argmax';
+import { classificationMetrics } from '../../core/training/classification-metrics';
+import { corpusFeatures, loadFeatureProfile } from '../../core/training/corpus-features';
+import { TABLE2_KINDS, crossValidate, type ClassifierKind } from '../../core/training/cross-validation';
+import { crossValidationNoiseCopies } from '../../core/training/noise-augmentation';
+import {
+  confusionHeatmapSvg,
+  evaluationReportHtml,
+  formatComparisonTable,
+  formatConfusionTable,
+} from '../../core/training/evaluation-report';
 import type { ClassificationMetrics } from '../../core/model/model-metadata';
-import { normaliseAsStreams } from '../../core/model/stream-simulation';
-import { TextProgress } from '../../core/model/text-progress';
-import { addTrainingFlags, trainingOptionsFromCli, type TrainingFlags } from '../../core/model/training-flags';
+import { normaliseAsStreams } from '../../core/training/stream-simulation';
+import { TextProgress } from '../text-progress';
+import { addTrainingFlags, trainingOptionsFromCli, type TrainingFlags } from '../training-flags';
 import { asUsageError, usageError } from '../cli-error';
 import { loadModelFolder } from '../load-model';
 import { checkCrossValidation, readManifestRows } from '../manifest-input';

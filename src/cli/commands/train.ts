@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { initBackend } from '../../core/model/backend';
-import { loadFeatureProfile } from '../../core/model/corpus-features';
-import { TextProgress } from '../../core/model/text-progress';
-import { trainFromManifest } from '../../core/model/train-from-manifest';
-import { trainingOptionsFromCli, addTrainingFlags, type TrainingFlags } from '../../core/model/training-flags';
+import { loadFeatureProfile } from '../../core/training/corpus-features';
+import { TextProgress } from '../text-progress';
+import { trainFromManifest } from '../../core/training/train-from-manifest';
+import { trainingOptionsFromCli, addTrainingFlags, type TrainingFlags } from '../training-flags';
 import { asUsageError } from '../cli-error';
 import { checkTrainable, readManifestRows } from '../manifest-input';
 

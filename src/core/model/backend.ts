@@ -20,11 +20,6 @@ export function initBackend(preferred?: BackendName): Promise<BackendName> {
   return selection;
 }
 
-/** The backend chosen so far, or undefined before initBackend() settled. */
-export function currentBackend(): string | undefined {
-  return selection ? tf.getBackend() : undefined;
-}
-
 function preferredFromEnvironment(): BackendName | undefined {
   const fromEnv = process.env.SPEECH_EMOTION_BACKEND;
   return fromEnv === 'tensorflow' || fromEnv === 'wasm' || fromEnv === 'cpu' ? fromEnv : undefined;

@@ -1,6 +1,6 @@
 import * as tf from './tensorflow';
 import { EMOTIONS, type EmotionPrediction } from '../messages';
-import { argmax } from './classification-metrics';
+import { argmax } from './argmax';
 import { TASK_CLASSES, TASKS, type TaskName } from './emotion-tasks';
 import { loadModelFiles, saveModelFiles } from './model-files';
 import type { ModelMetadata } from './model-metadata';

@@ -1,7 +1,7 @@
 import type { Architecture } from './mt-a-dnn';
 import type { TaskName } from './emotion-tasks';
 import type { Standardisation } from './standardiser';
-import type { TrainingOptions } from './training-options';
+import type { TrainingOptions } from '../training/training-options';
 
 export const MODEL_FORMAT = 'speech-emotion/mt-a-dnn';
 

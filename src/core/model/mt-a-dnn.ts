@@ -14,13 +14,6 @@ export interface Architecture {
   tasks: 'multi' | 'emotion';
 }
 
-export const PAPER_ARCHITECTURE: Omit<Architecture, 'inputLength'> = {
-  hiddenUnits: 128,
-  attention: 'vector',
-  attentionScale: 'paper',
-  tasks: 'multi',
-};
-
 export function taskNamesOf(architecture: Architecture): TaskName[] {
   return architecture.tasks === 'multi' ? [...TASKS] : ['emotion'];
 }

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { emotionIndex, normaliseEmotionLabel } from './emotion-tasks';
+import { emotionIndex, normaliseEmotionLabel } from '../model/emotion-tasks';
 
 export interface ManifestEntry {
   /** Absolute path of the audio file. */

@@ -1,5 +1,5 @@
-import type { Architecture } from './mt-a-dnn';
-import type { TaskName } from './emotion-tasks';
+import type { Architecture } from '../model/mt-a-dnn';
+import type { TaskName } from '../model/emotion-tasks';
 import { DEFAULT_NOISE_AUGMENTATION, type NoiseAugmentation } from './noise-augmentation';
 
 export interface TrainingOptions {
@@ -47,7 +47,7 @@ export const DEFAULT_TRAINING_OPTIONS: TrainingOptions = {
   seed: 42,
 };
 
-/** The model exactly as the paper writes it (our reading of the open choices). */
+/** The model and training as the paper describes them; the choices the paper leaves open take the values below. */
 export const PAPER_TRAINING_OPTIONS: TrainingOptions = {
   ...DEFAULT_TRAINING_OPTIONS,
   maxEpochs: 150,

@@ -1,4 +1,4 @@
-import type { ClassificationMetrics } from './model-metadata';
+import type { ClassificationMetrics } from '../model/model-metadata';
 
 /** Accuracy, unweighted average recall, per-class recall and the confusion matrix (counts and row percent). */
 export function classificationMetrics(truth: number[], predicted: number[], classes: readonly string[]): ClassificationMetrics {
@@ -30,10 +30,4 @@ export function classificationMetrics(truth: number[], predicted: number[], clas
     classes: [...classes],
     count: truth.length,
   };
-}
-
-export function argmax(values: ArrayLike<number>): number {
-  let best = 0;
-  for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
-  return best;
 }

@@ -1,12 +1,12 @@
 import { EMOTIONS } from '../messages';
 import { corpusFeatures, loadFeatureProfile } from './corpus-features';
 import { readManifest } from './corpus-manifest';
-import { EmotionModel } from './emotion-model';
+import { EmotionModel } from '../model/emotion-model';
 import { concatVectors } from './labelled-vectors';
 import { noiseAugmentedFeatures, otherSpeakersPool } from './noise-augmentation';
-import { TASK_CLASSES } from './emotion-tasks';
-import { MODEL_FORMAT, type ModelMetadata } from './model-metadata';
-import { packageVersion } from './package-paths';
+import { TASK_CLASSES } from '../model/emotion-tasks';
+import { MODEL_FORMAT, type ModelMetadata } from '../model/model-metadata';
+import { packageVersion } from '../model/package-paths';
 import { trainMtADnn, type EpochReport } from './train-mt-a-dnn';
 import type { TrainingOptions } from './training-options';
 

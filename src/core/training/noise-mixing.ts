@@ -3,7 +3,6 @@ import { activeSpeechPower, trimSilence } from '../features/front-end/speech-tri
 
 /** Background noises for augmentation and robustness tests. */
 export type NoiseKind = 'white' | 'pink' | 'babble';
-export const NOISE_KINDS: NoiseKind[] = ['white', 'pink', 'babble'];
 
 export function whiteNoise(length: number, rng: SeededRandom): Float32Array {
   const out = new Float32Array(length);

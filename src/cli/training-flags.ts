@@ -1,6 +1,11 @@
 import type { Command } from 'commander';
-import { DEFAULT_NOISE_AUGMENTATION } from './noise-augmentation';
-import { DEFAULT_TRAINING_OPTIONS, PAPER_TRAINING_OPTIONS, mergeTrainingOptions, type TrainingOptions } from './training-options';
+import { DEFAULT_NOISE_AUGMENTATION } from '../core/training/noise-augmentation';
+import {
+  DEFAULT_TRAINING_OPTIONS,
+  PAPER_TRAINING_OPTIONS,
+  mergeTrainingOptions,
+  type TrainingOptions,
+} from '../core/training/training-options';
 
 /** Command-line flags shared by `train` and `evaluate --cv`. */
 export interface TrainingFlags {

@@ -1,5 +1,5 @@
 import type { RandomForestClassifier } from 'ml-random-forest';
-import { fitStandardisation, standardise } from './standardiser';
+import { fitStandardisation, standardise } from '../model/standardiser';
 
 /** A classifier trained on emotion class indices; the baselines of the paper's Table 2. */
 export interface TrainedClassifier {

@@ -1,4 +1,4 @@
-import type { ClassificationMetrics } from './model-metadata';
+import type { ClassificationMetrics } from '../model/model-metadata';
 
 const pct = (x: number) => (100 * x).toFixed(1);
 

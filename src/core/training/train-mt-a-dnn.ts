@@ -1,14 +1,15 @@
-import * as tf from './tensorflow';
+import * as tf from '../model/tensorflow';
 import { EMOTIONS } from '../messages';
-import { argmax, classificationMetrics } from './classification-metrics';
-import { TASK_CLASSES, taskLabelsOf, type TaskName } from './emotion-tasks';
+import { argmax } from '../model/argmax';
+import { classificationMetrics } from './classification-metrics';
+import { TASK_CLASSES, taskLabelsOf, type TaskName } from '../model/emotion-tasks';
 import { streamsOf, subsetOf, type LabelledVectors } from './labelled-vectors';
-import type { NormalisationSpec } from './model-metadata';
-import { buildMtADnn, forward, kernelsOf, taskNamesOf, type Architecture } from './mt-a-dnn';
-import { normaliseByGroup } from './running-normaliser';
+import type { NormalisationSpec } from '../model/model-metadata';
+import { buildMtADnn, forward, kernelsOf, taskNamesOf, type Architecture } from '../model/mt-a-dnn';
+import { normaliseByGroup } from '../model/running-normaliser';
 import { SeededRandom } from './seeded-random';
 import { holdOutSpeakers } from './speaker-folds';
-import { fitStandardisation, standardise, type Standardisation } from './standardiser';
+import { fitStandardisation, standardise, type Standardisation } from '../model/standardiser';
 import type { TrainingOptions } from './training-options';
 
 export interface EpochReport {

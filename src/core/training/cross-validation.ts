@@ -1,12 +1,13 @@
 import { EMOTIONS } from '../messages';
 import { trainRandomForest, trainSvm, type TrainedClassifier } from './baseline-classifiers';
-import { argmax, classificationMetrics } from './classification-metrics';
-import { EmotionModel } from './emotion-model';
+import { argmax } from '../model/argmax';
+import { classificationMetrics } from './classification-metrics';
+import { EmotionModel } from '../model/emotion-model';
 import { concatVectors, streamsOf, type LabelledVectors } from './labelled-vectors';
-import type { ClassificationMetrics } from './model-metadata';
-import { normaliseByGroup } from './running-normaliser';
+import type { ClassificationMetrics } from '../model/model-metadata';
+import { normaliseByGroup } from '../model/running-normaliser';
 import { speakerFolds } from './speaker-folds';
-import { fitStandardisation } from './standardiser';
+import { fitStandardisation } from '../model/standardiser';
 import { normaliseAsStreams } from './stream-simulation';
 import { PER_STREAM_DEFAULTS, trainMtADnn } from './train-mt-a-dnn';
 import { mergeTrainingOptions, type TrainingOptions } from './training-options';

@@ -1,5 +1,5 @@
-import type { NormalisationSpec } from './model-metadata';
-import { RunningNormaliser } from './running-normaliser';
+import type { NormalisationSpec } from '../model/model-metadata';
+import { RunningNormaliser } from '../model/running-normaliser';
 import { SeededRandom } from './seeded-random';
 
 /**
