@@ -16,7 +16,6 @@ export const DEFAULT_STREAM_LIMITS: StreamLimits = { maxStreams: 1000, idleSecon
  */
 export class FeatureWindowRegistry {
   private readonly streams: StreamStateMap<FeatureWindowStream>;
-  private sweepTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly options: FeatureWindowOptions,
@@ -31,10 +30,6 @@ export class FeatureWindowRegistry {
       throw new RangeError(`idleSeconds must be >= 0, got ${String(idleSeconds)}`);
     }
     this.streams = new StreamStateMap({ maxStreams, idleMs: idleSeconds * 1000, now });
-    if (idleSeconds > 0) {
-      this.sweepTimer = setInterval(() => this.sweep(), Math.min(idleSeconds * 1000, 10_000));
-      this.sweepTimer.unref();
-    }
   }
 
   get size(): number {
@@ -75,7 +70,7 @@ export class FeatureWindowRegistry {
     else this.streams.delete(streamId);
   }
 
-  /** Drops the streams idle for longer than idleSeconds. */
+  /** Drops the streams idle for longer than idleSeconds; whoever owns the registry calls it regularly. */
   sweep(): void {
     this.streams.sweep();
   }
@@ -88,8 +83,6 @@ export class FeatureWindowRegistry {
   }
 
   dispose(): void {
-    if (this.sweepTimer) clearInterval(this.sweepTimer);
-    this.sweepTimer = undefined;
     this.streams.clear();
   }
 }

@@ -1,4 +1,4 @@
-import { BIN_INDEX_HZ, FrameRecords, REC } from './frame-record';
+import { FrameRecords, REC } from './frame-record';
 import { MFCC_DCT, MFCC_FILTER_BANK } from './mfcc-filter-bank';
 import { CHROMA_MAP } from './chroma-map';
 import { ENTROPY_BLOCKS, EPS, FRAME_LENGTH, NUM_BINS, NUM_FILTERS, NUM_MFCC, SAMPLE_RATE } from './pyaudioanalysis-constants';
@@ -258,4 +258,3 @@ export class WindowFeatureComputer {
   }
 }
 
-export { BIN_INDEX_HZ };

@@ -4,6 +4,7 @@ import { FeatureWindowRegistry } from '../../core/features/feature-window-regist
 import { FeatureWindowPayload } from '../../core/messages';
 import { type FeatureWindowNodeConfig, resolveFeatureWindowConfig } from '../../core/config/feature-window-config';
 import { resetTargetOf } from '../../core/reset-message';
+import { startIdleSweep } from '../shared/idle-sweep';
 import { refuseInvalidConfig } from '../shared/invalid-config';
 import { StatusThrottle } from '../shared/status-throttle';
 import { type FeatureWindowInputMessage, readWindowInput } from './window-input';
@@ -22,8 +23,8 @@ export = function register(RED: NodeAPI): void {
     const resolved = resolveFeatureWindowConfig(config);
     if (!resolved.ok) return refuseInvalidConfig(node, resolved.problems);
     const settings = resolved.config;
-    // FeatureWindowRegistry sweeps idle streams itself.
     const streams = new FeatureWindowRegistry(settings.window, settings.limits);
+    const sweep = startIdleSweep(() => streams.sweep(), settings.limits.idleSeconds * 1000);
     const status = new StatusThrottle(node);
     status.now({ fill: 'grey', shape: 'ring', text: `${settings.window.profile}, waiting for audio` });
     let lastSpeechRatio: number | undefined;
@@ -69,6 +70,7 @@ export = function register(RED: NodeAPI): void {
     });
 
     node.on('close', (_removed: boolean, done: () => void) => {
+      sweep.stop();
       streams.dispose();
       status.dispose();
       node.status({});
