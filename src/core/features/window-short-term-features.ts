@@ -257,4 +257,3 @@ export class WindowFeatureComputer {
     return G;
   }
 }
-
