@@ -42,8 +42,13 @@ export class NodeRedInstance {
   private constructor(
     readonly url: string,
     readonly userDir: string,
-    private readonly process: { stop(): Promise<void>; logs: string[] },
+    private readonly process: { stop(): Promise<void>; logs: string[]; child: { pid?: number } },
   ) {}
+
+  /** The Node-RED process id (to read /proc/PID). */
+  get pid(): number {
+    return this.process.child.pid!;
+  }
 
   /**
    * Starts Node-RED on a free port with this package (and the dashboard) linked in; `runtime`
@@ -57,18 +62,21 @@ export class NodeRedInstance {
 
   /**
    * Starts Node-RED on a user directory laid out by the caller (with a settings.js), from the working
-   * directory `cwd` (the user directory unless given). stop() removes the user directory.
+   * directory `cwd` (the user directory unless given), with `env` added to this process's environment.
+   * stop() removes the user directory.
    */
   static async startIn({
     userDir,
     cwd,
     runtime = 'node-red',
+    env = {},
   }: {
     userDir: string;
     cwd?: string;
     runtime?: string;
+    env?: Record<string, string>;
   }): Promise<NodeRedInstance> {
-    const red = await startNodeRed({ userDir, cwd, timeoutMs: 90_000, runtime });
+    const red = await startNodeRed({ userDir, cwd, timeoutMs: 90_000, runtime, env });
     const instance = new NodeRedInstance(red.url, userDir, red);
     await instance.connectComms();
     return instance;
