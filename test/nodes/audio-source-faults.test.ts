@@ -182,7 +182,12 @@ describe('audio-source: faults and floods', () => {
     const smallFinal = out.findIndex((m) => m.streamId === 'small' && m.audio.final);
     const largeFinal = out.findIndex((m) => m.streamId === 'large' && m.audio.final);
     assert.ok(smallFinal >= 0 && largeFinal >= 0);
-    assert.ok(smallFinal < largeFinal, 'the small stream was not held up until the large message was done');
+    assert.deepEqual(
+      completed.map((m) => m.streamId),
+      ['small', 'large', 'large'],
+      'the small message was done while the large one was still being converted',
+    );
+    assert.ok(smallFinal < largeFinal);
     const large = out.filter((m) => m.streamId === 'large');
     assert.deepEqual(
       large.map((m) => m.audio.seq),
