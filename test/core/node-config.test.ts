@@ -48,6 +48,35 @@ describe('node configuration: one rule for every node', () => {
     );
   });
 
+  test('audio-source: a recorder or raw format the decoder refuses is refused at deploy', () => {
+    assert.match(
+      problemsOf(resolveAudioSourceConfig({ id: 'n', mode: 'microphone', recorder: 'sox', captureRate: 4000 })).join(),
+      /record at: sample rate 4000/,
+    );
+    assert.match(
+      problemsOf(resolveAudioSourceConfig({ id: 'n', mode: 'microphone', recorder: 'arecord', captureRate: '44100.5' })).join(),
+      /record at: sample rate/,
+    );
+    assert.match(
+      problemsOf(resolveAudioSourceConfig({ id: 'n', mode: 'microphone', recorder: 'custom', command: 'parec', pcmBits: 12 })).join(),
+      /raw format: unsupported PCM encoding signed-integer at 12 bits/,
+    );
+    assert.match(problemsOf(resolveAudioSourceConfig({ id: 'n', mode: 'flow', pcmChannels: 9 })).join(), /raw format: channel count 9/);
+    // A microphone setting that is not used in flow mode is not checked there.
+    assert.equal(resolveAudioSourceConfig({ id: 'n', mode: 'flow', recorder: 'sox', captureRate: 4000 }).ok, true);
+    assert.equal(resolveAudioSourceConfig({ id: 'n', mode: 'microphone', recorder: 'sox', captureRate: 48000 }).ok, true);
+  });
+
+  test('audio-source: the maximum message size is a whole number of KB, 4 MB by default', () => {
+    const byDefault = resolveAudioSourceConfig({ id: 'n' });
+    assert.ok(byDefault.ok && byDefault.config.maxMessageBytes === 4096 * 1024);
+    const set = resolveAudioSourceConfig({ id: 'n', maxMessageKB: '64' });
+    assert.ok(set.ok && set.config.maxMessageBytes === 64 * 1024);
+    for (const bad of ['0', '1.5', 'big', 512 * 1024 + 1]) {
+      assert.match(problemsOf(resolveAudioSourceConfig({ id: 'n', maxMessageKB: bad })).join(), /max\. message size \(KB\)/, String(bad));
+    }
+  });
+
   test('audio-source: file mode needs a path; an unset environment variable is named', () => {
     assert.deepEqual(problemsOf(resolveAudioSourceConfig({ id: 'n', mode: 'file' })), ['file mode needs a file or folder path']);
     assert.deepEqual(problemsOf(resolveAudioSourceConfig({ id: 'n', mode: 'file', path: 'CLIPS', pathType: 'env' }, () => undefined)), [

@@ -386,11 +386,31 @@ describe('editor and dashboard in chromium', () => {
     found = await assertDialogLooksRight('audio-source', 'microphone');
     assert.deepEqual(shows(found, ['node-input-recorder', 'node-input-device', 'node-input-captureRate', 'node-input-autostart']), []);
     assert.deepEqual(hides(found, [...FORMAT, 'node-input-command', 'node-input-path']), []);
+    // A rate the recorder's output cannot be decoded at is marked before deploy (the node refuses it too).
+    await page.locator('#node-input-captureRate').fill('4000');
+    await page.locator('#node-input-captureRate').dispatchEvent('change');
+    await assertInvalid('#node-input-captureRate', true);
+    await page.locator('#node-input-captureRate').fill('48000');
+    await page.locator('#node-input-captureRate').dispatchEvent('change');
+    await assertInvalid('#node-input-captureRate', false);
 
     await page.locator('#node-input-recorder').selectOption('custom');
     found = await assertDialogLooksRight('audio-source', 'custom-recorder');
     assert.deepEqual(shows(found, [...FORMAT, 'node-input-command', 'node-input-args']), [], "the custom command's PCM format is editable");
     assert.deepEqual(hides(found, ['node-input-device', 'node-input-captureRate']), []);
+    await page.locator('#node-input-pcmEncoding').selectOption('signed-integer');
+    await page.locator('#node-input-pcmBits').selectOption('64');
+    await page.locator('#node-input-pcmBits').dispatchEvent('change');
+    await assertInvalid('#node-input-pcmBits', true);
+    await page.locator('#node-input-pcmBits').selectOption('24');
+    await page.locator('#node-input-pcmBits').dispatchEvent('change');
+    await assertInvalid('#node-input-pcmBits', false);
+    await page.locator('#node-input-pcmRate').fill('4000');
+    await page.locator('#node-input-pcmRate').dispatchEvent('change');
+    await assertInvalid('#node-input-pcmRate', true);
+    await page.locator('#node-input-pcmRate').fill('44100');
+    await page.locator('#node-input-pcmRate').dispatchEvent('change');
+    await assertInvalid('#node-input-pcmRate', false);
 
     await closeAnyDialog();
     await removeNode(id);

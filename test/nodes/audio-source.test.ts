@@ -241,7 +241,10 @@ describe('audio-source node', () => {
     await until(() => statuses.some((s) => s.status?.fill === 'red'), 'a red status');
     const red = statuses.find((s) => s.status?.fill === 'red')!;
     assert.match(red.status!.text, /not found/);
-    assert.equal(caught.length, 0, 'start itself succeeded; the failure is reported by status and log');
+    await until(() => caught.length === 1, 'the failure at a Catch node');
+    assert.match(caught[0].error!.message, /no-such-recorder-xyz" not found/);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    assert.equal(caught.length, 1, 'a missing command is not restarted (restarting cannot help)');
   });
 
   test('close kills the capture process', async () => {

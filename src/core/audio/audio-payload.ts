@@ -1,6 +1,7 @@
 import type { DecodedAudio } from './audio-chunk';
 import { AudioFormatError } from './audio-format-error';
 import { compressedFormatName } from './compressed-format';
+import { describeInput } from './describe-input';
 import { decodePcm, type PcmEncoding, type PcmFormat, validatePcmFormat } from './pcm-decoder';
 import { decodeWav, looksLikeWav } from './wav-decoder';
 
@@ -42,7 +43,9 @@ export function decodeAudioPayload(payload: unknown, hint: PcmFormatHint): Decod
     validatePcmFormat({ sampleRate, channels: 1, bits: 32, encoding: 'floating-point' });
     return { sampleRate, channels: [samples] };
   }
-  throw new AudioFormatError(`audio payload is ${describe(payload)}; expected a Buffer (WAV file or raw PCM) or an array of float samples`);
+  throw new AudioFormatError(
+    `audio payload is ${describeInput(payload)}; expected a Buffer (WAV file or raw PCM) or an array of float samples`,
+  );
 }
 
 function pcmFormatFromHint(hint: PcmFormatHint): Required<PcmFormat> {
@@ -59,11 +62,4 @@ function pcmFormatFromHint(hint: PcmFormatHint): Required<PcmFormat> {
     encoding: String(hint.encoding) as PcmEncoding,
     endian: hint.endian === undefined ? 'little' : (String(hint.endian) as 'little' | 'big'),
   });
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') return `an object (${Object.prototype.toString.call(value).slice(8, -1)})`;
-  return `a ${typeof value}`;
 }

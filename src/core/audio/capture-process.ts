@@ -26,18 +26,29 @@ export function soxCommand(device: string, sampleRate = 16000): CaptureCommand {
 }
 
 const STDERR_TAIL_BYTES = 2000;
-const KILL_GRACE_MS = 2000;
+/** SIGTERM first; what is still running after this gets SIGKILL. */
+const KILL_GRACE_MS = 1000;
+/** stop() resolves by then even if something outside the process group still holds the command's output open. */
+const STOP_LIMIT_MS = 3000;
+
+/** The capture command does not exist: starting it again will not help. */
+export class CaptureCommandMissing extends Error {}
 
 /**
  * A capture command run as a child process (argument array, no shell) whose stdout is raw PCM,
  * turned into 16 kHz mono chunks. `chunks` errors with a message that says what went wrong
- * (command missing, device busy: the command's own last words) and completes when the command exits.
+ * (command missing, device busy: the command's own last words; killed; exited without audio) and
+ * completes when the command ends by itself after sending audio (or is stopped).
+ *
+ * The command runs in its own process group, and the whole group is killed, so that a pipeline
+ * (`sh -c "rec … | cat"`) leaves nothing running behind it.
  */
 export class CaptureProcess {
   readonly chunks: Observable<AudioChunk>;
   private readonly subject = new Subject<AudioChunk>();
   private child: ChildProcess | undefined;
   private exited: Promise<void> = Promise.resolve();
+  private stopping = false;
 
   constructor(
     private readonly capture: CaptureCommand,
@@ -52,6 +63,11 @@ export class CaptureProcess {
     return this.child !== undefined;
   }
 
+  /** The process group id (the command's pid) while it runs. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   start(): void {
     if (this.child) return;
     const { command, args, format } = this.capture;
@@ -60,7 +76,9 @@ export class CaptureProcess {
     let remainder = Buffer.alloc(0);
     let stderrTail = '';
     let failed = false;
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], shell: false });
+    let bytesRead = 0;
+    let exit: { code: number | null; signal: NodeJS.Signals | null } = { code: null, signal: null };
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], shell: false, detached: true });
     this.child = child;
     const fail = (err: Error) => {
       if (failed) return;
@@ -68,15 +86,25 @@ export class CaptureProcess {
       this.subject.error(err);
     };
     this.exited = new Promise<void>((resolve) => {
-      child.once('close', (code, signal) => {
+      child.once('exit', (code, signal) => {
+        exit = { code, signal };
+        // Whatever the command started and left behind (a pipeline's other half) goes with it.
+        signalGroup(child, 'SIGKILL');
+      });
+      child.once('close', () => {
         if (this.child === child) this.child = undefined;
+        const { code, signal } = exit;
         if (!failed) {
-          if (code !== 0 && signal === null) {
-            const why = stderrTail.trim().split('\n').slice(-2).join(' ').trim();
-            fail(new Error(`capture command "${command}" exited with code ${code}${why ? `: ${why}` : ''}`));
-          } else {
+          const why = stderrTail.trim().split('\n').slice(-2).join(' ').trim();
+          if (this.stopping || (code === 0 && bytesRead > 0)) {
             for (const chunk of converter.end()) this.subject.next(chunk);
             this.subject.complete();
+          } else if (signal !== null) {
+            fail(new Error(`capture command "${command}" was killed (${signal})${why ? `: ${why}` : ''}`));
+          } else if (code !== 0) {
+            fail(new Error(`capture command "${command}" exited with code ${code}${why ? `: ${why}` : ''}`));
+          } else {
+            fail(new Error(`capture command "${command}" exited without sending audio${why ? `: ${why}` : ''}`));
           }
         }
         resolve();
@@ -86,7 +114,7 @@ export class CaptureProcess {
       if (this.child === child) this.child = undefined;
       fail(
         err.code === 'ENOENT'
-          ? new Error(
+          ? new CaptureCommandMissing(
               `capture command "${command}" not found: install it (e.g. apt-get install ${command === 'arecord' ? 'alsa-utils' : command}) or choose another`,
             )
           : new Error(`capture command "${command}" failed to start: ${err.message}`),
@@ -97,6 +125,7 @@ export class CaptureProcess {
     });
     child.stdout!.on('data', (data: Buffer) => {
       if (failed) return;
+      bytesRead += data.length;
       const bytes = remainder.length ? Buffer.concat([remainder, data]) : data;
       const usable = bytes.length - (bytes.length % frameBytes);
       remainder = Buffer.from(bytes.subarray(usable));
@@ -106,18 +135,42 @@ export class CaptureProcess {
         for (const chunk of converter.push(channels, format.sampleRate)) this.subject.next(chunk);
       } catch (err) {
         fail(err as Error);
-        child.kill('SIGKILL');
+        signalGroup(child, 'SIGKILL');
       }
     });
   }
 
-  /** Stops the command (SIGTERM, then SIGKILL if it lingers) and resolves when it has exited. */
+  /**
+   * Stops the command's whole process group (SIGTERM, then SIGKILL if anything lingers) and resolves
+   * when it has exited, or after a few seconds at most.
+   */
   async stop(): Promise<void> {
     const child = this.child;
     if (!child) return this.exited;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
-    await this.exited;
-    clearTimeout(timer);
+    this.stopping = true;
+    signalGroup(child, 'SIGTERM');
+    const timers: NodeJS.Timeout[] = [];
+    const limit = new Promise<void>((resolve) => {
+      timers.push(setTimeout(() => signalGroup(child, 'SIGKILL'), KILL_GRACE_MS));
+      timers.push(
+        setTimeout(() => {
+          // A process outside the group (it called setsid) may still hold stdout open: let go of it.
+          child.stdout?.destroy();
+          child.stderr?.destroy();
+          resolve();
+        }, STOP_LIMIT_MS),
+      );
+    });
+    await Promise.race([this.exited, limit]);
+    for (const timer of timers) clearTimeout(timer);
+  }
+}
+
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // ESRCH: the group is gone already.
   }
 }

@@ -57,7 +57,6 @@ export function playAudioFiles(options: FilePlaybackOptions): Observable<Playbac
     let stopped = false;
     let timer: NodeJS.Timeout | undefined;
     const now = options.now ?? Date.now;
-    const chunkMs = (options.chunkSamples * 1000) / MODEL_SAMPLE_RATE;
     const wait = (ms: number) =>
       new Promise<void>((resolve) => {
         timer = setTimeout(resolve, Math.max(0, ms));
@@ -79,9 +78,12 @@ export function playAudioFiles(options: FilePlaybackOptions): Observable<Playbac
           const converter = new AudioStreamConverter({ streamId: options.streamId, chunkSamples: options.chunkSamples, now });
           const chunks = converter.push(decoded.channels, decoded.sampleRate, true);
           const start = now();
+          let samplesDue = 0;
           for (let i = 0; i < chunks.length && !stopped; i++) {
-            // Real time: chunk i leaves when its audio has "happened"; paced from the start, so no drift.
-            if (options.realtime) await wait(start + (i + 1) * chunkMs - now());
+            // Real time: a chunk leaves when its audio has "happened" (a short last chunk after its own
+            // length, not a full chunk's); paced from the start, so no drift.
+            samplesDue += chunks[i].samples.length;
+            if (options.realtime) await wait(start + (samplesDue * 1000) / MODEL_SAMPLE_RATE - now());
             else if (i % 16 === 15) await new Promise<void>((resolve) => setImmediate(resolve));
             if (stopped) return;
             subscriber.next({ ...chunks[i], file });

@@ -1,5 +1,5 @@
 import { type CaptureCommand, arecordCommand, soxCommand } from '../audio/capture-process';
-import type { PcmEncoding } from '../audio/pcm-decoder';
+import { type PcmEncoding, type PcmFormat, validatePcmFormat } from '../audio/pcm-decoder';
 import { MODEL_SAMPLE_RATE } from '../audio/audio-chunk';
 import { ConfigReader, type ConfigResult, MAX_STREAMS_LIMIT } from './config-result';
 
@@ -17,6 +17,7 @@ export interface AudioSourceNodeConfig {
   pcmEncoding?: string;
   maxStreams?: number | string;
   idleTimeout?: number | string;
+  maxMessageKB?: number | string;
   // from files
   path?: string;
   /** 'str': path is the path; 'env': path names an environment variable holding it (flows without it: 'str') */
@@ -39,6 +40,8 @@ export interface AudioSourceSettings {
   pcm: { sampleRate: number; channels: number; bits: number; encoding: PcmEncoding };
   maxStreams: number;
   idleMs: number;
+  /** flow mode: a payload larger than this is refused */
+  maxMessageBytes: number;
   path: string;
   realtime: boolean;
   loop: boolean;
@@ -69,7 +72,21 @@ function configuredPath(config: AudioSourceNodeConfig, envValue: (name: string) 
 }
 
 const MODES = ['flow', 'file', 'microphone'] as const;
+/** 4 MB: two minutes of 16 kHz 16-bit mono, about 11 s of 192 kHz 16-bit stereo. */
+export const DEFAULT_MAX_MESSAGE_KB = 4096;
+/** 512 MB, the largest WAV file the node reads from disk. */
+export const MAX_MESSAGE_KB_LIMIT = 512 * 1024;
 const RECORDERS = ['arecord', 'sox', 'custom'] as const;
+
+function checkFormat(read: ConfigReader, format: PcmFormat, label: string): void {
+  read.attempt(() => {
+    try {
+      return validatePcmFormat(format);
+    } catch (err) {
+      throw new Error(`${label}: ${(err as Error).message}`, { cause: err });
+    }
+  }, undefined);
+}
 
 /** The audio-source node's settings from its editor fields, or every problem with them. */
 export function resolveAudioSourceConfig(
@@ -94,6 +111,9 @@ export function resolveAudioSourceConfig(
     const args = read.attempt(() => parseArguments(config.args ?? ''), []);
     capture = { command: (config.command ?? '').trim(), args, format: pcm };
   } else capture = arecordCommand(config.device ?? '', captureRate);
+  // A format the decoder refuses would otherwise fail only when the recorder starts (or at every raw message).
+  if (mode === 'microphone') checkFormat(read, capture.format, recorder === 'custom' ? 'raw format' : 'record at');
+  if (mode === 'flow') checkFormat(read, pcm, 'raw format');
   const path = configuredPath(config, envValue);
   if (mode === 'file' && !path) {
     read.problems.push(
@@ -109,6 +129,7 @@ export function resolveAudioSourceConfig(
     pcm,
     maxStreams: read.integer(config.maxStreams, 1000, 'max. streams', 1, MAX_STREAMS_LIMIT),
     idleMs: read.number(config.idleTimeout, 60, 'idle timeout (s)', 0) * 1000,
+    maxMessageBytes: read.integer(config.maxMessageKB, DEFAULT_MAX_MESSAGE_KB, 'max. message size (KB)', 1, MAX_MESSAGE_KB_LIMIT) * 1024,
     path,
     realtime: config.realtime !== false,
     loop: config.loop === true,

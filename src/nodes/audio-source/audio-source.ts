@@ -2,6 +2,7 @@ import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'nod
 import { decodeAudioPayload } from '../../core/audio/audio-payload';
 import { AudioSourceController, type AudioSourceEvent } from '../../core/audio/audio-source-controller';
 import { AudioStreamConverter } from '../../core/audio/audio-stream-converter';
+import { describeInput } from '../../core/audio/describe-input';
 import { type FlowAudioMessage, controlCommandOf, endsStream, formatHintOf, isEndOnly } from '../../core/audio/flow-audio-input';
 import { resolveAudioPath } from '../../core/audio/resolve-audio-path';
 import { type AudioSourceNodeConfig, type AudioSourceSettings, resolveAudioSourceConfig } from '../../core/config/audio-source-config';
@@ -10,6 +11,7 @@ import { resetTargetOf } from '../../core/reset-message';
 import { streamIdOf } from '../../core/stream-id';
 import { StreamStateMap } from '../../core/stream-state-map';
 import { chunkToMessage } from './chunk-message';
+import { FileErrorSummary } from './file-error-summary';
 import { startIdleSweep } from '../shared/idle-sweep';
 import { refuseInvalidConfig } from '../shared/invalid-config';
 import { StatusThrottle } from '../shared/status-throttle';
@@ -19,6 +21,15 @@ type Send = (msg: NodeMessage | Array<NodeMessage | NodeMessage[] | null>) => vo
 type InputMessage = NodeMessageInFlow & FlowAudioMessage & { reset?: unknown; path?: unknown };
 
 const baseName = (path: string) => path.split(/[\\/]/).pop();
+/** Flow audio is converted in slices of this many frames, the event loop free in between. */
+const SLICE_FRAMES = 8192;
+
+function payloadBytes(payload: unknown): number {
+  if (ArrayBuffer.isView(payload)) return payload.byteLength;
+  // A number array becomes 32-bit floats.
+  if (Array.isArray(payload)) return payload.length * 4;
+  return 0;
+}
 
 export = function register(RED: NodeAPI): void {
   function AudioSourceNode(this: Node, config: AudioSourceDef): void {
@@ -47,13 +58,58 @@ export = function register(RED: NodeAPI): void {
       },
     });
     let chunksSent = 0;
-    const sweep = startIdleSweep(() => streams.sweep(), settings.idleMs);
+    const sweep = startIdleSweep(() => {
+      try {
+        streams.sweep();
+      } catch (err) {
+        node.error(`ending idle streams: ${(err as Error).message}`);
+      }
+    }, settings.idleMs);
     const showStreams = () =>
       status.set({ fill: 'green', shape: 'dot', text: `${streams.size} stream${streams.size === 1 ? '' : 's'}, ${chunksSent} chunks` });
 
-    function fromFlow(msg: InputMessage, send: Send): void {
+    // Work on a stream waits for the stream's previous message, so that a message converted in slices keeps its place.
+    const streamWork = new Map<string, Promise<void>>();
+    let closed = false;
+
+    function inStreamOrder(streamId: string, job: () => void | Promise<void>, done: (err?: Error) => void): void {
+      const previous = streamWork.get(streamId);
+      let running: Promise<void>;
+      if (previous) running = previous.then(job);
+      else {
+        let result: void | Promise<void>;
+        try {
+          result = job();
+        } catch (err) {
+          return failMessage(err as Error, done);
+        }
+        if (!result) return done();
+        running = result;
+      }
+      const tail = running.then(
+        () => done(),
+        (err: Error) => failMessage(err, done),
+      );
+      streamWork.set(streamId, tail);
+      void tail.then(() => {
+        if (streamWork.get(streamId) === tail) streamWork.delete(streamId);
+      });
+    }
+
+    function fromFlow(msg: InputMessage, send: Send, done: (err?: Error) => void): void {
       const streamId = streamIdOf(msg, settings.streamId);
       const topic = typeof msg.topic === 'string' ? msg.topic : undefined;
+      const bytes = payloadBytes(msg.payload);
+      if (bytes > settings.maxMessageBytes) {
+        throw new Error(
+          `payload is ${describeInput(msg.payload)}, more than this node's maximum message size of ${settings.maxMessageBytes} bytes: send the audio in smaller pieces or raise "Max size"`,
+        );
+      }
+      inStreamOrder(streamId, () => convertFlowAudio(msg, send, streamId, topic), done);
+    }
+
+    function convertFlowAudio(msg: InputMessage, send: Send, streamId: string, topic: string | undefined): void | Promise<void> {
+      if (closed) return;
       if (isEndOnly(msg)) {
         const converter = streams.get(streamId);
         if (converter)
@@ -67,44 +123,100 @@ export = function register(RED: NodeAPI): void {
       const final = endsStream(msg);
       const decoded = decodeAudioPayload(msg.payload, formatHintOf(msg, settings.pcm));
       const converter = streams.getOrCreate(streamId, () => new AudioStreamConverter({ streamId, chunkSamples: settings.chunkSamples }));
-      const chunks = converter.push(decoded.channels, decoded.sampleRate, final);
-      if (final) streams.delete(streamId);
-      chunksSent += chunks.length;
-      sendChunks(
-        send,
-        chunks.map((c) => chunkToMessage(c, topic)),
-      );
-      showStreams();
+      const frames = decoded.channels[0]?.length ?? 0;
+      const pushSlice = (from: number, to: number) => {
+        const last = to >= frames;
+        const chunks = converter.push(
+          decoded.channels.map((c) => c.subarray(from, to)),
+          decoded.sampleRate,
+          final && last,
+        );
+        if (final && last) streams.delete(streamId);
+        chunksSent += chunks.length;
+        sendChunks(
+          send,
+          chunks.map((c) => chunkToMessage(c, topic)),
+        );
+        showStreams();
+      };
+      if (frames <= SLICE_FRAMES) return pushSlice(0, frames);
+      return (async () => {
+        for (let from = 0; from < frames; from += SLICE_FRAMES) {
+          // A reset, an eviction or a redeploy in between ends this message's work quietly.
+          if (closed || streams.get(streamId) !== converter) return;
+          pushSlice(from, Math.min(frames, from + SLICE_FRAMES));
+          await new Promise<void>((resolve) => setImmediate(resolve));
+        }
+      })();
+    }
+
+    function failMessage(err: Error, done: (err?: Error) => void): void {
+      status.now({ fill: 'red', shape: 'ring', text: err.message.slice(0, 80) });
+      done(err);
     }
 
     // ---- from files or a capture command: one source at a time, started and stopped by message ----
     const source = new AudioSourceController(settings);
     const captureLabel = [settings.capture.command, config.device].filter(Boolean).join(' ');
-    source.events.subscribe((event: AudioSourceEvent) => {
+    const fileErrors = new FileErrorSummary((text, file) => node.error(text, { payload: file ?? text } as NodeMessage));
+    const reportFailure = (message: string) => {
+      status.now({ fill: 'red', shape: 'ring', text: message.slice(0, 80) });
+      node.error(message, { payload: message, streamId: settings.streamId } as NodeMessage);
+    };
+    let restarts = 0;
+    const handleEvent = (event: AudioSourceEvent) => {
       switch (event.kind) {
         case 'chunk':
           node.send(chunkToMessage(event.chunk));
-          if (settings.mode === 'microphone') status.set({ fill: 'green', shape: 'dot', text: `listening (${captureLabel})` });
+          if (settings.mode === 'microphone') {
+            const restarted = restarts ? `, ${restarts} restart${restarts === 1 ? '' : 's'}` : '';
+            status.set({ fill: 'green', shape: 'dot', text: `listening (${captureLabel}${restarted})` });
+          }
           break;
         case 'playing':
-          status.now({ fill: 'green', shape: 'dot', text: `playing ${baseName(event.file)}${settings.realtime ? '' : ' (fast)'}` });
+          status.set({ fill: 'green', shape: 'dot', text: `playing ${baseName(event.file)}${settings.realtime ? '' : ' (fast)'}` });
           break;
         case 'starting':
-          status.now({ fill: 'green', shape: 'ring', text: `starting ${captureLabel}` });
+          restarts = event.restarts;
+          status.now({ fill: 'green', shape: 'ring', text: `starting ${captureLabel}${restarts ? ` (restart ${restarts})` : ''}` });
           break;
+        case 'no-audio': {
+          const message = `no audio from recorder "${captureLabel}" after ${event.afterMs / 1000} s`;
+          status.now({ fill: 'yellow', shape: 'ring', text: message.slice(0, 80) });
+          node.error(message, { payload: message, streamId: settings.streamId } as NodeMessage);
+          break;
+        }
         case 'finished':
+          fileErrors.flush();
           status.now({ fill: 'grey', shape: 'dot', text: 'finished' });
           break;
         case 'stopped':
           status.now({ fill: 'grey', shape: 'dot', text: 'stopped' });
           break;
         case 'failed':
-          status.now({ fill: 'red', shape: 'ring', text: event.error.message.slice(0, 80) });
-          node.error(event.error.message);
+          fileErrors.flush();
+          if (event.restartInMs === undefined) reportFailure(event.error.message);
+          else {
+            node.error(`${event.error.message}; restarting in ${event.restartInMs / 1000} s`, {
+              payload: event.error.message,
+              streamId: settings.streamId,
+            } as NodeMessage);
+            const text = `restart ${restarts + 1} in ${event.restartInMs / 1000} s: ${event.error.message}`;
+            status.now({ fill: 'red', shape: 'ring', text: text.slice(0, 80) });
+          }
           break;
         case 'file-skipped':
-          node.error(`skipped ${event.file}: ${event.error.message}`, { payload: event.file } as NodeMessage);
+          fileErrors.add(event.file, event.error);
           break;
+      }
+    };
+    // A throw in here would otherwise be rethrown by RxJS from a timer, ending Node-RED.
+    source.events.subscribe((event: AudioSourceEvent) => {
+      try {
+        handleEvent(event);
+      } catch (err) {
+        status.now({ fill: 'red', shape: 'ring', text: (err as Error).message.slice(0, 80) });
+        node.error((err as Error).message);
       }
     });
 
@@ -126,28 +238,29 @@ export = function register(RED: NodeAPI): void {
           else streams.delete(reset.streamId);
           if (settings.mode === 'flow') showStreams();
         } else if (settings.mode === 'flow') {
-          fromFlow(msg, send);
+          return fromFlow(msg, send, done);
         } else if (command === 'stop') {
           void source.stop().then(() => status.now({ fill: 'grey', shape: 'ring', text: 'stopped' }));
         } else if (command === 'start' || msg.payload === true || msg.payload === undefined || typeof msg.path === 'string') {
           start(typeof msg.path === 'string' && msg.path ? msg.path : settings.path);
         } else {
           throw new Error(
-            `in ${settings.mode} mode the node takes "start" or "stop" (msg.payload or msg.command), not ${JSON.stringify(msg.payload)?.slice(0, 40)}`,
+            `in ${settings.mode} mode the node takes "start" or "stop" (msg.payload or msg.command), not ${describeInput(msg.payload)}`,
           );
         }
         done();
       } catch (err) {
-        status.now({ fill: 'red', shape: 'ring', text: (err as Error).message.slice(0, 80) });
-        done(err as Error);
+        failMessage(err as Error, done);
       }
     });
 
     let startTimer: NodeJS.Timeout | undefined;
     node.on('close', (_removed: boolean, done: () => void) => {
+      closed = true;
       clearTimeout(startTimer);
       sweep.stop();
       status.dispose();
+      fileErrors.dispose();
       streams.clear();
       source.dispose().then(done, done);
     });
