@@ -63,21 +63,49 @@ export const REC = {
 } as const;
 
 /**
+ * How many values of a frame's cumulative A^2 are kept, ending at its rolloff bin with A_0 = 0:
+ * a window's A_0 mostly lowers the rolloff by a few bins, and a rolloff lower than the values kept
+ * is recomputed from the samples (all 200 values would be 800 bytes a frame, 240 KB a 3 s window; 16 of them leave
+ * about 3.5% of frame-windows of RAVDESS speech to the samples, 64 about 0.6%).
+ */
+export const ROLLOFF_TAIL = 16;
+
+/**
  * Frame records in slots: the numbers of REC, and each frame's cumulative A^2 over bins 1..k
- * (k = 0..199, 0 at k = 0) in single precision, from which a window finds its rolloff bin.
+ * (0 at k = 0) in single precision for the ROLLOFF_TAIL bins k ending at its rolloff bin, from
+ * which a window finds its own rolloff bin. `slots` can grow (ensureSlots), keeping the first ones.
  */
 export class FrameRecords {
-  readonly values: Float64Array;
-  readonly cumulativePower: Float32Array;
+  values: Float64Array;
+  /** slot s holds k = max(0, rolloffBin - ROLLOFF_TAIL + 1) + i at [s * ROLLOFF_TAIL + i] */
+  rolloffTail: Float32Array;
 
-  constructor(readonly slots: number) {
+  constructor(public slots: number) {
     this.values = new Float64Array(slots * REC.length);
-    this.cumulativePower = new Float32Array(slots * NUM_BINS);
+    this.rolloffTail = new Float32Array(slots * ROLLOFF_TAIL);
+  }
+
+  /** Grows to at least `slots` slots (to `limit` at most), keeping the slots there are. */
+  ensureSlots(slots: number, limit: number): void {
+    if (slots <= this.slots) return;
+    const grown = Math.min(limit, Math.max(slots, this.slots * 2));
+    const values = new Float64Array(grown * REC.length);
+    values.set(this.values);
+    const tail = new Float32Array(grown * ROLLOFF_TAIL);
+    tail.set(this.rolloffTail);
+    this.values = values;
+    this.rolloffTail = tail;
+    this.slots = grown;
   }
 
   get byteLength(): number {
-    return this.values.byteLength + this.cumulativePower.byteLength;
+    return this.values.byteLength + this.rolloffTail.byteLength;
   }
+}
+
+/** First bin kept in a frame's rolloff tail, for its rolloff bin with A_0 = 0. */
+export function rolloffTailStart(rolloffBin: number): number {
+  return Math.max(0, rolloffBin - ROLLOFF_TAIL + 1);
 }
 
 /** bins 250 Hz .. 4 kHz: where speech energy lies, not mains hum or hiss */
@@ -135,13 +163,10 @@ export class FrameAnalyser {
     const last = this.lastMagnitude;
     const power = this.power;
     const cumulative = this.cumulative;
-    const cumulativeSingle = records.cumulativePower;
-    const single = slot * NUM_BINS;
     this.fft.powerSpectrum(samples, start, power);
     A[0] = 0;
     power[0] = 0;
     cumulative[0] = 0;
-    cumulativeSingle[single] = 0;
     let sumA = 0;
     let sumIndA = 0;
     let sumInd2A = 0;
@@ -166,7 +191,6 @@ export class FrameAnalyser {
         blockSum += p;
         running += p;
         cumulative[k] = running;
-        cumulativeSingle[single + k] = running;
       }
       if (b === 0) block0 = blockSum;
       else {
@@ -190,7 +214,11 @@ export class FrameAnalyser {
     }
 
     // rolloff with A_0 = 0 and no eps: the largest bin any window can give
-    rec[offset + REC.rolloffBin] = firstAbove(cumulative, 0.9 * (block0 + upper));
+    const rolloffBin = firstAbove(cumulative, 0.9 * (block0 + upper));
+    rec[offset + REC.rolloffBin] = rolloffBin;
+    const tailStart = rolloffTailStart(rolloffBin);
+    const tail = records.rolloffTail;
+    for (let i = 0, at = slot * ROLLOFF_TAIL, k = tailStart; k <= rolloffBin; i++, k++) tail[at + i] = cumulative[k];
 
     this.analyseMfcc(A, rec, offset);
 
