@@ -120,7 +120,22 @@ const BIN_INDEX_HZ = (() => {
 })();
 export { BIN_INDEX_HZ };
 
-/** Scratch for frame analysis; one per thread of work. */
+/**
+ * Work arrays of frame analysis, used only inside FrameAnalyser.analyse: analysers that never
+ * run at the same time (the streams of one registry) can share one.
+ */
+export class FrameAnalysisScratch {
+  readonly fft = new RealFft400();
+  /** A_k of the frame being analysed */
+  readonly magnitude = new Float64Array(NUM_BINS);
+  readonly power = new Float64Array(NUM_BINS);
+  readonly cumulative = new Float64Array(NUM_BINS);
+  readonly filterOutputs = new Float64Array(NUM_FILTERS);
+  readonly foldedLog = new Float64Array(NUM_FILTERS);
+  readonly foldedInverse = new Float64Array(NUM_FILTERS);
+}
+
+/** The analysis of one run of frames (one signal, frames 160 samples apart); one per stream. */
 export class FrameAnalyser {
   /** value about which zero crossings are counted; set it near the means of the windows to come */
   zcrPivot = 0;
@@ -130,17 +145,12 @@ export class FrameAnalyser {
    * (1/32768 for 16-bit audio): the window code then also keeps its own counts on that grid.
    */
   zcrReach = NaN;
-  private readonly fft = new RealFft400();
-  /** A_k of this frame and of the last analysed frame (for the flux cross term); swapped per frame */
-  private magnitude = new Float64Array(NUM_BINS);
-  private lastMagnitude = new Float64Array(NUM_BINS);
-  private readonly power = new Float64Array(NUM_BINS);
-  private readonly cumulative = new Float64Array(NUM_BINS);
-  private readonly filterOutputs = new Float64Array(NUM_FILTERS);
-  private readonly foldedLog = new Float64Array(NUM_FILTERS);
-  private readonly foldedInverse = new Float64Array(NUM_FILTERS);
+  /** A_k of the last analysed frame (for the flux cross term) */
+  private readonly lastMagnitude = new Float64Array(NUM_BINS);
   private readonly blocks = new FrameSampleBlocks();
   private hasLast = false;
+
+  constructor(private readonly scratch: FrameAnalysisScratch = new FrameAnalysisScratch()) {}
 
   /** Forget the previous frame (the next frame starts a new run). */
   resetRun(): void {
@@ -159,11 +169,12 @@ export class FrameAnalyser {
     this.analyseBlocks(samples, start, rec, offset);
 
     // spectrum of the raw frame: A_k, its moments, power sums per entropy block and cumulative
-    const A = this.magnitude;
+    const scratch = this.scratch;
+    const A = scratch.magnitude;
     const last = this.lastMagnitude;
-    const power = this.power;
-    const cumulative = this.cumulative;
-    this.fft.powerSpectrum(samples, start, power);
+    const power = scratch.power;
+    const cumulative = scratch.cumulative;
+    scratch.fft.powerSpectrum(samples, start, power);
     A[0] = 0;
     power[0] = 0;
     cumulative[0] = 0;
@@ -222,8 +233,7 @@ export class FrameAnalyser {
 
     this.analyseMfcc(A, rec, offset);
 
-    this.magnitude = last;
-    this.lastMagnitude = A;
+    last.set(A);
     this.hasLast = true;
   }
 
@@ -268,7 +278,7 @@ export class FrameAnalyser {
 
   /** Filter-bank outputs G (in A units) and the DCTs of log10 G and of 1 / G. */
   private analyseMfcc(A: Float64Array, rec: Float64Array, offset: number): void {
-    const G = this.filterOutputs;
+    const G = this.scratch.filterOutputs;
     let minFilter = Infinity;
     for (let i = 0; i < NUM_FILTERS; i++) {
       const first = MFCC_FILTER_START[i] - MFCC_FILTER_OFFSET[i];
@@ -283,8 +293,8 @@ export class FrameAnalyser {
     // for odd k; among the even rows, k = 0 mod 4 takes s[n] = L[n] + L[39-n] and s[19-n] with the
     // same sign, k = 2 mod 4 opposite. So the inputs are folded to 10 + 10 + 20 values and each
     // row is 10 or 20 products long instead of 40.
-    const foldedLog = this.foldedLog;
-    const foldedInverse = this.foldedInverse;
+    const foldedLog = this.scratch.foldedLog;
+    const foldedInverse = this.scratch.foldedInverse;
     for (let n = 0; n < 10; n++) {
       const logA = Math.log10(G[n]);
       const logB = Math.log10(G[39 - n]);
