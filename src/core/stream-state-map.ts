@@ -47,6 +47,14 @@ export class StreamStateMap<S> {
     return state;
   }
 
+  /** Drops the least recently used stream (reason 'capacity'); false when there is none. */
+  evictLeastRecentlyUsed(): boolean {
+    const oldest = this.entries.keys().next();
+    if (oldest.done) return false;
+    this.evict(oldest.value, 'capacity');
+    return true;
+  }
+
   get(streamId: string): S | undefined {
     return this.entries.get(streamId)?.state;
   }

@@ -265,14 +265,51 @@ describe('many streams, bounded state', () => {
     streams.dispose();
   });
 
+  test('a stream holds what it was sent: one 0.1 s chunk, tens of KB; a full 3 s window, about 0.4 MB', () => {
+    const streams = new FeatureWindowRegistry(resolveFeatureWindowOptions({ trimSilence: false }), { maxStreams: 100 });
+    const speech = new Float32Array(3.2 * 16000).map((_, i) => Math.round(3000 * Math.sin(i / 7)) / 32768);
+    for (let i = 0; i < 50; i++) streams.push(`short${i}`, speech.subarray(0, 1600), undefined, false);
+    const perShortStream = streams.footprintBytes() / 50;
+    assert.ok(perShortStream < 40_000, `a stream sent 0.1 s holds ${perShortStream} bytes`);
+    streams.reset();
+    for (let i = 0; i < 50; i++) streams.push(`full${i}`, speech, undefined, false);
+    const perFullStream = streams.footprintBytes() / 50;
+    // a window of 48,000 float32 samples (192 KB) and the records of its 298 frames (704 bytes each)
+    assert.ok(perFullStream < 420_000, `a stream past its first 3 s window holds ${perFullStream} bytes`);
+    streams.dispose();
+  });
+
+  test('a memory budget drops the least recently used streams and counts them', () => {
+    const chunk = new Float32Array(16000).map((_, i) => Math.round(3000 * Math.sin(i / 7)) / 32768);
+    const streams = new FeatureWindowRegistry(resolveFeatureWindowOptions({ trimSilence: false }), {
+      maxStreams: 10000,
+      maxBytes: 4 * 1024 * 1024,
+    });
+    for (let i = 0; i < 200; i++) streams.push(`s${i}`, chunk, undefined, false);
+    assert.ok(streams.footprintBytes() <= 4 * 1024 * 1024, `held ${streams.footprintBytes()} bytes`);
+    assert.ok(streams.size > 10 && streams.size < 200, `streams kept: ${streams.size}`);
+    assert.equal(streams.dropped, 200 - streams.size);
+    assert.ok(streams.ids().includes('s199') && !streams.ids().includes('s0'));
+    // the bytes counted are the streams' own as they grow, end and are reset: none left at the end
+    streams.push('s199', chunk, undefined, false);
+    streams.push('s198', chunk, undefined, true);
+    for (const id of streams.ids()) streams.reset(id);
+    assert.equal(streams.size, 0);
+    assert.equal(streams.footprintBytes(), 0);
+    assert.throws(() => new FeatureWindowRegistry(resolveFeatureWindowOptions(), { maxBytes: 0 }), /maxBytes must be > 0/);
+    streams.dispose();
+  });
+
   test('a long stream keeps its memory bounded', () => {
     const stream = new FeatureWindowStream('long', { trimSilence: false });
-    const before = stream.footprintBytes;
     const chunk = new Float32Array(16000).map(() => Math.random() * 0.2 - 0.1);
     let count = 0;
-    for (let s = 0; s < 60; s++) count += stream.push(chunk).length;
+    for (let s = 0; s < 4; s++) count += stream.push(chunk).length;
+    // the state grows with the first window, then no more
+    const afterFirstWindows = stream.footprintBytes;
+    for (let s = 4; s < 60; s++) count += stream.push(chunk).length;
     assert.equal(count, 58);
-    assert.equal(stream.footprintBytes, before);
+    assert.equal(stream.footprintBytes, afterFirstWindows);
   });
 
   test('a chunk refused for a non-finite sample leaves the stream as it was (chunks that do not cross a window fill)', async () => {

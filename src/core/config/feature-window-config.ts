@@ -14,6 +14,7 @@ export interface FeatureWindowNodeConfig {
   trimSilence?: boolean;
   maxStreams?: number | string;
   idleTimeout?: number | string;
+  maxMemoryMB?: number | string;
 }
 
 export interface FeatureWindowSettings {
@@ -21,6 +22,9 @@ export interface FeatureWindowSettings {
   limits: StreamLimits;
   sendUnvoiced: boolean;
 }
+
+/** The largest memory budget the node takes (64 GB: more than any machine it runs on needs). */
+export const MAX_MEMORY_MB = 65536;
 
 /** The feature-window node's settings from its editor fields, or every problem with them. */
 export function resolveFeatureWindowConfig(config: FeatureWindowNodeConfig): ConfigResult<FeatureWindowSettings> {
@@ -38,9 +42,14 @@ export function resolveFeatureWindowConfig(config: FeatureWindowNodeConfig): Con
   };
   const maxStreams = read.integer(config.maxStreams, 1000, 'max. streams', 1, MAX_STREAMS_LIMIT);
   const idleSeconds = read.number(config.idleTimeout, 60, 'idle timeout (s)', 0);
+  const maxMemoryMB = read.number(config.maxMemoryMB, 256, 'max. memory (MB)', 1, MAX_MEMORY_MB);
   // The window checks itself; only worth asking when its numbers are numbers.
   const window = read.problems.length
     ? resolveFeatureWindowOptions()
     : read.attempt(() => resolveFeatureWindowOptions(options), resolveFeatureWindowOptions());
-  return read.result({ window, limits: { maxStreams, idleSeconds }, sendUnvoiced: config.sendUnvoiced !== false });
+  return read.result({
+    window,
+    limits: { maxStreams, idleSeconds, maxBytes: maxMemoryMB * 1024 * 1024 },
+    sendUnvoiced: config.sendUnvoiced !== false,
+  });
 }

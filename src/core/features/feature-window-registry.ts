@@ -1,39 +1,63 @@
 import { StreamStateMap } from '../stream-state-map';
 import { FeatureWindow, FeatureWindowOptions, FeatureWindowStream } from './feature-window-stream';
+import { WindowScratch } from './window-scratch';
 
 export interface StreamLimits {
   /** most streams kept at once; the least recently used is dropped beyond (default 1000) */
   maxStreams: number;
   /** a stream without audio for this long is dropped, seconds (default 60; 0 = never) */
   idleSeconds: number;
+  /** most bytes all streams' state may hold; beyond, the least recently used streams are dropped (default 256 MB) */
+  maxBytes: number;
 }
 
-export const DEFAULT_STREAM_LIMITS: StreamLimits = { maxStreams: 1000, idleSeconds: 60 };
+export const DEFAULT_STREAM_LIMITS: StreamLimits = { maxStreams: 1000, idleSeconds: 60, maxBytes: 256 * 1024 * 1024 };
 
 /**
  * The FeatureWindowStream of each of many streams, kept in a StreamStateMap: bounded in number
- * (least recently used dropped first), dropped when idle, when a stream ends, on reset and on dispose.
+ * and in bytes (least recently used dropped first, and counted), dropped when idle, when a stream
+ * ends, on reset and on dispose.
  */
 export class FeatureWindowRegistry {
   private readonly streams: StreamStateMap<FeatureWindowStream>;
+  private readonly scratch = new WindowScratch();
+  private readonly maxBytes: number;
+  /** the footprintBytes of every stream held, as last measured */
+  private heldBytes = 0;
+  private droppedStreams = 0;
 
   constructor(
     private readonly options: FeatureWindowOptions,
     limits: Partial<StreamLimits> = {},
     now: () => number = Date.now,
   ) {
-    const { maxStreams, idleSeconds } = { ...DEFAULT_STREAM_LIMITS, ...limits };
+    const { maxStreams, idleSeconds, maxBytes } = { ...DEFAULT_STREAM_LIMITS, ...limits };
     if (!Number.isInteger(maxStreams) || maxStreams < 1) {
       throw new RangeError(`maxStreams must be a whole number >= 1, got ${String(maxStreams)}`);
     }
     if (!Number.isFinite(idleSeconds) || idleSeconds < 0) {
       throw new RangeError(`idleSeconds must be >= 0, got ${String(idleSeconds)}`);
     }
-    this.streams = new StreamStateMap({ maxStreams, idleMs: idleSeconds * 1000, now });
+    if (!(maxBytes > 0)) throw new RangeError(`maxBytes must be > 0, got ${String(maxBytes)}`);
+    this.maxBytes = maxBytes;
+    this.streams = new StreamStateMap<FeatureWindowStream>({
+      maxStreams,
+      idleMs: idleSeconds * 1000,
+      now,
+      onEvict: (_id, stream, reason) => {
+        this.heldBytes -= stream.footprintBytes;
+        if (reason === 'capacity') this.droppedStreams++;
+      },
+    });
   }
 
   get size(): number {
     return this.streams.size;
+  }
+
+  /** Streams dropped so far to stay within maxStreams or maxBytes (not those ended, reset or idle). */
+  get dropped(): number {
+    return this.droppedStreams;
   }
 
   ids(): string[] {
@@ -42,15 +66,23 @@ export class FeatureWindowRegistry {
 
   /** Adds a chunk to a stream (created on first use) and returns the windows it completes. */
   push(streamId: string, samples: ArrayLike<number>, timestamp: number | undefined, final: boolean): FeatureWindow[] {
-    const stream = this.streams.getOrCreate(streamId, () => new FeatureWindowStream(streamId, this.options));
+    let created = false;
+    const stream = this.streams.getOrCreate(streamId, () => {
+      created = true;
+      return new FeatureWindowStream(streamId, this.options, this.scratch);
+    });
+    const bytesBefore = created ? 0 : stream.footprintBytes;
     try {
       const windows = stream.push(samples, timestamp);
+      this.heldBytes += stream.footprintBytes - bytesBefore;
+      this.keepWithinBudget();
       if (final) {
         windows.push(...stream.end());
         this.streams.delete(streamId);
       }
       return windows;
     } catch (err) {
+      this.heldBytes += stream.footprintBytes - bytesBefore;
       this.streams.delete(streamId);
       throw err;
     }
@@ -77,9 +109,12 @@ export class FeatureWindowRegistry {
 
   /** Bytes held by all streams' state. */
   footprintBytes(): number {
-    let total = 0;
-    for (const stream of this.streams.states()) total += stream.footprintBytes;
-    return total;
+    return this.heldBytes;
+  }
+
+  /** Drops the least recently used streams while the state is over budget (the one just used last). */
+  private keepWithinBudget(): void {
+    while (this.heldBytes > this.maxBytes && this.streams.size > 1) this.streams.evictLeastRecentlyUsed();
   }
 
   dispose(): void {

@@ -6,7 +6,7 @@ import { extendedWindowStatistics, EXTENDED_ADDED_LENGTH } from './extended-prof
 import { FRAME_LENGTH, FRAME_STEP, SAMPLE_RATE, frameCount } from './pyaudioanalysis-constants';
 import { DEFAULT_VOICE_ACTIVITY, isSpeechFrame, VoiceActivityOptions } from './voice-activity';
 import { WindowNormalisation } from './window-normalisation';
-import { WindowFeatureComputer } from './window-short-term-features';
+import { WindowScratch } from './window-scratch';
 import { getFeatureProfile } from './feature-profile-registry';
 // The shipped model's training recipe trims whole clips with this rule; speech-only windows apply it per window.
 import { speechSpan } from './front-end/speech-trimming';
@@ -96,15 +96,22 @@ export function resolveFeatureWindowOptions(partial: Partial<FeatureWindowOption
  * computed once and each window only applies its own mean and scale.
  *
  * Memory is bounded: the audio kept is one window (plus less than one hop when the hop is longer
- * than the window), the frame records one window's frames.
+ * than the window), the frame records one window's frames; both grow as audio comes, so a stream
+ * that has sent little holds little. Work arrays are in a WindowScratch, shared by a registry's streams.
  */
+/**
+ * A stream's objects and small arrays besides those counted by name: heap growth over 1,000
+ * streams, after gc, less the counted arrays, was about 5.5 KB a stream.
+ */
+const FIXED_STREAM_BYTES = 6 * 1024;
+
 export class FeatureWindowStream {
   readonly options: FeatureWindowOptions;
   private readonly windowSamples: number;
   private readonly hopSamples: number;
   private readonly framesPerWindow: number;
-  /** audio from `bufferStart` (stream sample index) on */
-  private readonly buffer: Float32Array;
+  /** audio from `bufferStart` (stream sample index) on; grows up to windowSamples */
+  private buffer = new Float32Array(0);
   private bufferStart = 0;
   private bufferLength = 0;
   /** buffer index after the last sample known to be off the 16-bit grid (multiples of 1/32768) */
@@ -114,10 +121,8 @@ export class FeatureWindowStream {
   private readonly recordSlots: number;
   private nextFrame = 0;
   private readonly speech: Uint8Array;
-  private readonly analyser = new FrameAnalyser();
-  private readonly computer = new WindowFeatureComputer();
+  private readonly analyser: FrameAnalyser;
   private readonly normalisation: WindowNormalisation;
-  private readonly matrix: Float64Array;
   private windowSeq = 0;
   private timeAnchor = { sample: 0, timestamp: 0 };
   private totalSamples = 0;
@@ -126,34 +131,27 @@ export class FeatureWindowStream {
   constructor(
     readonly streamId: string,
     options: Partial<FeatureWindowOptions> = {},
+    private readonly scratch: WindowScratch = new WindowScratch(),
   ) {
     this.options = resolveFeatureWindowOptions(options);
     this.windowSamples = Math.round(this.options.windowSeconds * SAMPLE_RATE);
     this.hopSamples = Math.max(1, Math.round((this.options.hopSeconds * SAMPLE_RATE) / FRAME_STEP)) * FRAME_STEP;
     this.framesPerWindow = frameCount(this.windowSamples);
-    this.buffer = new Float32Array(this.windowSamples);
     this.normalisation = new WindowNormalisation(this.windowSamples);
     this.recordSlots = this.framesPerWindow + 1;
-    this.records = new FrameRecords(this.recordSlots);
+    this.records = new FrameRecords(0);
     this.speech = new Uint8Array(this.recordSlots);
-    this.matrix = new Float64Array(PAPER_FEATURE_COUNT * this.framesPerWindow);
+    this.analyser = new FrameAnalyser(scratch.frameAnalysis);
   }
 
   /** Bytes held by this stream's state (for status and limits). */
   get footprintBytes(): number {
-    return (
-      this.buffer.byteLength +
-      this.normalisation.byteLength +
-      this.records.byteLength +
-      this.matrix.byteLength +
-      this.speech.byteLength +
-      8 * 1024
-    );
+    return this.buffer.byteLength + this.normalisation.byteLength + this.records.byteLength + this.speech.byteLength + FIXED_STREAM_BYTES;
   }
 
-  /** Shortcut fallbacks taken so far (see WindowFeatureComputer). */
+  /** Shortcut fallbacks taken so far (see WindowFeatureComputer), by all streams sharing this one's scratch. */
   get fallbacks() {
-    return this.computer.fallbacks;
+    return this.scratch.computer.fallbacks;
   }
 
   /**
@@ -208,8 +206,9 @@ export class FeatureWindowStream {
    * normalisation; throws on a non-finite sample, leaving the buffer's content as it was.
    */
   private copyIn(samples: ArrayLike<number>, offset: number, take: number): void {
-    const buffer = this.buffer;
     const to = this.bufferLength;
+    this.reserve(to + take);
+    const buffer = this.buffer;
     if (samples instanceof Float32Array || samples instanceof Float64Array) {
       buffer.set(samples.subarray(offset, offset + take), to);
     } else {
@@ -248,6 +247,7 @@ export class FeatureWindowStream {
       if (local + FRAME_LENGTH > this.bufferLength) return;
       if (local < 0) throw new Error('feature window stream: frame before the buffer');
       const slot = this.nextFrame % this.recordSlots;
+      this.records.ensureSlots(slot + 1, this.recordSlots);
       // 16-bit samples about a pivot on their grid: none nearer than one step (no need to measure it)
       this.analyser.zcrReach = local >= this.offGridEnd ? 1 / 32768 : NaN;
       this.analyser.analyse(this.buffer, local, this.records, slot);
@@ -308,8 +308,8 @@ export class FeatureWindowStream {
     const buffer = this.buffer;
     const { mean, scale } = this.normalisation.of(buffer, length);
     const slots = this.recordSlots;
-    const matrix = this.matrix;
-    this.computer.compute(
+    const matrix = this.scratch.featureMatrix(numFrames);
+    this.scratch.computer.compute(
       {
         records: this.records,
         slot: (j) => (firstFrame + j) % slots,
@@ -338,6 +338,14 @@ export class FeatureWindowStream {
       for (const v of added) vector.push(v);
     }
     return vector;
+  }
+
+  /** Grows the buffer to hold at least `length` samples (doubling, at most a window). */
+  private reserve(length: number): void {
+    if (length <= this.buffer.length) return;
+    const grown = new Float32Array(Math.min(this.windowSamples, Math.max(length, 2 * this.buffer.length)));
+    grown.set(this.buffer.subarray(0, this.bufferLength));
+    this.buffer = grown;
   }
 
   private advance(): void {

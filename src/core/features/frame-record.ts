@@ -63,21 +63,49 @@ export const REC = {
 } as const;
 
 /**
+ * How many values of a frame's cumulative A^2 are kept, ending at its rolloff bin with A_0 = 0:
+ * a window's A_0 mostly lowers the rolloff by a few bins, and a rolloff lower than the values kept
+ * is recomputed from the samples (all 200 values would be 800 bytes a frame, 240 KB a 3 s window; 16 of them leave
+ * about 3.5% of frame-windows of RAVDESS speech to the samples, 64 about 0.6%).
+ */
+export const ROLLOFF_TAIL = 16;
+
+/**
  * Frame records in slots: the numbers of REC, and each frame's cumulative A^2 over bins 1..k
- * (k = 0..199, 0 at k = 0) in single precision, from which a window finds its rolloff bin.
+ * (0 at k = 0) in single precision for the ROLLOFF_TAIL bins k ending at its rolloff bin, from
+ * which a window finds its own rolloff bin. `slots` can grow (ensureSlots), keeping the first ones.
  */
 export class FrameRecords {
-  readonly values: Float64Array;
-  readonly cumulativePower: Float32Array;
+  values: Float64Array;
+  /** slot s holds k = max(0, rolloffBin - ROLLOFF_TAIL + 1) + i at [s * ROLLOFF_TAIL + i] */
+  rolloffTail: Float32Array;
 
-  constructor(readonly slots: number) {
+  constructor(public slots: number) {
     this.values = new Float64Array(slots * REC.length);
-    this.cumulativePower = new Float32Array(slots * NUM_BINS);
+    this.rolloffTail = new Float32Array(slots * ROLLOFF_TAIL);
+  }
+
+  /** Grows to at least `slots` slots (to `limit` at most), keeping the slots there are. */
+  ensureSlots(slots: number, limit: number): void {
+    if (slots <= this.slots) return;
+    const grown = Math.min(limit, Math.max(slots, this.slots * 2));
+    const values = new Float64Array(grown * REC.length);
+    values.set(this.values);
+    const tail = new Float32Array(grown * ROLLOFF_TAIL);
+    tail.set(this.rolloffTail);
+    this.values = values;
+    this.rolloffTail = tail;
+    this.slots = grown;
   }
 
   get byteLength(): number {
-    return this.values.byteLength + this.cumulativePower.byteLength;
+    return this.values.byteLength + this.rolloffTail.byteLength;
   }
+}
+
+/** First bin kept in a frame's rolloff tail, for its rolloff bin with A_0 = 0. */
+export function rolloffTailStart(rolloffBin: number): number {
+  return Math.max(0, rolloffBin - ROLLOFF_TAIL + 1);
 }
 
 /** bins 250 Hz .. 4 kHz: where speech energy lies, not mains hum or hiss */
@@ -92,7 +120,22 @@ const BIN_INDEX_HZ = (() => {
 })();
 export { BIN_INDEX_HZ };
 
-/** Scratch for frame analysis; one per thread of work. */
+/**
+ * Work arrays of frame analysis, used only inside FrameAnalyser.analyse: analysers that never
+ * run at the same time (the streams of one registry) can share one.
+ */
+export class FrameAnalysisScratch {
+  readonly fft = new RealFft400();
+  /** A_k of the frame being analysed */
+  readonly magnitude = new Float64Array(NUM_BINS);
+  readonly power = new Float64Array(NUM_BINS);
+  readonly cumulative = new Float64Array(NUM_BINS);
+  readonly filterOutputs = new Float64Array(NUM_FILTERS);
+  readonly foldedLog = new Float64Array(NUM_FILTERS);
+  readonly foldedInverse = new Float64Array(NUM_FILTERS);
+}
+
+/** The analysis of one run of frames (one signal, frames 160 samples apart); one per stream. */
 export class FrameAnalyser {
   /** value about which zero crossings are counted; set it near the means of the windows to come */
   zcrPivot = 0;
@@ -102,17 +145,12 @@ export class FrameAnalyser {
    * (1/32768 for 16-bit audio): the window code then also keeps its own counts on that grid.
    */
   zcrReach = NaN;
-  private readonly fft = new RealFft400();
-  /** A_k of this frame and of the last analysed frame (for the flux cross term); swapped per frame */
-  private magnitude = new Float64Array(NUM_BINS);
-  private lastMagnitude = new Float64Array(NUM_BINS);
-  private readonly power = new Float64Array(NUM_BINS);
-  private readonly cumulative = new Float64Array(NUM_BINS);
-  private readonly filterOutputs = new Float64Array(NUM_FILTERS);
-  private readonly foldedLog = new Float64Array(NUM_FILTERS);
-  private readonly foldedInverse = new Float64Array(NUM_FILTERS);
+  /** A_k of the last analysed frame (for the flux cross term) */
+  private readonly lastMagnitude = new Float64Array(NUM_BINS);
   private readonly blocks = new FrameSampleBlocks();
   private hasLast = false;
+
+  constructor(private readonly scratch: FrameAnalysisScratch = new FrameAnalysisScratch()) {}
 
   /** Forget the previous frame (the next frame starts a new run). */
   resetRun(): void {
@@ -131,17 +169,15 @@ export class FrameAnalyser {
     this.analyseBlocks(samples, start, rec, offset);
 
     // spectrum of the raw frame: A_k, its moments, power sums per entropy block and cumulative
-    const A = this.magnitude;
+    const scratch = this.scratch;
+    const A = scratch.magnitude;
     const last = this.lastMagnitude;
-    const power = this.power;
-    const cumulative = this.cumulative;
-    const cumulativeSingle = records.cumulativePower;
-    const single = slot * NUM_BINS;
-    this.fft.powerSpectrum(samples, start, power);
+    const power = scratch.power;
+    const cumulative = scratch.cumulative;
+    scratch.fft.powerSpectrum(samples, start, power);
     A[0] = 0;
     power[0] = 0;
     cumulative[0] = 0;
-    cumulativeSingle[single] = 0;
     let sumA = 0;
     let sumIndA = 0;
     let sumInd2A = 0;
@@ -166,7 +202,6 @@ export class FrameAnalyser {
         blockSum += p;
         running += p;
         cumulative[k] = running;
-        cumulativeSingle[single + k] = running;
       }
       if (b === 0) block0 = blockSum;
       else {
@@ -190,12 +225,15 @@ export class FrameAnalyser {
     }
 
     // rolloff with A_0 = 0 and no eps: the largest bin any window can give
-    rec[offset + REC.rolloffBin] = firstAbove(cumulative, 0.9 * (block0 + upper));
+    const rolloffBin = firstAbove(cumulative, 0.9 * (block0 + upper));
+    rec[offset + REC.rolloffBin] = rolloffBin;
+    const tailStart = rolloffTailStart(rolloffBin);
+    const tail = records.rolloffTail;
+    for (let i = 0, at = slot * ROLLOFF_TAIL, k = tailStart; k <= rolloffBin; i++, k++) tail[at + i] = cumulative[k];
 
     this.analyseMfcc(A, rec, offset);
 
-    this.magnitude = last;
-    this.lastMagnitude = A;
+    last.set(A);
     this.hasLast = true;
   }
 
@@ -240,7 +278,7 @@ export class FrameAnalyser {
 
   /** Filter-bank outputs G (in A units) and the DCTs of log10 G and of 1 / G. */
   private analyseMfcc(A: Float64Array, rec: Float64Array, offset: number): void {
-    const G = this.filterOutputs;
+    const G = this.scratch.filterOutputs;
     let minFilter = Infinity;
     for (let i = 0; i < NUM_FILTERS; i++) {
       const first = MFCC_FILTER_START[i] - MFCC_FILTER_OFFSET[i];
@@ -255,8 +293,8 @@ export class FrameAnalyser {
     // for odd k; among the even rows, k = 0 mod 4 takes s[n] = L[n] + L[39-n] and s[19-n] with the
     // same sign, k = 2 mod 4 opposite. So the inputs are folded to 10 + 10 + 20 values and each
     // row is 10 or 20 products long instead of 40.
-    const foldedLog = this.foldedLog;
-    const foldedInverse = this.foldedInverse;
+    const foldedLog = this.scratch.foldedLog;
+    const foldedInverse = this.scratch.foldedInverse;
     for (let n = 0; n < 10; n++) {
       const logA = Math.log10(G[n]);
       const logB = Math.log10(G[39 - n]);

@@ -1,4 +1,4 @@
-import { FrameRecords, REC } from './frame-record';
+import { FrameRecords, REC, ROLLOFF_TAIL, rolloffTailStart } from './frame-record';
 import { MFCC_DCT, MFCC_FILTER_BANK } from './mfcc-filter-bank';
 import { CHROMA_MAP } from './chroma-map';
 import { ENTROPY_BLOCKS, EPS, FRAME_LENGTH, NUM_BINS, NUM_FILTERS, NUM_MFCC, SAMPLE_RATE } from './pyaudioanalysis-constants';
@@ -208,20 +208,24 @@ export class WindowFeatureComputer {
   /**
    * First k >= 1 with A0^2 + cumulative(1..k) + eps sigma > 0.9 total, i.e. cumulative(1..k) >
    * threshold, read from the single-precision cumulative spectrum walking down from the rolloff
-   * with A0 = 0; the samples decide when a float32 value is too close to the threshold to tell.
+   * with A0 = 0; the samples decide when a float32 value is too close to the threshold to tell or
+   * the walk leaves the values kept (ROLLOFF_TAIL).
    */
   private rolloff(frames: WindowFrames, j: number, slot: number, A0: number, squares: number, sigma: number): number {
     if (squares === 0) return 0;
     const threshold = 0.9 * squares - A0 * A0 - EPS * sigma;
     if (0 > threshold) return 0;
-    const cumulative = frames.records.cumulativePower;
-    const base = slot * NUM_BINS;
+    const tail = frames.records.rolloffTail;
     let k = frames.records.values[slot * REC.length + REC.rolloffBin];
-    if (cumulative[base + k] > threshold) {
-      while (k > 1 && cumulative[base + k - 1] > threshold) k--;
-      const above = cumulative[base + k];
-      const below = cumulative[base + k - 1];
+    const first = rolloffTailStart(k);
+    // cumulative(1..k) is tail[base + k]
+    const base = slot * ROLLOFF_TAIL - first;
+    if (tail[base + k] > threshold) {
+      while (k > 1 && k > first && tail[base + k - 1] > threshold) k--;
+      const above = tail[base + k];
+      const below = tail[base + k - 1];
       if (
+        (k === 1 || k > first) &&
         above - threshold > SINGLE_PRECISION_MARGIN * above + SINGLE_PRECISION_FLOOR &&
         (k === 1 || threshold - below > SINGLE_PRECISION_MARGIN * below + SINGLE_PRECISION_FLOOR)
       ) {

@@ -36,7 +36,7 @@ export = function register(RED: NodeAPI): void {
       status.set({
         fill: lastVoiced ? 'green' : 'grey',
         shape: lastVoiced ? 'dot' : 'ring',
-        text: `${streams.size} stream${streams.size === 1 ? '' : 's'}, ${sent} windows${speech}`,
+        text: `${streams.size} stream${streams.size === 1 ? '' : 's'}${streams.dropped ? `, ${streams.dropped} dropped` : ''}, ${sent} windows${speech}`,
       });
     };
 
