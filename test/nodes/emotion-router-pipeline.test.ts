@@ -93,11 +93,14 @@ describe('emotion-router on real speech through the whole pipeline', () => {
     }
 
     // Every window reaches the router, and with no cooldown each sends exactly one state message.
+    // audio-source converts large payloads in slices, so audio keeps coming for a while: settled = 1 s without news.
     let last = -1;
-    for (let i = 0; i < 600; i++) {
+    let unchangedPolls = 0;
+    for (let i = 0; i < 600 && unchangedPolls < 10; i++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
       const stateMessages = routed.filter((r) => r.output !== 'changed').length;
-      if (predictions.length > 0 && stateMessages === predictions.length && predictions.length === last) break;
+      unchangedPolls =
+        predictions.length > 0 && stateMessages === predictions.length && predictions.length === last ? unchangedPolls + 1 : 0;
       last = predictions.length;
     }
     const streams = new Set(predictions.map((p) => p.streamId));
