@@ -24,6 +24,7 @@ import { EmotionModel } from '../src/core/model/emotion-model';
 import { concatVectors, streamsOf, subsetOf, type LabelledVectors } from '../src/core/model/labelled-vectors';
 import type { ClassificationMetrics, ModelMetadata } from '../src/core/model/model-metadata';
 import { crossValidationNoiseCopies, noiseAugmentedFeatures, otherSpeakersPool } from '../src/core/model/noise-augmentation';
+import { roomDeviceAugmentedFeatures } from '../src/core/model/room-device-augmentation';
 import { normaliseAsStreams } from '../src/core/model/stream-simulation';
 import { trainMtADnn } from '../src/core/model/train-mt-a-dnn';
 import { addTrainingFlags, trainingOptionsFromCli, type TrainingFlags } from '../src/core/model/training-flags';
@@ -33,6 +34,8 @@ const root = join(__dirname, '..');
 const FOLDS = 6;
 /** Seed of the order in which a test stream's clips arrive (as `speech-emotion evaluate --model`). */
 const STREAM_ORDER_SEED = 1;
+/** Seed of the simulated rooms and devices of --room-copies. */
+const ROOM_SEED = 11;
 
 interface Flags extends TrainingFlags {
   name: string;
@@ -45,6 +48,7 @@ interface Flags extends TrainingFlags {
   hiddenUnits?: string;
   trainStreams: 'speaker' | 'corpus';
   balanceCorpora?: boolean;
+  roomCopies: string;
   results: string;
 }
 
@@ -53,8 +57,8 @@ interface Corpus {
   manifest: string;
   entries: ManifestEntry[];
   clean: LabelledVectors;
-  /** Noisy training copies (babble from the corpus's other speakers), if the recipe has them. */
-  noisy?: LabelledVectors;
+  /** Augmented training copies (noise with babble from the corpus's other speakers; rooms and devices), if the recipe has them. */
+  copies?: LabelledVectors;
 }
 
 /** A test of one trained model (or ensemble) on one corpus, with both ways of normalising the test streams. */
@@ -103,6 +107,7 @@ function parseFlags(argv: string[]): Flags {
     .option('--ensemble <n>', 'average the probabilities of n models trained with seeds seed, seed+1, ...', '1')
     .option('--hidden-units <n>', 'width of the shared layer (default 128)')
     .option('--train-streams <unit>', 'per-stream normalisation groups in training: speaker or corpus', 'speaker')
+    .option('--room-copies <n>', 'copies of every training clip in a simulated room and device (reverberation, band limits)', '0')
     .option('--balance-corpora', 'repeat the clips of smaller corpora so every training corpus weighs the same')
     .option('--results <json>', 'results file (a Markdown file of the same name is written beside it)', 'docs/generalisation-runs.json');
   addTrainingFlags(command);
@@ -132,19 +137,31 @@ async function loadCorpus(
   spec: { name: string; manifest: string },
   profile: ClipFeatureProfile,
   training: TrainingOptions,
-  withNoise: boolean,
+  forTraining: boolean,
+  roomCopies: number,
 ): Promise<Corpus> {
   const { entries } = await readManifest(spec.manifest);
   const frontEnd = { speechOnly: training.speechOnly, denoise: training.denoise };
   log(`${spec.name}: ${entries.length} clips, features`);
   const clean = await corpusFeatures(entries, profile, frontEnd);
   const noise = training.noiseAugmentation;
-  let noisy: LabelledVectors | undefined;
-  if (withNoise && noise && noise.copies > 0) {
+  const copies: LabelledVectors[] = [];
+  if (forTraining && noise && noise.copies > 0) {
     log(`${spec.name}: ${noise.copies} noisy copies`);
-    noisy = await noiseAugmentedFeatures(entries, profile, noise, { pool: otherSpeakersPool(entries), ...frontEnd });
+    copies.push(await noiseAugmentedFeatures(entries, profile, noise, { pool: otherSpeakersPool(entries), ...frontEnd }));
   }
-  return { name: spec.name, manifest: spec.manifest, entries, clean, noisy };
+  if (forTraining && roomCopies > 0) copies.push(await roomCopiesOf(spec.name, entries, profile, training, roomCopies));
+  return { name: spec.name, manifest: spec.manifest, entries, clean, copies: copies.length ? copies.reduce(concatVectors) : undefined };
+}
+
+function roomCopiesOf(name: string, entries: ManifestEntry[], profile: ClipFeatureProfile, training: TrainingOptions, copies: number) {
+  log(`${name}: ${copies} room and device copies`);
+  return roomDeviceAugmentedFeatures(entries, profile, {
+    copies,
+    seed: ROOM_SEED,
+    speechOnly: training.speechOnly,
+    denoise: training.denoise,
+  });
 }
 
 /** The streams of a training set: per speaker as prepared, or the corpus in place of the speaker. */
@@ -156,7 +173,7 @@ function withTrainingStreams(data: LabelledVectors, corpus: string, unit: Flags[
 
 function trainingSet(corpora: Corpus[], flags: Flags): LabelledVectors {
   const parts = corpora.map((c) => {
-    const one = c.noisy ? concatVectors(c.clean, c.noisy) : c.clean;
+    const one = c.copies ? concatVectors(c.clean, c.copies) : c.clean;
     return withTrainingStreams({ ...one, streams: streamsOf(one) }, c.name, flags.trainStreams);
   });
   if (!flags.balanceCorpora) return parts.reduce(concatVectors);
@@ -230,12 +247,14 @@ async function trainAndTest(trainOn: Corpus[], testOn: Corpus, kind: CorpusTest[
   return result;
 }
 
-async function withinCorpusCv(corpus: Corpus, profile: ClipFeatureProfile, training: TrainingOptions, flags: Flags) {
+async function withinCorpusCv(corpus: Corpus, profile: ClipFeatureProfile, training: TrainingOptions, flags: Flags, roomCopies: number) {
   const seeds = flags.cvSeeds.split(',').map(Number);
   const runs: ClassificationMetrics[] = [];
   for (const seed of seeds) {
     log(`${corpus.name}: ${FOLDS}-fold cross-validation by speaker, fold seed ${seed}`);
-    const extra = await crossValidationNoiseCopies(corpus.entries, profile, training, { folds: FOLDS, seed });
+    const noisy = await crossValidationNoiseCopies(corpus.entries, profile, training, { folds: FOLDS, seed });
+    const rooms = roomCopies > 0 ? await roomCopiesOf(corpus.name, corpus.entries, profile, training, roomCopies) : undefined;
+    const extra = noisy && rooms ? concatVectors(noisy, rooms) : (noisy ?? rooms);
     const [result] = await crossValidate(withTrainingStreams(corpus.clean, corpus.name, flags.trainStreams), {
       folds: FOLDS,
       seed,
@@ -270,9 +289,11 @@ async function main() {
   const backend = await initBackend();
   const profile = loadFeatureProfile(flags.profile);
   const corpora = [];
-  for (const spec of trainable) corpora.push(await loadCorpus(spec, profile, training, true));
+  const roomCopies = Number(flags.roomCopies);
+  if (!(Number.isInteger(roomCopies) && roomCopies >= 0)) throw new Error('--room-copies is a whole number >= 0');
+  for (const spec of trainable) corpora.push(await loadCorpus(spec, profile, training, true, roomCopies));
   const tests = [];
-  for (const spec of evalOnly) tests.push(await loadCorpus(spec, profile, training, false));
+  for (const spec of evalOnly) tests.push(await loadCorpus(spec, profile, training, false, 0));
   checkSpeakersApart([...corpora, ...tests]);
 
   const results: CorpusTest[] = [];
@@ -293,7 +314,7 @@ async function main() {
   if (!flags.skipCv) {
     const corpus = corpora.find((c) => c.name === flags.cvCorpus);
     if (!corpus) throw new Error(`--cv-corpus ${flags.cvCorpus} is not one of the --corpus names`);
-    crossValidation = await withinCorpusCv(corpus, profile, training, flags);
+    crossValidation = await withinCorpusCv(corpus, profile, training, flags, roomCopies);
   }
   const loco = results.filter((r) => r.kind === 'leave-one-corpus-out');
   const record: RunRecord = {
