@@ -49,6 +49,7 @@ interface Flags extends TrainingFlags {
   trainStreams: 'speaker' | 'corpus';
   balanceCorpora?: boolean;
   roomCopies: string;
+  labelSmoothing?: string;
   results: string;
 }
 
@@ -108,6 +109,7 @@ function parseFlags(argv: string[]): Flags {
     .option('--hidden-units <n>', 'width of the shared layer (default 128)')
     .option('--train-streams <unit>', 'per-stream normalisation groups in training: speaker or corpus', 'speaker')
     .option('--room-copies <n>', 'copies of every training clip in a simulated room and device (reverberation, band limits)', '0')
+    .option('--label-smoothing <share>', 'share of every one-hot training target spread over the classes, e.g. 0.1')
     .option('--balance-corpora', 'repeat the clips of smaller corpora so every training corpus weighs the same')
     .option('--results <json>', 'results file (a Markdown file of the same name is written beside it)', 'docs/generalisation-runs.json');
   addTrainingFlags(command);
@@ -128,6 +130,11 @@ function recipeTraining(flags: Flags): TrainingOptions {
     const units = Number(flags.hiddenUnits);
     if (!(Number.isInteger(units) && units > 0)) throw new Error('--hidden-units is a whole number > 0');
     training = mergeTrainingOptions(training, { architecture: { ...training.architecture, hiddenUnits: units } });
+  }
+  if (flags.labelSmoothing !== undefined) {
+    const share = Number(flags.labelSmoothing);
+    if (!(share >= 0 && share < 1)) throw new Error('--label-smoothing is a share in [0, 1)');
+    training = mergeTrainingOptions(training, { labelSmoothing: share });
   }
   if (!['speaker', 'corpus'].includes(flags.trainStreams)) throw new Error('--train-streams is speaker or corpus');
   return training;
