@@ -71,17 +71,25 @@ export async function trainMtADnn(
   };
   const xTrain = toMatrix(train.vectors);
   const oneHot: Partial<Record<TaskName, tf.Tensor2D>> = {};
+  const smoothing = options.labelSmoothing ?? 0;
   for (const task of tasks) {
+    const classes = TASK_CLASSES[task].length;
     oneHot[task] = tf.tidy(() =>
-      tf.cast(
-        tf.oneHot(
-          tf.tensor1d(
-            train.labels.map((l) => taskLabelsOf(l)[task]),
-            'int32',
+      tf.add(
+        tf.mul(
+          tf.cast(
+            tf.oneHot(
+              tf.tensor1d(
+                train.labels.map((l) => taskLabelsOf(l)[task]),
+                'int32',
+              ),
+              classes,
+            ),
+            'float32',
           ),
-          TASK_CLASSES[task].length,
+          1 - smoothing,
         ),
-        'float32',
+        smoothing / classes,
       ),
     ) as tf.Tensor2D;
   }

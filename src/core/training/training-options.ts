@@ -19,6 +19,8 @@ export interface TrainingOptions {
   validationShare: number;
   /** Weight each class inversely to its frequency (RAVDESS has half as many neutral clips). */
   classWeighting: boolean;
+  /** Share of every one-hot target spread evenly over the task's classes (label smoothing); absent = 0. */
+  labelSmoothing?: number;
   normalisation: 'global' | 'per-stream';
   /** Features of the speech only: leading and trailing silence of each clip cut before extraction. */
   speechOnly: boolean;

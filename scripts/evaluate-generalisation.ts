@@ -1,0 +1,426 @@
+// How a training recipe generalises to voices, languages and recordings it was not trained on
+// (issue 10; docs/evaluation.md, "Generalisation"):
+// - leave one corpus out: for every trainable corpus, train on the others and test on it;
+// - eval-only corpora: tested with a model trained on all trainable corpora (never trained on);
+// - test-time per-stream normalisation two ways: one stream per speaker, one stream for the whole test corpus;
+// - within-corpus cross-validation by speaker (6 folds) over several fold seeds, mean ± std.
+// Usage:
+//   node --import tsx scripts/evaluate-generalisation.ts --name NAME \
+//     --corpus ravdess=PATH.csv --corpus nemo=PATH.csv --eval-only turevdb=PATH.csv [speech-emotion train flags] \
+//     [--cv-corpus ravdess] [--cv-seeds 1,2,3] [--skip-cv] [--ensemble N] [--hidden-units N] \
+//     [--train-streams speaker|corpus] [--balance-corpora] [--results docs/generalisation-runs.json]
+// The run's record is stored under its name in the results JSON (re-running a name replaces it) and the
+// Markdown tables of all recorded runs are written beside it (same name, .md).
+import { Command } from 'commander';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { EMOTIONS } from '../src/core/messages';
+import { initBackend } from '../src/core/model/backend';
+import { argmax, classificationMetrics } from '../src/core/model/classification-metrics';
+import { corpusFeatures, loadFeatureProfile, type ClipFeatureProfile } from '../src/core/model/corpus-features';
+import { readManifest, type ManifestEntry } from '../src/core/model/corpus-manifest';
+import { crossValidate } from '../src/core/model/cross-validation';
+import { EmotionModel } from '../src/core/model/emotion-model';
+import { concatVectors, streamsOf, subsetOf, type LabelledVectors } from '../src/core/model/labelled-vectors';
+import type { ClassificationMetrics, ModelMetadata } from '../src/core/model/model-metadata';
+import { crossValidationNoiseCopies, noiseAugmentedFeatures, otherSpeakersPool } from '../src/core/model/noise-augmentation';
+import { roomDeviceAugmentedFeatures } from '../src/core/model/room-device-augmentation';
+import { normaliseAsStreams } from '../src/core/model/stream-simulation';
+import { trainMtADnn } from '../src/core/model/train-mt-a-dnn';
+import { addTrainingFlags, trainingOptionsFromCli, type TrainingFlags } from '../src/core/model/training-flags';
+import { mergeTrainingOptions, type TrainingOptions } from '../src/core/model/training-options';
+
+const root = join(__dirname, '..');
+const FOLDS = 6;
+/** Seed of the order in which a test stream's clips arrive (as `speech-emotion evaluate --model`). */
+const STREAM_ORDER_SEED = 1;
+/** Seed of the simulated rooms and devices of --room-copies. */
+const ROOM_SEED = 11;
+
+interface Flags extends TrainingFlags {
+  name: string;
+  corpus: string[];
+  evalOnly: string[];
+  cvCorpus: string;
+  cvSeeds: string;
+  skipCv?: boolean;
+  ensemble: string;
+  hiddenUnits?: string;
+  trainStreams: 'speaker' | 'corpus';
+  balanceCorpora?: boolean;
+  roomCopies: string;
+  labelSmoothing?: string;
+  results: string;
+}
+
+interface Corpus {
+  name: string;
+  manifest: string;
+  entries: ManifestEntry[];
+  clean: LabelledVectors;
+  /** Augmented training copies (noise with babble from the corpus's other speakers; rooms and devices), if the recipe has them. */
+  copies?: LabelledVectors;
+}
+
+/** A test of one trained model (or ensemble) on one corpus, with both ways of normalising the test streams. */
+interface CorpusTest {
+  trainedOn: string[];
+  testedOn: string;
+  kind: 'leave-one-corpus-out' | 'eval-only';
+  perSpeaker: ClassificationMetrics;
+  perCorpus: ClassificationMetrics;
+  trainingCpuSeconds: number;
+  inferenceCpuMsPerClip: number;
+  trainingExamples: number;
+}
+
+interface CrossValidationRecord {
+  corpus: string;
+  folds: number;
+  seeds: number[];
+  uar: { mean: number; std: number; values: number[] };
+  accuracy: { mean: number; std: number; values: number[] };
+  recall: Record<string, number>;
+}
+
+interface RunRecord {
+  name: string;
+  command: string;
+  recipe: { flags: Record<string, unknown>; training: TrainingOptions };
+  backend: string;
+  date: string;
+  tests: CorpusTest[];
+  meanLocoUar: { perSpeaker: number; perCorpus: number };
+  crossValidation?: CrossValidationRecord;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+function parseFlags(argv: string[]): Flags {
+  const command = new Command()
+    .name('evaluate-generalisation')
+    .requiredOption('--name <name>', 'name of this run in the results')
+    .option('--corpus <name=manifest>', 'a corpus to train on and to hold out (repeat)', collect, [])
+    .option('--eval-only <name=manifest>', 'a corpus only ever tested on (repeat)', collect, [])
+    .option('--cv-corpus <name>', 'the corpus of the within-corpus cross-validation by speaker', 'ravdess')
+    .option('--cv-seeds <list>', 'fold seeds of the within-corpus cross-validation', '1,2,3')
+    .option('--skip-cv', 'no within-corpus cross-validation (quick runs)')
+    .option('--ensemble <n>', 'average the probabilities of n models trained with seeds seed, seed+1, ...', '1')
+    .option('--hidden-units <n>', 'width of the shared layer (default 128)')
+    .option('--train-streams <unit>', 'per-stream normalisation groups in training: speaker or corpus', 'speaker')
+    .option('--room-copies <n>', 'copies of every training clip in a simulated room and device (reverberation, band limits)', '0')
+    .option('--label-smoothing <share>', 'share of every one-hot training target spread over the classes, e.g. 0.1')
+    .option('--balance-corpora', 'repeat the clips of smaller corpora so every training corpus weighs the same')
+    .option('--results <json>', 'results file (a Markdown file of the same name is written beside it)', 'docs/generalisation-runs.json');
+  addTrainingFlags(command);
+  command.parse(argv, { from: 'user' });
+  return command.opts<Flags>();
+}
+
+function parseCorpusArg(arg: string): { name: string; manifest: string } {
+  const at = arg.indexOf('=');
+  if (at <= 0) throw new Error(`--corpus and --eval-only take NAME=MANIFEST (got "${arg}")`);
+  return { name: arg.slice(0, at), manifest: arg.slice(at + 1) };
+}
+
+function recipeTraining(flags: Flags): TrainingOptions {
+  if (flags.augment) throw new Error('--augment (crops) is not supported by this protocol');
+  let training = trainingOptionsFromCli(flags);
+  if (flags.hiddenUnits !== undefined) {
+    const units = Number(flags.hiddenUnits);
+    if (!(Number.isInteger(units) && units > 0)) throw new Error('--hidden-units is a whole number > 0');
+    training = mergeTrainingOptions(training, { architecture: { ...training.architecture, hiddenUnits: units } });
+  }
+  if (flags.labelSmoothing !== undefined) {
+    const share = Number(flags.labelSmoothing);
+    if (!(share >= 0 && share < 1)) throw new Error('--label-smoothing is a share in [0, 1)');
+    training = mergeTrainingOptions(training, { labelSmoothing: share });
+  }
+  if (!['speaker', 'corpus'].includes(flags.trainStreams)) throw new Error('--train-streams is speaker or corpus');
+  return training;
+}
+
+async function loadCorpus(
+  spec: { name: string; manifest: string },
+  profile: ClipFeatureProfile,
+  training: TrainingOptions,
+  forTraining: boolean,
+  roomCopies: number,
+): Promise<Corpus> {
+  const { entries } = await readManifest(spec.manifest);
+  const frontEnd = { speechOnly: training.speechOnly, denoise: training.denoise };
+  log(`${spec.name}: ${entries.length} clips, features`);
+  const clean = await corpusFeatures(entries, profile, frontEnd);
+  const noise = training.noiseAugmentation;
+  const copies: LabelledVectors[] = [];
+  if (forTraining && noise && noise.copies > 0) {
+    log(`${spec.name}: ${noise.copies} noisy copies`);
+    copies.push(await noiseAugmentedFeatures(entries, profile, noise, { pool: otherSpeakersPool(entries), ...frontEnd }));
+  }
+  if (forTraining && roomCopies > 0) copies.push(await roomCopiesOf(spec.name, entries, profile, training, roomCopies));
+  return { name: spec.name, manifest: spec.manifest, entries, clean, copies: copies.length ? copies.reduce(concatVectors) : undefined };
+}
+
+function roomCopiesOf(name: string, entries: ManifestEntry[], profile: ClipFeatureProfile, training: TrainingOptions, copies: number) {
+  log(`${name}: ${copies} room and device copies`);
+  return roomDeviceAugmentedFeatures(entries, profile, {
+    copies,
+    seed: ROOM_SEED,
+    speechOnly: training.speechOnly,
+    denoise: training.denoise,
+  });
+}
+
+/** The streams of a training set: per speaker as prepared, or the corpus in place of the speaker. */
+function withTrainingStreams(data: LabelledVectors, corpus: string, unit: Flags['trainStreams']): LabelledVectors {
+  if (unit === 'speaker') return data;
+  const streams = streamsOf(data).map((stream, i) => stream.replace(data.speakers[i], corpus));
+  return { ...data, streams };
+}
+
+function trainingSet(corpora: Corpus[], flags: Flags): LabelledVectors {
+  const parts = corpora.map((c) => {
+    const one = c.copies ? concatVectors(c.clean, c.copies) : c.clean;
+    return withTrainingStreams({ ...one, streams: streamsOf(one) }, c.name, flags.trainStreams);
+  });
+  if (!flags.balanceCorpora) return parts.reduce(concatVectors);
+  const largest = Math.max(...parts.map((p) => p.vectors.length));
+  return parts
+    .map((p) => {
+      // Whole repetitions, then the remainder drawn evenly, so each corpus has about `largest` examples.
+      const indices: number[] = [];
+      for (let k = 0; k < largest; k++) indices.push(Math.floor((k * p.vectors.length) / largest));
+      return subsetOf(p, indices);
+    })
+    .reduce(concatVectors);
+}
+
+async function trainAndTest(trainOn: Corpus[], testOn: Corpus, kind: CorpusTest['kind'], training: TrainingOptions, flags: Flags) {
+  const data = trainingSet(trainOn, flags);
+  const members = Number(flags.ensemble);
+  const names = trainOn.map((c) => c.name);
+  log(`train on ${names.join('+')} (${data.vectors.length} examples, ${members} model(s)), test on ${testOn.name}`);
+  const probabilities = { perSpeaker: [] as number[][][], perCorpus: [] as number[][][] };
+  let trainingCpu = 0;
+  let inferenceCpu = 0;
+  for (let m = 0; m < members; m++) {
+    const cpu0 = process.cpuUsage();
+    const net = await trainMtADnn(data, mergeTrainingOptions(training, { seed: training.seed + m }));
+    trainingCpu += cpuSeconds(cpu0);
+    const model = new EmotionModel(net.model, {
+      standardisation: net.standardisation,
+      architecture: net.architecture,
+      vectorLength: net.architecture.inputLength,
+    } as ModelMetadata);
+    try {
+      const spec = net.normalisation;
+      const test = testOn.clean;
+      const streamsFor = (speakers: string[]) =>
+        spec.mode === 'per-stream' && spec.prior
+          ? normaliseAsStreams(
+              test.vectors,
+              speakers,
+              { prior: spec.prior, priorWeight: spec.priorWeight!, memory: spec.memory! },
+              STREAM_ORDER_SEED,
+            )
+          : test.vectors;
+      const cpu1 = process.cpuUsage();
+      probabilities.perSpeaker.push(model.predict(streamsFor(test.speakers)).map((p) => EMOTIONS.map((e) => p.probabilities[e])));
+      inferenceCpu += cpuSeconds(cpu1);
+      probabilities.perCorpus.push(
+        model.predict(streamsFor(test.speakers.map(() => testOn.name))).map((p) => EMOTIONS.map((e) => p.probabilities[e])),
+      );
+    } finally {
+      model.dispose();
+    }
+  }
+  const score = (all: number[][][]) =>
+    classificationMetrics(
+      testOn.clean.labels,
+      all[0].map((_, i) => argmax(EMOTIONS.map((_, c) => all.reduce((sum, member) => sum + member[i][c], 0)))),
+      EMOTIONS,
+    );
+  const result: CorpusTest = {
+    trainedOn: names,
+    testedOn: testOn.name,
+    kind,
+    perSpeaker: score(probabilities.perSpeaker),
+    perCorpus: score(probabilities.perCorpus),
+    trainingCpuSeconds: round(trainingCpu, 1),
+    inferenceCpuMsPerClip: round((1000 * inferenceCpu) / testOn.clean.vectors.length, 3),
+    trainingExamples: data.vectors.length,
+  };
+  log(`  ${testOn.name}: UAR ${pct(result.perSpeaker.uar)} per speaker, ${pct(result.perCorpus.uar)} one stream`);
+  return result;
+}
+
+async function withinCorpusCv(corpus: Corpus, profile: ClipFeatureProfile, training: TrainingOptions, flags: Flags, roomCopies: number) {
+  const seeds = flags.cvSeeds.split(',').map(Number);
+  const runs: ClassificationMetrics[] = [];
+  for (const seed of seeds) {
+    log(`${corpus.name}: ${FOLDS}-fold cross-validation by speaker, fold seed ${seed}`);
+    const noisy = await crossValidationNoiseCopies(corpus.entries, profile, training, { folds: FOLDS, seed });
+    const rooms = roomCopies > 0 ? await roomCopiesOf(corpus.name, corpus.entries, profile, training, roomCopies) : undefined;
+    const extra = noisy && rooms ? concatVectors(noisy, rooms) : (noisy ?? rooms);
+    const [result] = await crossValidate(withTrainingStreams(corpus.clean, corpus.name, flags.trainStreams), {
+      folds: FOLDS,
+      seed,
+      modelSeed: training.seed,
+      kinds: ['mt-a-dnn'],
+      training,
+      extraTraining: extra && withTrainingStreams(extra, corpus.name, flags.trainStreams),
+    });
+    runs.push(result.metrics);
+    log(`  UAR ${pct(result.metrics.uar)}`);
+  }
+  const stats = (values: number[]) => ({ mean: mean(values), std: std(values), values });
+  const record: CrossValidationRecord = {
+    corpus: corpus.name,
+    folds: FOLDS,
+    seeds,
+    uar: stats(runs.map((r) => r.uar)),
+    accuracy: stats(runs.map((r) => r.accuracy)),
+    recall: Object.fromEntries(EMOTIONS.map((e) => [e, mean(runs.map((r) => r.recall[e]))])),
+  };
+  return record;
+}
+
+async function main() {
+  const argv = process.argv.slice(2);
+  const flags = parseFlags(argv);
+  const training = recipeTraining(flags);
+  const trainable = flags.corpus.map(parseCorpusArg);
+  const evalOnly = flags.evalOnly.map(parseCorpusArg);
+  if (trainable.length < 2) throw new Error('leave-one-corpus-out needs at least two --corpus');
+  if (!(Number(flags.ensemble) >= 1)) throw new Error('--ensemble is a whole number >= 1');
+  const backend = await initBackend();
+  const profile = loadFeatureProfile(flags.profile);
+  const corpora = [];
+  const roomCopies = Number(flags.roomCopies);
+  if (!(Number.isInteger(roomCopies) && roomCopies >= 0)) throw new Error('--room-copies is a whole number >= 0');
+  for (const spec of trainable) corpora.push(await loadCorpus(spec, profile, training, true, roomCopies));
+  const tests = [];
+  for (const spec of evalOnly) tests.push(await loadCorpus(spec, profile, training, false, 0));
+  checkSpeakersApart([...corpora, ...tests]);
+
+  const results: CorpusTest[] = [];
+  for (const held of corpora) {
+    results.push(
+      await trainAndTest(
+        corpora.filter((c) => c !== held),
+        held,
+        'leave-one-corpus-out',
+        training,
+        flags,
+      ),
+    );
+  }
+  for (const test of tests) results.push(await trainAndTest(corpora, test, 'eval-only', training, flags));
+
+  let crossValidation: CrossValidationRecord | undefined;
+  if (!flags.skipCv) {
+    const corpus = corpora.find((c) => c.name === flags.cvCorpus);
+    if (!corpus) throw new Error(`--cv-corpus ${flags.cvCorpus} is not one of the --corpus names`);
+    crossValidation = await withinCorpusCv(corpus, profile, training, flags, roomCopies);
+  }
+  const loco = results.filter((r) => r.kind === 'leave-one-corpus-out');
+  const record: RunRecord = {
+    name: flags.name,
+    command: `node --import tsx scripts/evaluate-generalisation.ts ${argv.join(' ')}`,
+    recipe: { flags: { ...flags }, training },
+    backend,
+    date: new Date().toISOString(),
+    tests: results,
+    meanLocoUar: { perSpeaker: mean(loco.map((r) => r.perSpeaker.uar)), perCorpus: mean(loco.map((r) => r.perCorpus.uar)) },
+    crossValidation,
+  };
+  const file = join(root, flags.results);
+  const all: RunRecord[] = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : [];
+  const at = all.findIndex((r) => r.name === record.name);
+  if (at >= 0) all[at] = record;
+  else all.push(record);
+  writeFileSync(file, JSON.stringify(all, null, 1) + '\n');
+  writeFileSync(file.replace(/\.json$/, '') + '.md', markdownOf(all));
+  console.log(markdownOf([record]));
+}
+
+function checkSpeakersApart(corpora: Corpus[]) {
+  const owner = new Map<string, string>();
+  for (const c of corpora) {
+    for (const s of new Set(c.clean.speakers)) {
+      const other = owner.get(s);
+      if (other && other !== c.name) throw new Error(`speaker "${s}" is in both ${other} and ${c.name}: prefix speaker ids by corpus`);
+      owner.set(s, c.name);
+    }
+  }
+}
+
+/** The summary table (one row per run) and each run's per-class table. */
+export function markdownOf(runs: RunRecord[]): string {
+  const testNames = [...new Set(runs.flatMap((r) => r.tests.map((t) => t.testedOn)))];
+  const head = ['run', 'mean LOCO UAR', ...testNames.map((n) => `${n} UAR`), 'CV UAR (mean ± std)', 'training CPU s (all-corpora model)'];
+  const lines = [
+    '# Generalisation runs (scripts/evaluate-generalisation.ts)',
+    '',
+    'UAR % with test streams normalised per speaker / as one stream for the whole corpus. LOCO = leave one corpus out.',
+    '',
+    `| ${head.join(' | ')} |`,
+    `| ${head.map(() => '---').join(' | ')} |`,
+  ];
+  for (const run of runs) {
+    const byTest = (n: string) => run.tests.find((t) => t.testedOn === n);
+    const allCorpora = run.tests.find((t) => t.kind === 'eval-only') ?? run.tests[0];
+    const cv = run.crossValidation;
+    lines.push(
+      `| ${[
+        run.name,
+        `${pct(run.meanLocoUar.perSpeaker)} / ${pct(run.meanLocoUar.perCorpus)}`,
+        ...testNames.map((n) => {
+          const t = byTest(n);
+          return t ? `${pct(t.perSpeaker.uar)} / ${pct(t.perCorpus.uar)}` : '–';
+        }),
+        cv ? `${pct(cv.uar.mean)} ± ${pct(cv.uar.std)}` : 'not run',
+        String(allCorpora.trainingCpuSeconds),
+      ].join(' | ')} |`,
+    );
+  }
+  for (const run of runs) {
+    lines.push('', `## ${run.name}`, '', '```sh', run.command, '```', '');
+    lines.push(
+      '| trained on | tested on | streams | UAR | accuracy | anger | happiness | neutral | sadness | training CPU s | inference CPU ms/clip |',
+    );
+    lines.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+    for (const t of run.tests) {
+      for (const [streams, m] of [
+        ['per speaker', t.perSpeaker],
+        ['one stream', t.perCorpus],
+      ] as const) {
+        lines.push(
+          `| ${t.trainedOn.join('+')} | ${t.testedOn} | ${streams} | ${pct(m.uar)} | ${pct(m.accuracy)} | ${EMOTIONS.map((e) => pct(m.recall[e])).join(' | ')} | ${t.trainingCpuSeconds} | ${t.inferenceCpuMsPerClip} |`,
+        );
+      }
+    }
+    const cv = run.crossValidation;
+    if (cv) {
+      lines.push(
+        `| ${cv.corpus} (${cv.folds}-fold CV by speaker, fold seeds ${cv.seeds.join(',')}) | ${cv.corpus} | per speaker | ${pct(cv.uar.mean)} ± ${pct(cv.uar.std)} (${cv.uar.values.map(pct).join(', ')}) | ${pct(cv.accuracy.mean)} ± ${pct(cv.accuracy.std)} | ${EMOTIONS.map((e) => pct(cv.recall[e])).join(' | ')} | | |`,
+      );
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
+function cpuSeconds(since: NodeJS.CpuUsage): number {
+  const { user, system } = process.cpuUsage(since);
+  return (user + system) / 1e6;
+}
+const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+const std = (values: number[]) => Math.sqrt(mean(values.map((v) => (v - mean(values)) ** 2)));
+const pct = (x: number) => (100 * x).toFixed(1);
+const round = (x: number, digits: number) => Number(x.toFixed(digits));
+const log = (text: string) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${text}`);
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
