@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { initBackend } from '../../src/core/model/backend';
 import { EmotionModel } from '../../src/core/model/emotion-model';
 import type { ModelMetadata } from '../../src/core/model/model-metadata';
-import { trainMtADnn } from '../../src/core/model/train-mt-a-dnn';
-import { DEFAULT_TRAINING_OPTIONS, mergeTrainingOptions } from '../../src/core/model/training-options';
+import { trainMtADnn } from '../../src/core/training/train-mt-a-dnn';
+import { DEFAULT_TRAINING_OPTIONS, mergeTrainingOptions } from '../../src/core/training/training-options';
 import { goldenRavdessVectors } from './model-fixtures';
 
 before(async () => {

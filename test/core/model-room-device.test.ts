@@ -9,8 +9,8 @@ import {
   lowPass,
   schroederReverb,
   simulateRoomDevice,
-} from '../../src/core/model/room-device-simulation';
-import { SeededRandom } from '../../src/core/model/seeded-random';
+} from '../../src/core/training/room-device-simulation';
+import { SeededRandom } from '../../src/core/training/seeded-random';
 import { goldenWav } from '../helpers/corpus';
 
 const sine = (hz: number, seconds = 1) =>
