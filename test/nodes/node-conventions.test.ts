@@ -1,19 +1,15 @@
 // The rules every node follows the same way (README "Messages between the nodes"), each node type
 // run through the same cases in the real Node-RED runtime.
-import { after, afterEach, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import helper from 'node-red-node-test-helper';
 import audioSourceNode from '../../src/nodes/audio-source/audio-source';
 import featureWindowNode from '../../src/nodes/feature-window/feature-window';
 import inferNode from '../../src/nodes/mt-a-dnn-infer/mt-a-dnn-infer';
 import emotionRouterNode from '../../src/nodes/emotion-router/emotion-router';
-import { getFeatureProfile } from '../../src/core/features';
-import { loadAudioFileAs16kMono } from '../../src/core/audio/load-audio-file';
-import { DEFAULT_MODEL_DIR } from '../../src/core/model/package-paths';
 import { MAX_STREAM_ID_LENGTH } from '../../src/core/stream-id';
 import { prediction, T0 } from '../core/routing-fixtures';
-import { clip16k, manifest } from '../helpers/corpus';
+import { withRuntimeAndRealInput } from '../helpers/real-input';
 
 const catchNode = require('@node-red/nodes/core/common/25-catch.js');
 
@@ -35,8 +31,8 @@ interface NodeCase {
   input: () => Record<string, unknown>;
 }
 
-let clip: Float32Array;
-let vector: number[];
+const real = withRuntimeAndRealInput();
+
 const CASES: NodeCase[] = [
   {
     type: 'audio-source',
@@ -48,9 +44,9 @@ const CASES: NodeCase[] = [
     type: 'feature-window',
     props: { sendUnvoiced: true, trimSilence: false },
     outputs: 1,
-    input: () => ({ payload: Array.from(clip.subarray(0, 48000)), audio: { sampleRate: 16000, final: true } }),
+    input: () => ({ payload: Array.from(real.clip.subarray(0, 48000)), audio: { sampleRate: 16000, final: true } }),
   },
-  { type: 'mt-a-dnn-infer', props: {}, outputs: 1, input: () => ({ payload: vector }) },
+  { type: 'mt-a-dnn-infer', props: {}, outputs: 1, input: () => ({ payload: real.vector }) },
   {
     type: 'emotion-router',
     props: { smoothingWindows: 1, minDwell: 0, cooldown: 0 },
@@ -93,19 +89,6 @@ async function load(c: NodeCase, props: Record<string, unknown> = {}) {
 }
 
 describe('the rules every node follows', () => {
-  before(async () => {
-    clip = await loadAudioFileAs16kMono(clip16k(manifest()[0].path));
-    const meta = JSON.parse(readFileSync(`${DEFAULT_MODEL_DIR}/metadata.json`, 'utf8')) as { featureProfile: string };
-    vector = Array.from(getFeatureProfile(meta.featureProfile as 'paper').clipVector(clip));
-    await new Promise<void>((resolve) => helper.startServer(() => resolve()));
-  });
-  afterEach(async () => {
-    await helper.unload();
-  });
-  after(async () => {
-    await new Promise<void>((resolve) => helper.stopServer(() => resolve()));
-  });
-
   for (const c of CASES) {
     describe(c.type, () => {
       for (const maxStreams of ['2.5', '0']) {

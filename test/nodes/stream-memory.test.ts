@@ -1,8 +1,7 @@
 // Per-stream memory stays bounded in every node: huge stream ids are not kept whole, and many
 // distinct streams cannot grow the heap past the nodes' limits. Heap is measured after gc.
-import { after, afterEach, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import helper from 'node-red-node-test-helper';
@@ -10,11 +9,8 @@ import audioSourceNode from '../../src/nodes/audio-source/audio-source';
 import featureWindowNode from '../../src/nodes/feature-window/feature-window';
 import inferNode from '../../src/nodes/mt-a-dnn-infer/mt-a-dnn-infer';
 import emotionRouterNode from '../../src/nodes/emotion-router/emotion-router';
-import { getFeatureProfile } from '../../src/core/features';
-import { loadAudioFileAs16kMono } from '../../src/core/audio/load-audio-file';
-import { DEFAULT_MODEL_DIR } from '../../src/core/model/package-paths';
 import { prediction, T0 } from '../core/routing-fixtures';
-import { clip16k, manifest } from '../helpers/corpus';
+import { withRuntimeAndRealInput } from '../helpers/real-input';
 
 helper.init(require.resolve('node-red'));
 setFlagsFromString('--expose-gc');
@@ -37,9 +33,9 @@ type TestNode = {
   on(event: 'call:status', cb: (call: { args: [{ text?: string }] }) => void): void;
 };
 
-let clip: Float32Array;
-let vector: number[];
 /** Each node type with an input that creates per-stream state for the stream it names (no final chunk). */
+const real = withRuntimeAndRealInput();
+
 const CASES: Array<{ type: string; props: Record<string, unknown>; outputs: number; input: (i: number) => Record<string, unknown> }> = [
   {
     type: 'audio-source',
@@ -51,9 +47,9 @@ const CASES: Array<{ type: string; props: Record<string, unknown>; outputs: numb
     type: 'feature-window',
     props: { maxStreams: 100000, trimSilence: false },
     outputs: 1,
-    input: () => ({ payload: clip.subarray(0, 1600), audio: { sampleRate: 16000 } }),
+    input: () => ({ payload: real.clip.subarray(0, 1600), audio: { sampleRate: 16000 } }),
   },
-  { type: 'mt-a-dnn-infer', props: { maxStreams: 100000 }, outputs: 1, input: () => ({ payload: vector }) },
+  { type: 'mt-a-dnn-infer', props: { maxStreams: 100000 }, outputs: 1, input: () => ({ payload: real.vector }) },
   {
     type: 'emotion-router',
     props: { maxStreams: 100000 },
@@ -91,19 +87,6 @@ async function sendStreams(node: TestNode, count: number, input: (i: number) => 
 }
 
 describe('per-stream memory in every node', () => {
-  before(async () => {
-    clip = await loadAudioFileAs16kMono(clip16k(manifest()[0].path));
-    const meta = JSON.parse(readFileSync(`${DEFAULT_MODEL_DIR}/metadata.json`, 'utf8')) as { featureProfile: string };
-    vector = Array.from(getFeatureProfile(meta.featureProfile as 'paper').clipVector(clip));
-    await new Promise<void>((resolve) => helper.startServer(() => resolve()));
-  });
-  afterEach(async () => {
-    await helper.unload();
-  });
-  after(async () => {
-    await new Promise<void>((resolve) => helper.stopServer(() => resolve()));
-  });
-
   for (const c of CASES) {
     test(`${c.type}: 300 distinct 1 MB stream ids do not keep 300 MB`, async () => {
       const { node, errors } = await load(c.type, c.props, c.outputs);
@@ -122,7 +105,7 @@ describe('per-stream memory in every node', () => {
       // feature-window: no cap on the count, a 4 MB budget (each stream holds ~10 KB: 1 GB without it)
       const props = c.type === 'feature-window' ? { ...c.props, maxMemoryMB: 4 } : { ...c.props, maxStreams: 1000 };
       const { node, errors, statuses } = await load(c.type, props, c.outputs);
-      const input = c.type === 'feature-window' ? () => ({ payload: clip.subarray(0, 160), audio: { sampleRate: 16000 } }) : c.input;
+      const input = c.type === 'feature-window' ? () => ({ payload: real.clip.subarray(0, 160), audio: { sampleRate: 16000 } }) : c.input;
       const heapBefore = await heapUsedAfterGc();
       await sendStreams(node, MANY, input, (i) => `stream-${i}`);
       const growth = (await heapUsedAfterGc()) - heapBefore;

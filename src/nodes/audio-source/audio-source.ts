@@ -12,9 +12,9 @@ import { streamIdOf } from '../../core/stream-id';
 import { StreamStateMap } from '../../core/stream-state-map';
 import { chunkToMessage } from './chunk-message';
 import { FileErrorSummary } from './file-error-summary';
-import { startIdleSweep } from '../shared/idle-sweep';
-import { refuseInvalidConfig } from '../shared/invalid-config';
-import { StatusThrottle } from '../shared/status-throttle';
+import { startIdleSweep } from '../node-conventions/idle-sweep';
+import { refuseInvalidConfig } from '../node-conventions/invalid-config';
+import { StatusThrottle } from '../node-conventions/status-throttle';
 
 type AudioSourceDef = NodeDef & AudioSourceNodeConfig;
 type Send = (msg: NodeMessage | Array<NodeMessage | NodeMessage[] | null>) => void;

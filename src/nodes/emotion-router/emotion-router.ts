@@ -4,9 +4,9 @@ import { EmotionPrediction } from '../../core/messages';
 import { resetTargetOf } from '../../core/reset-message';
 import { EmotionRouter, RouterEvent } from '../../core/routing';
 import { explicitStreamIdOf } from '../../core/stream-id';
-import { startIdleSweep } from '../shared/idle-sweep';
-import { refuseInvalidConfig } from '../shared/invalid-config';
-import { StatusThrottle } from '../shared/status-throttle';
+import { startIdleSweep } from '../node-conventions/idle-sweep';
+import { refuseInvalidConfig } from '../node-conventions/invalid-config';
+import { StatusThrottle } from '../node-conventions/status-throttle';
 
 interface RouterMessage extends NodeMessageInFlow {
   streamId?: unknown;

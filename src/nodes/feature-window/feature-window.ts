@@ -4,9 +4,9 @@ import { FeatureWindowRegistry } from '../../core/features/feature-window-regist
 import { FeatureWindowPayload } from '../../core/messages';
 import { type FeatureWindowNodeConfig, resolveFeatureWindowConfig } from '../../core/config/feature-window-config';
 import { resetTargetOf } from '../../core/reset-message';
-import { startIdleSweep } from '../shared/idle-sweep';
-import { refuseInvalidConfig } from '../shared/invalid-config';
-import { StatusThrottle } from '../shared/status-throttle';
+import { startIdleSweep } from '../node-conventions/idle-sweep';
+import { refuseInvalidConfig } from '../node-conventions/invalid-config';
+import { StatusThrottle } from '../node-conventions/status-throttle';
 import { type FeatureWindowInputMessage, readWindowInput } from './window-input';
 
 type FeatureWindowDef = NodeDef & FeatureWindowNodeConfig;

@@ -7,9 +7,9 @@ import { acquireModel, type ModelLease } from '../../core/model/shared-models';
 import { resetTargetOf } from '../../core/reset-message';
 import { streamIdOf } from '../../core/stream-id';
 import type { MtADnnModelConfigNode } from '../mt-a-dnn-model/model-config-node';
-import { startIdleSweep } from '../shared/idle-sweep';
-import { refuseInvalidConfig } from '../shared/invalid-config';
-import { StatusThrottle } from '../shared/status-throttle';
+import { startIdleSweep } from '../node-conventions/idle-sweep';
+import { refuseInvalidConfig } from '../node-conventions/invalid-config';
+import { StatusThrottle } from '../node-conventions/status-throttle';
 
 interface InferMessage extends NodeMessageInFlow {
   streamId?: unknown;
