@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { type FlowNode, NodeRedInstance, ROOT } from './node-red-instance';
@@ -101,6 +101,13 @@ describe('packed tarball installed into a fresh Node-RED user directory', { time
         /^(nodes|icons|locales)\//.test(f),
     );
     assert.deepEqual(unwanted, []);
+  });
+
+  test('users get none of the libraries only the tests and the command line baselines use', () => {
+    assert.ok(existsSync(join(userDir, 'node_modules', '@tensorflow', 'tfjs-core')), 'the runtime dependencies are installed');
+    for (const devOnly of ['meyda', 'fftjs', 'libsvm-js', 'ml-random-forest']) {
+      assert.ok(!existsSync(join(userDir, 'node_modules', devOnly)), `${devOnly} is installed for users`);
+    }
   });
 
   test('all five node types load', async () => {

@@ -1,6 +1,7 @@
-import Meyda from 'meyda';
+import { ExtendedDescriptorCalculator } from './extended-descriptors';
 import { clipVectorNames, PAPER_FEATURE_NAMES } from './feature-names';
 import { FeatureProfile } from './feature-profile';
+import { HannAmplitudeSpectrum } from './hann-amplitude-spectrum';
 import { paperClipVector } from './paper-features';
 import { SAMPLE_RATE } from './pyaudioanalysis-constants';
 import { YinPitchTracker } from './yin-pitch';
@@ -12,8 +13,9 @@ import { YinPitchTracker } from './yin-pitch';
  * - F0 from YIN (yin-pitch.ts; 60-500 Hz, threshold 0.15, every 10 ms, frames quieter than
  *   -50 dBFS unvoiced): mean, std, 10th and 90th percentile over voiced frames (Hz, 0 with no
  *   voiced frame), and the voiced share of frames;
- * - from Meyda on its own 512-sample Hann-windowed frames every 10 ms, on the unnormalised signal:
- *   total loudness (sones, Zwicker model), spectral flatness, slope and kurtosis, mean and std.
+ * - from the amplitude spectrum of 512-sample Hann-windowed frames every 10 ms, on the unnormalised
+ *   signal (hann-amplitude-spectrum.ts, extended-descriptors.ts, as Meyda 5 computed them before):
+ *   total loudness (Bark bands), spectral flatness, slope and kurtosis, mean and std.
  *
  * These are computed on the raw (not peak-normalised) samples, so loudness keeps the level.
  * Frames where a quantity is not finite (silence) are left out of its statistics.
@@ -35,7 +37,7 @@ export const EXTENDED_ADDED_NAMES: readonly string[] = Object.freeze([
 ]);
 export const EXTENDED_ADDED_LENGTH = EXTENDED_ADDED_NAMES.length;
 
-const MEYDA_BUFFER = 512;
+const SPECTRUM_FRAME = 512;
 const STEP = 160;
 const MIN_F0 = 60;
 const MAX_F0 = 500;
@@ -44,6 +46,8 @@ const pitchTracker = new YinPitchTracker({ sampleRate: SAMPLE_RATE, minF0: MIN_F
 const PITCH_BUFFER = pitchTracker.frameLength;
 /** mean square below -50 dBFS: too quiet to call voiced */
 const PITCH_MIN_MEAN_SQUARE = 1e-5;
+const spectrum = new HannAmplitudeSpectrum(SPECTRUM_FRAME);
+const descriptors = new ExtendedDescriptorCalculator(SAMPLE_RATE, SPECTRUM_FRAME);
 
 /** The 13 added statistics of samples (16 kHz mono, [-1, 1]) taken as one clip. */
 export function extendedWindowStatistics(samples: Float32Array): number[] {
@@ -62,30 +66,20 @@ export function extendedWindowStatistics(samples: Float32Array): number[] {
     if (start + PITCH_BUFFER > samples.length) break;
   }
 
-  Meyda.bufferSize = MEYDA_BUFFER;
-  Meyda.sampleRate = SAMPLE_RATE;
-  Meyda.windowingFunction = 'hanning';
   const loudness: number[] = [];
   const flatness: number[] = [];
   const slope: number[] = [];
   const kurtosis: number[] = [];
-  const frame = new Float32Array(MEYDA_BUFFER);
-  for (let start = 0; start + MEYDA_BUFFER <= samples.length || (start === 0 && samples.length > 0); start += STEP) {
+  const frame = new Float32Array(SPECTRUM_FRAME);
+  for (let start = 0; start + SPECTRUM_FRAME <= samples.length || (start === 0 && samples.length > 0); start += STEP) {
     frame.fill(0);
-    frame.set(samples.subarray(start, Math.min(samples.length, start + MEYDA_BUFFER)));
-    const f = Meyda.extract(['loudness', 'spectralFlatness', 'spectralSlope', 'spectralKurtosis'], frame) as {
-      loudness: { total: number };
-      spectralFlatness: number;
-      spectralSlope: number;
-      spectralKurtosis: number;
-    } | null;
-    if (f) {
-      pushFinite(loudness, f.loudness?.total);
-      pushFinite(flatness, f.spectralFlatness);
-      pushFinite(slope, f.spectralSlope);
-      pushFinite(kurtosis, f.spectralKurtosis);
-    }
-    if (start + MEYDA_BUFFER > samples.length) break;
+    frame.set(samples.subarray(start, Math.min(samples.length, start + SPECTRUM_FRAME)));
+    const d = descriptors.describe(spectrum.compute(frame));
+    pushFinite(loudness, d.loudness);
+    pushFinite(flatness, d.spectralFlatness);
+    pushFinite(slope, d.spectralSlope);
+    pushFinite(kurtosis, d.spectralKurtosis);
+    if (start + SPECTRUM_FRAME > samples.length) break;
   }
   const sorted = [...pitches].sort((a, b) => a - b);
   return [
@@ -105,8 +99,8 @@ export function extendedWindowStatistics(samples: Float32Array): number[] {
   ];
 }
 
-function pushFinite(list: number[], v: unknown): void {
-  if (typeof v === 'number' && Number.isFinite(v)) list.push(v);
+function pushFinite(list: number[], v: number): void {
+  if (Number.isFinite(v)) list.push(v);
 }
 function meanOf(v: number[]): number {
   return v.length === 0 ? 0 : v.reduce((a, b) => a + b, 0) / v.length;
