@@ -11,7 +11,7 @@ export interface FeatureWindowPoolOptions {
   threads: number;
   /**
    * a chunk later than this when its turn comes is dropped, ms (0 = never). Its lateness is the
-   * time since its last sample (timestamped audio), or the time it waited in the pool if that is longer.
+   * time since its last sample (timestamped audio), or the time it waited in the pool (audio without a timestamp).
    */
   lagBudgetMs: number;
   /** most bytes of audio waiting for the threads, all together; beyond, the oldest waiting audio is dropped */
@@ -283,10 +283,14 @@ export class FeatureWindowPool {
     lane.queue = kept;
   }
 
-  /** Late: its last sample, or its wait since both it and its thread were there, older than the budget. */
+  /**
+   * Late: a timestamped chunk's last sample, or an untimed chunk's wait since both it and its thread
+   * were there, older than the budget. Timestamped audio played faster than real time is never late;
+   * the queue's byte bound holds it.
+   */
   private isLate(job: Job, lane: Lane, now: number): boolean {
     if (!(this.settings.lagBudgetMs > 0)) return false;
-    const lateFrom = Math.min(job.lastSampleAt, Math.max(job.arrived, lane.thread?.ready ?? -Infinity));
+    const lateFrom = job.lastSampleAt !== Infinity ? job.lastSampleAt : Math.max(job.arrived, lane.thread?.ready ?? -Infinity);
     return now - lateFrom > this.settings.lagBudgetMs;
   }
 
