@@ -42,6 +42,9 @@ export function featureWindowNode(props) {
     sendUnvoiced: true,
     maxStreams: 1000,
     idleTimeout: 60,
+    workers: 'auto',
+    lagBudget: 2,
+    maxQueueMB: 64,
     ...props,
   };
 }

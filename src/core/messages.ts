@@ -44,6 +44,8 @@ export interface FeatureWindowPayload {
   /** with trimmed: ms since epoch of the stretch [speechStart, speechEnd) the vector describes */
   speechStart?: number;
   speechEnd?: number;
+  /** seconds of this stream's audio feature-window dropped (late beyond its lag budget) since the stream's previous window */
+  droppedSeconds?: number;
 }
 
 export const EMOTIONS = ['anger', 'happiness', 'neutral', 'sadness'] as const;

@@ -8,6 +8,11 @@ export function openFdCount(pid: number): number {
   return readdirSync(`/proc/${pid}/fd`).length;
 }
 
+/** Threads of process `pid` (the main thread, Node's and V8's helpers, and every worker thread). */
+export function threadCount(pid: number): number {
+  return readdirSync(`/proc/${pid}/task`).length;
+}
+
 /** Resident set size of process `pid` in bytes. */
 export function residentBytes(pid: number): number {
   const kb = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));

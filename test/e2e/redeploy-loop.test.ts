@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FlowNode, NodeRedInstance, ROOT, assertBuilt } from './node-red-instance';
-import { openFdCount, processesMarkedBy, residentBytes } from './process-census';
+import { openFdCount, processesMarkedBy, residentBytes, threadCount } from './process-census';
 // @ts-expect-error plain ES module shared with scripts/start-demo.mjs
 import { prepareUserDir } from '../../demo/runtime/user-dir.mjs';
 // @ts-expect-error plain ES module shared with the demo and the examples
@@ -197,16 +197,18 @@ describe('200 full redeploys in a real Node-RED', () => {
     );
     // Closed nodes let go of their last buffers a moment later (file reads and slices in flight): take the
     // lowest of a few readings after gc. A leak stays in every reading; garbage in passing does not.
-    const readings: Probe[] = [];
+    // feature-window's worker threads end a moment after close too, each with its own event loop's fds.
+    const readings: Array<Probe & { fds: number; threads: number }> = [];
     for (let i = 0; i < 5; i++) {
       if (i > 0) await new Promise((resolve) => setTimeout(resolve, 250));
-      readings.push(await probe());
+      readings.push({ ...(await probe()), fds: openFdCount(red.pid), threads: threadCount(red.pid) });
     }
     const { handles, tensors } = readings[readings.length - 1];
     const heapUsed = Math.min(...readings.map((r) => r.heapUsed));
     const arrayBuffers = Math.min(...readings.map((r) => r.arrayBuffers));
     return {
-      fds: openFdCount(red.pid),
+      fds: Math.min(...readings.map((r) => r.fds)),
+      threads: Math.min(...readings.map((r) => r.threads)),
       recorders: recorders().length,
       handles,
       tensors,
@@ -226,6 +228,7 @@ describe('200 full redeploys in a real Node-RED', () => {
     assert.equal(end.recorders, 0);
     assert.equal(end.tensors, warm.tensors, 'live tensors');
     assert.equal(end.fds, warm.fds, 'open file descriptors');
+    assert.ok(end.threads <= warm.threads, `threads: ${warm.threads} after the warm-up, ${end.threads} at the end`);
     assert.equal(end.handles, warm.handles, 'active handles');
     assert.ok(end.heapUsed - warm.heapUsed < 10 * 2 ** 20, `heap grew by ${end.heapUsed - warm.heapUsed} bytes`);
     assert.ok(end.arrayBuffers - warm.arrayBuffers < 10 * 2 ** 20, `array buffers grew by ${end.arrayBuffers - warm.arrayBuffers} bytes`);

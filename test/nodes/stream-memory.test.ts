@@ -45,7 +45,9 @@ const CASES: Array<{ type: string; props: Record<string, unknown>; outputs: numb
   },
   {
     type: 'feature-window',
-    props: { maxStreams: 100000, trimSilence: false },
+    // On Node-RED's thread: these tests measure the heap right after sending, which a worker thread
+    // still busy with the queue (or still starting under tsx) would fill with messages not yet done.
+    props: { maxStreams: 100000, trimSilence: false, workers: 0 },
     outputs: 1,
     input: () => ({ payload: real.clip.subarray(0, 1600), audio: { sampleRate: 16000 } }),
   },

@@ -1,5 +1,6 @@
 import { type FeatureWindowOptions, resolveFeatureWindowOptions } from '../features/feature-window-stream';
 import type { StreamLimits } from '../features/feature-window-registry';
+import { defaultThreadCount } from '../features/feature-window-pool';
 import { ConfigReader, type ConfigResult, MAX_STREAMS_LIMIT } from './config-result';
 
 /** The node's editor properties (strings from the editor, numbers from flows written by hand). */
@@ -15,11 +16,28 @@ export interface FeatureWindowNodeConfig {
   maxStreams?: number | string;
   idleTimeout?: number | string;
   maxMemoryMB?: number | string;
+  /** 'auto' (or empty): one less than the cores, at least 1; 0: Node-RED's own thread; N threads */
+  workers?: number | string;
+  /** seconds a chunk may be late before it is dropped (0 = never) */
+  lagBudget?: number | string;
+  /** most megabytes of audio waiting for the worker threads */
+  maxQueueMB?: number | string;
 }
+
+/** How the node spreads its work and sheds load. */
+export interface FeatureWindowPoolSettings {
+  threads: number;
+  lagBudgetMs: number;
+  maxQueuedBytes: number;
+}
+
+/** The most worker threads a node takes. */
+export const MAX_WORKER_THREADS = 64;
 
 export interface FeatureWindowSettings {
   window: FeatureWindowOptions;
   limits: StreamLimits;
+  pool: FeatureWindowPoolSettings;
   sendUnvoiced: boolean;
 }
 
@@ -43,6 +61,14 @@ export function resolveFeatureWindowConfig(config: FeatureWindowNodeConfig): Con
   const maxStreams = read.integer(config.maxStreams, 1000, 'max. streams', 1, MAX_STREAMS_LIMIT);
   const idleSeconds = read.number(config.idleTimeout, 60, 'idle timeout (s)', 0);
   const maxMemoryMB = read.number(config.maxMemoryMB, 256, 'max. memory (MB)', 1, MAX_MEMORY_MB);
+  const auto =
+    config.workers === undefined ||
+    config.workers === null ||
+    String(config.workers).trim() === '' ||
+    String(config.workers).trim() === 'auto';
+  const threads = auto ? defaultThreadCount() : read.integer(config.workers, 0, 'worker threads', 0, MAX_WORKER_THREADS);
+  const lagBudget = read.number(config.lagBudget, 2, 'lag budget (s)', 0, 3600);
+  const maxQueueMB = read.number(config.maxQueueMB, 64, 'max. queue (MB)', 1, MAX_MEMORY_MB);
   // The window checks itself; only worth asking when its numbers are numbers.
   const window = read.problems.length
     ? resolveFeatureWindowOptions()
@@ -50,6 +76,7 @@ export function resolveFeatureWindowConfig(config: FeatureWindowNodeConfig): Con
   return read.result({
     window,
     limits: { maxStreams, idleSeconds, maxBytes: maxMemoryMB * 1024 * 1024 },
+    pool: { threads, lagBudgetMs: lagBudget * 1000, maxQueuedBytes: maxQueueMB * 1024 * 1024 },
     sendUnvoiced: config.sendUnvoiced !== false,
   });
 }

@@ -1,6 +1,6 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
 import { FeatureWindow } from '../../core/features/feature-window-stream';
-import { FeatureWindowRegistry } from '../../core/features/feature-window-registry';
+import { FeatureWindowPool } from '../../core/features/feature-window-pool';
 import { FeatureWindowPayload } from '../../core/messages';
 import { type FeatureWindowNodeConfig, resolveFeatureWindowConfig } from '../../core/config/feature-window-config';
 import { resetTargetOf } from '../../core/reset-message';
@@ -11,8 +11,8 @@ import { type FeatureWindowInputMessage, readWindowInput } from './window-input'
 
 type FeatureWindowDef = NodeDef & FeatureWindowNodeConfig;
 
-function toMessage(w: FeatureWindow, topic: unknown): NodeMessage {
-  const payload: FeatureWindowPayload & Partial<FeatureWindow> = { ...w };
+function toMessage(w: FeatureWindow, topic: unknown, droppedSeconds: number | undefined): NodeMessage {
+  const payload: FeatureWindowPayload & Partial<FeatureWindow> = { ...w, ...(droppedSeconds ? { droppedSeconds } : {}) };
   return { payload, streamId: w.streamId, ...(topic !== undefined ? { topic } : {}) } as NodeMessage;
 }
 
@@ -23,7 +23,10 @@ export = function register(RED: NodeAPI): void {
     const resolved = resolveFeatureWindowConfig(config);
     if (!resolved.ok) return refuseInvalidConfig(node, resolved.problems);
     const settings = resolved.config;
-    const streams = new FeatureWindowRegistry(settings.window, settings.limits);
+    const streams = new FeatureWindowPool(settings.window, settings.limits, {
+      ...settings.pool,
+      onThreadError: (err) => node.error(err),
+    });
     const sweep = startIdleSweep(() => streams.sweep(), settings.limits.idleSeconds * 1000);
     const status = new StatusThrottle(node);
     status.now({ fill: 'grey', shape: 'ring', text: `${settings.window.profile}, waiting for audio` });
@@ -33,48 +36,62 @@ export = function register(RED: NodeAPI): void {
 
     const showStatus = () => {
       const speech = lastSpeechRatio === undefined ? '' : `, last speech ${Math.round(lastSpeechRatio * 100)}%`;
+      const dropping = streams.droppingStreams;
+      const droppedAudio = streams.droppedSeconds > 0 ? `, ${dropping} dropping, ${streams.droppedSeconds.toFixed(1)} s dropped` : '';
       status.set({
-        fill: lastVoiced ? 'green' : 'grey',
-        shape: lastVoiced ? 'dot' : 'ring',
-        text: `${streams.size} stream${streams.size === 1 ? '' : 's'}${streams.dropped ? `, ${streams.dropped} dropped` : ''}, ${sent} windows${speech}`,
+        fill: dropping > 0 ? 'yellow' : lastVoiced ? 'green' : 'grey',
+        shape: lastVoiced || dropping > 0 ? 'dot' : 'ring',
+        text: `${streams.size} stream${streams.size === 1 ? '' : 's'}${streams.dropped ? `, ${streams.dropped} dropped` : ''}${droppedAudio}, ${sent} windows${speech}`,
       });
+    };
+    const fail = (done: (err?: Error) => void, err: unknown) => {
+      status.now({ fill: 'red', shape: 'ring', text: (err as Error).message.slice(0, 60) });
+      done(err as Error);
     };
 
     node.on('input', (msg, send, done) => {
       const input = msg as NodeMessage & FeatureWindowInputMessage;
+      let pending: Promise<void>;
       try {
         const reset = resetTargetOf(input);
         if (reset) {
-          streams.reset(reset === 'all' ? undefined : reset.streamId);
-          showStatus();
-          done();
-          return;
+          pending = streams.reset(reset === 'all' ? undefined : reset.streamId).then(showStatus);
+        } else {
+          const audio = readWindowInput(input);
+          // Samples made here (decoded from a Buffer) may move to a worker thread; the flow's own array is copied.
+          const owned = !ArrayBuffer.isView(input.payload) || input.payload.buffer !== audio.samples.buffer;
+          pending = streams.push(audio.streamId, audio.samples, audio.timestamp, audio.final, owned).then((result) => {
+            const out: NodeMessage[] = [];
+            for (const w of result.windows) {
+              lastSpeechRatio = w.speechRatio;
+              lastVoiced = w.voiced;
+              if (w.voiced || settings.sendUnvoiced)
+                out.push(toMessage(w, input.topic, out.length === 0 ? result.droppedSeconds : undefined));
+            }
+            sent += out.length;
+            if (out.length === 1) send(out[0]);
+            else if (out.length > 1) send([out]);
+            showStatus();
+          });
         }
-        const audio = readWindowInput(input);
-        const windows = streams.push(audio.streamId, audio.samples, audio.timestamp, audio.final);
-        const out: NodeMessage[] = [];
-        for (const w of windows) {
-          lastSpeechRatio = w.speechRatio;
-          lastVoiced = w.voiced;
-          if (w.voiced || settings.sendUnvoiced) out.push(toMessage(w, input.topic));
-        }
-        sent += out.length;
-        if (out.length === 1) send(out[0]);
-        else if (out.length > 1) send([out]);
-        showStatus();
-        done();
       } catch (err) {
-        status.now({ fill: 'red', shape: 'ring', text: (err as Error).message.slice(0, 60) });
-        done(err as Error);
+        return fail(done, err);
       }
+      pending.then(
+        () => done(),
+        (err: unknown) => fail(done, err),
+      );
     });
 
     node.on('close', (_removed: boolean, done: () => void) => {
       sweep.stop();
-      streams.dispose();
       status.dispose();
       node.status({});
-      done();
+      // Chunks still with the threads are dropped quietly; the threads end well within Node-RED's 15 s.
+      streams.dispose().then(
+        () => done(),
+        () => done(),
+      );
     });
   }
   RED.nodes.registerType('feature-window', FeatureWindowNode);

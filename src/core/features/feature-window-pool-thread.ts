@@ -1,0 +1,136 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { THREAD_READY, type PoolReply, type PoolRequest, type PoolThreadSetup } from './feature-window-pool-protocol';
+
+/**
+ * The thread's script beside this file: the compiled .js in dist/; under tsx (the tests) only the .ts
+ * source is there, and the thread registers tsx's CommonJS hook before loading it.
+ */
+function startWorker(workerData: PoolThreadSetup): Worker {
+  const js = join(__dirname, 'feature-window-pool-worker.js');
+  if (existsSync(js)) return new Worker(js, { workerData });
+  const ts = join(__dirname, 'feature-window-pool-worker.ts');
+  const boot = `require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(ts)});`;
+  return new Worker(boot, { eval: true, workerData });
+}
+
+/** A thread that stops twice within this long is restarted after it, not at once. */
+const QUICK_RESTART_MS = 1000;
+
+interface Waiting {
+  request: PoolRequest;
+  transfer: ArrayBuffer[];
+  resolve: (reply: PoolReply) => void;
+  reject: (err: Error) => void;
+}
+
+/**
+ * One worker thread of a FeatureWindowPool. Replies come back in request order. A thread that stops
+ * without being asked (an uncaught error, out of memory, terminated from outside) fails the requests it
+ * held, is reported through `onStopped` and is replaced (its streams start afresh in the new thread).
+ */
+export class FeatureWindowPoolThread {
+  private worker: Worker | undefined;
+  private readonly sent = new Map<number, Waiting>();
+  /** requests made while the thread is being replaced */
+  private readonly held: Waiting[] = [];
+  private startedAt = 0;
+  private restartTimer: NodeJS.Timeout | undefined;
+  private disposed = false;
+  private lastError: Error | undefined;
+  private readySince: number | undefined;
+
+  constructor(
+    readonly index: number,
+    private readonly setup: PoolThreadSetup,
+    private readonly onStopped: (err: Error) => void,
+    private readonly onReady: () => void,
+  ) {
+    this.start();
+  }
+
+  /** The running thread's id (for diagnostics and tests), or undefined while it is replaced. */
+  get threadId(): number | undefined {
+    return this.worker?.threadId;
+  }
+
+  /** ms since epoch since which the thread takes requests; undefined while it starts */
+  get ready(): number | undefined {
+    return this.readySince;
+  }
+
+  /** The running thread itself: tests stop it from outside to see it replaced. */
+  get runningWorker(): Worker | undefined {
+    return this.worker;
+  }
+
+  run(request: PoolRequest, transfer: ArrayBuffer[]): Promise<PoolReply> {
+    return new Promise<PoolReply>((resolve, reject) => {
+      if (this.disposed) return reject(new Error('the feature-window pool was closed'));
+      const waiting = { request, transfer, resolve, reject };
+      if (this.worker) this.post(this.worker, waiting);
+      else this.held.push(waiting);
+    });
+  }
+
+  private post(worker: Worker, waiting: Waiting): void {
+    this.sent.set(waiting.request.id, waiting);
+    worker.postMessage(waiting.request, waiting.transfer);
+  }
+
+  private start(): void {
+    const worker = startWorker(this.setup);
+    // Never the reason a process stays up: dispose() ends it, and an exiting process takes it along.
+    worker.unref();
+    this.worker = worker;
+    this.startedAt = Date.now();
+    this.lastError = undefined;
+    worker.on('message', (reply: PoolReply | typeof THREAD_READY) => {
+      if (reply === THREAD_READY) {
+        this.readySince = Date.now();
+        return this.onReady();
+      }
+      const waiting = this.sent.get(reply.id);
+      if (!waiting) return;
+      this.sent.delete(reply.id);
+      waiting.resolve(reply);
+    });
+    worker.on('error', (err) => {
+      this.lastError = err;
+    });
+    worker.on('exit', (code) => this.stopped(worker, code));
+    for (const waiting of this.held.splice(0)) this.post(worker, waiting);
+  }
+
+  private stopped(worker: Worker, code: number): void {
+    if (this.worker !== worker) return;
+    this.worker = undefined;
+    this.readySince = undefined;
+    if (this.disposed) return;
+    const reason = this.lastError ? this.lastError.message : `exit code ${code}`;
+    const err = new Error(`feature-window thread ${this.index + 1} stopped (${reason}); its streams start afresh`);
+    for (const waiting of this.sent.values()) waiting.reject(err);
+    this.sent.clear();
+    this.onStopped(err);
+    const quick = Date.now() - this.startedAt < QUICK_RESTART_MS;
+    if (!quick) return this.start();
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = undefined;
+      if (!this.disposed) this.start();
+    }, QUICK_RESTART_MS);
+    this.restartTimer.unref();
+  }
+
+  /** Stops the thread; requests not answered yet are failed with "closed". */
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    const closed = new Error('the feature-window pool was closed');
+    for (const waiting of [...this.sent.values(), ...this.held.splice(0)]) waiting.reject(closed);
+    this.sent.clear();
+    const worker = this.worker;
+    this.worker = undefined;
+    if (worker) await worker.terminate();
+  }
+}

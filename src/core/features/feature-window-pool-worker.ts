@@ -1,0 +1,11 @@
+// Entry of a FeatureWindowPool thread: one FeatureWindowRegistry for the streams the pool sends here.
+import { parentPort, workerData } from 'node:worker_threads';
+import { FeatureWindowRegistry } from './feature-window-registry';
+import { applyPoolRequest, PoolRequest, PoolThreadSetup, THREAD_READY } from './feature-window-pool-protocol';
+
+const setup = workerData as PoolThreadSetup;
+const registry = new FeatureWindowRegistry(setup.options, setup.limits);
+const port = parentPort;
+if (!port) throw new Error('feature-window-pool-worker runs only as a worker thread');
+port.on('message', (request: PoolRequest) => port.postMessage(applyPoolRequest(registry, request)));
+port.postMessage(THREAD_READY);

@@ -1,0 +1,143 @@
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { before, describe, test } from 'node:test';
+import { loadAudioFileAs16kMono } from '../../src/core/audio/load-audio-file';
+import { FeatureWindowPool, PoolPushResult } from '../../src/core/features/feature-window-pool';
+import { FeatureWindowStream, resolveFeatureWindowOptions } from '../../src/core/features/feature-window-stream';
+import { clip16k, manifest } from '../helpers/corpus';
+import { until } from '../helpers/node-red-test-flow';
+
+const OPTIONS = resolveFeatureWindowOptions({ windowSeconds: 1, hopSeconds: 0.5, minFinalSeconds: 0.2 });
+const CHUNK = 4000;
+
+/** Threads of this process (Node's worker threads are OS threads). */
+const threadCount = () => readdirSync('/proc/self/task').length;
+
+function chunksOf(samples: Float32Array): Float32Array[] {
+  const chunks: Float32Array[] = [];
+  for (let i = 0; i < samples.length; i += CHUNK) chunks.push(samples.slice(i, i + CHUNK));
+  return chunks;
+}
+
+function direct(streamId: string, samples: Float32Array) {
+  const stream = new FeatureWindowStream(streamId, OPTIONS);
+  return [...stream.push(samples), ...stream.end()];
+}
+
+describe('FeatureWindowPool', () => {
+  let clip: Float32Array;
+  before(async () => {
+    clip = await loadAudioFileAs16kMono(clip16k(manifest()[0].path));
+  });
+
+  test('audio the caller gives up moves to the thread; a view into a larger buffer is copied', async () => {
+    const pool = new FeatureWindowPool(OPTIONS, {}, { threads: 1 });
+    try {
+      const owned = clip.slice(0, CHUNK);
+      const view = clip.subarray(CHUNK, 2 * CHUNK);
+      const notGiven = clip.slice(2 * CHUNK, 3 * CHUNK);
+      await Promise.all([
+        pool.push('a', owned, undefined, false, true),
+        pool.push('b', view, undefined, false, true),
+        pool.push('c', notGiven, undefined, false),
+      ]);
+      assert.equal(owned.length, 0, 'transferred: the caller no longer has it');
+      assert.equal(view.length, CHUNK, 'a view into the clip is copied, the clip left whole');
+      assert.equal(notGiven.length, CHUNK);
+    } finally {
+      await pool.dispose();
+    }
+  });
+
+  test('a full queue drops the oldest waiting audio, counts it, and keeps the bytes within the bound', async () => {
+    const maxQueuedBytes = 20 * CHUNK * 4;
+    const pool = new FeatureWindowPool(OPTIONS, {}, { threads: 1, lagBudgetMs: 0, maxQueuedBytes });
+    try {
+      await pool.push('warm', clip.slice(0, CHUNK), undefined, false, true); // the thread is up
+      const results: Array<Promise<PoolPushResult>> = [];
+      let most = 0;
+      // One tick: nothing comes back from the thread meanwhile, so the queue fills deterministically.
+      for (let i = 0; i < 100; i++) {
+        results.push(pool.push(`s${i % 5}`, clip.slice(0, CHUNK), undefined, false, true));
+        most = Math.max(most, pool.queuedBytes);
+      }
+      assert.ok(most <= maxQueuedBytes, `queued ${most} bytes`);
+      const answered = await Promise.all(results);
+      const dropped = answered.filter((r) => r.dropped).length;
+      // 4 went to the thread at once, 20 fit in the queue; the rest pushed the oldest out
+      assert.equal(dropped, 100 - 4 - 20);
+      assert.ok(Math.abs(pool.droppedSeconds - (dropped * CHUNK) / 16000) < 1e-9);
+      assert.equal(pool.droppingStreams, 5);
+    } finally {
+      await pool.dispose();
+    }
+  });
+
+  test('late audio is dropped, the stream restarts after the gap and its next window says how much was lost', async () => {
+    const pool = new FeatureWindowPool(OPTIONS, {}, { threads: 1, lagBudgetMs: 1000 });
+    try {
+      const chunks = chunksOf(clip);
+      const late = 8;
+      const stale = Date.now() - 60_000;
+      const answers: PoolPushResult[] = [];
+      for (let i = 0; i < chunks.length; i++) {
+        const timestamp = i < late ? stale + (i * CHUNK) / 16 : Date.now();
+        answers.push(await pool.push('mic', chunks[i], timestamp, i === chunks.length - 1, true));
+      }
+      assert.deepEqual(
+        answers.slice(0, late).map((a) => a.dropped),
+        Array(late).fill(true),
+      );
+      const windows = answers.flatMap((a) => a.windows);
+      const expected = direct('mic', clip.subarray(late * CHUNK));
+      assert.deepEqual(
+        windows.map((w) => w.vector),
+        expected.map((w) => w.vector),
+        'the windows after the gap are those of a stream starting there',
+      );
+      const first = answers.find((a) => a.windows.length > 0)!;
+      assert.equal(first.droppedSeconds, (late * CHUNK) / 16000);
+      assert.equal(answers.filter((a) => a.droppedSeconds !== undefined).length, 1, 'only the first window after the gap carries it');
+    } finally {
+      await pool.dispose();
+    }
+  });
+
+  test('a thread that stops is reported and replaced; its streams start afresh there', async () => {
+    const errors: Error[] = [];
+    const pool = new FeatureWindowPool(OPTIONS, {}, { threads: 2, onThreadError: (err) => errors.push(err) });
+    try {
+      const chunks = chunksOf(clip);
+      await pool.push('x', chunks[0].slice(), undefined, false, true);
+      const thread = pool.threadOf('x')!;
+      const before = thread.threadId;
+      const held = pool.push('x', chunks[1].slice(), undefined, false, true);
+      await thread.runningWorker!.terminate();
+      await assert.rejects(held, /feature-window thread \d stopped/);
+      assert.equal(errors.length, 1);
+      assert.match(errors[0].message, /stopped \(exit code 1\); its streams start afresh/);
+      const after: PoolPushResult[] = [];
+      for (const chunk of chunks) after.push(await pool.push('x', chunk.slice(), undefined, false, true));
+      assert.notEqual(thread.threadId, before, 'a new thread');
+      const windows = after.flatMap((a) => a.windows);
+      assert.deepEqual(
+        windows.map((w) => w.vector),
+        direct('x', clip)
+          .filter((w) => !w.partial)
+          .map((w) => w.vector),
+      );
+    } finally {
+      await pool.dispose();
+    }
+  });
+
+  test('dispose ends every thread', async () => {
+    const baseline = threadCount();
+    const pool = new FeatureWindowPool(OPTIONS, {}, { threads: 3 });
+    await Promise.all(['a', 'b', 'c', 'd'].map((id) => pool.push(id, clip.slice(0, CHUNK), undefined, false, true)));
+    assert.equal(pool.threadIds().length, 3);
+    assert.ok(threadCount() >= baseline + 3);
+    await pool.dispose();
+    await until(() => threadCount() <= baseline, `the thread count back at ${baseline}`);
+  });
+});
