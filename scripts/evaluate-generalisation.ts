@@ -19,11 +19,7 @@ import { initBackend } from '../src/core/model/backend';
 import { corpusFeatures, loadFeatureProfile, type ClipFeatureProfile } from '../src/core/training/corpus-features';
 import { readManifest, type ManifestEntry } from '../src/core/training/corpus-manifest';
 import { concatVectors, streamsOf, subsetOf, type LabelledVectors } from '../src/core/training/labelled-vectors';
-import {
-  crossValidateOverFoldSeeds,
-  trainAndTestOnCorpus,
-  type CorpusTest,
-} from '../src/core/training/corpus-generalisation';
+import { crossValidateOverFoldSeeds, trainAndTestOnCorpus, type CorpusTest } from '../src/core/training/corpus-generalisation';
 import { crossValidationNoiseCopies, noiseAugmentedFeatures, otherSpeakersPool } from '../src/core/training/noise-augmentation';
 import { roomDeviceAugmentedFeatures } from '../src/core/training/room-device-augmentation';
 import { addTrainingFlags, trainingOptionsFromCli, type TrainingFlags } from '../src/cli/training-flags';

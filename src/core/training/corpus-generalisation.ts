@@ -116,6 +116,10 @@ export interface FoldSeedsRecord {
   recall: Record<string, number>;
   /** pooled metrics of every fold seed */
   bySeed: ClassificationMetrics[];
+  /** every seed's test predictions pooled (each clip counted once per seed) */
+  pooled: ClassificationMetrics;
+  /** the same on each extra test set */
+  extraPooled: Record<string, ClassificationMetrics>;
 }
 
 export interface FoldSeedsOptions {
@@ -126,6 +130,10 @@ export interface FoldSeedsOptions {
   training: TrainingOptions;
   /** Training-only examples for the folds of one seed (e.g. noisy copies whose babble stays inside a fold group). */
   extraTrainingFor?: (seed: number) => Promise<LabelledVectors | undefined>;
+  /** Training crops (the paper's augmentation), as crossValidate takes them. */
+  augmented?: LabelledVectors;
+  /** Further test sets aligned with the data (the same clips perturbed), scored on the same folds and models. */
+  extraTestSets?: { name: string; data: LabelledVectors }[];
   onSeed?: (seed: number, results: { kind: ClassifierKind; metrics: ClassificationMetrics }[]) => void;
   onFold?: (info: { seed: number; kind: ClassifierKind; fold: number }) => void;
 }
@@ -136,6 +144,9 @@ export interface FoldSeedsOptions {
  */
 export async function crossValidateOverFoldSeeds(data: LabelledVectors, options: FoldSeedsOptions): Promise<FoldSeedsRecord[]> {
   const bySeed = new Map<ClassifierKind, ClassificationMetrics[]>(options.kinds.map((k) => [k, []]));
+  const pooled = new Map<ClassifierKind, { truth: number[]; predicted: number[]; extra: Record<string, number[]> }>(
+    options.kinds.map((k) => [k, { truth: [], predicted: [], extra: {} }]),
+  );
   for (const seed of options.seeds) {
     const results = await crossValidate(data, {
       folds: options.folds,
@@ -144,9 +155,17 @@ export async function crossValidateOverFoldSeeds(data: LabelledVectors, options:
       kinds: options.kinds,
       training: options.training,
       extraTraining: await options.extraTrainingFor?.(seed),
+      augmented: options.augmented,
+      extraTestSets: options.extraTestSets,
       onFold: ({ kind, fold }) => options.onFold?.({ seed, kind, fold }),
     });
-    for (const r of results) bySeed.get(r.kind)!.push(r.metrics);
+    for (const r of results) {
+      bySeed.get(r.kind)!.push(r.metrics);
+      const pool = pooled.get(r.kind)!;
+      pool.truth.push(...data.labels);
+      pool.predicted.push(...r.predictions);
+      for (const [name, predicted] of Object.entries(r.extraPredictions)) (pool.extra[name] ??= []).push(...predicted);
+    }
     options.onSeed?.(
       seed,
       results.map((r) => ({ kind: r.kind, metrics: r.metrics })),
@@ -154,6 +173,7 @@ export async function crossValidateOverFoldSeeds(data: LabelledVectors, options:
   }
   return options.kinds.map((kind) => {
     const runs = bySeed.get(kind)!;
+    const pool = pooled.get(kind)!;
     return {
       kind,
       corpus: options.corpus,
@@ -163,6 +183,10 @@ export async function crossValidateOverFoldSeeds(data: LabelledVectors, options:
       accuracy: spreadOf(runs.map((r) => r.accuracy)),
       recall: Object.fromEntries(EMOTIONS.map((e) => [e, mean(runs.map((r) => r.recall[e]))])),
       bySeed: runs,
+      pooled: classificationMetrics(pool.truth, pool.predicted, EMOTIONS),
+      extraPooled: Object.fromEntries(
+        Object.entries(pool.extra).map(([name, predicted]) => [name, classificationMetrics(pool.truth, predicted, EMOTIONS)]),
+      ),
     };
   });
 }
