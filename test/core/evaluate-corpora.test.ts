@@ -2,7 +2,7 @@
 // fold seeds on the real RAVDESS clips (two "corpora" of two actors each), and the usage errors.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RAVDESS_MANIFEST } from '../helpers/corpus';
@@ -172,7 +172,7 @@ describe('speech-emotion evaluate over several corpora', () => {
 
   test('two manifests of the same file name need names', () => {
     const other = join(dir, 'copy');
-    require('node:fs').mkdirSync(other, { recursive: true });
+    mkdirSync(other, { recursive: true });
     const again = join(other, 'first.csv');
     writeFileSync(again, readFileSync(second));
     const run = cli(['evaluate', '--manifest', first, '--manifest', again, '--leave-one-corpus-out', ...quick], cache);

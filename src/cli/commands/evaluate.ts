@@ -5,7 +5,7 @@ import { PERTURBATIONS, type PerturbationName } from '../../core/training/audio-
 import { initBackend } from '../../core/model/backend';
 import { argmax } from '../../core/model/argmax';
 import { classificationMetrics } from '../../core/training/classification-metrics';
-import { corpusFeatures, loadFeatureProfile, type ClipFeatureProfile } from '../../core/training/corpus-features';
+import { corpusFeatures, loadFeatureProfile } from '../../core/training/corpus-features';
 import { TABLE2_KINDS, type ClassifierKind } from '../../core/training/cross-validation';
 import {
   crossValidateOverFoldSeeds,
