@@ -286,7 +286,10 @@ export function markdownOf(runs: FlowRun[]): string {
 const pct = (x: number) => (100 * x).toFixed(1);
 const log = (text: string) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${text}`);
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+// Imported (for markdownOf), it runs nothing.
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

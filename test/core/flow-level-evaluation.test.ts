@@ -32,7 +32,8 @@ test('clips played through the flow path: windows per clip, unvoiced and short c
     for (const c of replay.clips) {
       bySpeaker.set(c.speaker, (bySpeaker.get(c.speaker) ?? 0) + 1);
       // 3 s windows every 1 s, then a last partial one of at least 1 s: one window per started second from the 3rd on
-      const expected = c.seconds < 1 ? 0 : c.seconds < 3 ? 1 : Math.floor(c.seconds - 3) + 1 + (c.seconds - Math.floor(c.seconds - 3) - 1 >= 3 ? 0 : 1);
+      const expected =
+        c.seconds < 1 ? 0 : c.seconds < 3 ? 1 : Math.floor(c.seconds - 3) + 1 + (c.seconds - Math.floor(c.seconds - 3) - 1 >= 3 ? 0 : 1);
       assert.equal(c.windows, expected, `${clips[c.clip].path}: ${c.seconds} s`);
     }
     assert.equal(
