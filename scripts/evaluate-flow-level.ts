@@ -28,6 +28,7 @@ import { STREAM_ORDER_SEED } from '../src/core/training/corpus-generalisation';
 import { flowLevelReport, replayThroughFlow, type FlowLevelReport, type FlowReplay } from '../src/core/training/flow-level-evaluation';
 import { concatVectors, subsetOf } from '../src/core/training/labelled-vectors';
 import { crossValidationNoiseCopies } from '../src/core/training/noise-augmentation';
+import { SeededRandom } from '../src/core/training/seeded-random';
 import { speakerFolds } from '../src/core/training/speaker-folds';
 import { normaliseAsStreams } from '../src/core/training/stream-simulation';
 import { trainMtADnn } from '../src/core/training/train-mt-a-dnn';
@@ -43,6 +44,7 @@ interface Flags {
   folds: string;
   foldSeed: string;
   results: string;
+  perSpeaker?: string;
 }
 
 interface FlowRun {
@@ -68,6 +70,7 @@ function parseFlags(argv: string[]): Flags {
     .option('--folds-of <name=manifest>', "a corpus to cross-validate: fold models with --model's recipe, held-out speakers played")
     .option('--folds <k>', 'folds by speaker with --folds-of', '6')
     .option('--fold-seed <n>', 'fold seed with --folds-of', '1')
+    .option('--per-speaker <n>', 'with --corpus: only n clips of each speaker (a seeded choice), for quicker runs')
     .option('--results <json>', 'results file (a Markdown file of the same name is written beside it)', 'docs/flow-level-runs.json')
     .parse(argv, { from: 'user' })
     .opts<Flags>();
@@ -106,7 +109,8 @@ async function replayTimed(model: EmotionModel, entries: ManifestEntry[], cpu: {
 
 /** Test a model on every clip of a corpus. */
 async function testCorpus(flags: Flags, spec: { name: string; manifest: string }) {
-  const { entries } = await readManifest(spec.manifest);
+  const all = (await readManifest(spec.manifest)).entries;
+  const entries = flags.perSpeaker ? clipsPerSpeaker(all, Number(flags.perSpeaker)) : all;
   const model = await EmotionModel.load(flags.model);
   try {
     log(`${spec.name}: ${entries.length} clips, clip vectors`);
@@ -115,7 +119,7 @@ async function testCorpus(flags: Flags, spec: { name: string; manifest: string }
     const cpu = { seconds: 0 };
     const replay = await replayTimed(model, entries, cpu);
     return {
-      protocol: `${flags.model} on every clip of ${spec.name} (${entries.length} clips)`,
+      protocol: `${flags.model} on ${flags.perSpeaker ? `${flags.perSpeaker} clips of each speaker (seeded choice) of` : 'every clip of'} ${spec.name} (${entries.length} clips)`,
       clipVector: classificationMetrics(
         entries.map((e) => e.emotion),
         clipPredicted,
@@ -127,6 +131,13 @@ async function testCorpus(flags: Flags, spec: { name: string; manifest: string }
   } finally {
     model.dispose();
   }
+}
+
+function clipsPerSpeaker(entries: ManifestEntry[], n: number): ManifestEntry[] {
+  if (!(Number.isInteger(n) && n >= 1)) throw new Error('--per-speaker is a whole number >= 1');
+  const rng = new SeededRandom(STREAM_ORDER_SEED);
+  const speakers = [...new Set(entries.map((e) => e.speaker))].sort();
+  return speakers.flatMap((s) => rng.shuffle(entries.filter((e) => e.speaker === s)).slice(0, n));
 }
 
 /** Fold models with the recipe of --model; each fold's held-out speakers played through its model. */
