@@ -16,25 +16,17 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EMOTIONS } from '../src/core/messages';
 import { initBackend } from '../src/core/model/backend';
-import { argmax } from '../src/core/model/argmax';
-import { classificationMetrics } from '../src/core/training/classification-metrics';
 import { corpusFeatures, loadFeatureProfile, type ClipFeatureProfile } from '../src/core/training/corpus-features';
 import { readManifest, type ManifestEntry } from '../src/core/training/corpus-manifest';
-import { crossValidate } from '../src/core/training/cross-validation';
-import { EmotionModel } from '../src/core/model/emotion-model';
 import { concatVectors, streamsOf, subsetOf, type LabelledVectors } from '../src/core/training/labelled-vectors';
-import type { ClassificationMetrics, ModelMetadata } from '../src/core/model/model-metadata';
+import { crossValidateOverFoldSeeds, trainAndTestOnCorpus, type CorpusTest } from '../src/core/training/corpus-generalisation';
 import { crossValidationNoiseCopies, noiseAugmentedFeatures, otherSpeakersPool } from '../src/core/training/noise-augmentation';
 import { roomDeviceAugmentedFeatures } from '../src/core/training/room-device-augmentation';
-import { normaliseAsStreams } from '../src/core/training/stream-simulation';
-import { trainMtADnn } from '../src/core/training/train-mt-a-dnn';
 import { addTrainingFlags, trainingOptionsFromCli, type TrainingFlags } from '../src/cli/training-flags';
 import { mergeTrainingOptions, type TrainingOptions } from '../src/core/training/training-options';
 
 const root = join(__dirname, '..');
 const FOLDS = 6;
-/** Seed of the order in which a test stream's clips arrive (as `speech-emotion evaluate --model`). */
-const STREAM_ORDER_SEED = 1;
 /** Seed of the simulated rooms and devices of --room-copies. */
 const ROOM_SEED = 11;
 
@@ -61,18 +53,6 @@ interface Corpus {
   clean: LabelledVectors;
   /** Augmented training copies (noise with babble from the corpus's other speakers; rooms and devices), if the recipe has them. */
   copies?: LabelledVectors;
-}
-
-/** A test of one trained model (or ensemble) on one corpus, with both ways of normalising the test streams. */
-interface CorpusTest {
-  trainedOn: string[];
-  testedOn: string;
-  kind: 'leave-one-corpus-out' | 'eval-only';
-  perSpeaker: ClassificationMetrics;
-  perCorpus: ClassificationMetrics;
-  trainingCpuSeconds: number;
-  inferenceCpuMsPerClip: number;
-  trainingExamples: number;
 }
 
 interface CrossValidationRecord {
@@ -201,89 +181,37 @@ async function trainAndTest(trainOn: Corpus[], testOn: Corpus, kind: CorpusTest[
   const members = Number(flags.ensemble);
   const names = trainOn.map((c) => c.name);
   log(`train on ${names.join('+')} (${data.vectors.length} examples, ${members} model(s)), test on ${testOn.name}`);
-  const probabilities = { perSpeaker: [] as number[][][], perCorpus: [] as number[][][] };
-  let trainingCpu = 0;
-  let inferenceCpu = 0;
-  for (let m = 0; m < members; m++) {
-    const cpu0 = process.cpuUsage();
-    const net = await trainMtADnn(data, mergeTrainingOptions(training, { seed: training.seed + m }));
-    trainingCpu += cpuSeconds(cpu0);
-    const model = new EmotionModel(net.model, {
-      standardisation: net.standardisation,
-      architecture: net.architecture,
-      vectorLength: net.architecture.inputLength,
-    } as ModelMetadata);
-    try {
-      const spec = net.normalisation;
-      const test = testOn.clean;
-      const streamsFor = (speakers: string[]) =>
-        spec.mode === 'per-stream' && spec.prior
-          ? normaliseAsStreams(
-              test.vectors,
-              speakers,
-              { prior: spec.prior, priorWeight: spec.priorWeight!, memory: spec.memory! },
-              STREAM_ORDER_SEED,
-            )
-          : test.vectors;
-      const cpu1 = process.cpuUsage();
-      probabilities.perSpeaker.push(model.predict(streamsFor(test.speakers)).map((p) => EMOTIONS.map((e) => p.probabilities[e])));
-      inferenceCpu += cpuSeconds(cpu1);
-      probabilities.perCorpus.push(
-        model.predict(streamsFor(test.speakers.map(() => testOn.name))).map((p) => EMOTIONS.map((e) => p.probabilities[e])),
-      );
-    } finally {
-      model.dispose();
-    }
-  }
-  const score = (all: number[][][]) =>
-    classificationMetrics(
-      testOn.clean.labels,
-      all[0].map((_, i) => argmax(EMOTIONS.map((_, c) => all.reduce((sum, member) => sum + member[i][c], 0)))),
-      EMOTIONS,
-    );
-  const result: CorpusTest = {
-    trainedOn: names,
-    testedOn: testOn.name,
-    kind,
-    perSpeaker: score(probabilities.perSpeaker),
-    perCorpus: score(probabilities.perCorpus),
-    trainingCpuSeconds: round(trainingCpu, 1),
-    inferenceCpuMsPerClip: round((1000 * inferenceCpu) / testOn.clean.vectors.length, 3),
-    trainingExamples: data.vectors.length,
-  };
+  const result = await trainAndTestOnCorpus(data, names, testOn, kind, training, members);
   log(`  ${testOn.name}: UAR ${pct(result.perSpeaker.uar)} per speaker, ${pct(result.perCorpus.uar)} one stream`);
   return result;
 }
 
 async function withinCorpusCv(corpus: Corpus, profile: ClipFeatureProfile, training: TrainingOptions, flags: Flags, roomCopies: number) {
   const seeds = flags.cvSeeds.split(',').map(Number);
-  const runs: ClassificationMetrics[] = [];
-  for (const seed of seeds) {
-    log(`${corpus.name}: ${FOLDS}-fold cross-validation by speaker, fold seed ${seed}`);
-    const noisy = await crossValidationNoiseCopies(corpus.entries, profile, training, { folds: FOLDS, seed });
-    const rooms = roomCopies > 0 ? await roomCopiesOf(corpus.name, corpus.entries, profile, training, roomCopies) : undefined;
-    const extra = noisy && rooms ? concatVectors(noisy, rooms) : (noisy ?? rooms);
-    const [result] = await crossValidate(withTrainingStreams(corpus.clean, corpus.name, flags.trainStreams), {
-      folds: FOLDS,
-      seed,
-      modelSeed: training.seed,
-      kinds: ['mt-a-dnn'],
-      training,
-      extraTraining: extra && withTrainingStreams(extra, corpus.name, flags.trainStreams),
-    });
-    runs.push(result.metrics);
-    log(`  UAR ${pct(result.metrics.uar)}`);
-  }
-  const stats = (values: number[]) => ({ mean: mean(values), std: std(values), values });
-  const record: CrossValidationRecord = {
+  const [record] = await crossValidateOverFoldSeeds(withTrainingStreams(corpus.clean, corpus.name, flags.trainStreams), {
     corpus: corpus.name,
     folds: FOLDS,
     seeds,
-    uar: stats(runs.map((r) => r.uar)),
-    accuracy: stats(runs.map((r) => r.accuracy)),
-    recall: Object.fromEntries(EMOTIONS.map((e) => [e, mean(runs.map((r) => r.recall[e]))])),
+    kinds: ['mt-a-dnn'],
+    training,
+    extraTrainingFor: async (seed) => {
+      log(`${corpus.name}: ${FOLDS}-fold cross-validation by speaker, fold seed ${seed}`);
+      const noisy = await crossValidationNoiseCopies(corpus.entries, profile, training, { folds: FOLDS, seed });
+      const rooms = roomCopies > 0 ? await roomCopiesOf(corpus.name, corpus.entries, profile, training, roomCopies) : undefined;
+      const extra = noisy && rooms ? concatVectors(noisy, rooms) : (noisy ?? rooms);
+      return extra && withTrainingStreams(extra, corpus.name, flags.trainStreams);
+    },
+    onSeed: (_seed, [result]) => log(`  UAR ${pct(result.metrics.uar)}`),
+  });
+  const crossValidation: CrossValidationRecord = {
+    corpus: record.corpus,
+    folds: record.folds,
+    seeds: record.seeds,
+    uar: record.uar,
+    accuracy: record.accuracy,
+    recall: record.recall,
   };
-  return record;
+  return crossValidation;
 }
 
 async function main() {
@@ -411,14 +339,8 @@ export function markdownOf(runs: RunRecord[]): string {
   return lines.join('\n') + '\n';
 }
 
-function cpuSeconds(since: NodeJS.CpuUsage): number {
-  const { user, system } = process.cpuUsage(since);
-  return (user + system) / 1e6;
-}
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
-const std = (values: number[]) => Math.sqrt(mean(values.map((v) => (v - mean(values)) ** 2)));
 const pct = (x: number) => (100 * x).toFixed(1);
-const round = (x: number, digits: number) => Number(x.toFixed(digits));
 const log = (text: string) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${text}`);
 
 main().catch((err) => {

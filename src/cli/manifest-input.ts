@@ -1,5 +1,8 @@
+import { existsSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
 import { EMOTIONS } from '../core/messages';
 import { describeSkippedRows, ManifestError, readManifest, type ManifestEntry } from '../core/training/corpus-manifest';
+import { qualifySpeakers } from '../core/training/corpus-generalisation';
 import { speakerFolds } from '../core/training/speaker-folds';
 import type { TrainingOptions } from '../core/training/training-options';
 import { CliError, usageError } from './cli-error';
@@ -70,4 +73,52 @@ function checkEmotions(csv: string, entries: ManifestEntry[]): void {
       `${csv}: all ${entries.length} usable rows are ${present[0]}: a model learns to tell emotions apart, so it needs clips of at least 2`,
     );
   }
+}
+
+/** One corpus of a --manifest list: its name and its usable rows (speaker ids qualified when there are several corpora). */
+export interface CorpusRows {
+  name: string;
+  /** the manifest(s) its rows came from */
+  manifests: string[];
+  entries: ManifestEntry[];
+}
+
+/**
+ * Reads every --manifest (each `PATH` or `NAME=PATH`) and groups the rows by corpus: a row's `corpus` column,
+ * else the NAME given, else the manifest's name (its folder's name for a file called manifest.csv). With more
+ * than one corpus, speaker ids become `corpus/speaker`, so two corpora's "spk1" are never one speaker.
+ */
+export async function readCorpora(manifestArgs: string[], stderr: NodeJS.WritableStream = process.stderr): Promise<CorpusRows[]> {
+  const corpora = new Map<string, CorpusRows>();
+  const nameSource = new Map<string, string>();
+  for (const arg of manifestArgs) {
+    const named = /^([A-Za-z0-9_.-]+)=(.+)$/.exec(arg);
+    const csv = named && !existsSync(arg) ? named[2] : arg;
+    const given = named && !existsSync(arg) ? named[1] : undefined;
+    const fallback = given ?? corpusNameOfManifest(csv);
+    for (const entry of await readManifestRows(csv, stderr)) {
+      const name = entry.corpus ?? fallback;
+      if (!entry.corpus && !given) {
+        const other = nameSource.get(name);
+        if (other !== undefined && other !== csv) {
+          throw usageError(
+            `--manifest ${other} and --manifest ${csv} are both called "${name}": name them (--manifest NAME=PATH) or give them a corpus column`,
+          );
+        }
+        nameSource.set(name, csv);
+      }
+      const corpus = corpora.get(name) ?? { name, manifests: [], entries: [] };
+      if (!corpus.manifests.includes(csv)) corpus.manifests.push(csv);
+      corpus.entries.push(entry);
+      corpora.set(name, corpus);
+    }
+  }
+  const list = [...corpora.values()];
+  if (list.length > 1) for (const c of list) c.entries = qualifySpeakers(c.entries, c.name);
+  return list;
+}
+
+function corpusNameOfManifest(csv: string): string {
+  const file = basename(csv).replace(/\.csv$/i, '');
+  return file.toLowerCase() === 'manifest' ? basename(dirname(resolve(csv))) : file;
 }

@@ -128,7 +128,23 @@ describe('speech-emotion CLI (model commands)', () => {
 
       const html = join(dir, 'report.html');
       const cv = cli(
-        ['evaluate', '--manifest', manifest, '--cv', '2', '--models', 'svm,mt-a-dnn', '--epochs', '2', '--patience', '0', '--report', html],
+        [
+          'evaluate',
+          '--manifest',
+          manifest,
+          '--cv',
+          '2',
+          '--fold-seeds',
+          '2',
+          '--models',
+          'svm,mt-a-dnn',
+          '--epochs',
+          '2',
+          '--patience',
+          '0',
+          '--report',
+          html,
+        ],
         cache,
       );
       assert.equal(cv.code, 0, cv.stderr);
@@ -156,7 +172,7 @@ describe('speech-emotion CLI (model commands)', () => {
       },
       { args: ['classify', clip, '--window', 'x'], code: 2, message: /^speech-emotion: --window must be a number of seconds/ },
       { args: ['classify', clip, '--bogus'], code: 2, message: /^error: unknown option '--bogus'$/ },
-      { args: ['evaluate', '--manifest', RAVDESS_MANIFEST], code: 2, message: /--model DIR or --cv K/ },
+      { args: ['evaluate', '--manifest', RAVDESS_MANIFEST], code: 2, message: /give one of --model DIR, --cv K or --leave-one-corpus-out/ },
       {
         args: ['evaluate', '--manifest', RAVDESS_MANIFEST, '--model', '/nonexistent'],
         code: 1,

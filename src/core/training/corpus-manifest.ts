@@ -8,6 +8,8 @@ export interface ManifestEntry {
   path: string;
   emotion: number;
   speaker: string;
+  /** The row's `corpus` column, if the manifest has one. */
+  corpus?: string;
 }
 
 /** A manifest row that was left out, and why. */
@@ -23,7 +25,7 @@ export class ManifestError extends Error {
 }
 
 /**
- * Reads a CSV manifest with a header naming at least `path` and `emotion` (optionally `speaker`).
+ * Reads a CSV manifest with a header naming at least `path` and `emotion` (optionally `speaker` and `corpus`).
  * Paths are relative to the manifest. Rows whose emotion is not one of the four classes, and rows
  * whose file does not exist, are skipped and listed with their line numbers.
  */
@@ -61,7 +63,8 @@ export async function readManifest(
     const path = isAbsolute(rawPath) ? rawPath : resolve(base, rawPath);
     if (!existsSync(path)) return skippedRows.push({ line, reason: `missing file ${rawPath}` });
     const speaker = col('speaker') >= 0 && cells[col('speaker')]?.trim() ? cells[col('speaker')].trim() : `clip-${i}`;
-    entries.push({ path, emotion: emotionIndex(label), speaker });
+    const corpus = col('corpus') >= 0 ? cells[col('corpus')]?.trim() : undefined;
+    entries.push({ path, emotion: emotionIndex(label), speaker, ...(corpus ? { corpus } : {}) });
   });
   if (entries.length === 0) {
     const why = rows.length === 1 ? 'no rows after its header' : `no usable row (${describeSkippedRows(skippedRows)})`;

@@ -41,6 +41,8 @@ export interface CrossValidationResult {
   predictions: number[];
   /** Pooled metrics on each extra test set. */
   extra: Record<string, ClassificationMetrics>;
+  /** Predictions on each extra test set, aligned with the data. */
+  extraPredictions: Record<string, number[]>;
 }
 
 /**
@@ -117,6 +119,7 @@ export async function crossValidate(data: LabelledVectors, options: CrossValidat
       foldMetrics,
       metrics: classificationMetrics(data.labels, predictions, EMOTIONS),
       extra: Object.fromEntries(extraSets.map((set, s) => [set.name, classificationMetrics(data.labels, extra[s], EMOTIONS)])),
+      extraPredictions: Object.fromEntries(extraSets.map((set, s) => [set.name, extra[s]])),
     };
   });
 }

@@ -1,0 +1,205 @@
+// What `speech-emotion evaluate` (several corpora, --leave-one-corpus-out, fold seeds) and
+// scripts/evaluate-generalisation.ts share: how a model trained on some corpora is tested on another,
+// and within-corpus cross-validation repeated over fold seeds.
+import { EMOTIONS } from '../messages';
+import { argmax } from '../model/argmax';
+import { EmotionModel } from '../model/emotion-model';
+import type { ClassificationMetrics, ModelMetadata } from '../model/model-metadata';
+import { classificationMetrics } from './classification-metrics';
+import { crossValidate, type ClassifierKind } from './cross-validation';
+import type { LabelledVectors } from './labelled-vectors';
+import type { ManifestEntry } from './corpus-manifest';
+import { normaliseAsStreams } from './stream-simulation';
+import { trainMtADnn } from './train-mt-a-dnn';
+import { mergeTrainingOptions, type TrainingOptions } from './training-options';
+
+/** Seed of the order in which a test stream's clips arrive (as `speech-emotion evaluate --model`). */
+export const STREAM_ORDER_SEED = 1;
+
+/** The speaker ids of one corpus made unique across corpora: `corpus/speaker`. */
+export function qualifySpeakers(entries: ManifestEntry[], corpus: string): ManifestEntry[] {
+  return entries.map((e) => ({ ...e, corpus, speaker: `${corpus}/${e.speaker}` }));
+}
+
+/** A test of one trained model (or ensemble) on one corpus, with both ways of normalising the test streams. */
+export interface CorpusTest {
+  trainedOn: string[];
+  testedOn: string;
+  kind: 'leave-one-corpus-out' | 'eval-only';
+  /** one stream per speaker */
+  perSpeaker: ClassificationMetrics;
+  /** one stream for the whole test corpus (a microphone that hears everybody) */
+  perCorpus: ClassificationMetrics;
+  trainingCpuSeconds: number;
+  inferenceCpuMsPerClip: number;
+  trainingExamples: number;
+}
+
+/**
+ * Trains MT-A-DNN (or an ensemble of `ensemble` seeds, probabilities averaged) on `data` and scores it on
+ * `test`, its clips replayed through per-stream normalisation as one stream per speaker and as one stream.
+ */
+export async function trainAndTestOnCorpus(
+  data: LabelledVectors,
+  trainedOn: string[],
+  test: { name: string; clean: LabelledVectors },
+  kind: CorpusTest['kind'],
+  training: TrainingOptions,
+  ensemble = 1,
+): Promise<CorpusTest> {
+  const probabilities = { perSpeaker: [] as number[][][], perCorpus: [] as number[][][] };
+  let trainingCpu = 0;
+  let inferenceCpu = 0;
+  for (let m = 0; m < ensemble; m++) {
+    const cpu0 = process.cpuUsage();
+    const net = await trainMtADnn(data, mergeTrainingOptions(training, { seed: training.seed + m }));
+    trainingCpu += cpuSeconds(cpu0);
+    const model = new EmotionModel(net.model, {
+      standardisation: net.standardisation,
+      architecture: net.architecture,
+      vectorLength: net.architecture.inputLength,
+    } as ModelMetadata);
+    try {
+      const spec = net.normalisation;
+      const streamsFor = (speakers: string[]) =>
+        spec.mode === 'per-stream' && spec.prior
+          ? normaliseAsStreams(
+              test.clean.vectors,
+              speakers,
+              { prior: spec.prior, priorWeight: spec.priorWeight!, memory: spec.memory! },
+              STREAM_ORDER_SEED,
+            )
+          : test.clean.vectors;
+      const cpu1 = process.cpuUsage();
+      probabilities.perSpeaker.push(model.predict(streamsFor(test.clean.speakers)).map((p) => EMOTIONS.map((e) => p.probabilities[e])));
+      inferenceCpu += cpuSeconds(cpu1);
+      probabilities.perCorpus.push(
+        model.predict(streamsFor(test.clean.speakers.map(() => test.name))).map((p) => EMOTIONS.map((e) => p.probabilities[e])),
+      );
+    } finally {
+      model.dispose();
+    }
+  }
+  const score = (all: number[][][]) =>
+    classificationMetrics(
+      test.clean.labels,
+      all[0].map((_, i) => argmax(EMOTIONS.map((_, c) => all.reduce((sum, member) => sum + member[i][c], 0)))),
+      EMOTIONS,
+    );
+  return {
+    trainedOn,
+    testedOn: test.name,
+    kind,
+    perSpeaker: score(probabilities.perSpeaker),
+    perCorpus: score(probabilities.perCorpus),
+    trainingCpuSeconds: round(trainingCpu, 1),
+    inferenceCpuMsPerClip: round((1000 * inferenceCpu) / test.clean.vectors.length, 3),
+    trainingExamples: data.vectors.length,
+  };
+}
+
+export interface Spread {
+  mean: number;
+  std: number;
+  values: number[];
+}
+
+/** Within-corpus cross-validation by speaker of one model kind, repeated over fold seeds. */
+export interface FoldSeedsRecord {
+  kind: ClassifierKind;
+  corpus: string;
+  folds: number;
+  seeds: number[];
+  uar: Spread;
+  accuracy: Spread;
+  /** per-class recall, mean over the seeds */
+  recall: Record<string, number>;
+  /** pooled metrics of every fold seed */
+  bySeed: ClassificationMetrics[];
+  /** every seed's test predictions pooled (each clip counted once per seed) */
+  pooled: ClassificationMetrics;
+  /** the same on each extra test set */
+  extraPooled: Record<string, ClassificationMetrics>;
+}
+
+export interface FoldSeedsOptions {
+  corpus: string;
+  folds: number;
+  seeds: number[];
+  kinds: ClassifierKind[];
+  training: TrainingOptions;
+  /** Training-only examples for the folds of one seed (e.g. noisy copies whose babble stays inside a fold group). */
+  extraTrainingFor?: (seed: number) => Promise<LabelledVectors | undefined>;
+  /** Training crops (the paper's augmentation), as crossValidate takes them. */
+  augmented?: LabelledVectors;
+  /** Further test sets aligned with the data (the same clips perturbed), scored on the same folds and models. */
+  extraTestSets?: { name: string; data: LabelledVectors }[];
+  onSeed?: (seed: number, results: { kind: ClassifierKind; metrics: ClassificationMetrics }[]) => void;
+  onFold?: (info: { seed: number; kind: ClassifierKind; fold: number }) => void;
+}
+
+/**
+ * k-fold cross-validation by speaker once per fold seed (the models' seed stays training.seed), so the
+ * figure is a mean ± standard deviation over fold assignments instead of one assignment's luck.
+ */
+export async function crossValidateOverFoldSeeds(data: LabelledVectors, options: FoldSeedsOptions): Promise<FoldSeedsRecord[]> {
+  const bySeed = new Map<ClassifierKind, ClassificationMetrics[]>(options.kinds.map((k) => [k, []]));
+  const pooled = new Map<ClassifierKind, { truth: number[]; predicted: number[]; extra: Record<string, number[]> }>(
+    options.kinds.map((k) => [k, { truth: [], predicted: [], extra: {} }]),
+  );
+  for (const seed of options.seeds) {
+    const results = await crossValidate(data, {
+      folds: options.folds,
+      seed,
+      modelSeed: options.training.seed,
+      kinds: options.kinds,
+      training: options.training,
+      extraTraining: await options.extraTrainingFor?.(seed),
+      augmented: options.augmented,
+      extraTestSets: options.extraTestSets,
+      onFold: ({ kind, fold }) => options.onFold?.({ seed, kind, fold }),
+    });
+    for (const r of results) {
+      bySeed.get(r.kind)!.push(r.metrics);
+      const pool = pooled.get(r.kind)!;
+      pool.truth.push(...data.labels);
+      pool.predicted.push(...r.predictions);
+      for (const [name, predicted] of Object.entries(r.extraPredictions)) (pool.extra[name] ??= []).push(...predicted);
+    }
+    options.onSeed?.(
+      seed,
+      results.map((r) => ({ kind: r.kind, metrics: r.metrics })),
+    );
+  }
+  return options.kinds.map((kind) => {
+    const runs = bySeed.get(kind)!;
+    const pool = pooled.get(kind)!;
+    return {
+      kind,
+      corpus: options.corpus,
+      folds: options.folds,
+      seeds: options.seeds,
+      uar: spreadOf(runs.map((r) => r.uar)),
+      accuracy: spreadOf(runs.map((r) => r.accuracy)),
+      recall: Object.fromEntries(EMOTIONS.map((e) => [e, mean(runs.map((r) => r.recall[e]))])),
+      bySeed: runs,
+      pooled: classificationMetrics(pool.truth, pool.predicted, EMOTIONS),
+      extraPooled: Object.fromEntries(
+        Object.entries(pool.extra).map(([name, predicted]) => [name, classificationMetrics(pool.truth, predicted, EMOTIONS)]),
+      ),
+    };
+  });
+}
+
+/** Mean and population standard deviation. */
+export function spreadOf(values: number[]): Spread {
+  const m = mean(values);
+  return { mean: m, std: Math.sqrt(mean(values.map((v) => (v - m) ** 2))), values };
+}
+
+function cpuSeconds(since: NodeJS.CpuUsage): number {
+  const { user, system } = process.cpuUsage(since);
+  return (user + system) / 1e6;
+}
+const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+const round = (x: number, digits: number) => Number(x.toFixed(digits));
