@@ -196,14 +196,15 @@ function trainingSet(corpora: Corpus[], flags: Flags): LabelledVectors {
     .reduce(concatVectors);
 }
 
-async function trainAndTest(trainOn: Corpus[], testOn: Corpus, kind: CorpusTest['kind'], training: TrainingOptions, flags: Flags) {
+/** Trains once on `trainOn` (one model, or an ensemble) and tests that model on each corpus of `testOns`. */
+async function trainAndTest(trainOn: Corpus[], testOns: Corpus[], kind: CorpusTest['kind'], training: TrainingOptions, flags: Flags) {
   const data = trainingSet(trainOn, flags);
   const members = Number(flags.ensemble);
   const names = trainOn.map((c) => c.name);
-  log(`train on ${names.join('+')} (${data.vectors.length} examples, ${members} model(s)), test on ${testOn.name}`);
-  const probabilities = { perSpeaker: [] as number[][][], perCorpus: [] as number[][][] };
+  log(`train on ${names.join('+')} (${data.vectors.length} examples, ${members} model(s)), test on ${testOns.map((t) => t.name).join(', ')}`);
+  const probabilities = testOns.map(() => ({ perSpeaker: [] as number[][][], perCorpus: [] as number[][][] }));
+  const inferenceCpu = testOns.map(() => 0);
   let trainingCpu = 0;
-  let inferenceCpu = 0;
   for (let m = 0; m < members; m++) {
     const cpu0 = process.cpuUsage();
     const net = await trainMtADnn(data, mergeTrainingOptions(training, { seed: training.seed + m }));
@@ -215,44 +216,48 @@ async function trainAndTest(trainOn: Corpus[], testOn: Corpus, kind: CorpusTest[
     } as ModelMetadata);
     try {
       const spec = net.normalisation;
-      const test = testOn.clean;
-      const streamsFor = (speakers: string[]) =>
-        spec.mode === 'per-stream' && spec.prior
-          ? normaliseAsStreams(
-              test.vectors,
-              speakers,
-              { prior: spec.prior, priorWeight: spec.priorWeight!, memory: spec.memory! },
-              STREAM_ORDER_SEED,
-            )
-          : test.vectors;
-      const cpu1 = process.cpuUsage();
-      probabilities.perSpeaker.push(model.predict(streamsFor(test.speakers)).map((p) => EMOTIONS.map((e) => p.probabilities[e])));
-      inferenceCpu += cpuSeconds(cpu1);
-      probabilities.perCorpus.push(
-        model.predict(streamsFor(test.speakers.map(() => testOn.name))).map((p) => EMOTIONS.map((e) => p.probabilities[e])),
-      );
+      for (const [t, testOn] of testOns.entries()) {
+        const test = testOn.clean;
+        const streamsFor = (speakers: string[]) =>
+          spec.mode === 'per-stream' && spec.prior
+            ? normaliseAsStreams(
+                test.vectors,
+                speakers,
+                { prior: spec.prior, priorWeight: spec.priorWeight!, memory: spec.memory! },
+                STREAM_ORDER_SEED,
+              )
+            : test.vectors;
+        const cpu1 = process.cpuUsage();
+        probabilities[t].perSpeaker.push(model.predict(streamsFor(test.speakers)).map((p) => EMOTIONS.map((e) => p.probabilities[e])));
+        inferenceCpu[t] += cpuSeconds(cpu1);
+        probabilities[t].perCorpus.push(
+          model.predict(streamsFor(test.speakers.map(() => testOn.name))).map((p) => EMOTIONS.map((e) => p.probabilities[e])),
+        );
+      }
     } finally {
       model.dispose();
     }
   }
-  const score = (all: number[][][]) =>
-    classificationMetrics(
-      testOn.clean.labels,
-      all[0].map((_, i) => argmax(EMOTIONS.map((_, c) => all.reduce((sum, member) => sum + member[i][c], 0)))),
-      EMOTIONS,
-    );
-  const result: CorpusTest = {
-    trainedOn: names,
-    testedOn: testOn.name,
-    kind,
-    perSpeaker: score(probabilities.perSpeaker),
-    perCorpus: score(probabilities.perCorpus),
-    trainingCpuSeconds: round(trainingCpu, 1),
-    inferenceCpuMsPerClip: round((1000 * inferenceCpu) / testOn.clean.vectors.length, 3),
-    trainingExamples: data.vectors.length,
-  };
-  log(`  ${testOn.name}: UAR ${pct(result.perSpeaker.uar)} per speaker, ${pct(result.perCorpus.uar)} one stream`);
-  return result;
+  return testOns.map((testOn, t) => {
+    const score = (all: number[][][]) =>
+      classificationMetrics(
+        testOn.clean.labels,
+        all[0].map((_, i) => argmax(EMOTIONS.map((_, c) => all.reduce((sum, member) => sum + member[i][c], 0)))),
+        EMOTIONS,
+      );
+    const result: CorpusTest = {
+      trainedOn: names,
+      testedOn: testOn.name,
+      kind,
+      perSpeaker: score(probabilities[t].perSpeaker),
+      perCorpus: score(probabilities[t].perCorpus),
+      trainingCpuSeconds: round(trainingCpu, 1),
+      inferenceCpuMsPerClip: round((1000 * inferenceCpu[t]) / testOn.clean.vectors.length, 3),
+      trainingExamples: data.vectors.length,
+    };
+    log(`  ${testOn.name}: UAR ${pct(result.perSpeaker.uar)} per speaker, ${pct(result.perCorpus.uar)} one stream`);
+    return result;
+  });
 }
 
 async function withinCorpusCv(corpus: Corpus, profile: ClipFeatureProfile, training: TrainingOptions, flags: Flags, roomCopies: number) {
@@ -307,16 +312,17 @@ async function main() {
   const results: CorpusTest[] = [];
   for (const held of corpora) {
     results.push(
-      await trainAndTest(
+      ...(await trainAndTest(
         corpora.filter((c) => c !== held),
-        held,
+        [held],
         'leave-one-corpus-out',
         training,
         flags,
-      ),
+      )),
     );
   }
-  for (const test of tests) results.push(await trainAndTest(corpora, test, 'eval-only', training, flags));
+  // One model (or ensemble) on all trainable corpora, tested on every eval-only corpus.
+  if (tests.length > 0) results.push(...(await trainAndTest(corpora, tests, 'eval-only', training, flags)));
 
   let crossValidation: CrossValidationRecord | undefined;
   if (!flags.skipCv) {
