@@ -201,7 +201,9 @@ async function trainAndTest(trainOn: Corpus[], testOns: Corpus[], kind: CorpusTe
   const data = trainingSet(trainOn, flags);
   const members = Number(flags.ensemble);
   const names = trainOn.map((c) => c.name);
-  log(`train on ${names.join('+')} (${data.vectors.length} examples, ${members} model(s)), test on ${testOns.map((t) => t.name).join(', ')}`);
+  log(
+    `train on ${names.join('+')} (${data.vectors.length} examples, ${members} model(s)), test on ${testOns.map((t) => t.name).join(', ')}`,
+  );
   const probabilities = testOns.map(() => ({ perSpeaker: [] as number[][][], perCorpus: [] as number[][][] }));
   const inferenceCpu = testOns.map(() => 0);
   let trainingCpu = 0;

@@ -31,7 +31,8 @@ for (const [folder, { emotion, code }] of Object.entries(FOLDERS)) {
     const match = /^S([MF])(\d+)_F\d+_([AHNS])\d+\.wav$/i.exec(name);
     if (!match) throw new Error(`${folder}/${name}: expected S<M|F><speaker>_F<n>_<A|H|N|S><n>.wav`);
     const [, gender, speaker, fileCode] = match;
-    if (fileCode.toUpperCase() !== code) throw new Error(`${folder}/${name}: emotion code "${fileCode}" does not match the folder (expected "${code}")`);
+    if (fileCode.toUpperCase() !== code)
+      throw new Error(`${folder}/${name}: emotion code "${fileCode}" does not match the folder (expected "${code}")`);
     rows.push({
       path: join(corpus, folder, name),
       emotion,

@@ -33,7 +33,8 @@ export async function trainFromManifest(options: TrainFromManifestOptions): Prom
     const corpus = (await readManifest(manifest)).entries;
     for (const speaker of new Set(corpus.map((e) => e.speaker))) {
       const other = speakersSeen.get(speaker);
-      if (other !== undefined) throw new Error(`speaker "${speaker}" is in both ${other} and ${manifest}: give each corpus its own speaker ids`);
+      if (other !== undefined)
+        throw new Error(`speaker "${speaker}" is in both ${other} and ${manifest}: give each corpus its own speaker ids`);
       speakersSeen.set(speaker, manifest);
     }
     entries.push(...corpus);
