@@ -1,52 +1,190 @@
-// Trains the model shipped in models/default on all of the ravdess-4class-16k corpus (SHARED_DIR, or shared/ beside the repository).
-// Usage: npm run train:default   (or node --import tsx scripts/train-default-model.ts [MANIFEST])
-// The options are DEFAULT_TRAINING_OPTIONS, chosen by the experiments in docs/evaluation.md; the
-// cross-validated metrics of those options are measured by scripts/evaluate-default-model.ts.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+// Trains the model shipped in models/default on every corpus whose licence allows it (RAVDESS and nEMO), with the
+// recipe chosen by generalisation (docs/evaluation.md, "Generalisation"): SHIPPED_TRAINING_OPTIONS, measured by the
+// run SHIPPED_RUN of docs/generalisation-runs.json, whose figures go into the model's metadata (the script checks
+// that the run measured exactly these options).
+// Usage: npm run train:default -- [--ravdess DIR|CSV] [--nemo DIR|CSV]
+//   or   RAVDESS_DIR=... NEMO_DIR=... npm run train:default
+//        npm run train:default -- --figures-only   (copies the run's figures into models/default/metadata.json only)
+// A DIR holds the corpus's manifest.csv (scripts/corpora/README.md says how to prepare each); RAVDESS defaults to
+// SHARED_DIR's (or shared/ beside the repository) ravdess-4class-16k, nEMO to ../corpora/nemo beside the repository.
+import { deepStrictEqual } from 'node:assert';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { initBackend } from '../src/core/model/backend';
+import type { ClassificationMetrics, ModelMetadata, TrainingCorpus } from '../src/core/model/model-metadata';
 import { DEFAULT_MODEL_DIR } from '../src/core/model/package-paths';
 import { TextProgress } from '../src/cli/text-progress';
+import { readManifest } from '../src/core/training/corpus-manifest';
 import { trainFromManifest } from '../src/core/training/train-from-manifest';
-import { DEFAULT_TRAINING_OPTIONS } from '../src/core/training/training-options';
+import { DEFAULT_NOISE_AUGMENTATION } from '../src/core/training/noise-augmentation';
+import { DEFAULT_TRAINING_OPTIONS, mergeTrainingOptions, type TrainingOptions } from '../src/core/training/training-options';
 import { FULL_DATA } from '../test/helpers/corpus';
 
 const root = join(__dirname, '..');
-const manifest = process.argv[2] ?? FULL_DATA.manifest;
+/** The generalisation run that measured the shipped recipe (one model, not an ensemble). */
+const SHIPPED_RUN = 'regularised-noise2-5corpora';
+/** The default preset with stronger regularisation and 2 noisy copies per clip (docs/evaluation.md, "Generalisation"). */
+const SHIPPED_TRAINING_OPTIONS = mergeTrainingOptions(DEFAULT_TRAINING_OPTIONS, {
+  dropout: 0.5,
+  l2: 1e-3,
+  noiseAugmentation: { ...DEFAULT_NOISE_AUGMENTATION, copies: 2 },
+});
+const RUNS_FILE = join(root, 'docs', 'generalisation-runs.json');
+
+/** The corpora of the shipped model, in training order, with what their licences say. */
+const CORPORA = [
+  {
+    name: 'ravdess',
+    language: 'English (North American)',
+    source: 'https://zenodo.org/record/1188976 (Livingstone & Russo 2018, https://doi.org/10.1371/journal.pone.0196391)',
+    licence: 'CC BY-NC-SA 4.0',
+    env: 'RAVDESS_DIR',
+    fallback: FULL_DATA.corpus16k,
+  },
+  {
+    name: 'nemo',
+    language: 'Polish',
+    source: 'https://github.com/amu-cai/nEMO at 66de9999a8f2f605eb5f64841790aa5cb0877782 (Christop 2024, LREC-COLING)',
+    licence: 'CC BY-NC-SA 4.0',
+    env: 'NEMO_DIR',
+    fallback: join(root, '..', 'corpora', 'nemo'),
+  },
+];
+
+interface RecordedTest {
+  trainedOn: string[];
+  testedOn: string;
+  kind: string;
+  perSpeaker: ClassificationMetrics;
+  perCorpus: { uar: number };
+}
+interface RecordedRun {
+  name: string;
+  command: string;
+  recipe: { flags: { ensemble?: string }; training: TrainingOptions };
+  tests: RecordedTest[];
+  meanLocoUar: { perSpeaker: number; perCorpus: number };
+  crossValidation?: { corpus: string; seeds: number[]; uar: { mean: number; std: number }; accuracy: { mean: number; std: number } };
+}
+
+/** The recorded run of the shipped recipe, checked to have measured SHIPPED_TRAINING_OPTIONS as one model. */
+function shippedRun(): RecordedRun | undefined {
+  const runs = JSON.parse(readFileSync(RUNS_FILE, 'utf8')) as RecordedRun[];
+  const run = runs.find((r) => r.name === SHIPPED_RUN);
+  if (!run) return undefined;
+  if (Number(run.recipe.flags.ensemble ?? 1) !== 1) throw new Error(`run "${SHIPPED_RUN}" is an ensemble; the model format holds one net`);
+  deepStrictEqual(run.recipe.training, JSON.parse(JSON.stringify(SHIPPED_TRAINING_OPTIONS)), `run ${SHIPPED_RUN} measured other options`);
+  return run;
+}
+
+function manifestOf(pathArg: string): string {
+  const path = resolve(pathArg);
+  const manifest = existsSync(path) && statSync(path).isDirectory() ? join(path, 'manifest.csv') : path;
+  if (!existsSync(manifest)) throw new Error(`${manifest} not found: prepare the corpus first (scripts/corpora/README.md)`);
+  return manifest;
+}
 
 async function main() {
+  const { values } = parseArgs({ options: { ravdess: { type: 'string' }, nemo: { type: 'string' }, 'figures-only': { type: 'boolean' } } });
+  const run = shippedRun();
+  if (values['figures-only']) {
+    if (!run) throw new Error(`${RUNS_FILE} has no run "${SHIPPED_RUN}"`);
+    const file = join(DEFAULT_MODEL_DIR, 'metadata.json');
+    const metadata = JSON.parse(readFileSync(file, 'utf8')) as ModelMetadata;
+    deepStrictEqual(
+      metadata.training.options,
+      run.recipe.training,
+      `models/default was not trained with the options of run ${SHIPPED_RUN}`,
+    );
+    metadata.metrics = metricsOf(run);
+    metadata.crossValidation = crossValidationOf(run);
+    writeFileSync(file, JSON.stringify(metadata, null, 2) + '\n');
+    console.log(`${file}: figures of run ${SHIPPED_RUN}`);
+    return;
+  }
+  if (!run) console.warn(`${RUNS_FILE} has no run "${SHIPPED_RUN}" yet: the model is saved without its figures`);
+
+  const manifests = CORPORA.map((c) =>
+    manifestOf((values as Record<string, string | undefined>)[c.name] ?? process.env[c.env] ?? c.fallback),
+  );
+  const corpora: TrainingCorpus[] = [];
+  for (const [i, c] of CORPORA.entries()) {
+    const { entries } = await readManifest(manifests[i]);
+    corpora.push({
+      name: c.name,
+      language: c.language,
+      clips: entries.length,
+      speakers: new Set(entries.map((e) => e.speaker)).size,
+      source: c.source,
+      licence: c.licence,
+    });
+  }
+
   const backend = await initBackend();
   const features = new TextProgress('features');
   const epochs = new TextProgress('training');
   const model = await trainFromManifest({
-    manifest,
+    manifest: manifests,
     profile: 'paper',
     augment: false,
-    training: DEFAULT_TRAINING_OPTIONS,
-    dataLicence: 'RAVDESS (Livingstone & Russo 2018), CC BY-NC-SA 4.0: non-commercial use only',
+    training: SHIPPED_TRAINING_OPTIONS,
+    dataLicence: 'RAVDESS (Livingstone & Russo 2018) and nEMO (Christop 2024), both CC BY-NC-SA 4.0: non-commercial use only',
     onFeatures: (d, t) => features.update(d, t),
-    onEpoch: (r) =>
-      epochs.update(r.epoch, r.maxEpochs, `val UAR ${r.validationUar !== undefined ? (100 * r.validationUar).toFixed(1) : '-'}%`),
+    onEpoch: (r) => epochs.update(r.epoch, r.maxEpochs),
   });
   epochs.finish();
-  // Record the manifest relative to the repository, not this machine's absolute path.
-  model.metadata.training.manifest = relative(root, manifest);
-  // Cross-validated metrics, if scripts/evaluate-default-model.ts has measured them.
-  const cvFile = join(root, 'docs', 'evaluation-default-model.json');
-  if (existsSync(cvFile)) model.metadata.metrics = JSON.parse(readFileSync(cvFile, 'utf8')).metrics;
+  // Record the manifests by corpus name, not this machine's absolute paths.
+  model.metadata.training.manifest = CORPORA.map((c, i) => `${c.name}: ${relative(root, manifests[i])}`).join(', ');
+  model.metadata.training.corpora = corpora;
+  if (run) {
+    model.metadata.metrics = metricsOf(run);
+    model.metadata.crossValidation = crossValidationOf(run);
+  }
   await model.save(DEFAULT_MODEL_DIR);
   writeFileSync(join(DEFAULT_MODEL_DIR, 'LICENSE-DATA.txt'), DATA_LICENCE);
   console.log(
-    `saved ${DEFAULT_MODEL_DIR} (${model.metadata.training.clips} clips, ${model.metadata.training.epochs} epochs, backend ${backend})`,
+    `saved ${DEFAULT_MODEL_DIR} (${model.metadata.training.clips} clips of ${corpora.map((c) => c.name).join(' + ')}, ` +
+      `${model.metadata.training.examples} examples, ${model.metadata.training.epochs} epochs, recipe of run ${SHIPPED_RUN}, backend ${backend})`,
   );
   model.dispose();
 }
 
-const DATA_LICENCE = `The model in this directory was trained on RAVDESS:
-Livingstone SR, Russo FA (2018) The Ryerson Audio-Visual Database of Emotional Speech and Song (RAVDESS).
-PLoS ONE 13(5): e0196391. https://doi.org/10.1371/journal.pone.0196391
-RAVDESS is licensed CC BY-NC-SA 4.0 (https://creativecommons.org/licenses/by-nc-sa/4.0/):
-this model is for non-commercial use only; train your own model for other uses.
+/** The chosen run's figures, each saying how it was measured (the same recipe, trained without the corpus tested). */
+function metricsOf(run: RecordedRun): NonNullable<ModelMetadata['metrics']> {
+  const metrics: NonNullable<ModelMetadata['metrics']> = {};
+  for (const t of run.tests) {
+    metrics[`${t.kind === 'eval-only' ? 'unseen' : 'leave-one-corpus-out'}-${t.testedOn}`] = {
+      ...t.perSpeaker,
+      protocol:
+        `${t.testedOn} tested with the same recipe trained on ${t.trainedOn.join('+')} only (one stream per speaker; ` +
+        `UAR ${(100 * t.perCorpus.uar).toFixed(1)}% as one stream for the whole corpus), run ${run.name} of docs/generalisation-runs.json`,
+    };
+  }
+  return metrics;
+}
+
+function crossValidationOf(run: RecordedRun): ModelMetadata['crossValidation'] {
+  const cv = run.crossValidation;
+  if (!cv) return undefined;
+  return {
+    corpus: cv.corpus,
+    uar: cv.uar,
+    accuracy: cv.accuracy,
+    protocol: `6-fold cross-validation by speaker within ${cv.corpus}, fold seeds ${cv.seeds.join(', ')}, run ${run.name} of docs/generalisation-runs.json`,
+  };
+}
+
+const DATA_LICENCE = `The model in this directory was trained on two corpora, both licensed CC BY-NC-SA 4.0
+(https://creativecommons.org/licenses/by-nc-sa/4.0/):
+
+- RAVDESS: Livingstone SR, Russo FA (2018) The Ryerson Audio-Visual Database of Emotional Speech and Song (RAVDESS).
+  PLoS ONE 13(5): e0196391. https://doi.org/10.1371/journal.pone.0196391
+- nEMO: Christop (2024) nEMO: Dataset of Emotional Speech in Polish. Proceedings of LREC-COLING 2024.
+  https://aclanthology.org/2024.lrec-main.1059/ (https://github.com/amu-cai/nEMO)
+
+This model is an adaptation of both and is shared under the same licence: non-commercial use only, with
+attribution to both corpora; train your own model for other uses.
 `;
 
 main().catch((err) => {

@@ -55,7 +55,20 @@ export interface ModelMetadata {
     epochs: number;
     options: TrainingOptions;
     dataLicence?: string;
+    /** The corpora trained on, when there are several (models/default), each with where it comes from and its licence. */
+    corpora?: TrainingCorpus[];
   };
   /** Metrics measured when the model was made, with how they were measured. */
   metrics?: Record<string, ClassificationMetrics & { protocol: string }>;
+  /** Within-corpus cross-validation of the recipe over several fold seeds (UAR and accuracy as shares, mean and std). */
+  crossValidation?: { corpus: string; uar: { mean: number; std: number }; accuracy: { mean: number; std: number }; protocol: string };
+}
+
+export interface TrainingCorpus {
+  name: string;
+  language: string;
+  clips: number;
+  speakers: number;
+  source: string;
+  licence: string;
 }

@@ -1,8 +1,8 @@
 import { EMOTIONS } from '../messages';
 import { corpusFeatures, loadFeatureProfile } from './corpus-features';
-import { readManifest } from './corpus-manifest';
+import { readManifest, type ManifestEntry } from './corpus-manifest';
 import { EmotionModel } from '../model/emotion-model';
-import { concatVectors } from './labelled-vectors';
+import { concatVectors, type LabelledVectors } from './labelled-vectors';
 import { noiseAugmentedFeatures, otherSpeakersPool } from './noise-augmentation';
 import { TASK_CLASSES } from '../model/emotion-tasks';
 import { MODEL_FORMAT, type ModelMetadata } from '../model/model-metadata';
@@ -11,7 +11,8 @@ import { trainMtADnn, type EpochReport } from './train-mt-a-dnn';
 import type { TrainingOptions } from './training-options';
 
 export interface TrainFromManifestOptions {
-  manifest: string;
+  /** One manifest, or one per corpus: a corpus's noisy copies take their babble from its own other speakers only. */
+  manifest: string | readonly string[];
   profile: string;
   augment: boolean;
   training: TrainingOptions;
@@ -20,29 +21,44 @@ export interface TrainFromManifestOptions {
   onEpoch?: (report: EpochReport) => void;
 }
 
-/** Reads a manifest, extracts (cached) features, trains MT-A-DNN and returns it with full metadata. */
+/** Reads the manifest(s), extracts (cached) features, trains MT-A-DNN and returns it with full metadata. */
 export async function trainFromManifest(options: TrainFromManifestOptions): Promise<EmotionModel> {
-  const { entries } = await readManifest(options.manifest);
+  const manifests = typeof options.manifest === 'string' ? [options.manifest] : [...options.manifest];
+  if (manifests.length === 0) throw new Error('no manifest to train on');
   const profile = loadFeatureProfile(options.profile);
-  const clean = await corpusFeatures(entries, profile, {
-    augment: options.augment,
-    speechOnly: options.training.speechOnly,
-    denoise: options.training.denoise,
-    onProgress: options.onFeatures,
-  });
-  const noise = options.training.noiseAugmentation;
-  const data =
-    noise && noise.copies > 0
-      ? concatVectors(
-          clean,
-          await noiseAugmentedFeatures(entries, profile, noise, {
-            pool: otherSpeakersPool(entries),
-            speechOnly: options.training.speechOnly,
-            denoise: options.training.denoise,
-            onProgress: options.onFeatures && ((d, t) => options.onFeatures!(d, t, 'noisy copies')),
-          }),
-        )
-      : clean;
+  const entries: ManifestEntry[] = [];
+  const parts: LabelledVectors[] = [];
+  const speakersSeen = new Map<string, string>();
+  for (const manifest of manifests) {
+    const corpus = (await readManifest(manifest)).entries;
+    for (const speaker of new Set(corpus.map((e) => e.speaker))) {
+      const other = speakersSeen.get(speaker);
+      if (other !== undefined)
+        throw new Error(`speaker "${speaker}" is in both ${other} and ${manifest}: give each corpus its own speaker ids`);
+      speakersSeen.set(speaker, manifest);
+    }
+    entries.push(...corpus);
+    parts.push(
+      await corpusFeatures(corpus, profile, {
+        augment: options.augment,
+        speechOnly: options.training.speechOnly,
+        denoise: options.training.denoise,
+        onProgress: options.onFeatures,
+      }),
+    );
+    const noise = options.training.noiseAugmentation;
+    if (noise && noise.copies > 0) {
+      parts.push(
+        await noiseAugmentedFeatures(corpus, profile, noise, {
+          pool: otherSpeakersPool(corpus),
+          speechOnly: options.training.speechOnly,
+          denoise: options.training.denoise,
+          onProgress: options.onFeatures && ((d, t) => options.onFeatures!(d, t, 'noisy copies')),
+        }),
+      );
+    }
+  }
+  const data = parts.reduce(concatVectors);
   const net = await trainMtADnn(data, options.training, options.onEpoch);
   const metadata: ModelMetadata = {
     format: MODEL_FORMAT,
@@ -62,7 +78,7 @@ export async function trainFromManifest(options: TrainFromManifestOptions): Prom
     speechOnly: options.training.speechOnly,
     denoise: !!options.training.denoise,
     training: {
-      manifest: options.manifest,
+      manifest: manifests.join(', '),
       clips: entries.length,
       speakers: new Set(entries.map((e) => e.speaker)).size,
       examples: data.vectors.length,
