@@ -62,6 +62,19 @@ export function speechSpan(samples: Float32Array, options: SpeechTrimmingOptions
   return { start: first * frame, end: Math.min(samples.length, (last + 1) * frame) };
 }
 
+/** 10 ms at 16 kHz: the step of the feature frames. */
+const FEATURE_FRAME_STEP = 160;
+
+/**
+ * speechSpan with its start moved back onto the 10 ms grid of the feature frames (by 80 samples
+ * at most: spans start on multiples of 400 samples), so the stretch's frames are frames a stream
+ * has already analysed.
+ */
+export function speechSpanOnFrameGrid(samples: Float32Array, options: SpeechTrimmingOptions = {}): { start: number; end: number } {
+  const { start, end } = speechSpan(samples, options);
+  return { start: start - (start % FEATURE_FRAME_STEP), end };
+}
+
 /** Cuts leading and trailing frames that are not speech by speechThreshold; returns the input if none is. */
 export function trimSilence(samples: Float32Array, options: SpeechTrimmingOptions = {}): Float32Array {
   const { start, end } = speechSpan(samples, options);
