@@ -128,6 +128,47 @@ describe('streaming feature windows equal the toolkit run on each window', () =>
     );
   });
 
+  test('16-bit PCM as an Int16Array gives the windows of the same audio as floats, speech-only or not', () => {
+    const samples = clips.values().next().value as Float32Array;
+    const pcm = Int16Array.from(samples, (v) => v * 32768);
+    for (const trimSilence of [false, true]) {
+      const floats = streamAll(new FeatureWindowStream('s', { trimSilence, windowSeconds: 1, hopSeconds: 0.5 }), samples, 4000);
+      const pcmWindows = [];
+      const stream = new FeatureWindowStream('s', { trimSilence, windowSeconds: 1, hopSeconds: 0.5 });
+      for (let i = 0; i < pcm.length; i += 4000) pcmWindows.push(...stream.push(pcm.subarray(i, i + 4000)));
+      pcmWindows.push(...stream.end());
+      assert.ok(floats.length > 2);
+      assert.deepEqual(pcmWindows, floats);
+    }
+  });
+
+  test('off-grid float chunks between 16-bit ones: each window still equals the toolkit on its samples', () => {
+    const speech = clips.values().next().value as Float32Array;
+    const samples = speech.slice();
+    // 0.3 s of off-grid audio (and a full-scale 1.0, on the grid but not a 16-bit value) in the middle
+    for (let i = 20000; i < 24800; i++) samples[i] = samples[i] * 0.7 + 1e-5;
+    samples[25000] = 1;
+    const stream = new FeatureWindowStream('mixed', { trimSilence: false, windowSeconds: 1, hopSeconds: 0.5 });
+    const pcm = Int16Array.from(speech, (v) => v * 32768);
+    const windows = [];
+    for (let i = 0; i < samples.length; i += 1600) {
+      const part = samples.subarray(i, i + 1600);
+      const onGrid = part.every((v, j) => v === speech[i + j] && v < 1);
+      // 16-bit chunks come as PCM, the others as floats
+      windows.push(...stream.push(onGrid ? pcm.subarray(i, i + 1600) : part));
+    }
+    windows.push(...stream.end());
+    assert.ok(windows.length > 4);
+    for (const w of windows) {
+      const violation = worstViolation(w.vector, referenceVector(samples, w.startSample, w.endSample), 1e-6, 1e-9);
+      assert.ok(violation.ratio <= 1, `window ${w.seq}: value ${violation.index} off by ${violation.ratio}x the tolerance`);
+    }
+    // the float copy is let go once the window holds 16-bit audio only
+    const pcmOnly = new FeatureWindowStream('pcm', { trimSilence: false, windowSeconds: 1, hopSeconds: 0.5 });
+    pcmOnly.push(pcm);
+    assert.equal(stream.footprintBytes, pcmOnly.footprintBytes);
+  });
+
   test('a shifted window does not equal its neighbour (the check can fail)', () => {
     const samples = clips.values().next().value as Float32Array;
     const [w0] = streamAll(new FeatureWindowStream('a', { trimSilence: false, windowSeconds: 1, hopSeconds: 0.5 }), samples, 4000);
