@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
 import { basename, join } from 'node:path';
 import { describe, test } from 'node:test';
-import { AudioStreamConverter, SincResampler, decodeWav, downmixToMono, int16ToFloat, passThroughPcm16, pcm16Bytes, toMonoAtRate } from '../../src/core';
+import {
+  AudioStreamConverter,
+  SincResampler,
+  decodeWav,
+  downmixToMono,
+  int16ToFloat,
+  passThroughPcm16,
+  pcm16Bytes,
+  toMonoAtRate,
+} from '../../src/core';
 import { MAX_TABLE_BYTES, resamplerTableBytes } from '../../src/core/audio/sinc-resampler';
 import { clip16k, fullCorpusOnly, manifest, originalClip, originalClips } from '../helpers/corpus';
 import { errorDb, readBytes, sox, soxFloatSamples, tempDir } from '../helpers/sox';

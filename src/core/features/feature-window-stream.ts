@@ -7,7 +7,6 @@ import { FRAME_LENGTH, FRAME_STEP, SAMPLE_RATE, frameCount } from './pyaudioanal
 import { DEFAULT_VOICE_ACTIVITY, isSpeechFrame, VoiceActivityOptions } from './voice-activity';
 import { WindowNormalisation } from './window-normalisation';
 import { WindowScratch } from './window-scratch';
-import { getFeatureProfile } from './feature-profile-registry';
 // The shipped model's training recipe trims whole clips with this rule; speech-only windows apply it per window.
 import { speechSpanOnFrameGrid } from './front-end/speech-trimming';
 

@@ -164,19 +164,29 @@ export class FrameAnalyser {
    * the same signal: it is this frame's predecessor for the flux, and their shared blocks are reused.
    */
   analyse(samples: ArrayLike<number>, start: number, records: FrameRecords, slot: number): void {
+    const offset = slot * REC.length;
+    this.analyseBlocks(samples, start, records.values, offset);
+    const power = this.scratch.power;
+    this.scratch.fft.powerSpectrum(samples, start, power);
+    this.analyseSpectrum(power, records, slot);
+    this.analyseChroma(power, records.values, offset);
+    this.analyseMfcc(this.scratch.magnitude, records.values, offset);
+    this.lastMagnitude.set(this.scratch.magnitude);
+    this.hasLast = true;
+  }
+
+  // The stages of analyse() below are separate for the benchmark's per-stage times.
+
+  /** Spectral sums of the frame's power spectrum (bin 0 ignored): A_k into the scratch, moments, entropy blocks, flux cross term, rolloff. */
+  analyseSpectrum(power: Float64Array, records: FrameRecords, slot: number): void {
     const rec = records.values;
     const offset = slot * REC.length;
-    this.analyseBlocks(samples, start, rec, offset);
-
-    // spectrum of the raw frame: A_k, its moments, power sums per entropy block and cumulative
     const scratch = this.scratch;
     const A = scratch.magnitude;
     const last = this.lastMagnitude;
-    const power = scratch.power;
     const cumulative = scratch.cumulative;
-    scratch.fft.powerSpectrum(samples, start, power);
     A[0] = 0;
-    power[0] = 0;
+    power[0] = 0; // bin 0 depends on the window's mean: the window code adds it
     cumulative[0] = 0;
     let sumA = 0;
     let sumIndA = 0;
@@ -219,25 +229,24 @@ export class FrameAnalyser {
     rec[offset + REC.entropyUpperBLogB] = upperBLogB;
     rec[offset + REC.speechBandEnergy] = cumulative[SPEECH_BAND_LAST_BIN] - cumulative[SPEECH_BAND_FIRST_BIN - 1];
 
-    for (let c = 0; c < 12; c++) rec[offset + REC.chroma + c] = 0;
-    for (let i = 0; i < CHROMA_FEEDING_BINS.length; i++) {
-      rec[offset + REC.chroma + CHROMA_FEEDING_CLASS[i]] += power[CHROMA_FEEDING_BINS[i]] * CHROMA_FEEDING_WEIGHT[i];
-    }
-
     // rolloff with A_0 = 0 and no eps: the largest bin any window can give
     const rolloffBin = firstAbove(cumulative, 0.9 * (block0 + upper));
     rec[offset + REC.rolloffBin] = rolloffBin;
     const tailStart = rolloffTailStart(rolloffBin);
     const tail = records.rolloffTail;
     for (let i = 0, at = slot * ROLLOFF_TAIL, k = tailStart; k <= rolloffBin; i++, k++) tail[at + i] = cumulative[k];
-
-    this.analyseMfcc(A, rec, offset);
-
-    last.set(A);
-    this.hasLast = true;
   }
 
-  private analyseBlocks(samples: ArrayLike<number>, start: number, rec: Float64Array, offset: number): void {
+  /** Chroma classes of the frame's power spectrum (bin 0 left to the window). */
+  analyseChroma(power: Float64Array, rec: Float64Array, offset: number): void {
+    for (let c = 0; c < 12; c++) rec[offset + REC.chroma + c] = 0;
+    for (let i = 0; i < CHROMA_FEEDING_BINS.length; i++) {
+      rec[offset + REC.chroma + CHROMA_FEEDING_CLASS[i]] += power[CHROMA_FEEDING_BINS[i]] * CHROMA_FEEDING_WEIGHT[i];
+    }
+  }
+
+  /** The time-domain part: per-block sums and energies, frame mean and energy, zero crossings. */
+  analyseBlocks(samples: ArrayLike<number>, start: number, rec: Float64Array, offset: number): void {
     const blocks = this.blocks;
     const pivot = this.zcrPivot;
     blocks.update(samples, start, pivot, this.zcrReach);
@@ -277,7 +286,7 @@ export class FrameAnalyser {
   }
 
   /** Filter-bank outputs G (in A units) and the DCTs of log10 G and of 1 / G. */
-  private analyseMfcc(A: Float64Array, rec: Float64Array, offset: number): void {
+  analyseMfcc(A: Float64Array, rec: Float64Array, offset: number): void {
     const G = this.scratch.filterOutputs;
     let minFilter = Infinity;
     for (let i = 0; i < NUM_FILTERS; i++) {

@@ -24,7 +24,11 @@ export function chunkToMessage(chunk: AudioChunk & { file?: string }, topic?: st
   };
   if (chunk.final) audio.final = true;
   if (chunk.file) audio.file = chunk.file;
-  const msg: AudioChunkMessage = { streamId: chunk.streamId, payload: chunk.pcm16 ? pcm16Bytes(chunk.pcm16) : floatToPcm16(chunk.samples), audio };
+  const msg: AudioChunkMessage = {
+    streamId: chunk.streamId,
+    payload: chunk.pcm16 ? pcm16Bytes(chunk.pcm16) : floatToPcm16(chunk.samples),
+    audio,
+  };
   if (topic !== undefined) msg.topic = topic;
   return msg;
 }
