@@ -182,11 +182,11 @@ async function main() {
     time(() => {
       for (let j = 0; j < numFrames; j++) stage(j, j % ring.slots);
     });
-  const blocksTime = stageTime((j, slot) => stageAnalyser.analyseBlocks(stream, j * 160, ring.values, slot * 80));
+  const blocksTime = stageTime((j, slot) => stageAnalyser.analyseBlocks(stream, j * 160, ring, slot));
   const spectralTime = stageTime((j, slot) => stageAnalyser.analyseSpectrum(spectra.subarray(j * 200, j * 200 + 200), ring, slot));
-  const chromaTime = stageTime((j, slot) => stageAnalyser.analyseChroma(spectra.subarray(j * 200, j * 200 + 200), ring.values, slot * 80));
+  const chromaTime = stageTime((j, slot) => stageAnalyser.analyseChroma(spectra.subarray(j * 200, j * 200 + 200), ring, slot));
   const magnitudes = spectra.map(Math.sqrt);
-  const mfccTime = stageTime((j, slot) => stageAnalyser.analyseMfcc(magnitudes.subarray(j * 200, j * 200 + 200), ring.values, slot * 80));
+  const mfccTime = stageTime((j, slot) => stageAnalyser.analyseMfcc(magnitudes.subarray(j * 200, j * 200 + 200), ring, slot));
   // speech trimming of each window: its stretch (on the float audio the stream reads)
   const windowStarts: number[] = [];
   for (let first = 0; first + framesPerWindow <= numFrames; first += hopFrames) windowStarts.push(first * 160);

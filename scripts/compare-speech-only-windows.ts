@@ -1,5 +1,5 @@
 /**
- * Speech-only windows from the frame records (stretch start on the 10 ms grid) against the earlier
+ * Speech-only windows from the frame records (stretch start moved onto the 10 ms grid) against the earlier
  * computation (the stretch exactly as speechSpan cuts it, recomputed from its samples): how far the
  * vectors move, and what the shipped model makes of each, on the same windows of the RAVDESS clips.
  * Each actor is one stream (the model's per-stream calibration), clips in manifest order,
@@ -74,7 +74,7 @@ async function main() {
   }
   const agree = before.filter((p, i) => p === after[i]).length;
   console.log(`${entries.length} clips of ${FULL_DATA.manifest}, ${windowSeconds} s windows every ${hopSeconds} s`);
-  console.log(`${windows} windows, ${trimmed} trimmed, of which ${shifted} start 80 samples (5 ms) earlier on the frame grid`);
+  console.log(`${windows} windows, ${trimmed} trimmed, of which ${shifted} start 80 samples (5 ms) later, on the frame grid`);
   console.log(`vectors: max abs difference ${maxAbs.toExponential(2)}, max relative difference ${maxRelative.toExponential(2)}`);
   console.log(
     `shipped model on the ${truth.length} voiced windows: same emotion for ${agree} (${((100 * agree) / truth.length).toFixed(2)}%)`,

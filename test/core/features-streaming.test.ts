@@ -1,5 +1,7 @@
 import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { from, lastValueFrom, toArray } from 'rxjs';
 import { loadSamples, worstViolation } from './features-golden-fixtures';
 import { clip16k, goldenWav, manifest, speakers } from '../helpers/corpus';
@@ -15,6 +17,19 @@ import {
   YinPitchTracker,
 } from '../../src/core/features';
 import { AudioChunk } from '../../src/core/audio/audio-chunk';
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+/** Bytes held in the V8 heap and in typed arrays, after garbage collection. */
+async function memoryAfterGc(): Promise<number> {
+  for (let i = 0; i < 3; i++) {
+    gc();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  const { heapUsed, arrayBuffers } = process.memoryUsage();
+  return heapUsed + arrayBuffers;
+}
 
 function referenceVector(samples: Float32Array, from: number, to: number): Float64Array {
   return clipVectorOf(referenceShortTermFeatures(samples.subarray(from, to)));
@@ -306,17 +321,23 @@ describe('many streams, bounded state', () => {
     streams.dispose();
   });
 
-  test('a stream holds what it was sent: one 0.1 s chunk, tens of KB; a full 3 s window, about 0.4 MB', () => {
-    const streams = new FeatureWindowRegistry(resolveFeatureWindowOptions({ trimSilence: false }), { maxStreams: 100 });
-    const speech = new Float32Array(3.2 * 16000).map((_, i) => Math.round(3000 * Math.sin(i / 7)) / 32768);
+  test('a stream holds what it was sent: one 0.1 s chunk, tens of KB; a full 3 s window, under 280 KB, as the heap measures it', async () => {
+    const streams = new FeatureWindowRegistry(resolveFeatureWindowOptions({ trimSilence: true }), { maxStreams: 1000 });
+    const speech = new Int16Array(3.2 * 16000).map((_, i) => Math.round(3000 * Math.sin(i / 7)));
     for (let i = 0; i < 50; i++) streams.push(`short${i}`, speech.subarray(0, 1600), undefined, false);
     const perShortStream = streams.footprintBytes() / 50;
     assert.ok(perShortStream < 40_000, `a stream sent 0.1 s holds ${perShortStream} bytes`);
     streams.reset();
-    for (let i = 0; i < 50; i++) streams.push(`full${i}`, speech, undefined, false);
-    const perFullStream = streams.footprintBytes() / 50;
-    // a window of 48,000 float32 samples (192 KB) and the records of its 298 frames (704 bytes each)
-    assert.ok(perFullStream < 420_000, `a stream past its first 3 s window holds ${perFullStream} bytes`);
+    const streamCount = 300;
+    const before = await memoryAfterGc();
+    for (let i = 0; i < streamCount; i++) streams.push(`full${i}`, speech, undefined, false);
+    const grown = (await memoryAfterGc()) - before;
+    const perFullStream = streams.footprintBytes() / streamCount;
+    // a window of 48,000 16-bit samples (96 KB) and the records of its 298 frames (564 bytes each)
+    assert.ok(perFullStream < 280_000, `a stream past its first 3 s window holds ${perFullStream} bytes`);
+    // what the count says is what the heap holds (V8 heap and typed-array memory), within 10%
+    const measured = grown / streamCount;
+    assert.ok(Math.abs(measured - perFullStream) < 0.1 * perFullStream, `counted ${perFullStream} bytes a stream, measured ${measured}`);
     streams.dispose();
   });
 

@@ -1,7 +1,7 @@
 import { meanAndStd } from './clip-vector';
 import { PAPER_FEATURE_COUNT } from './feature-names';
 import { FeatureProfileName } from './feature-profile';
-import { FrameAnalyser, FrameRecords, REC } from './frame-record';
+import { FrameAnalyser, FrameRecords } from './frame-record';
 import { extendedWindowStatistics, EXTENDED_ADDED_LENGTH } from './extended-profile';
 import { FRAME_LENGTH, FRAME_STEP, SAMPLE_RATE, frameCount } from './pyaudioanalysis-constants';
 import { DEFAULT_VOICE_ACTIVITY, isSpeechFrame, VoiceActivityOptions } from './voice-activity';
@@ -308,7 +308,7 @@ export class FeatureWindowStream {
       // 16-bit samples about a pivot on their grid: none nearer than one step (no need to measure it)
       this.analyser.zcrReach = local >= this.offGridEnd ? 1 / 32768 : NaN;
       this.analyser.analyse(audio, local, this.records, slot);
-      this.speech[slot] = isSpeechFrame(this.records.values, slot * REC.length, this.options.voiceActivity) ? 1 : 0;
+      this.speech[slot] = isSpeechFrame(this.analyser.energies, this.options.voiceActivity) ? 1 : 0;
       this.nextFrame++;
     }
   }
