@@ -35,7 +35,9 @@ async function main() {
   await initBackend();
   const { entries } = await readManifest(FULL_DATA.manifest);
   const model = await EmotionModel.load(DEFAULT_MODEL_DIR);
-  const classifiers = [0, 1].map(() => new EmotionStreamClassifier(model, { maxStreams: 100, idleMs: 0, maxBatch: 64, maxWaitMs: 0 }));
+  const classifiers = [0, 1].map(
+    () => new EmotionStreamClassifier(model, { maxStreams: 100, idleMs: 0, maxBatch: 64, maxWaitMs: 0, attention: false }),
+  );
   let windows = 0;
   let trimmed = 0;
   let shifted = 0;
