@@ -1,7 +1,9 @@
 /**
  * Real-time factor of the paper feature profile (seconds of audio per second of compute, one
  * thread), whole-file and streaming with overlapping windows, on the real RAVDESS corpus.
- * Usage: npm run bench:features [-- --seconds 600 --window 3 --hop 1] (builds dist/ first)
+ * Usage: npm run bench:features [-- --seconds 600 --window 3 --hop 1 --before DIR] (builds dist/ first)
+ * --before DIR: also measure the built dist/ of another checkout (e.g. a git worktree of an earlier
+ * commit, built there) on the same audio in the same run, alternating, for before/after figures.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,8 +14,8 @@ import { FULL_DATA } from '../test/helpers/corpus';
 // in plain node. Run from src/ under tsx, every imported binding is read through a getter (esbuild
 // turns imports into getters), and the feature code ran 3-4x slower (CPU time, 60 s of audio,
 // streaming about 200x against 700x real time on the shared 2-core machine).
-function compiled<M>(modulePath: string): M {
-  const file = join(__dirname, '..', 'dist', 'core', 'features', modulePath);
+function compiled<M>(modulePath: string, root = join(__dirname, '..')): M {
+  const file = join(root, 'dist', 'core', 'features', modulePath);
   if (!existsSync(`${file}.js`)) throw new Error(`${file}.js is missing: run npm run build first`);
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the compiled module, found at run time
   return require(file) as M;
@@ -25,6 +27,10 @@ const { referenceShortTermFeatures, normalisationOf } =
   compiled<typeof import('../src/core/features/reference-short-term-features')>('reference-short-term-features');
 const { RealFft400 } = compiled<typeof import('../src/core/features/real-fft-400')>('real-fft-400');
 const { WindowFeatureComputer } = compiled<typeof import('../src/core/features/window-short-term-features')>('window-short-term-features');
+const { speechSpanOnFrameGrid } = compiled<typeof import('../src/core/features/front-end/speech-trimming')>('front-end/speech-trimming');
+const { meanAndStd } = compiled<typeof import('../src/core/features/clip-vector')>('clip-vector');
+type StreamClass = typeof import('../src/core/features/feature-window-stream').FeatureWindowStream;
+type ClipVector = typeof import('../src/core/features/paper-features').paperClipVector;
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: number) => {
@@ -34,6 +40,8 @@ const arg = (name: string, fallback: number) => {
 const targetSeconds = arg('seconds', 600);
 const windowSeconds = arg('window', 3);
 const hopSeconds = arg('hop', 1);
+const beforeIndex = args.indexOf('--before');
+const beforeRoot = beforeIndex >= 0 ? args[beforeIndex + 1] : undefined;
 
 const corpus = FULL_DATA.corpus16k;
 
@@ -78,36 +86,73 @@ async function main() {
   console.log(`audio: ${clips.length} RAVDESS clips, ${seconds.toFixed(1)} s, node ${process.version}, one thread, CPU time`);
 
   let sink = 0;
-  paperClipVector(clips[0]); // warm-up
-  const wholeFile = time(() => {
-    for (const c of clips) sink += paperClipVector(c)[0];
-  });
+  const chunk = 4000; // 250 ms, as audio-source sends
+  const stream16 = Int16Array.from(stream, (v) => v * 32768);
+  /** The three headline measurements of one build: whole clips, streaming windows, speech-only windows. */
+  function headline(Stream: StreamClass, clipVector: ClipVector, int16: boolean) {
+    clipVector(clips[0]); // warm-up
+    const whole = time(() => {
+      for (const c of clips) sink += clipVector(c)[0];
+    });
+    const run = (trimSilence: boolean) => {
+      const s = new Stream('bench', { windowSeconds, hopSeconds, trimSilence });
+      const input = int16 ? stream16 : stream;
+      let count = 0;
+      let trimmed = 0;
+      const add = (ws: { trimmed?: boolean }[]) => {
+        count += ws.length;
+        for (const w of ws) trimmed += w.trimmed ? 1 : 0;
+      };
+      for (let i = 0; i < input.length; i += chunk) add(s.push(input.subarray(i, i + chunk)));
+      add(s.end());
+      return { count, trimmed, fallbacks: { ...s.fallbacks } };
+    };
+    let plain = run(false);
+    const streaming = time(() => (plain = run(false)));
+    let speech = run(true);
+    const speechOnly = time(() => (speech = run(true)));
+    return { whole, streaming, speechOnly, plain, speech };
+  }
+  const now = headline(FeatureWindowStream, paperClipVector, true);
+  const nowFloat = headline(FeatureWindowStream, paperClipVector, false);
+  const windows = now.plain.count;
+  const trimmedWindows = now.speech.trimmed;
+  const fallbacks = now.plain.fallbacks;
+  const wholeFile = now.whole;
+  const streaming = now.streaming;
+  const speechOnly = now.speechOnly;
+
   const referenceSubset = clips.slice(0, Math.max(1, Math.floor(clips.length / 10)));
   const referenceSeconds = referenceSubset.reduce((n, c) => n + c.length, 0) / 16000;
   const reference = time(() => {
     for (const c of referenceSubset) sink += referenceShortTermFeatures(c)[0][0];
   }, 1);
 
-  const chunk = 4000; // 250 ms, as audio-source sends
-  let windows = 0;
-  let fallbacks = { zcr: 0, rolloff: 0, mfcc: 0 };
-  const streaming = time(() => {
-    const s = new FeatureWindowStream('bench', { windowSeconds, hopSeconds, trimSilence: false });
-    windows = 0;
-    for (let i = 0; i < stream.length; i += chunk) windows += s.push(stream.subarray(i, i + chunk)).length;
-    windows += s.end().length;
-    fallbacks = { ...s.fallbacks };
-  });
-
-  // the feature-window node's default: silent window edges cut, trimmed windows computed directly
-  let trimmedWindows = 0;
-  const speechOnly = time(() => {
-    const s = new FeatureWindowStream('bench', { windowSeconds, hopSeconds, trimSilence: true });
-    trimmedWindows = 0;
-    const count = (ws: { trimmed?: boolean }[]) => ws.forEach((w) => (trimmedWindows += w.trimmed ? 1 : 0));
-    for (let i = 0; i < stream.length; i += chunk) count(s.push(stream.subarray(i, i + chunk)));
-    count(s.end());
-  });
+  // an earlier build on the same audio, alternating with this one so that both see the same load
+  let before: ReturnType<typeof headline> | undefined;
+  let after: ReturnType<typeof headline> | undefined;
+  if (beforeRoot) {
+    const Before = compiled<typeof import('../src/core/features/feature-window-stream')>(
+      'feature-window-stream',
+      beforeRoot,
+    ).FeatureWindowStream;
+    const beforeClip = compiled<typeof import('../src/core/features/paper-features')>('paper-features', beforeRoot).paperClipVector;
+    for (let r = 0; r < 2; r++) {
+      const b = headline(Before, beforeClip, false);
+      const a = headline(FeatureWindowStream, paperClipVector, true);
+      const best = (x: typeof b | undefined, y: typeof b) =>
+        x
+          ? {
+              ...y,
+              whole: Math.min(x.whole, y.whole),
+              streaming: Math.min(x.streaming, y.streaming),
+              speechOnly: Math.min(x.speechOnly, y.speechOnly),
+            }
+          : y;
+      before = best(before, b);
+      after = best(after, a);
+    }
+  }
 
   // where the time goes: the parts of the streaming path on the same audio
   const numFrames = Math.floor((stream.length - 400) / 160) + 1;
@@ -125,6 +170,38 @@ async function main() {
     analyser.zcrReach = 1 / 32768; // 16-bit audio, as the stream sets it
     for (let j = 0; j < numFrames; j++) analyser.analyse(stream, j * 160, ring, j % ring.slots);
   });
+  // the stages of a frame's record, each over every frame, from spectra computed beforehand
+  const spectra = new Float64Array(numFrames * 200);
+  for (let j = 0; j < numFrames; j++) {
+    fft.powerSpectrum(stream, j * 160, power);
+    spectra.set(power, j * 200);
+  }
+  const stageAnalyser = new FrameAnalyser();
+  stageAnalyser.zcrReach = 1 / 32768;
+  const stageTime = (stage: (j: number, slot: number) => void) =>
+    time(() => {
+      for (let j = 0; j < numFrames; j++) stage(j, j % ring.slots);
+    });
+  const blocksTime = stageTime((j, slot) => stageAnalyser.analyseBlocks(stream, j * 160, ring, slot));
+  const spectralTime = stageTime((j, slot) => stageAnalyser.analyseSpectrum(spectra.subarray(j * 200, j * 200 + 200), ring, slot));
+  const chromaTime = stageTime((j, slot) => stageAnalyser.analyseChroma(spectra.subarray(j * 200, j * 200 + 200), ring, slot));
+  const magnitudes = spectra.map(Math.sqrt);
+  const mfccTime = stageTime((j, slot) => stageAnalyser.analyseMfcc(magnitudes.subarray(j * 200, j * 200 + 200), ring, slot));
+  // speech trimming of each window: its stretch (on the float audio the stream reads)
+  const windowStarts: number[] = [];
+  for (let first = 0; first + framesPerWindow <= numFrames; first += hopFrames) windowStarts.push(first * 160);
+  const trimTime = time(() => {
+    for (const from of windowStarts) sink += speechSpanOnFrameGrid(stream.subarray(from, from + windowSeconds * 16000)).start;
+  });
+  const toFloatTime = time(() => {
+    const view = new Float32Array(windowSeconds * 16000);
+    for (let i = 0; i < stream16.length; i += chunk) {
+      const part = stream16.subarray(i, i + chunk);
+      for (let k = 0; k < part.length; k++) view[k] = part[k] * (1 / 32768);
+    }
+    sink += view[0];
+  });
+
   const records = new FrameRecords(numFrames);
   const matrix = new Float64Array(34 * framesPerWindow);
   const normalisations: { mean: number; scale: number }[] = [];
@@ -153,6 +230,7 @@ async function main() {
             matrix,
             framesPerWindow,
           );
+          for (let i = 0; i < 34; i++) sink += meanAndStd(matrix, i * framesPerWindow, (i + 1) * framesPerWindow).std;
           windowCount++;
         }
       }, 1),
@@ -160,6 +238,7 @@ async function main() {
   }
 
   const rtf = (t: number, s = seconds) => `${(s / t).toFixed(0)}x real time`;
+  const usPerFrame = (t: number) => `${((t / numFrames) * 1e6).toFixed(2)} us/frame`;
   console.log(`reference (literal toolkit port, no reuse): ${rtf(reference, referenceSeconds)}  [${referenceSubset.length} clips]`);
   console.log(`paper profile, whole file:                  ${rtf(wholeFile)}`);
   console.log(`paper profile, streaming ${windowSeconds} s windows every ${hopSeconds} s (${windows} windows): ${rtf(streaming)}`);
@@ -167,17 +246,29 @@ async function main() {
   console.log(
     `paper profile, streaming with speech-only windows (the node's default; ${trimmedWindows} of ${windows} windows trimmed): ${rtf(speechOnly)}`,
   );
-  console.log('where the streaming time goes (same audio, parts timed alone):');
   console.log(
-    `  400-point FFT of every frame:               ${(fftTime * 1e3).toFixed(1)} ms (${((fftTime / numFrames) * 1e6).toFixed(2)} us/frame)`,
+    `  the same with float input instead of 16-bit PCM: streaming ${rtf(nowFloat.streaming)}, speech-only ${rtf(nowFloat.speechOnly)}`,
   );
+  console.log('where the time goes, per 10 ms frame (same audio, each stage timed alone over every frame):');
+  console.log(`  400-point FFT (framing included):          ${usPerFrame(fftTime)}`);
+  console.log(`  time domain (blocks, energy, zero crossings): ${usPerFrame(blocksTime)}`);
+  console.log(`  spectral sums (centroid, entropy, flux, rolloff): ${usPerFrame(spectralTime)}`);
+  console.log(`  chroma:                                     ${usPerFrame(chromaTime)}`);
+  console.log(`  MFCC (filter bank, log, DCT):               ${usPerFrame(mfccTime)}`);
+  console.log(`  frame record, all stages together:          ${usPerFrame(analyseTime)}`);
+  const frameWindows = windowCount * framesPerWindow;
   console.log(
-    `  frame records (FFT + per-frame sums, MFCC): ${(analyseTime * 1e3).toFixed(1)} ms (${((analyseTime / numFrames) * 1e6).toFixed(2)} us/frame)`,
+    `  window statistics (34 features from records + mean/std, ${windowCount} windows): ${((windowTime / frameWindows) * 1e9).toFixed(0)} ns/frame-window, ${usPerFrame(windowTime)}`,
   );
-  console.log(
-    `  per-window features from records (${windowCount} windows, given mean/scale): ${(windowTime * 1e3).toFixed(1)} ms (${((windowTime / (windowCount * framesPerWindow)) * 1e9).toFixed(0)} ns/frame-window)`,
-  );
-  console.log(`  streaming total:                            ${(streaming * 1e3).toFixed(1)} ms`);
+  console.log(`  speech trimming (each window's stretch):    ${usPerFrame(trimTime)}`);
+  console.log(`  16-bit PCM to floats for the analysis:      ${usPerFrame(toFloatTime)}`);
+  console.log(`  streaming total:                            ${usPerFrame(streaming)}; speech-only ${usPerFrame(speechOnly)}`);
+  if (before && after) {
+    console.log(`before (${beforeRoot}, float input) / after (this build, 16-bit input), same audio, same run, best of 2 alternating:`);
+    console.log(`  whole file:        ${rtf(before.whole)} / ${rtf(after.whole)}`);
+    console.log(`  streaming:         ${rtf(before.streaming)} / ${rtf(after.streaming)}`);
+    console.log(`  speech-only:       ${rtf(before.speechOnly)} / ${rtf(after.speechOnly)}`);
+  }
   if (sink === 42) console.log('');
 }
 

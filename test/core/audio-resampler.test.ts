@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
 import { basename, join } from 'node:path';
 import { describe, test } from 'node:test';
-import { SincResampler, decodeWav, downmixToMono, toMonoAtRate } from '../../src/core';
+import {
+  AudioStreamConverter,
+  SincResampler,
+  decodeWav,
+  downmixToMono,
+  int16ToFloat,
+  passThroughPcm16,
+  pcm16Bytes,
+  toMonoAtRate,
+} from '../../src/core';
 import { MAX_TABLE_BYTES, resamplerTableBytes } from '../../src/core/audio/sinc-resampler';
 import { clip16k, fullCorpusOnly, manifest, originalClip, originalClips } from '../helpers/corpus';
 import { errorDb, readBytes, sox, soxFloatSamples, tempDir } from '../helpers/sox';
@@ -99,5 +108,52 @@ describe('streaming resampling', () => {
     assert.ok(resamplerTableBytes() <= 8 * 1024 * 1024, `shared tables ${resamplerTableBytes()} bytes`);
     // CPU time, not wall time: building sixty tables of 16,000 phases each took seconds before the byte budget.
     console.log(`# sixty odd-rate tables: ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms CPU`);
+  });
+});
+
+describe('16 kHz mono 16-bit PCM passes through', () => {
+  test('pushPcm16 gives the chunks of the same audio as floats, whole chunks as views of the input', () => {
+    const pcm = Int16Array.from({ length: 10_000 }, (_, i) => Math.round(8000 * Math.sin(i / 5)));
+    const floats = new AudioStreamConverter({ streamId: 's', chunkSamples: 4000, now: () => 0 });
+    const passed = new AudioStreamConverter({ streamId: 's', chunkSamples: 4000, now: () => 0 });
+    const expected = [
+      ...floats.push([int16ToFloat(pcm.subarray(0, 2500))], 16000),
+      ...floats.push([int16ToFloat(pcm.subarray(2500))], 16000, true),
+    ];
+    const chunks = [...passed.pushPcm16(pcm.subarray(0, 2500)), ...passed.pushPcm16(pcm.subarray(2500), true)];
+    assert.deepEqual(
+      chunks.map((c) => ({ ...c, samples: Array.from(c.samples), pcm16: undefined })),
+      expected.map((c) => ({ ...c, samples: Array.from(c.samples), pcm16: undefined })),
+    );
+    assert.deepEqual(
+      chunks.map((c) => c.pcm16!.length),
+      [4000, 4000, 2000],
+    );
+    // the first chunk joins two pieces (one copy); the second lies wholly in the input
+    assert.equal(chunks[1].pcm16!.buffer, pcm.buffer);
+    assert.equal(pcm16Bytes(chunks[1].pcm16!).buffer, pcm.buffer);
+  });
+
+  test('16-bit PCM after float audio (and the other way) joins it in order', () => {
+    const pcm = Int16Array.from({ length: 3000 }, (_, i) => (i * 37) % 20000);
+    const c = new AudioStreamConverter({ streamId: 's', chunkSamples: 2000, now: () => 0 });
+    const out = [
+      ...c.push([int16ToFloat(pcm.subarray(0, 500))], 16000),
+      ...c.pushPcm16(pcm.subarray(500, 2500)),
+      ...c.push([int16ToFloat(pcm.subarray(2500))], 16000, true),
+    ];
+    assert.deepEqual(Array.from(out.flatMap((ch) => Array.from(ch.samples))), Array.from(int16ToFloat(pcm)));
+  });
+
+  test('only raw 16 kHz mono signed 16-bit little-endian PCM is passed through, as a view', () => {
+    const bytes = Buffer.from(Int16Array.from([1, -2, 300, -32768, 32767]).buffer);
+    const hint = { sampleRate: 16000, channels: 1, bits: 16, encoding: 'signed-integer' };
+    const view = passThroughPcm16(bytes, hint)!;
+    assert.deepEqual(Array.from(view), [1, -2, 300, -32768, 32767]);
+    assert.equal(view.buffer, bytes.buffer);
+    assert.equal(passThroughPcm16(bytes, { ...hint, sampleRate: 48000 }), undefined);
+    assert.equal(passThroughPcm16(bytes, { ...hint, channels: 2 }), undefined);
+    assert.equal(passThroughPcm16(bytes, { ...hint, endian: 'big' }), undefined);
+    assert.equal(passThroughPcm16(Buffer.from('RIFF\0\0\0\0WAVEfmt '), hint), undefined);
   });
 });

@@ -1,5 +1,7 @@
 import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { from, lastValueFrom, toArray } from 'rxjs';
 import { loadSamples, worstViolation } from './features-golden-fixtures';
 import { clip16k, goldenWav, manifest, speakers } from '../helpers/corpus';
@@ -15,6 +17,19 @@ import {
   YinPitchTracker,
 } from '../../src/core/features';
 import { AudioChunk } from '../../src/core/audio/audio-chunk';
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+/** Bytes held in the V8 heap and in typed arrays, after garbage collection. */
+async function memoryAfterGc(): Promise<number> {
+  for (let i = 0; i < 3; i++) {
+    gc();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  const { heapUsed, arrayBuffers } = process.memoryUsage();
+  return heapUsed + arrayBuffers;
+}
 
 function referenceVector(samples: Float32Array, from: number, to: number): Float64Array {
   return clipVectorOf(referenceShortTermFeatures(samples.subarray(from, to)));
@@ -126,6 +141,47 @@ describe('streaming feature windows equal the toolkit run on each window', () =>
       a.map((w) => w.vector),
       b.map((w) => w.vector),
     );
+  });
+
+  test('16-bit PCM as an Int16Array gives the windows of the same audio as floats, speech-only or not', () => {
+    const samples = clips.values().next().value as Float32Array;
+    const pcm = Int16Array.from(samples, (v) => v * 32768);
+    for (const trimSilence of [false, true]) {
+      const floats = streamAll(new FeatureWindowStream('s', { trimSilence, windowSeconds: 1, hopSeconds: 0.5 }), samples, 4000);
+      const pcmWindows = [];
+      const stream = new FeatureWindowStream('s', { trimSilence, windowSeconds: 1, hopSeconds: 0.5 });
+      for (let i = 0; i < pcm.length; i += 4000) pcmWindows.push(...stream.push(pcm.subarray(i, i + 4000)));
+      pcmWindows.push(...stream.end());
+      assert.ok(floats.length > 2);
+      assert.deepEqual(pcmWindows, floats);
+    }
+  });
+
+  test('off-grid float chunks between 16-bit ones: each window still equals the toolkit on its samples', () => {
+    const speech = clips.values().next().value as Float32Array;
+    const samples = speech.slice();
+    // 0.3 s of off-grid audio (and a full-scale 1.0, on the grid but not a 16-bit value) in the middle
+    for (let i = 20000; i < 24800; i++) samples[i] = samples[i] * 0.7 + 1e-5;
+    samples[25000] = 1;
+    const stream = new FeatureWindowStream('mixed', { trimSilence: false, windowSeconds: 1, hopSeconds: 0.5 });
+    const pcm = Int16Array.from(speech, (v) => v * 32768);
+    const windows = [];
+    for (let i = 0; i < samples.length; i += 1600) {
+      const part = samples.subarray(i, i + 1600);
+      const onGrid = part.every((v, j) => v === speech[i + j] && v < 1);
+      // 16-bit chunks come as PCM, the others as floats
+      windows.push(...stream.push(onGrid ? pcm.subarray(i, i + 1600) : part));
+    }
+    windows.push(...stream.end());
+    assert.ok(windows.length > 4);
+    for (const w of windows) {
+      const violation = worstViolation(w.vector, referenceVector(samples, w.startSample, w.endSample), 1e-6, 1e-9);
+      assert.ok(violation.ratio <= 1, `window ${w.seq}: value ${violation.index} off by ${violation.ratio}x the tolerance`);
+    }
+    // the float copy is let go once the window holds 16-bit audio only
+    const pcmOnly = new FeatureWindowStream('pcm', { trimSilence: false, windowSeconds: 1, hopSeconds: 0.5 });
+    pcmOnly.push(pcm);
+    assert.equal(stream.footprintBytes, pcmOnly.footprintBytes);
   });
 
   test('a shifted window does not equal its neighbour (the check can fail)', () => {
@@ -265,17 +321,23 @@ describe('many streams, bounded state', () => {
     streams.dispose();
   });
 
-  test('a stream holds what it was sent: one 0.1 s chunk, tens of KB; a full 3 s window, about 0.4 MB', () => {
-    const streams = new FeatureWindowRegistry(resolveFeatureWindowOptions({ trimSilence: false }), { maxStreams: 100 });
-    const speech = new Float32Array(3.2 * 16000).map((_, i) => Math.round(3000 * Math.sin(i / 7)) / 32768);
+  test('a stream holds what it was sent: one 0.1 s chunk, tens of KB; a full 3 s window, under 300 KB, as the heap measures it', async () => {
+    const streams = new FeatureWindowRegistry(resolveFeatureWindowOptions({ trimSilence: true }), { maxStreams: 1000 });
+    const speech = new Int16Array(3.2 * 16000).map((_, i) => Math.round(3000 * Math.sin(i / 7)));
     for (let i = 0; i < 50; i++) streams.push(`short${i}`, speech.subarray(0, 1600), undefined, false);
     const perShortStream = streams.footprintBytes() / 50;
     assert.ok(perShortStream < 40_000, `a stream sent 0.1 s holds ${perShortStream} bytes`);
     streams.reset();
-    for (let i = 0; i < 50; i++) streams.push(`full${i}`, speech, undefined, false);
-    const perFullStream = streams.footprintBytes() / 50;
-    // a window of 48,000 float32 samples (192 KB) and the records of its 298 frames (704 bytes each)
-    assert.ok(perFullStream < 420_000, `a stream past its first 3 s window holds ${perFullStream} bytes`);
+    const streamCount = 300;
+    const before = await memoryAfterGc();
+    for (let i = 0; i < streamCount; i++) streams.push(`full${i}`, speech, undefined, false);
+    const grown = (await memoryAfterGc()) - before;
+    const perFullStream = streams.footprintBytes() / streamCount;
+    // a window of 48,000 16-bit samples (96 KB) and the records of its 298 frames (612 bytes each)
+    assert.ok(perFullStream < 300_000, `a stream past its first 3 s window holds ${perFullStream} bytes`);
+    // what the count says is what the heap holds (V8 heap and typed-array memory), within 10%
+    const measured = grown / streamCount;
+    assert.ok(Math.abs(measured - perFullStream) < 0.1 * perFullStream, `counted ${perFullStream} bytes a stream, measured ${measured}`);
     streams.dispose();
   });
 

@@ -13,6 +13,11 @@ export interface AudioChunk {
   sampleRate: number;
   /** Mono samples in [-1, 1]. */
   samples: Float32Array;
+  /**
+   * The same samples as 16-bit PCM (value / 32768) when they arrived as 16 kHz mono 16-bit PCM:
+   * passed on as they came, and `samples` is made from them only if something reads it.
+   */
+  pcm16?: Int16Array;
   /** True on the last chunk of a finite stream (end of a file); the stream's state may be dropped. */
   final?: boolean;
 }

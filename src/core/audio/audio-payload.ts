@@ -4,6 +4,8 @@ import { compressedFormatName } from './compressed-format';
 import { describeInput } from './describe-input';
 import { decodePcm, type PcmEncoding, type PcmFormat, validatePcmFormat } from './pcm-decoder';
 import { decodeWav, looksLikeWav } from './wav-decoder';
+import { MODEL_SAMPLE_RATE } from './audio-chunk';
+import { pcm16View } from './pcm16';
 
 /** A raw PCM description as it may arrive on a message; every field optional until checked. */
 export interface PcmFormatHint {
@@ -46,6 +48,20 @@ export function decodeAudioPayload(payload: unknown, hint: PcmFormatHint): Decod
   throw new AudioFormatError(
     `audio payload is ${describeInput(payload)}; expected a Buffer (WAV file or raw PCM) or an array of float samples`,
   );
+}
+
+/**
+ * Raw PCM that needs no conversion (16 kHz mono signed 16-bit little-endian, as a microphone at
+ * 16 kHz or another audio-source sends it) as an Int16Array view of the payload; undefined for
+ * anything else, which decodeAudioPayload then decodes (or refuses with its reason).
+ */
+export function passThroughPcm16(payload: unknown, hint: PcmFormatHint): Int16Array | undefined {
+  if (!(payload instanceof Uint8Array) || payload.length === 0 || payload.length % 2 !== 0) return undefined;
+  const { sampleRate, channels, bits, encoding, endian } = hint;
+  if (Number(sampleRate) !== MODEL_SAMPLE_RATE || Number(channels) !== 1 || Number(bits) !== 16) return undefined;
+  if (encoding !== 'signed-integer' || (endian !== undefined && endian !== 'little')) return undefined;
+  if (looksLikeWav(payload) || compressedFormatName(payload) !== undefined) return undefined;
+  return pcm16View(payload);
 }
 
 function pcmFormatFromHint(hint: PcmFormatHint): Required<PcmFormat> {

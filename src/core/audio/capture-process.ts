@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { Subject, type Observable } from 'rxjs';
 import type { AudioChunk } from './audio-chunk';
 import { AudioStreamConverter } from './audio-stream-converter';
+import { passThroughPcm16 } from './audio-payload';
 import { decodePcm, type PcmFormat, validatePcmFormat } from './pcm-decoder';
 
 export interface CaptureCommand {
@@ -131,8 +132,11 @@ export class CaptureProcess {
       remainder = Buffer.from(bytes.subarray(usable));
       if (usable === 0) return;
       try {
-        const channels = decodePcm(bytes.subarray(0, usable), format);
-        for (const chunk of converter.push(channels, format.sampleRate)) this.subject.next(chunk);
+        const pcm = bytes.subarray(0, usable);
+        // a recorder at 16 kHz mono 16-bit: its bytes go on as they came
+        const pcm16 = passThroughPcm16(pcm, format);
+        const chunks = pcm16 ? converter.pushPcm16(pcm16) : converter.push(decodePcm(pcm, format), format.sampleRate);
+        for (const chunk of chunks) this.subject.next(chunk);
       } catch (err) {
         fail(err as Error);
         signalGroup(child, 'SIGKILL');

@@ -25,7 +25,7 @@ export function featureWindows(
             if (chunk.sampleRate !== MODEL_SAMPLE_RATE) {
               throw new RangeError(`feature windows need ${MODEL_SAMPLE_RATE} Hz audio, got ${chunk.sampleRate} Hz`);
             }
-            emit(streams.push(chunk.streamId, chunk.samples, chunk.timestamp, chunk.final === true));
+            emit(streams.push(chunk.streamId, chunk.pcm16 ?? chunk.samples, chunk.timestamp, chunk.final === true));
           } catch (err) {
             subscriber.error(err);
           }

@@ -64,8 +64,16 @@ export class FeatureWindowRegistry {
     return this.streams.streamIds();
   }
 
-  /** Adds a chunk to a stream (created on first use) and returns the windows it completes. */
-  push(streamId: string, samples: ArrayLike<number>, timestamp: number | undefined, final: boolean): FeatureWindow[] {
+  /**
+   * Adds a chunk (floats in [-1, 1], or an Int16Array of 16-bit PCM) to a stream (created on first
+   * use) and returns the windows it completes.
+   */
+  push(
+    streamId: string,
+    samples: Float32Array | Int16Array | ArrayLike<number>,
+    timestamp: number | undefined,
+    final: boolean,
+  ): FeatureWindow[] {
     let created = false;
     const stream = this.streams.getOrCreate(streamId, () => {
       created = true;

@@ -1,15 +1,14 @@
 import { meanAndStd } from './clip-vector';
 import { PAPER_FEATURE_COUNT } from './feature-names';
 import { FeatureProfileName } from './feature-profile';
-import { FrameAnalyser, FrameRecords, REC } from './frame-record';
+import { FrameAnalyser, FrameRecords } from './frame-record';
 import { extendedWindowStatistics, EXTENDED_ADDED_LENGTH } from './extended-profile';
 import { FRAME_LENGTH, FRAME_STEP, SAMPLE_RATE, frameCount } from './pyaudioanalysis-constants';
 import { DEFAULT_VOICE_ACTIVITY, isSpeechFrame, VoiceActivityOptions } from './voice-activity';
 import { WindowNormalisation } from './window-normalisation';
 import { WindowScratch } from './window-scratch';
-import { getFeatureProfile } from './feature-profile-registry';
 // The shipped model's training recipe trims whole clips with this rule; speech-only windows apply it per window.
-import { speechSpan } from './front-end/speech-trimming';
+import { speechSpanOnFrameGrid } from './front-end/speech-trimming';
 
 export interface FeatureWindowOptions {
   profile: FeatureProfileName;
@@ -88,30 +87,36 @@ export function resolveFeatureWindowOptions(partial: Partial<FeatureWindowOption
 }
 
 /**
- * The windows of one audio stream (16 kHz mono samples in [-1, 1]).
+ * The windows of one audio stream (16 kHz mono samples in [-1, 1], or 16-bit PCM as an Int16Array).
  *
  * Each window is treated as the toolkit treats a clip: its vector equals the paper features of
  * exactly its samples. Frames start every 10 ms from the stream's start and the hop is a multiple
  * of 10 ms, so a frame belongs to several overlapping windows; its record (frame-record.ts) is
- * computed once and each window only applies its own mean and scale.
+ * computed once and each window only applies its own mean and scale. A speech-only window is cut
+ * on the same 10 ms grid, so it is computed from the same records with its stretch's mean and scale.
  *
  * Memory is bounded: the audio kept is one window (plus less than one hop when the hop is longer
  * than the window), the frame records one window's frames; both grow as audio comes, so a stream
- * that has sent little holds little. Work arrays are in a WindowScratch, shared by a registry's streams.
+ * that has sent little holds little. Audio on the 16-bit grid (nearly all of it) is kept as Int16;
+ * a float copy is kept only while the window holds samples off that grid. Work arrays, including
+ * the float view of the audio the analysis reads, are in a WindowScratch shared by a registry's streams.
  */
 /**
  * A stream's objects and small arrays besides those counted by name: heap growth over 1,000
  * streams, after gc, less the counted arrays, was about 5.5 KB a stream.
  */
 const FIXED_STREAM_BYTES = 6 * 1024;
+const PCM_SCALE = 1 / 32768;
 
 export class FeatureWindowStream {
   readonly options: FeatureWindowOptions;
   private readonly windowSamples: number;
   private readonly hopSamples: number;
   private readonly framesPerWindow: number;
-  /** audio from `bufferStart` (stream sample index) on; grows up to windowSamples */
-  private buffer = new Float32Array(0);
+  /** audio from `bufferStart` (stream sample index) on, as 16-bit PCM; grows up to windowSamples */
+  private pcm = new Int16Array(0);
+  /** the same audio as floats, only while some of it is off the 16-bit grid (then `pcm` is unused) */
+  private floatAudio: Float32Array | undefined;
   private bufferStart = 0;
   private bufferLength = 0;
   /** buffer index after the last sample known to be off the 16-bit grid (multiples of 1/32768) */
@@ -144,9 +149,16 @@ export class FeatureWindowStream {
     this.analyser = new FrameAnalyser(scratch.frameAnalysis);
   }
 
-  /** Bytes held by this stream's state (for status and limits). */
+  /** Bytes held by this stream's state (for status and limits); the shared scratch is not counted. */
   get footprintBytes(): number {
-    return this.buffer.byteLength + this.normalisation.byteLength + this.records.byteLength + this.speech.byteLength + FIXED_STREAM_BYTES;
+    return (
+      this.pcm.byteLength +
+      (this.floatAudio?.byteLength ?? 0) +
+      this.normalisation.byteLength +
+      this.records.byteLength +
+      this.speech.byteLength +
+      FIXED_STREAM_BYTES
+    );
   }
 
   /** Shortcut fallbacks taken so far (see WindowFeatureComputer), by all streams sharing this one's scratch. */
@@ -155,10 +167,11 @@ export class FeatureWindowStream {
   }
 
   /**
-   * Adds samples (16 kHz mono, [-1, 1]) whose first sample was recorded at `timestamp` (ms since
-   * epoch; default: continues the previous chunk) and returns the windows they complete.
+   * Adds samples (16 kHz mono: floats in [-1, 1], or an Int16Array of 16-bit PCM, value / 32768)
+   * whose first sample was recorded at `timestamp` (ms since epoch; default: continues the
+   * previous chunk) and returns the windows they complete.
    */
-  push(samples: ArrayLike<number>, timestamp?: number): FeatureWindow[] {
+  push(samples: Float32Array | Int16Array | ArrayLike<number>, timestamp?: number): FeatureWindow[] {
     if (this.ended) throw new Error(`stream "${this.streamId}" has ended`);
     if (timestamp !== undefined && Number.isFinite(timestamp)) {
       this.timeAnchor = { sample: this.totalSamples, timestamp };
@@ -175,11 +188,11 @@ export class FeatureWindowStream {
         continue;
       }
       const take = Math.min(this.windowSamples - this.bufferLength, samples.length - offset);
-      this.copyIn(samples, offset, take);
+      const audio = this.copyIn(samples, offset, take);
       this.bufferLength += take;
       this.totalSamples += take;
       offset += take;
-      this.analyseAvailableFrames();
+      this.analyseAvailableFrames(audio);
       if (this.bufferLength === this.windowSamples) {
         windows.push(this.emit(this.windowSamples, false));
         this.advance();
@@ -203,64 +216,107 @@ export class FeatureWindowStream {
 
   /**
    * samples[offset .. offset+take) into the buffer after its content, summarised for the window
-   * normalisation; throws on a non-finite sample, leaving the buffer's content as it was.
+   * normalisation; throws on a non-finite sample, leaving the buffer's content as it was. Returns
+   * the buffer as floats, valid from the first sample the frame analysis still needs to the end.
    */
-  private copyIn(samples: ArrayLike<number>, offset: number, take: number): void {
+  private copyIn(samples: Float32Array | Int16Array | ArrayLike<number>, offset: number, take: number): Float32Array {
     const to = this.bufferLength;
-    this.reserve(to + take);
-    const buffer = this.buffer;
-    if (samples instanceof Float32Array || samples instanceof Float64Array) {
-      buffer.set(samples.subarray(offset, offset + take), to);
-    } else {
-      for (let i = 0; i < take; i++) {
-        const v = samples[offset + i];
-        buffer[to + i] = typeof v === 'number' ? v : NaN;
+    const length = to + take;
+    this.reserve(length);
+    const wasPcm = this.floatAudio === undefined;
+    const isPcm = samples instanceof Int16Array;
+    let floatFrom = to;
+    if (wasPcm) {
+      const pcm = this.pcm;
+      if (isPcm) pcm.set(samples.subarray(offset, offset + take), to);
+      else {
+        for (let i = 0; i < take; i++) {
+          const steps = (samples[offset + i] as number) * 32768;
+          if (steps >= -32768 && steps <= 32767 && steps === Math.round(steps)) pcm[to + i] = steps;
+          else {
+            floatFrom = to + i;
+            this.switchToFloat(floatFrom);
+            break;
+          }
+        }
       }
     }
+    const floatAudio = this.floatAudio;
+    if (floatAudio === undefined) {
+      // 16-bit samples are finite and on the grid: nothing to check
+      const audio = this.floatView(Math.min(to, this.normalisation.summarisedLength, this.nextFrameLocalStart()), length);
+      this.normalisation.update(audio, length);
+      return audio;
+    }
+    for (let i = floatFrom; i < length; i++) {
+      const v = samples[offset + i - to];
+      floatAudio[i] = typeof v !== 'number' ? NaN : isPcm ? v * PCM_SCALE : v;
+    }
     // the summaries check whole blocks (by their sums); the samples after the last whole block are checked here
-    const length = to + take;
-    let finite = this.normalisation.update(buffer, length);
+    let finite = this.normalisation.update(floatAudio, length);
     if (finite) {
       let tail = 0;
-      for (let i = Math.max(to, this.normalisation.summarisedLength); i < length; i++) tail += buffer[i];
+      for (let i = Math.max(to, this.normalisation.summarisedLength); i < length; i++) tail += floatAudio[i];
       finite = Number.isFinite(tail);
     }
     if (!finite) {
       this.normalisation.truncate(to);
       let i = to;
-      while (Number.isFinite(buffer[i])) i++;
+      while (Number.isFinite(floatAudio[i])) i++;
+      if (wasPcm) this.floatAudio = undefined;
       throw new RangeError(`sample ${offset + i - to} of the chunk is not a finite number`);
     }
     for (let i = to; i < length; i++) {
-      const steps = buffer[i] * 32768;
-      if (steps !== Math.round(steps)) {
+      // off the grid, or on it but beyond the 16-bit range (1.0)
+      const steps = floatAudio[i] * 32768;
+      if (steps !== Math.round(steps) || steps > 32767 || steps < -32768) {
         this.offGridEnd = length;
         break;
       }
     }
+    return floatAudio;
   }
 
-  private analyseAvailableFrames(): void {
+  /** Keeps the audio as floats from now on: pcm[0 .. copied) is converted. */
+  private switchToFloat(copied: number): void {
+    const floatAudio = new Float32Array(this.pcm.length);
+    const pcm = this.pcm;
+    for (let i = 0; i < copied; i++) floatAudio[i] = pcm[i] * PCM_SCALE;
+    this.floatAudio = floatAudio;
+  }
+
+  /** The buffer as floats, valid at [from, to): the float copy, or the shared scratch filled from the PCM. */
+  private floatView(from: number, to: number): Float32Array {
+    if (this.floatAudio !== undefined) return this.floatAudio;
+    const view = this.scratch.audio(this.windowSamples);
+    const pcm = this.pcm;
+    for (let i = Math.max(0, from); i < to; i++) view[i] = pcm[i] * PCM_SCALE;
+    return view;
+  }
+
+  private nextFrameLocalStart(): number {
+    return this.nextFrame * FRAME_STEP - this.bufferStart;
+  }
+
+  private analyseAvailableFrames(audio: Float32Array): void {
     for (;;) {
-      const start = this.nextFrame * FRAME_STEP;
-      const local = start - this.bufferStart;
+      const local = this.nextFrameLocalStart();
       if (local + FRAME_LENGTH > this.bufferLength) return;
       if (local < 0) throw new Error('feature window stream: frame before the buffer');
       const slot = this.nextFrame % this.recordSlots;
       this.records.ensureSlots(slot + 1, this.recordSlots);
       // 16-bit samples about a pivot on their grid: none nearer than one step (no need to measure it)
       this.analyser.zcrReach = local >= this.offGridEnd ? 1 / 32768 : NaN;
-      this.analyser.analyse(this.buffer, local, this.records, slot);
-      this.speech[slot] = isSpeechFrame(this.records.values, slot * REC.length, this.options.voiceActivity) ? 1 : 0;
+      this.analyser.analyse(audio, local, this.records, slot);
+      this.speech[slot] = isSpeechFrame(this.analyser.energies, this.options.voiceActivity) ? 1 : 0;
       this.nextFrame++;
     }
   }
 
   private emit(length: number, partial: boolean): FeatureWindow {
-    const span = this.options.trimSilence ? this.silenceTrim(length) : undefined;
-    const vector = span
-      ? Array.from(getFeatureProfile(this.options.profile).clipVector(this.buffer.subarray(span.start, span.end)))
-      : this.windowVector(length);
+    const audio = this.floatView(0, length);
+    const span = this.options.trimSilence ? this.silenceTrim(audio, length) : undefined;
+    const vector = span ? this.windowVector(audio, span.start, span.end) : this.windowVector(audio, 0, length);
     const numFrames = frameCount(length);
     const firstFrame = this.bufferStart / FRAME_STEP;
     const slots = this.recordSlots;
@@ -291,30 +347,31 @@ export class FeatureWindowStream {
   }
 
   /**
-   * The stretch of the window left after cutting its silent edges, or undefined when nothing is cut.
-   * A cut window is computed directly on that stretch: the per-frame reuse assumes whole windows
-   * (about 1 ms for 3 s).
+   * The stretch of the window left after cutting its silent edges, its start on the 10 ms frame
+   * grid (speechSpanOnFrameGrid), or undefined when nothing is cut.
    */
-  private silenceTrim(length: number): { start: number; end: number } | undefined {
-    const { start, end } = speechSpan(this.buffer.subarray(0, length));
+  private silenceTrim(audio: Float32Array, length: number): { start: number; end: number } | undefined {
+    const { start, end } = speechSpanOnFrameGrid(audio.subarray(0, length));
     if ((start === 0 && end === length) || end - start < FRAME_LENGTH) return undefined;
     return { start, end };
   }
 
-  /** The window's vector from the frame records: only its own mean and scale are applied. */
-  private windowVector(length: number): number[] {
-    const numFrames = frameCount(length);
-    const firstFrame = this.bufferStart / FRAME_STEP;
-    const buffer = this.buffer;
-    const { mean, scale } = this.normalisation.of(buffer, length);
+  /**
+   * The vector of audio[from .. to) (from on the frame grid) from the frame records: only its own
+   * mean and scale are applied.
+   */
+  private windowVector(audio: Float32Array, from: number, to: number): number[] {
+    const numFrames = frameCount(to - from);
+    const firstFrame = (this.bufferStart + from) / FRAME_STEP;
+    const { mean, scale } = this.normalisation.of(audio, from, to);
     const slots = this.recordSlots;
     const matrix = this.scratch.featureMatrix(numFrames);
     this.scratch.computer.compute(
       {
         records: this.records,
         slot: (j) => (firstFrame + j) % slots,
-        samples: buffer,
-        sampleOffset: (j) => j * FRAME_STEP,
+        samples: audio,
+        sampleOffset: (j) => from + j * FRAME_STEP,
         numFrames,
       },
       mean,
@@ -333,7 +390,7 @@ export class FeatureWindowStream {
       vector[PAPER_FEATURE_COUNT + i] = std;
     }
     if (this.options.profile === 'extended') {
-      const added = extendedWindowStatistics(buffer.subarray(0, length));
+      const added = extendedWindowStatistics(audio.subarray(from, to));
       if (added.length !== EXTENDED_ADDED_LENGTH) throw new Error('extended statistics of unexpected length');
       for (const v of added) vector.push(v);
     }
@@ -342,16 +399,26 @@ export class FeatureWindowStream {
 
   /** Grows the buffer to hold at least `length` samples (doubling, at most a window). */
   private reserve(length: number): void {
-    if (length <= this.buffer.length) return;
-    const grown = new Float32Array(Math.min(this.windowSamples, Math.max(length, 2 * this.buffer.length)));
-    grown.set(this.buffer.subarray(0, this.bufferLength));
-    this.buffer = grown;
+    const capacity = this.floatAudio?.length ?? this.pcm.length;
+    if (length <= capacity) return;
+    const grown = Math.min(this.windowSamples, Math.max(length, 2 * capacity));
+    if (this.floatAudio !== undefined) {
+      const floatAudio = new Float32Array(grown);
+      floatAudio.set(this.floatAudio.subarray(0, this.bufferLength));
+      this.floatAudio = floatAudio;
+      this.pcm = new Int16Array(0);
+    } else {
+      const pcm = new Int16Array(grown);
+      pcm.set(this.pcm.subarray(0, this.bufferLength));
+      this.pcm = pcm;
+    }
   }
 
   private advance(): void {
     const hop = this.hopSamples;
+    const audio = this.floatAudio ?? this.pcm;
     if (hop < this.windowSamples) {
-      this.buffer.copyWithin(0, hop, this.windowSamples);
+      audio.copyWithin(0, hop, this.windowSamples);
       this.bufferLength = this.windowSamples - hop;
       this.offGridEnd = Math.max(0, this.offGridEnd - hop);
     } else {
@@ -359,12 +426,22 @@ export class FeatureWindowStream {
       this.offGridEnd = 0;
       this.analyser.resetRun();
     }
+    if (this.floatAudio !== undefined && this.offGridEnd === 0) this.switchToPcm();
     this.normalisation.shift(hop < this.windowSamples ? hop : 0, this.bufferLength);
     this.bufferStart += hop;
     if (this.nextFrame * FRAME_STEP < this.bufferStart) {
       this.nextFrame = this.bufferStart / FRAME_STEP;
       this.analyser.resetRun();
     }
+  }
+
+  /** Back to 16-bit storage: every sample the buffer holds is on the grid again. */
+  private switchToPcm(): void {
+    const floatAudio = this.floatAudio!;
+    const pcm = new Int16Array(floatAudio.length);
+    for (let i = 0; i < this.bufferLength; i++) pcm[i] = floatAudio[i] * 32768;
+    this.pcm = pcm;
+    this.floatAudio = undefined;
   }
 
   private timeOf(sample: number): number {

@@ -3,6 +3,7 @@ import { FrameSampleBlocks } from './frame-sample-blocks';
 import { MFCC_DCT, MFCC_FILTER_BANK, MFCC_FILTER_OFFSET, MFCC_FILTER_WEIGHTS } from './mfcc-filter-bank';
 import { ENTROPY_BLOCKS, FRAME_LENGTH, NUM_BINS, NUM_FILTERS, NUM_MFCC } from './pyaudioanalysis-constants';
 import { RealFft400 } from './real-fft-400';
+import type { FrameEnergies } from './voice-activity';
 const MFCC_FILTER_START = MFCC_FILTER_BANK.start;
 
 /**
@@ -20,46 +21,55 @@ const MFCC_FILTER_START = MFCC_FILTER_BANK.start;
  * from the single-precision cumulative spectrum) the window code recomputes from the samples.
  */
 export const REC = {
-  /** zero-crossing counts about the pivot p (zero-crossing-counts.ts): valid for window means within zcrReach of p */
+  /** zero-crossing counts about the pivot p (zero-crossing-counts.ts): valid for window means within zcrReach of p (counts in REC32) */
   zcrPivot: 0,
   zcrReach: 1,
-  zcrBelow: 2,
-  zcrAbove: 3,
   /** the same about the last window mean they did not serve, counted from the samples by the window code */
-  zcrPivot2: 4,
-  zcrReach2: 5,
-  zcrBelow2: 6,
-  zcrAbove2: 7,
-  blockMean: 8, // 10 values
-  blockCentredEnergy: 18, // 10 values
-  frameMean: 28,
-  frameCentredEnergy: 29,
-  sumA: 30,
-  sumIndA: 31,
-  sumInd2A: 32,
-  maxA: 33,
+  zcrPivot2: 2,
+  zcrReach2: 3,
+  blockMean: 4, // 10 values
+  blockCentredEnergy: 14, // 10 values
+  frameMean: 24,
+  sumA: 25,
+  sumIndA: 26,
+  sumInd2A: 27,
+  maxA: 28,
   /** sum of A_k^2 over bins 1..19 (spectral-entropy block 0 without bin 0) */
-  entropyBlock0: 34,
+  entropyBlock0: 29,
   /** sum of A_k^2 over bins 20..199 */
-  entropyUpper: 35,
+  entropyUpper: 30,
   /** sum over blocks 1..9 of b log2 b, b = block sum of A_k^2 */
-  entropyUpperBLogB: 36,
+  entropyUpperBLogB: 31,
   /** sum over bins 1..199 of A_k times the previous frame's A_k; NaN when there is none */
-  fluxCross: 37,
-  /** first k >= 1 with cumulative A^2 over bins 1..k > 0.9 * total (the rolloff with A_0 = 0) */
-  rolloffBin: 38,
+  fluxCross: 32,
   /** smallest filter-bank output G (in A units) */
-  minFilter: 39,
-  /** sum of A_k^2 over the speech band, for voice activity */
-  speechBandEnergy: 40,
+  minFilter: 33,
   /** DCT of log10 of the filter-bank outputs G */
-  logMelDct: 41, // 13 values
-  /** DCT of 1 / G: the first-order change of the MFCCs when eps is added to small filter outputs */
-  inverseMelDct: 54, // 13 values
-  chroma: 67, // 12 values, bins 1..199, before dividing by the total
+  logMelDct: 34, // 13 values
+  chroma: 47, // 12 values, bins 1..199, before dividing by the total
+  length: 59,
+} as const;
+
+/**
+ * The values of a frame record that single precision holds exactly (small whole numbers, the grid
+ * step) or well beyond what they feed (a first-order correction of ~1e-6 relative): half the bytes of
+ * the double-precision ones. (Chroma in single precision would have cost the features about 6e-8 of
+ * relative accuracy against the toolkit's 1e-11.)
+ */
+export const REC32 = {
+  /** zero-crossing counts about REC.zcrPivot: pairs split by [r >= p] and by [r > p] */
+  zcrBelow: 0,
+  zcrAbove: 1,
+  /** the same about REC.zcrPivot2 */
+  zcrBelow2: 2,
+  zcrAbove2: 3,
+  /** first k >= 1 with cumulative A^2 over bins 1..k > 0.9 * total (the rolloff with A_0 = 0) */
+  rolloffBin: 4,
   /** the step of a grid every sample of the frame lies on (1/32768 for 16-bit audio), or 0 */
-  sampleGridStep: 79,
-  length: 80,
+  sampleGridStep: 5,
+  /** DCT of 1 / G: the first-order change of the MFCCs when eps is added to small filter outputs */
+  inverseMelDct: 6, // 13 values
+  length: 19,
 } as const;
 
 /**
@@ -71,17 +81,20 @@ export const REC = {
 export const ROLLOFF_TAIL = 16;
 
 /**
- * Frame records in slots: the numbers of REC, and each frame's cumulative A^2 over bins 1..k
+ * Frame records in slots: the numbers of REC and REC32, and each frame's cumulative A^2 over bins 1..k
  * (0 at k = 0) in single precision for the ROLLOFF_TAIL bins k ending at its rolloff bin, from
  * which a window finds its own rolloff bin. `slots` can grow (ensureSlots), keeping the first ones.
  */
 export class FrameRecords {
   values: Float64Array;
+  /** the REC32 values of each slot */
+  small: Float32Array;
   /** slot s holds k = max(0, rolloffBin - ROLLOFF_TAIL + 1) + i at [s * ROLLOFF_TAIL + i] */
   rolloffTail: Float32Array;
 
   constructor(public slots: number) {
     this.values = new Float64Array(slots * REC.length);
+    this.small = new Float32Array(slots * REC32.length);
     this.rolloffTail = new Float32Array(slots * ROLLOFF_TAIL);
   }
 
@@ -91,6 +104,9 @@ export class FrameRecords {
     const grown = Math.min(limit, Math.max(slots, this.slots * 2));
     const values = new Float64Array(grown * REC.length);
     values.set(this.values);
+    const small = new Float32Array(grown * REC32.length);
+    small.set(this.small);
+    this.small = small;
     const tail = new Float32Array(grown * ROLLOFF_TAIL);
     tail.set(this.rolloffTail);
     this.values = values;
@@ -99,7 +115,7 @@ export class FrameRecords {
   }
 
   get byteLength(): number {
-    return this.values.byteLength + this.rolloffTail.byteLength;
+    return this.values.byteLength + this.small.byteLength + this.rolloffTail.byteLength;
   }
 }
 
@@ -133,6 +149,7 @@ export class FrameAnalysisScratch {
   readonly filterOutputs = new Float64Array(NUM_FILTERS);
   readonly foldedLog = new Float64Array(NUM_FILTERS);
   readonly foldedInverse = new Float64Array(NUM_FILTERS);
+  readonly chroma = new Float64Array(12);
 }
 
 /** The analysis of one run of frames (one signal, frames 160 samples apart); one per stream. */
@@ -145,6 +162,8 @@ export class FrameAnalyser {
    * (1/32768 for 16-bit audio): the window code then also keeps its own counts on that grid.
    */
   zcrReach = NaN;
+  /** the energies of the last analysed frame that voice activity needs (not kept in the records) */
+  readonly energies: FrameEnergies = { centredEnergy: 0, spectralEnergy: 0, speechBandEnergy: 0 };
   /** A_k of the last analysed frame (for the flux cross term) */
   private readonly lastMagnitude = new Float64Array(NUM_BINS);
   private readonly blocks = new FrameSampleBlocks();
@@ -164,19 +183,28 @@ export class FrameAnalyser {
    * the same signal: it is this frame's predecessor for the flux, and their shared blocks are reused.
    */
   analyse(samples: ArrayLike<number>, start: number, records: FrameRecords, slot: number): void {
+    this.analyseBlocks(samples, start, records, slot);
+    const power = this.scratch.power;
+    this.scratch.fft.powerSpectrum(samples, start, power);
+    this.analyseSpectrum(power, records, slot);
+    this.analyseChroma(power, records, slot);
+    this.analyseMfcc(this.scratch.magnitude, records, slot);
+    this.lastMagnitude.set(this.scratch.magnitude);
+    this.hasLast = true;
+  }
+
+  // The stages of analyse() below are separate for the benchmark's per-stage times.
+
+  /** Spectral sums of the frame's power spectrum (bin 0 ignored): A_k into the scratch, moments, entropy blocks, flux cross term, rolloff. */
+  analyseSpectrum(power: Float64Array, records: FrameRecords, slot: number): void {
     const rec = records.values;
     const offset = slot * REC.length;
-    this.analyseBlocks(samples, start, rec, offset);
-
-    // spectrum of the raw frame: A_k, its moments, power sums per entropy block and cumulative
     const scratch = this.scratch;
     const A = scratch.magnitude;
     const last = this.lastMagnitude;
-    const power = scratch.power;
     const cumulative = scratch.cumulative;
-    scratch.fft.powerSpectrum(samples, start, power);
     A[0] = 0;
-    power[0] = 0;
+    power[0] = 0; // bin 0 depends on the window's mean: the window code adds it
     cumulative[0] = 0;
     let sumA = 0;
     let sumIndA = 0;
@@ -217,27 +245,33 @@ export class FrameAnalyser {
     rec[offset + REC.entropyBlock0] = block0;
     rec[offset + REC.entropyUpper] = upper;
     rec[offset + REC.entropyUpperBLogB] = upperBLogB;
-    rec[offset + REC.speechBandEnergy] = cumulative[SPEECH_BAND_LAST_BIN] - cumulative[SPEECH_BAND_FIRST_BIN - 1];
-
-    for (let c = 0; c < 12; c++) rec[offset + REC.chroma + c] = 0;
-    for (let i = 0; i < CHROMA_FEEDING_BINS.length; i++) {
-      rec[offset + REC.chroma + CHROMA_FEEDING_CLASS[i]] += power[CHROMA_FEEDING_BINS[i]] * CHROMA_FEEDING_WEIGHT[i];
-    }
+    this.energies.spectralEnergy = block0 + upper;
+    this.energies.speechBandEnergy = cumulative[SPEECH_BAND_LAST_BIN] - cumulative[SPEECH_BAND_FIRST_BIN - 1];
 
     // rolloff with A_0 = 0 and no eps: the largest bin any window can give
     const rolloffBin = firstAbove(cumulative, 0.9 * (block0 + upper));
-    rec[offset + REC.rolloffBin] = rolloffBin;
+    records.small[slot * REC32.length + REC32.rolloffBin] = rolloffBin;
     const tailStart = rolloffTailStart(rolloffBin);
     const tail = records.rolloffTail;
     for (let i = 0, at = slot * ROLLOFF_TAIL, k = tailStart; k <= rolloffBin; i++, k++) tail[at + i] = cumulative[k];
-
-    this.analyseMfcc(A, rec, offset);
-
-    last.set(A);
-    this.hasLast = true;
   }
 
-  private analyseBlocks(samples: ArrayLike<number>, start: number, rec: Float64Array, offset: number): void {
+  /** Chroma classes of the frame's power spectrum (bin 0 left to the window). */
+  analyseChroma(power: Float64Array, records: FrameRecords, slot: number): void {
+    const chroma = this.scratch.chroma;
+    chroma.fill(0);
+    for (let i = 0; i < CHROMA_FEEDING_BINS.length; i++) {
+      chroma[CHROMA_FEEDING_CLASS[i]] += power[CHROMA_FEEDING_BINS[i]] * CHROMA_FEEDING_WEIGHT[i];
+    }
+    records.values.set(chroma, slot * REC.length + REC.chroma);
+  }
+
+  /** The time-domain part: per-block sums and energies, frame mean and energy, zero crossings. */
+  analyseBlocks(samples: ArrayLike<number>, start: number, records: FrameRecords, slot: number): void {
+    const rec = records.values;
+    const offset = slot * REC.length;
+    const small = records.small;
+    const smallOffset = slot * REC32.length;
     const blocks = this.blocks;
     const pivot = this.zcrPivot;
     blocks.update(samples, start, pivot, this.zcrReach);
@@ -267,17 +301,19 @@ export class FrameAnalyser {
       frameCentred += blocks.centredEnergy[b] + 40 * d * d;
     }
     rec[offset + REC.frameMean] = frameMean;
-    rec[offset + REC.frameCentredEnergy] = frameCentred;
+    this.energies.centredEnergy = frameCentred;
     rec[offset + REC.zcrPivot] = pivot;
     rec[offset + REC.zcrReach] = reach;
-    rec[offset + REC.zcrBelow] = below;
-    rec[offset + REC.zcrAbove] = above;
+    small[smallOffset + REC32.zcrBelow] = below;
+    small[smallOffset + REC32.zcrAbove] = above;
     rec[offset + REC.zcrPivot2] = NaN;
-    rec[offset + REC.sampleGridStep] = this.zcrReach > 0 ? this.zcrReach : 0;
+    small[smallOffset + REC32.sampleGridStep] = this.zcrReach > 0 ? this.zcrReach : 0;
   }
 
   /** Filter-bank outputs G (in A units) and the DCTs of log10 G and of 1 / G. */
-  private analyseMfcc(A: Float64Array, rec: Float64Array, offset: number): void {
+  analyseMfcc(A: Float64Array, records: FrameRecords, slot: number): void {
+    const rec = records.values;
+    const offset = slot * REC.length;
     const G = this.scratch.filterOutputs;
     let minFilter = Infinity;
     for (let i = 0; i < NUM_FILTERS; i++) {
@@ -324,7 +360,7 @@ export class FrameAnalyser {
         accInverse += MFCC_DCT[row + n] * foldedInverse[input + n];
       }
       rec[offset + REC.logMelDct + c] = acc;
-      rec[offset + REC.inverseMelDct + c] = accInverse;
+      records.small[slot * REC32.length + REC32.inverseMelDct + c] = accInverse;
     }
   }
 }

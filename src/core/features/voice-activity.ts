@@ -1,6 +1,4 @@
-import { REC } from './frame-record';
-
-/** Frame-level voice activity from a frame record: loud enough, and its energy in the speech band. */
+/** Frame-level voice activity: loud enough, and its energy in the speech band. */
 export interface VoiceActivityOptions {
   /** frame mean-square energy (about the frame's own mean, so DC is ignored) in dB re full scale; default -55 */
   thresholdDb: number;
@@ -10,9 +8,18 @@ export interface VoiceActivityOptions {
 
 export const DEFAULT_VOICE_ACTIVITY: VoiceActivityOptions = { thresholdDb: -55, minSpeechBandRatio: 0.3 };
 
-export function isSpeechFrame(records: Float64Array, offset: number, options: VoiceActivityOptions): boolean {
-  const meanSquare = records[offset + REC.frameCentredEnergy] / 400;
+/** What voice activity looks at in a 400-sample frame (FrameAnalyser.energies after each frame). */
+export interface FrameEnergies {
+  /** sum of squares about the frame's mean */
+  centredEnergy: number;
+  /** sum of the power spectrum over bins 1..199 */
+  spectralEnergy: number;
+  /** the same over 250 Hz .. 4 kHz */
+  speechBandEnergy: number;
+}
+
+export function isSpeechFrame(frame: FrameEnergies, options: VoiceActivityOptions): boolean {
+  const meanSquare = frame.centredEnergy / 400;
   if (!(meanSquare > 0) || 10 * Math.log10(meanSquare) < options.thresholdDb) return false;
-  const spectral = records[offset + REC.entropyBlock0] + records[offset + REC.entropyUpper];
-  return spectral > 0 && records[offset + REC.speechBandEnergy] >= options.minSpeechBandRatio * spectral;
+  return frame.spectralEnergy > 0 && frame.speechBandEnergy >= options.minSpeechBandRatio * frame.spectralEnergy;
 }

@@ -73,24 +73,25 @@ export class WindowNormalisation {
     this.summarised = Math.min(this.summarised, length - (length % BLOCK));
   }
 
-  /** Mean and scale of buffer[0 .. length); update() must have seen it. */
-  of(buffer: Float32Array, length: number): { mean: number; scale: number } {
-    const whole = Math.floor(length / BLOCK);
+  /** Mean and scale of buffer[from .. to), `from` a multiple of 160; update() must have seen it. */
+  of(buffer: Float32Array, from: number, to: number): { mean: number; scale: number } {
+    if (from % BLOCK !== 0) throw new RangeError(`window normalisation: ${from} is not on the ${BLOCK}-sample grid`);
+    const whole = Math.floor(to / BLOCK);
     let sum = 0;
     let min = Infinity;
     let max = -Infinity;
-    for (let b = 0; b < whole; b++) {
+    for (let b = from / BLOCK; b < whole; b++) {
       sum += this.sum[b];
       if (this.min[b] < min) min = this.min[b];
       if (this.max[b] > max) max = this.max[b];
     }
-    for (let i = whole * BLOCK; i < length; i++) {
+    for (let i = Math.max(from, whole * BLOCK); i < to; i++) {
       const v = buffer[i];
       sum += v;
       if (v < min) min = v;
       if (v > max) max = v;
     }
-    const mean = sum / length;
+    const mean = sum / (to - from);
     return { mean, scale: Math.max(max - mean, mean - min) + PEAK_FLOOR };
   }
 }

@@ -4,13 +4,21 @@ import { WindowFeatureComputer } from './window-short-term-features';
 
 /**
  * The work arrays of FeatureWindowStream that hold nothing between two calls (the frame
- * analysis's, the window computer's and the 34-row feature matrix of a window): a registry's
+ * analysis's, the window computer's, the 34-row feature matrix of a window and the float view of
+ * a window's 16-bit audio): a registry's
  * streams run one at a time, so they share one instead of holding ~100 KB each.
  */
 export class WindowScratch {
   readonly frameAnalysis = new FrameAnalysisScratch();
   readonly computer = new WindowFeatureComputer();
   private matrix = new Float64Array(0);
+  private audioView = new Float32Array(0);
+
+  /** A float view of a stream's 16-bit audio, at least `length` samples (contents undefined). */
+  audio(length: number): Float32Array {
+    if (this.audioView.length < length) this.audioView = new Float32Array(length);
+    return this.audioView;
+  }
 
   /** A matrix of the 34 features of `numFrames` frames (contents undefined). */
   featureMatrix(numFrames: number): Float64Array {

@@ -1,4 +1,4 @@
-import { FrameRecords, REC, ROLLOFF_TAIL, rolloffTailStart } from './frame-record';
+import { FrameRecords, REC, REC32, ROLLOFF_TAIL, rolloffTailStart } from './frame-record';
 import { MFCC_DCT, MFCC_FILTER_BANK } from './mfcc-filter-bank';
 import { CHROMA_MAP } from './chroma-map';
 import { ENTROPY_BLOCKS, EPS, FRAME_LENGTH, NUM_BINS, NUM_FILTERS, NUM_MFCC, SAMPLE_RATE } from './pyaudioanalysis-constants';
@@ -54,6 +54,7 @@ export class WindowFeatureComputer {
    */
   compute(frames: WindowFrames, mean: number, scale: number, out: Float64Array, stride: number): void {
     const rec = frames.records.values;
+    const small = frames.records.small;
     const sigma = 40000 * scale * scale; // X = A / (200 s), so X^2 = A^2 / sigma
     const fluxEps = 40000 * scale * EPS; // 200 eps in A units
     const logScale = Math.log10(200 * scale);
@@ -69,14 +70,22 @@ export class WindowFeatureComputer {
     for (let j = 0; j < frames.numFrames; j++) {
       const slot = frames.slot(j);
       const o = slot * REC.length;
+      const o32 = slot * REC32.length;
 
       // zero-crossing rate: the counts about the frame's pivot, else the window code's own, else recount
-      let zcr = zeroCrossingRateAbout(rec, o + REC.zcrPivot, mean, ZCR_PAIRS);
-      if (zcr < 0) zcr = zeroCrossingRateAbout(rec, o + REC.zcrPivot2, mean, ZCR_PAIRS);
+      let zcr = zeroCrossingRateAbout(
+        rec[o + REC.zcrPivot],
+        rec[o + REC.zcrReach],
+        small[o32 + REC32.zcrBelow],
+        small[o32 + REC32.zcrAbove],
+        mean,
+        ZCR_PAIRS,
+      );
+      if (zcr < 0) zcr = this.secondZeroCrossingRate(rec, small, o, o32, mean);
       if (zcr < 0) {
-        this.recountZeroCrossings(frames.samples, frames.sampleOffset(j), mean, rec, o);
+        this.recountZeroCrossings(frames.samples, frames.sampleOffset(j), mean, frames.records, slot);
         this.fallbacks.zcr++;
-        zcr = zeroCrossingRateAbout(rec, o + REC.zcrPivot2, mean, ZCR_PAIRS);
+        zcr = this.secondZeroCrossingRate(rec, small, o, o32, mean);
       }
       out[j] = zcr;
 
@@ -147,9 +156,9 @@ export class WindowFeatureComputer {
       const minFilter = rec[o + REC.minFilter];
       if (minFilter * MFCC_SHORTCUT_LIMIT > epsScale) {
         const correction = epsScale / Math.LN10;
-        out[8 * stride + j] = rec[o + REC.logMelDct] - logScale * SQRT_FILTERS + correction * rec[o + REC.inverseMelDct];
+        out[8 * stride + j] = rec[o + REC.logMelDct] - logScale * SQRT_FILTERS + correction * small[o32 + REC32.inverseMelDct];
         for (let c = 1; c < NUM_MFCC; c++) {
-          out[(8 + c) * stride + j] = rec[o + REC.logMelDct + c] + correction * rec[o + REC.inverseMelDct + c];
+          out[(8 + c) * stride + j] = rec[o + REC.logMelDct + c] + correction * small[o32 + REC32.inverseMelDct + c];
         }
       } else {
         this.fallbacks.mfcc++;
@@ -194,15 +203,30 @@ export class WindowFeatureComputer {
    * about the grid value nearest m when the frame's samples lie on a grid (so they serve the means
    * on both sides of it), else about m itself; the reach measured (it can be wider than a step).
    */
-  private recountZeroCrossings(samples: ArrayLike<number>, start: number, m: number, rec: Float64Array, o: number): void {
-    const step = rec[o + REC.sampleGridStep];
+  private recountZeroCrossings(samples: ArrayLike<number>, start: number, m: number, records: FrameRecords, slot: number): void {
+    const rec = records.values;
+    const o = slot * REC.length;
+    const o32 = slot * REC32.length;
+    const step = records.small[o32 + REC32.sampleGridStep];
     const pivot = step > 0 ? Math.round(m / step) * step : m;
     const counts = this.zeroCrossings;
     countZeroCrossings(samples, start, FRAME_LENGTH, pivot, NaN, counts);
     rec[o + REC.zcrPivot2] = pivot;
     rec[o + REC.zcrReach2] = counts.reach;
-    rec[o + REC.zcrBelow2] = counts.below;
-    rec[o + REC.zcrAbove2] = counts.above;
+    records.small[o32 + REC32.zcrBelow2] = counts.below;
+    records.small[o32 + REC32.zcrAbove2] = counts.above;
+  }
+
+  /** The zero-crossing rate from the window code's own counts, or -1 when they do not serve mean m. */
+  private secondZeroCrossingRate(rec: Float64Array, small: Float32Array, o: number, o32: number, m: number): number {
+    return zeroCrossingRateAbout(
+      rec[o + REC.zcrPivot2],
+      rec[o + REC.zcrReach2],
+      small[o32 + REC32.zcrBelow2],
+      small[o32 + REC32.zcrAbove2],
+      m,
+      ZCR_PAIRS,
+    );
   }
 
   /**
@@ -216,7 +240,7 @@ export class WindowFeatureComputer {
     const threshold = 0.9 * squares - A0 * A0 - EPS * sigma;
     if (0 > threshold) return 0;
     const tail = frames.records.rolloffTail;
-    let k = frames.records.values[slot * REC.length + REC.rolloffBin];
+    let k = frames.records.small[slot * REC32.length + REC32.rolloffBin];
     const first = rolloffTailStart(k);
     // cumulative(1..k) is tail[base + k]
     const base = slot * ROLLOFF_TAIL - first;

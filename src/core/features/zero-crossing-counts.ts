@@ -68,13 +68,11 @@ export function countZeroCrossings(
 }
 
 /**
- * The zero-crossing rate for window mean m over `pairs` pairs from counts stored as
- * [pivot, reach, below, above] at values[at ..]; -1 when m is beyond their reach.
+ * The zero-crossing rate for window mean m over `pairs` pairs from counts (below, above) about
+ * pivot p valid within `reach` of it; -1 when m is beyond their reach.
  */
-export function zeroCrossingRateAbout(values: Float64Array, at: number, m: number, pairs: number): number {
-  const p = values[at];
-  if (m === p) return (values[at + 2] + values[at + 3]) / 2 / pairs;
-  const reach = values[at + 1];
-  if (m < p) return p - m < reach ? values[at + 2] / pairs : -1;
-  return m - p < reach ? values[at + 3] / pairs : -1;
+export function zeroCrossingRateAbout(p: number, reach: number, below: number, above: number, m: number, pairs: number): number {
+  if (m === p) return (below + above) / 2 / pairs;
+  if (m < p) return p - m < reach ? below / pairs : -1;
+  return m - p < reach ? above / pairs : -1;
 }

@@ -1,5 +1,5 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
-import { decodeAudioPayload } from '../../core/audio/audio-payload';
+import { decodeAudioPayload, passThroughPcm16 } from '../../core/audio/audio-payload';
 import { AudioSourceController, type AudioSourceEvent } from '../../core/audio/audio-source-controller';
 import { AudioStreamConverter } from '../../core/audio/audio-stream-converter';
 import { describeInput } from '../../core/audio/describe-input';
@@ -121,16 +121,21 @@ export = function register(RED: NodeAPI): void {
         return;
       }
       const final = endsStream(msg);
-      const decoded = decodeAudioPayload(msg.payload, formatHintOf(msg, settings.pcm));
+      const hint = formatHintOf(msg, settings.pcm);
       const converter = streams.getOrCreate(streamId, () => new AudioStreamConverter({ streamId, chunkSamples: settings.chunkSamples }));
-      const frames = decoded.channels[0]?.length ?? 0;
+      // 16 kHz mono 16-bit PCM travels on as it came; anything else is decoded (and resampled) first
+      const pcm16 = passThroughPcm16(msg.payload, hint);
+      const decoded = pcm16 ? undefined : decodeAudioPayload(msg.payload, hint);
+      const frames = pcm16 ? pcm16.length : (decoded!.channels[0]?.length ?? 0);
       const pushSlice = (from: number, to: number) => {
         const last = to >= frames;
-        const chunks = converter.push(
-          decoded.channels.map((c) => c.subarray(from, to)),
-          decoded.sampleRate,
-          final && last,
-        );
+        const chunks = pcm16
+          ? converter.pushPcm16(pcm16.subarray(from, to), final && last)
+          : converter.push(
+              decoded!.channels.map((c) => c.subarray(from, to)),
+              decoded!.sampleRate,
+              final && last,
+            );
         if (final && last) streams.delete(streamId);
         chunksSent += chunks.length;
         sendChunks(

@@ -1,5 +1,5 @@
 import type { AudioChunk } from '../../core/audio/audio-chunk';
-import { floatToPcm16 } from '../../core/audio/pcm16';
+import { floatToPcm16, pcm16Bytes } from '../../core/audio/pcm16';
 import type { AudioMessageMeta } from '../../core/messages';
 
 export interface AudioChunkMessage {
@@ -20,11 +20,15 @@ export function chunkToMessage(chunk: AudioChunk & { file?: string }, topic?: st
     channels: 1,
     bits: 16,
     encoding: 'signed-integer',
-    samples: chunk.samples.length,
+    samples: chunk.pcm16?.length ?? chunk.samples.length,
   };
   if (chunk.final) audio.final = true;
   if (chunk.file) audio.file = chunk.file;
-  const msg: AudioChunkMessage = { streamId: chunk.streamId, payload: floatToPcm16(chunk.samples), audio };
+  const msg: AudioChunkMessage = {
+    streamId: chunk.streamId,
+    payload: chunk.pcm16 ? pcm16Bytes(chunk.pcm16) : floatToPcm16(chunk.samples),
+    audio,
+  };
   if (topic !== undefined) msg.topic = topic;
   return msg;
 }

@@ -1,11 +1,12 @@
 import { MODEL_SAMPLE_RATE } from '../../core/audio/audio-chunk';
-import { pcm16ToFloat } from '../../core/audio/pcm16';
+import { pcm16View } from '../../core/audio/pcm16';
 import { streamIdOf } from '../../core/stream-id';
 
 /** Audio of one input message, as the feature-window node takes it. */
 export interface WindowInput {
   streamId: string;
-  samples: Float32Array;
+  /** floats in [-1, 1], or 16-bit PCM as it came (value / 32768) */
+  samples: Float32Array | Int16Array;
   timestamp: number | undefined;
   final: boolean;
 }
@@ -45,7 +46,10 @@ export function readWindowInput(msg: FeatureWindowInputMessage): WindowInput {
   if (isBuffer) {
     const buf = payload as Buffer;
     if (buf.length % 2 !== 0) throw new RangeError(`msg.payload has ${buf.length} bytes: not whole 16-bit samples`);
-    samples = pcm16ToFloat(buf);
+    // 16-bit samples are always in range: no check, no conversion (a view of the Buffer)
+    const pcm = pcm16View(buf);
+    if (pcm.length > MAX_SAMPLES_PER_MESSAGE) throw new RangeError(`msg.payload holds more than 10 minutes of audio`);
+    return { streamId: streamIdOf(msg, 'default'), samples: pcm, timestamp: timestampOf(meta), final: meta.final === true };
   } else if (payload instanceof Float32Array) {
     samples = payload;
   } else if (Array.isArray(payload)) {
@@ -63,6 +67,9 @@ export function readWindowInput(msg: FeatureWindowInputMessage): WindowInput {
     const v = samples[i];
     if (!(v >= -1.0001 && v <= 1.0001)) throw new RangeError(`sample ${i} of msg.payload (${v}) is not a number in [-1, 1]`);
   }
-  const timestamp = typeof meta.timestamp === 'number' && Number.isFinite(meta.timestamp) ? meta.timestamp : undefined;
-  return { streamId: streamIdOf(msg, 'default'), samples, timestamp, final: meta.final === true };
+  return { streamId: streamIdOf(msg, 'default'), samples, timestamp: timestampOf(meta), final: meta.final === true };
+}
+
+function timestampOf(meta: Record<string, unknown>): number | undefined {
+  return typeof meta.timestamp === 'number' && Number.isFinite(meta.timestamp) ? meta.timestamp : undefined;
 }

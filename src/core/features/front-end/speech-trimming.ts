@@ -62,6 +62,22 @@ export function speechSpan(samples: Float32Array, options: SpeechTrimmingOptions
   return { start: first * frame, end: Math.min(samples.length, (last + 1) * frame) };
 }
 
+/** 10 ms at 16 kHz: the step of the feature frames. */
+const FEATURE_FRAME_STEP = 160;
+
+/**
+ * speechSpan with its start moved onto the 10 ms grid of the feature frames, so that the stretch's
+ * frames are frames a stream has already analysed. Spans start on multiples of 400 samples, so the
+ * start moves by 80 samples (5 ms) at most, forward: into the first speech frame rather than back
+ * into the silence before it (on RAVDESS the shipped model's decisions moved less that way; see
+ * scripts/compare-speech-only-windows.ts).
+ */
+export function speechSpanOnFrameGrid(samples: Float32Array, options: SpeechTrimmingOptions = {}): { start: number; end: number } {
+  const { start, end } = speechSpan(samples, options);
+  const offGrid = start % FEATURE_FRAME_STEP;
+  return { start: offGrid === 0 ? start : start + FEATURE_FRAME_STEP - offGrid, end };
+}
+
 /** Cuts leading and trailing frames that are not speech by speechThreshold; returns the input if none is. */
 export function trimSilence(samples: Float32Array, options: SpeechTrimmingOptions = {}): Float32Array {
   const { start, end } = speechSpan(samples, options);
