@@ -10,6 +10,7 @@
  *   --features-seconds 120 audio for bench-features (0: leave it out)
  *   --quick                10 streams, 6 s, no soak, no features, short inference: well under a minute
  *   --out DIR              where the JSON and Markdown go (default docs/)
+ *   --cpu-prof DIR         write a CPU profile of each node-red process into DIR (node --cpu-prof)
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -27,6 +28,8 @@ export interface BenchReport {
   features: { command: string; output: string } | null;
   inference: InferenceResult;
   endToEnd: EndToEndResult[];
+  /** end-to-end runs that gave no figures (e.g. Node-RED stopped answering) */
+  failures: string[];
   /** the largest N that kept up, per core budget */
   headline: { cores: number | 'all'; streams: number | null }[];
   soak: { streams: number; seconds: number; samples: MemorySample[] } | null;
@@ -50,6 +53,7 @@ const soakStreams = Number(option('soak-streams', '100'));
 const soakEvery = Number(option('soak-every', '30'));
 const featuresSeconds = Number(option('features-seconds', quick ? '0' : '120'));
 const outDir = option('out', join(__dirname, '..', 'docs'));
+const cpuProfileDir = option('cpu-prof', '') || undefined;
 const log = (line: string) => console.log(line);
 
 function featureBench(): BenchReport['features'] {
@@ -75,8 +79,16 @@ async function main() {
       `${inference.batched.windowsPerCpuSecond} in batches of ${inference.batched.batch}`,
   );
   const endToEnd: EndToEndResult[] = [];
+  const failures: string[] = [];
   for (const cores of oneCore ? [false, true] : [false]) {
-    for (const streams of streamCounts) endToEnd.push(await runEndToEnd(audio, { streams, seconds, oneCore: cores, log }));
+    for (const streams of streamCounts) {
+      try {
+        endToEnd.push(await runEndToEnd(audio, { streams, seconds, oneCore: cores, log, cpuProfileDir }));
+      } catch (err) {
+        log(`  ${(err as Error).message}`);
+        failures.push(`${streams} streams${cores ? ' on one core' : ''}: ${(err as Error).message}`);
+      }
+    }
   }
   let soak: BenchReport['soak'] = null;
   if (soakSeconds > 0) {
@@ -111,6 +123,7 @@ async function main() {
     features,
     inference,
     endToEnd,
+    failures,
     headline,
     soak,
   };

@@ -28,6 +28,8 @@ export interface EndToEndResult {
   rssMB: number;
   heapMB: number;
   tensors: number;
+  /** requests to the flow's stats endpoint that got no answer within 20 s during the run */
+  unansweredStats: number;
   /** every window and prediction arrived, none dropped, and p99 latency within one hop (1 s) */
   keepsUp: boolean;
 }
@@ -80,6 +82,8 @@ export interface EndToEndOptions {
   /** soak: memory sampled every this many seconds while the streams play */
   sampleEverySeconds?: number;
   onSample?: (sample: MemorySample) => void;
+  /** write a V8 CPU profile of the node-red process into this folder (node --cpu-prof) */
+  cpuProfileDir?: string;
   log?: (line: string) => void;
 }
 
@@ -88,13 +92,26 @@ export async function runEndToEnd(audio: StreamAudio, options: EndToEndOptions):
   const log = options.log ?? (() => undefined);
   const chunks = Math.round((seconds * 16000) / CHUNK_SAMPLES);
   const expected = audio.expectedCounts(streams, chunks);
-  const red = await NodeRedInstance.startIn({ userDir: benchUserDir(audio.pcm, audio.starts) });
+  const env: Record<string, string> = options.cpuProfileDir
+    ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${options.cpuProfileDir}`.trim() }
+    : {};
+  const red = await NodeRedInstance.startIn({ userDir: benchUserDir(audio.pcm, audio.starts), env });
   try {
     // All threads, and the threads they start later, on core 0: a Raspberry-Pi-like budget of one core.
     if (oneCore) execFileSync('taskset', ['-a', '-cp', '0', String(red.pid)], { stdio: 'ignore' });
     await red.waitFor(() => red.statuses.some((s) => s.id === 'infer' && /^ready/.test(s.text ?? '')), 'the model to load', 90_000);
-    const stats = async (latencies = false) =>
-      (await (await red.request(`/bench/stats${latencies ? '?latencies=1' : ''}`)).json()) as Stats;
+    // An overloaded Node-RED may not answer in time (the admin and HTTP endpoints share its one event loop).
+    let unanswered = 0;
+    const stats = async (latencies = false): Promise<Stats | undefined> => {
+      try {
+        const response = await fetch(`${red.url}/bench/stats${latencies ? '?latencies=1' : ''}`, { signal: AbortSignal.timeout(20_000) });
+        if (response.ok) return (await response.json()) as Stats;
+      } catch {
+        // counted below
+      }
+      unanswered++;
+      return undefined;
+    };
 
     const cpu0 = processCpuSeconds(red.pid);
     const { started } = (await (
@@ -110,6 +127,7 @@ export async function runEndToEnd(audio: StreamAudio, options: EndToEndOptions):
     let nextSample = 0;
     const takeSample = async () => {
       const s = await stats();
+      if (!s) return;
       const sample = {
         seconds: round((Date.now() - started) / 1000, 0),
         rssMB: round(s.rss / MB),
@@ -132,17 +150,20 @@ export async function runEndToEnd(audio: StreamAudio, options: EndToEndOptions):
     let lastMove = Date.now();
     const drainEnd = Date.now() + 30_000;
     while (Date.now() < drainEnd && Date.now() - lastMove < 5000) {
-      if (last.driverDoneAt && last.windows >= expected.windows && last.predictions + last.dropped >= expected.voiced) break;
+      if (last?.driverDoneAt && last.windows >= expected.windows && last.predictions + last.dropped >= expected.voiced) break;
       await sleep(200);
       const now = await stats();
-      if (now.chunks !== last.chunks || now.windows !== last.windows || now.predictions !== last.predictions) lastMove = Date.now();
-      last = now;
+      if (!now || !last || now.chunks !== last.chunks || now.windows !== last.windows || now.predictions !== last.predictions)
+        lastMove = Date.now();
+      last = now ?? last;
     }
     const cpuSeconds = processCpuSeconds(red.pid) - cpu0;
-    if (sampleEvery) await takeSample();
-    const final = await stats(true);
-    const latencies = (final.latencies ?? []).sort((a, b) => a - b);
     const wallSeconds = (Date.now() - started) / 1000;
+    if (sampleEvery) await takeSample();
+    let final = await stats(true);
+    for (let attempt = 0; !final && attempt < 3; attempt++) final = await stats(true);
+    if (!final) throw new Error(`${streams} streams: Node-RED did not answer for a minute after the run (overloaded)`);
+    const latencies = (final.latencies ?? []).sort((a, b) => a - b);
     const p99 = percentile(latencies, 99);
     const result: EndToEndResult = {
       streams,
@@ -160,6 +181,7 @@ export async function runEndToEnd(audio: StreamAudio, options: EndToEndOptions):
       rssMB: round(final.rss / MB),
       heapMB: round(final.heapUsed / MB),
       tensors: final.tensors,
+      unansweredStats: unanswered,
       keepsUp: false,
     };
     result.keepsUp =

@@ -25,6 +25,8 @@ export function benchMarkdown(report: BenchReport): string {
         `${r.dropped} | ${r.rssMB} | ${r.tensors} | ${r.keepsUp ? 'yes' : 'no'} |`,
     ),
     '',
+    ...report.failures.map((f) => `No figures: ${f}.`),
+    '',
     ...report.headline.map(
       (h) => `Largest N that keeps up (${h.cores === 'all' ? 'all cores' : `${h.cores} core`}): **${h.streams ?? 'none of those run'}**.`,
     ),
