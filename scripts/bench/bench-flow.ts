@@ -31,23 +31,25 @@ const chunkOf = (i, k) => {
   return to <= pcm.length ? pcm.subarray(from, to) : Buffer.concat([pcm.subarray(from), pcm.subarray(0, to - pcm.length)]);
 };
 let left = streams * chunks;
-const timer = setInterval(() => {
+// Wakes when the next chunk is due (at most every 5 ms), as a stream of live chunks wakes a real flow.
+const tick = () => {
   const now = Date.now();
   const out = [];
+  let nextDue = Infinity;
   for (let i = 0; i < streams; i++) {
     while (next[i] < chunks && t0 + phase[i] + (next[i] + 1) * chunkMs <= now) {
       out.push({ payload: chunkOf(i, next[i]), streamId: 's' + i });
       next[i]++;
       left--;
     }
+    if (next[i] < chunks) nextDue = Math.min(nextDue, t0 + phase[i] + (next[i] + 1) * chunkMs);
   }
   bench.counters.chunks += out.length;
   if (out.length) node.send([out, null]);
-  if (left === 0) {
-    clearInterval(timer);
-    bench.counters.driverDoneAt = Date.now();
-  }
-}, 5);
+  if (left === 0) bench.counters.driverDoneAt = Date.now();
+  else setTimeout(tick, Math.max(5, nextDue - Date.now()));
+};
+setTimeout(tick, Math.max(0, t0 - Date.now()));
 msg.payload = { started: t0 };
 return [null, msg];
 `;

@@ -2,7 +2,8 @@
 // given number of seconds, then the figures: CPU time of the process (all its threads), windows and
 // predictions against what the same audio gives offline, latency, event-loop utilisation, memory.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { NodeRedInstance } from '../../test/e2e/node-red-instance';
 import { CHUNK_SAMPLES } from './bench-flow';
 import { benchUserDir } from './bench-user-dir';
@@ -92,8 +93,12 @@ export async function runEndToEnd(audio: StreamAudio, options: EndToEndOptions):
   const log = options.log ?? (() => undefined);
   const chunks = Math.round((seconds * 16000) / CHUNK_SAMPLES);
   const expected = audio.expectedCounts(streams, chunks);
+  if (options.cpuProfileDir) mkdirSync(options.cpuProfileDir, { recursive: true });
   const env: Record<string, string> = options.cpuProfileDir
-    ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${options.cpuProfileDir}`.trim() }
+    ? {
+        NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${join(__dirname, 'cpu-profile-preload.cjs')}`.trim(),
+        SPEECH_EMOTION_CPU_PROFILE_DIR: options.cpuProfileDir,
+      }
     : {};
   const red = await NodeRedInstance.startIn({ userDir: benchUserDir(audio.pcm, audio.starts), env });
   try {
@@ -113,6 +118,7 @@ export async function runEndToEnd(audio: StreamAudio, options: EndToEndOptions):
       return undefined;
     };
 
+    if (options.cpuProfileDir) process.kill(red.pid, 'SIGWINCH');
     const cpu0 = processCpuSeconds(red.pid);
     const { started } = (await (
       await red.request('/bench/start', {
@@ -195,6 +201,11 @@ export async function runEndToEnd(audio: StreamAudio, options: EndToEndOptions):
     );
     return result;
   } finally {
+    if (options.cpuProfileDir) {
+      const written = (readdirSync(options.cpuProfileDir) as string[]).length;
+      process.kill(red.pid, 'SIGWINCH');
+      await red.waitFor(() => readdirSync(options.cpuProfileDir!).length > written, 'the CPU profile', 60_000).catch(() => undefined);
+    }
     await red.stop();
   }
 }
