@@ -1,6 +1,7 @@
 // Loaded into the node-red process by `npm run bench -- --cpu-prof DIR` (node's own --cpu-prof is not
 // allowed in NODE_OPTIONS; Node-RED exits on SIGUSR2): the first SIGWINCH starts the profiler, the second writes DIR/node-red-PID.cpuprofile,
 // so that the profile covers the streams only, not Node-RED's start.
+/* eslint-disable @typescript-eslint/no-require-imports -- loaded by node --require, which takes CommonJS */
 const { Session } = require('node:inspector');
 const { writeFileSync } = require('node:fs');
 const { join } = require('node:path');
