@@ -121,7 +121,7 @@ describe('mt-a-dnn-infer node', () => {
     assert.match(statuses[statuses.length - 1], /^(anger|happiness|neutral|sadness) [01]\.\d\d$/);
   });
 
-  test('overload: beyond "Queue at most" the oldest waiting windows are dropped, counted per stream on the next message and in the status', async () => {
+  test('overload: beyond "Max queued" the oldest waiting windows are dropped, counted per stream on the next message and in the status', async () => {
     // 10 windows arrive in one go while at most 3 may wait (a batch of 4 is never reached, so only the
     // wait ends the batch): whether the model is still loading or ready, the 7 oldest are dropped.
     await helper.load([inferNode, catchNode], flow({ maxQueued: 3, maxBatch: 4, maxWait: 200 }));
