@@ -17,6 +17,8 @@ export interface AudioMessageMeta {
   samples: number;
   /** last chunk of a finite stream (end of file) */
   final?: boolean;
+  /** flow and microphone input: ms the chunk is sent after its first sample's time (how far behind real time the stream runs) */
+  lag?: number;
 }
 
 /** feature-window output: msg.payload */

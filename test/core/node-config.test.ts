@@ -30,22 +30,25 @@ describe('node configuration: one rule for every node', () => {
   }
 
   test('every problem is reported at once, each naming its field', () => {
-    const problems = problemsOf(resolveMtADnnInferConfig({ maxBatch: '0', maxStreams: '2.5', idleTimeout: 'soon', unvoiced: 'keep' }));
-    assert.equal(problems.length, 4);
-    assert.match(problems.join('\n'), /max\. batch[\s\S]*max\. streams/);
+    const problems = problemsOf(
+      resolveMtADnnInferConfig({ maxBatch: '0', maxQueued: '0', maxStreams: '2.5', idleTimeout: 'soon', unvoiced: 'keep' }),
+    );
+    assert.equal(problems.length, 5);
+    assert.match(problems.join('\n'), /max\. batch[\s\S]*max\. queued windows[\s\S]*max\. streams/);
     assert.match(problems.join('\n'), /idle timeout \(s\) must be a number, got "soon"/);
     assert.match(problems.join('\n'), /unvoiced windows must be one of drop, pass, infer/);
   });
 
   test('numbers as the editor stores them (strings) and as flows written by hand (numbers) resolve alike', () => {
-    assert.deepEqual(resolveMtADnnInferConfig({ maxBatch: '8', maxWait: '5', maxStreams: '10', idleTimeout: '2' }), {
+    assert.deepEqual(resolveMtADnnInferConfig({ maxBatch: '8', maxWait: '5', maxQueued: '50', maxStreams: '10', idleTimeout: '2' }), {
       ok: true,
-      config: { unvoiced: 'drop', attention: false, maxBatch: 8, maxWaitMs: 5, maxStreams: 10, idleMs: 2000 },
+      config: { unvoiced: 'drop', attention: false, maxBatch: 8, maxWaitMs: 5, maxQueued: 50, maxStreams: 10, idleMs: 2000 },
     });
     assert.deepEqual(
-      resolveMtADnnInferConfig({ maxBatch: 8, maxWait: 5, maxStreams: 10, idleTimeout: 2 }),
-      resolveMtADnnInferConfig({ maxBatch: '8', maxWait: '5', maxStreams: '10', idleTimeout: '2' }),
+      resolveMtADnnInferConfig({ maxBatch: 8, maxWait: 5, maxQueued: 50, maxStreams: 10, idleTimeout: 2 }),
+      resolveMtADnnInferConfig({ maxBatch: '8', maxWait: '5', maxQueued: '50', maxStreams: '10', idleTimeout: '2' }),
     );
+    assert.equal((resolveMtADnnInferConfig({}) as { config: { maxQueued: number } }).config.maxQueued, 2000);
   });
 
   test('audio-source: a recorder or raw format the decoder refuses is refused at deploy', () => {

@@ -20,7 +20,16 @@ helper.init(require.resolve('node-red'));
 interface Msg {
   payload: Buffer;
   streamId: string;
-  audio: { seq: number; timestamp: number; samples: number; sampleRate: number; final?: boolean; file?: string; streamId: string };
+  audio: {
+    seq: number;
+    timestamp: number;
+    samples: number;
+    sampleRate: number;
+    final?: boolean;
+    file?: string;
+    streamId: string;
+    lag?: number;
+  };
   error?: { message: string };
   status?: { text: string; fill: string };
   [key: string]: unknown;
@@ -107,6 +116,25 @@ describe('audio-source node', () => {
     );
     const whole = decodeWav(readBytes(originalClip(1)));
     assert.equal(joinSamples(a).length, toMonoAtRate(whole.channels, 48000).length);
+  });
+
+  test('flow mode: each chunk carries its lag behind real time (msg.audio.lag), and a lagging stream shows it in the status', async () => {
+    await load({ mode: 'flow', chunkMs: 250 });
+    const out = collect('out');
+    const statuses = collect('statuses');
+    const node = helper.getNode('src') as unknown as TestNode;
+    const speech = readBytes(clip16k(manifest()[0].path)).subarray(44);
+    const quarterSecond = 4000 * 2;
+    node.receive({ payload: speech.subarray(0, quarterSecond), streamId: 'late' });
+    await until(() => out.length === 1, 'the first chunk');
+    // The stream's clock started with its first message: a second quarter second sent a second later is behind it.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    node.receive({ payload: speech.subarray(quarterSecond, 2 * quarterSecond), streamId: 'late' });
+    await until(() => out.length === 2, 'the second chunk');
+    const lags = out.map((m) => m.audio.lag as number);
+    assert.ok(lags[0] >= 0 && lags[0] < 250, `first chunk lag ${lags[0]}`);
+    assert.ok(lags[1] >= 750, `second chunk lag ${lags[1]} ms, sent at least 1000 ms after the stream began and 250 ms into its audio`);
+    await until(() => statuses.some((m) => /, lag \d+\.\d s$/.test(m.status?.text ?? '')), 'the lag in the status');
   });
 
   test('flow mode: bad input fails only that message, with a message a Catch node sees, and the node keeps working', async () => {

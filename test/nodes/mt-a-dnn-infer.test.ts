@@ -121,6 +121,42 @@ describe('mt-a-dnn-infer node', () => {
     assert.match(statuses[statuses.length - 1], /^(anger|happiness|neutral|sadness) [01]\.\d\d$/);
   });
 
+  test('overload: beyond "Max queued" the oldest waiting windows are dropped, counted per stream on the next message and in the status', async () => {
+    // 10 windows arrive in one go while at most 3 may wait (a batch of 4 is never reached, so only the
+    // wait ends the batch): whether the model is still loading or ready, the 7 oldest are dropped.
+    await helper.load([inferNode, catchNode], flow({ maxQueued: 3, maxBatch: 4, maxWait: 200 }));
+    const infer = helper.getNode('infer') as unknown as TestNode;
+    const statuses: string[] = [];
+    infer.on('call:status', (call) => statuses.push(call.args[0].text ?? ''));
+    const received: Msg[] = [];
+    const caught: Msg[] = [];
+    (helper.getNode('out') as unknown as TestNode).on('input', (msg) => received.push(msg));
+    (helper.getNode('caught') as unknown as TestNode).on('input', (msg) => caught.push(msg));
+    const burst = Array.from({ length: 10 }, (_, i) => ({
+      ...windows[i % windows.length].payload,
+      streamId: i % 2 === 0 ? 'even' : 'odd',
+      seq: i,
+    }));
+    for (const payload of burst) infer.receive({ payload });
+    await waitFor(() => received.length === 3, 'the three newest windows');
+    assert.deepEqual(
+      received.map((m) => [m.payload.end, m.streamId, m.dropped]),
+      [
+        [burst[7].end, 'odd', 3],
+        [burst[8].end, 'even', 4],
+        [burst[9].end, 'odd', undefined],
+      ],
+    );
+    await waitFor(() => statuses.some((s) => /7 dropped/.test(s)), 'the drop count in the status');
+    assert.deepEqual(caught, [], 'a dropped window is policy, not an error');
+
+    // Within the bound nothing is dropped and no message carries a count.
+    received.length = 0;
+    for (const payload of burst.slice(0, 3)) infer.receive({ payload });
+    await waitFor(() => received.length === 3, 'three windows within the bound');
+    assert.ok(received.every((m) => m.dropped === undefined));
+  });
+
   test('a redeploy with windows in flight finishes or drops them quietly: no error reaches Catch or the log', async () => {
     await helper.load([inferNode, catchNode], flow());
     const infer = helper.getNode('infer') as unknown as TestNode & { error(err: unknown): void };

@@ -9,15 +9,22 @@ export interface MtADnnInferNodeConfig {
   attention?: boolean;
   maxBatch?: number | string;
   maxWait?: number | string;
+  maxQueued?: number | string;
   maxStreams?: number | string;
   idleTimeout?: number | string;
 }
+
+/** About 2 s of windows from 1000 streams at a 1 s hop: room for bursts, a bound on memory and on catching up. */
+export const DEFAULT_MAX_QUEUED = 2000;
+export const MAX_QUEUED_LIMIT = 1_000_000;
 
 export interface MtADnnInferSettings {
   unvoiced: 'drop' | 'pass' | 'infer';
   attention: boolean;
   maxBatch: number;
   maxWaitMs: number;
+  /** windows waiting for the model at most; beyond it the oldest is dropped */
+  maxQueued: number;
   maxStreams: number;
   idleMs: number;
 }
@@ -30,6 +37,7 @@ export function resolveMtADnnInferConfig(config: MtADnnInferNodeConfig): ConfigR
     attention: !!config.attention,
     maxBatch: read.integer(config.maxBatch, 64, 'max. batch', 1),
     maxWaitMs: read.number(config.maxWait, 0, 'max. wait (ms)', 0),
+    maxQueued: read.integer(config.maxQueued, DEFAULT_MAX_QUEUED, 'max. queued windows', 1, MAX_QUEUED_LIMIT),
     maxStreams: read.integer(config.maxStreams, 1000, 'max. streams', 1, MAX_STREAMS_LIMIT),
     idleMs: 1000 * read.number(config.idleTimeout, 300, 'idle timeout (s)', 0.001),
   });

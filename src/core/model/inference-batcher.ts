@@ -1,10 +1,13 @@
 import type { EmotionModel, TaskOutputs } from './emotion-model';
+import { WindowDroppedError } from './window-dropped-error';
 
 export interface InferenceBatcherOptions {
   /** Most vectors in one model call. */
   maxBatch: number;
   /** How long the first vector of a batch waits for others; 0 = until the current tick's I/O is done (setImmediate). */
   maxWaitMs: number;
+  /** Most vectors waiting for a model call; beyond it the oldest waiting one is rejected with WindowDroppedError. Default: no bound. */
+  maxQueued?: number;
 }
 
 interface Pending {
@@ -25,12 +28,17 @@ export class InferenceBatcher {
   private closed = false;
   /** Model calls made so far (for tests and status). */
   batches = 0;
+  /** Vectors dropped for the maxQueued bound so far. */
+  dropped = 0;
 
   constructor(
     private readonly model: EmotionModel,
     private readonly options: InferenceBatcherOptions = { maxBatch: 64, maxWaitMs: 0 },
   ) {
     if (!(options.maxBatch >= 1)) throw new Error(`maxBatch must be at least 1 (got ${options.maxBatch})`);
+    if (options.maxQueued !== undefined && !(options.maxQueued >= 1)) {
+      throw new Error(`maxQueued must be at least 1 (got ${options.maxQueued})`);
+    }
   }
 
   get pending(): number {
@@ -45,6 +53,11 @@ export class InferenceBatcher {
       return Promise.reject(err);
     }
     return new Promise<TaskOutputs>((resolve, reject) => {
+      const maxQueued = this.options.maxQueued ?? Infinity;
+      while (this.queue.length >= maxQueued) {
+        this.queue.shift()!.reject(new WindowDroppedError(maxQueued));
+        this.dropped++;
+      }
       this.queue.push({ vector, attention: !!options.attention, resolve, reject });
       if (this.queue.length >= this.options.maxBatch) this.flush();
       else this.schedule();

@@ -1,5 +1,6 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
 import { decodeAudioPayload, passThroughPcm16 } from '../../core/audio/audio-payload';
+import type { AudioChunk } from '../../core/audio/audio-chunk';
 import { AudioSourceController, type AudioSourceEvent } from '../../core/audio/audio-source-controller';
 import { AudioStreamConverter } from '../../core/audio/audio-stream-converter';
 import { describeInput } from '../../core/audio/describe-input';
@@ -12,6 +13,7 @@ import { streamIdOf } from '../../core/stream-id';
 import { StreamStateMap } from '../../core/stream-state-map';
 import { chunkToMessage } from './chunk-message';
 import { FileErrorSummary } from './file-error-summary';
+import { LagMeter, lagText } from './lag-meter';
 import { startIdleSweep } from '../node-conventions/idle-sweep';
 import { refuseInvalidConfig } from '../node-conventions/invalid-config';
 import { StatusThrottle } from '../node-conventions/status-throttle';
@@ -58,6 +60,12 @@ export = function register(RED: NodeAPI): void {
       },
     });
     let chunksSent = 0;
+    const lag = new LagMeter();
+    const liveMessage = (chunk: AudioChunk, topic?: string) => {
+      const msg = chunkToMessage(chunk, topic);
+      msg.audio.lag = lag.measure(chunk.timestamp);
+      return msg;
+    };
     const sweep = startIdleSweep(() => {
       try {
         streams.sweep();
@@ -66,7 +74,11 @@ export = function register(RED: NodeAPI): void {
       }
     }, settings.idleMs);
     const showStreams = () =>
-      status.set({ fill: 'green', shape: 'dot', text: `${streams.size} stream${streams.size === 1 ? '' : 's'}, ${chunksSent} chunks` });
+      status.set({
+        fill: 'green',
+        shape: 'dot',
+        text: `${streams.size} stream${streams.size === 1 ? '' : 's'}, ${chunksSent} chunks${lagText(lag.takeWorst())}`,
+      });
 
     // Work on a stream waits for the stream's previous message, so that a message converted in slices keeps its place.
     const streamWork = new Map<string, Promise<void>>();
@@ -140,7 +152,7 @@ export = function register(RED: NodeAPI): void {
         chunksSent += chunks.length;
         sendChunks(
           send,
-          chunks.map((c) => chunkToMessage(c, topic)),
+          chunks.map((c) => liveMessage(c, topic)),
         );
         showStreams();
       };
@@ -172,11 +184,11 @@ export = function register(RED: NodeAPI): void {
     const handleEvent = (event: AudioSourceEvent) => {
       switch (event.kind) {
         case 'chunk':
-          node.send(chunkToMessage(event.chunk));
           if (settings.mode === 'microphone') {
+            node.send(liveMessage(event.chunk));
             const restarted = restarts ? `, ${restarts} restart${restarts === 1 ? '' : 's'}` : '';
-            status.set({ fill: 'green', shape: 'dot', text: `listening (${captureLabel}${restarted})` });
-          }
+            status.set({ fill: 'green', shape: 'dot', text: `listening (${captureLabel}${restarted}${lagText(lag.takeWorst())})` });
+          } else node.send(chunkToMessage(event.chunk));
           break;
         case 'playing':
           status.set({ fill: 'green', shape: 'dot', text: `playing ${baseName(event.file)}${settings.realtime ? '' : ' (fast)'}` });

@@ -6,6 +6,8 @@ import { EmotionStreamClassifier, classifierInputOf } from '../../core/model/emo
 import { acquireModel, type ModelLease } from '../../core/model/shared-models';
 import { resetTargetOf } from '../../core/reset-message';
 import { streamIdOf } from '../../core/stream-id';
+import { StreamStateMap } from '../../core/stream-state-map';
+import { WindowDroppedError } from '../../core/model/window-dropped-error';
 import type { MtADnnModelConfigNode } from '../mt-a-dnn-model/model-config-node';
 import { startIdleSweep } from '../node-conventions/idle-sweep';
 import { refuseInvalidConfig } from '../node-conventions/invalid-config';
@@ -52,7 +54,16 @@ export = function register(RED: NodeAPI): void {
       status.now({ fill: 'red', shape: 'dot', text: 'model not loaded' });
       node.error(failure.message);
     });
-    const sweep = startIdleSweep(() => classifier?.expireIdle(), settings.idleMs);
+    // Windows dropped for the queue bound, per stream, until that stream's next message carries the count.
+    const droppedSince = new StreamStateMap<{ count: number }>({ maxStreams: settings.maxStreams, idleMs: settings.idleMs });
+    let droppedTotal = 0;
+    // Windows that arrived while the model loads count against the same bound as the batcher's queue.
+    const beforeReady: Array<{ dropped: boolean }> = [];
+    const sweep = startIdleSweep(() => {
+      classifier?.expireIdle();
+      droppedSince.sweep();
+    }, settings.idleMs);
+    const droppedText = () => (droppedTotal ? `, ${droppedTotal} dropped` : '');
 
     node.on('input', (raw: NodeMessageInFlow, send: (msg: NodeMessage) => void, done: (err?: Error) => void) => {
       const msg = raw as InferMessage;
@@ -76,20 +87,43 @@ export = function register(RED: NodeAPI): void {
         return;
       }
       const current = input;
+      const ticket = { dropped: false };
+      if (!classifier) {
+        beforeReady.push(ticket);
+        while (beforeReady.length > settings.maxQueued) beforeReady.shift()!.dropped = true;
+      }
       ready
-        .then((c) => c.classify(current))
+        .then((c) => {
+          if (ticket.dropped) throw new WindowDroppedError(settings.maxQueued);
+          if (beforeReady[0] === ticket) beforeReady.shift();
+          return c.classify(current);
+        })
         .then((prediction) => {
           // A redeploy closed the node while this window was in flight: its flow is gone, drop it quietly.
           if (closed) return done();
-          send({ ...msg, streamId: prediction.streamId, payload: prediction });
+          const dropped = droppedSince.get(current.streamId)?.count;
+          if (dropped) droppedSince.delete(current.streamId);
+          send({ ...msg, streamId: prediction.streamId, payload: prediction, ...(dropped ? { dropped } : {}) });
           // The first prediction after "ready" shows at once; later ones at most every 500 ms.
-          const shown = { fill: 'green', shape: 'dot', text: `${prediction.emotion} ${prediction.confidence.toFixed(2)}` } as const;
+          const shown = {
+            fill: 'green',
+            shape: 'dot',
+            text: `${prediction.emotion} ${prediction.confidence.toFixed(2)}${droppedText()}`,
+          } as const;
           if (predictionShown) status.set(shown);
           else status.now(shown);
           predictionShown = true;
           done();
         })
-        .catch((err: Error) => (closed ? done() : done(failure && err !== failure ? failure : err)));
+        .catch((err: Error) => {
+          if (closed) return done();
+          if (!(err instanceof WindowDroppedError)) return done(failure && err !== failure ? failure : err);
+          // Shedding load is the documented policy, not a failure of the message: counted, not thrown.
+          droppedSince.getOrCreate(current.streamId, () => ({ count: 0 })).count++;
+          droppedTotal++;
+          status.set({ fill: 'yellow', shape: 'dot', text: `overloaded: ${droppedTotal} dropped` });
+          done();
+        });
     });
 
     node.on('close', (_removed: boolean, done: () => void) => {
@@ -97,6 +131,7 @@ export = function register(RED: NodeAPI): void {
       sweep.stop();
       status.dispose();
       classifier?.close();
+      droppedSince.clear();
       ownLease?.release();
       node.status({});
       done();

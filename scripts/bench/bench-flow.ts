@@ -1,0 +1,124 @@
+// The flow the end-to-end benchmark deploys: the user's pipeline (audio-source in flow mode →
+// feature-window → mt-a-dnn-infer → emotion-router, all at their defaults) fed by a driver function that
+// plays N live streams at real-time pace, two counting functions on the pipeline's own wires, and two HTTP
+// endpoints to start a run and read its figures. The driver's audio, the counters, the event-loop and
+// memory readings come from settings.js (functionGlobalContext, written by bench-user-dir.ts).
+import type { FlowNode } from '../../test/e2e/node-red-instance';
+
+export const CHUNK_MS = 250;
+export const CHUNK_SAMPLES = (CHUNK_MS * 16000) / 1000;
+
+/**
+ * POST /bench/start {streams, chunks}: stream i plays the shared 16 kHz PCM loop from starts[i % starts.length],
+ * one 250 ms chunk each time a chunk's worth of audio has "been recorded" (its last sample's time), stream
+ * phases spread evenly over a chunk, as independent microphones would be. Late ticks catch up, so the audio
+ * sent by any moment is what real time calls for.
+ */
+const DRIVER = `
+const bench = global.get('bench');
+const cfg = msg.payload;
+const streams = Number(cfg.streams), chunks = Number(cfg.chunks);
+const chunkMs = ${CHUNK_MS}, chunkBytes = ${CHUNK_SAMPLES} * 2;
+const pcm = bench.audio.pcm, starts = bench.audio.starts;
+bench.reset();
+const t0 = Date.now() + 100;
+bench.schedule = { t0, streams, chunkMs };
+const next = new Array(streams).fill(0);
+const phase = next.map((_, i) => (i * chunkMs) / streams);
+const chunkOf = (i, k) => {
+  const from = (starts[i % starts.length] + k * chunkBytes) % pcm.length;
+  const to = from + chunkBytes;
+  return to <= pcm.length ? pcm.subarray(from, to) : Buffer.concat([pcm.subarray(from), pcm.subarray(0, to - pcm.length)]);
+};
+let left = streams * chunks;
+// Wakes when the next chunk is due (at most every 5 ms), as a stream of live chunks wakes a real flow.
+const tick = () => {
+  const now = Date.now();
+  const out = [];
+  let nextDue = Infinity;
+  for (let i = 0; i < streams; i++) {
+    while (next[i] < chunks && t0 + phase[i] + (next[i] + 1) * chunkMs <= now) {
+      out.push({ payload: chunkOf(i, next[i]), streamId: 's' + i });
+      next[i]++;
+      left--;
+    }
+    if (next[i] < chunks) nextDue = Math.min(nextDue, t0 + phase[i] + (next[i] + 1) * chunkMs);
+  }
+  bench.counters.chunks += out.length;
+  if (out.length) node.send([out, null]);
+  if (left === 0) bench.counters.driverDoneAt = Date.now();
+  else setTimeout(tick, Math.max(5, nextDue - Date.now()));
+};
+setTimeout(tick, Math.max(0, t0 - Date.now()));
+msg.payload = { started: t0 };
+return [null, msg];
+`;
+
+/**
+ * Counts the windows feature-window sends (all of them, voiced or not) on their way to infer, and notes on
+ * the message when the driver sent the chunk that completed the window (its last sample's due time);
+ * mt-a-dnn-infer keeps the message's other properties on its output.
+ */
+const COUNT_WINDOWS = `
+const bench = global.get('bench');
+const c = bench.counters;
+c.windows++;
+if (msg.payload.voiced) c.voiced++;
+const s = bench.schedule;
+const stream = Number(String(msg.streamId).slice(1));
+msg.benchDue = s.t0 + (stream * s.chunkMs) / s.streams + msg.payload.endSample / 16;
+return msg;
+`;
+
+/** Latency of each prediction from the moment the chunk that completed its window was sent. */
+const COUNT_PREDICTIONS = `
+const c = global.get('bench').counters;
+c.predictions++;
+c.latencies.push(Date.now() - msg.benchDue);
+if (msg.dropped) c.dropped += msg.dropped;
+return msg;
+`;
+
+/** GET /bench/stats[?latencies=1]: the counters, event-loop utilisation since the run started, memory, tensors. */
+const STATS = `
+const bench = global.get('bench');
+const c = bench.counters;
+const elu = bench.perf.eventLoopUtilization(c.elu0);
+const mem = bench.memory();
+msg.payload = {
+  chunks: c.chunks, windows: c.windows, voiced: c.voiced, predictions: c.predictions, dropped: c.dropped,
+  driverDoneAt: c.driverDoneAt, now: Date.now(),
+  eventLoopUtilisation: elu.utilization,
+  rss: mem.rss, heapUsed: mem.heapUsed, tensors: bench.tensors(),
+  latencies: msg.req.query.latencies ? c.latencies : undefined,
+};
+return msg;
+`;
+
+const fn = (id: string, name: string, func: string, wires: string[][], outputs = 1): FlowNode => ({
+  id,
+  type: 'function',
+  z: 'bench',
+  name,
+  func,
+  outputs,
+  wires,
+});
+
+export function benchFlow(): FlowNode[] {
+  return [
+    { id: 'bench', type: 'tab', label: 'end-to-end benchmark' },
+    { id: 'start-in', type: 'http in', z: 'bench', url: '/bench/start', method: 'post', wires: [['driver']] },
+    fn('driver', 'paced live streams', DRIVER, [['source'], ['start-out']], 2),
+    { id: 'start-out', type: 'http response', z: 'bench', wires: [] },
+    { id: 'source', type: 'audio-source', z: 'bench', mode: 'flow', chunkMs: String(CHUNK_MS), wires: [['window']] },
+    { id: 'window', type: 'feature-window', z: 'bench', wires: [['count-windows']] },
+    fn('count-windows', 'count windows', COUNT_WINDOWS, [['infer']]),
+    { id: 'infer', type: 'mt-a-dnn-infer', z: 'bench', wires: [['count-predictions']] },
+    fn('count-predictions', 'latency', COUNT_PREDICTIONS, [['router']]),
+    { id: 'router', type: 'emotion-router', z: 'bench', wires: [] },
+    { id: 'stats-in', type: 'http in', z: 'bench', url: '/bench/stats', method: 'get', wires: [['stats']] },
+    fn('stats', 'figures', STATS, [['stats-out']]),
+    { id: 'stats-out', type: 'http response', z: 'bench', wires: [] },
+  ];
+}

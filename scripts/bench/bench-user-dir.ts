@@ -1,0 +1,44 @@
+// A Node-RED user directory for the end-to-end benchmark: laid out as for `npm start` (this package
+// linked in), the benchmark flow, and a settings.js that adds what the flow's functions read through
+// global.get('bench'): the audio loop, the counters, the event-loop and memory readings, the tensor count.
+import { mkdtempSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+// @ts-expect-error plain ES module shared with scripts/start-demo.mjs
+import { prepareUserDir, PROJECT_ROOT } from '../../demo/runtime/user-dir.mjs';
+import { benchFlow } from './bench-flow';
+
+const SETTINGS = `// Written by scripts/bench/bench-user-dir.ts: the demo's settings plus the benchmark's readings.
+const { readFileSync } = require('node:fs');
+const { join } = require('node:path');
+const { performance } = require('node:perf_hooks');
+const base = require('./base-settings.js');
+// The same tfjs-core instance as the package's (both resolve to the project's node_modules).
+const tf = require(require.resolve('@tensorflow/tfjs-core', { paths: [${JSON.stringify(PROJECT_ROOT)}] }));
+const bench = {
+  audio: { pcm: readFileSync(join(__dirname, 'bench-audio.pcm')), starts: JSON.parse(readFileSync(join(__dirname, 'bench-audio.json'), 'utf8')).starts },
+  perf: performance,
+  memory: () => process.memoryUsage(),
+  tensors: () => tf.memory().numTensors,
+  counters: undefined,
+  reset() {
+    this.counters = { chunks: 0, windows: 0, voiced: 0, predictions: 0, dropped: 0, latencies: [], driverDoneAt: 0, elu0: performance.eventLoopUtilization() };
+  },
+};
+bench.reset();
+module.exports = { ...base, functionGlobalContext: { bench } };
+`;
+
+/**
+ * A fresh user directory holding `pcm` (16-bit mono 16 kHz, the streams' shared loop) and the byte
+ * offsets where streams start in it.
+ */
+export function benchUserDir(pcm: Buffer, starts: number[]): string {
+  const userDir = mkdtempSync(join(tmpdir(), 'speech-emotion-bench-'));
+  prepareUserDir({ userDir, port: 0, flows: benchFlow(), replaceFlows: true, withDashboard: false });
+  renameSync(join(userDir, 'settings.js'), join(userDir, 'base-settings.js'));
+  writeFileSync(join(userDir, 'settings.js'), SETTINGS);
+  writeFileSync(join(userDir, 'bench-audio.pcm'), pcm);
+  writeFileSync(join(userDir, 'bench-audio.json'), JSON.stringify({ starts }));
+  return userDir;
+}

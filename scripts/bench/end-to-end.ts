@@ -1,0 +1,211 @@
+// One end-to-end run: a fresh `node-red` process with the benchmark flow, N paced live streams for a
+// given number of seconds, then the figures: CPU time of the process (all its threads), windows and
+// predictions against what the same audio gives offline, latency, event-loop utilisation, memory.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { NodeRedInstance } from '../../test/e2e/node-red-instance';
+import { CHUNK_SAMPLES } from './bench-flow';
+import { benchUserDir } from './bench-user-dir';
+import type { StreamAudio } from './stream-audio';
+
+export interface EndToEndResult {
+  streams: number;
+  /** cores the process may use: 1 under taskset, else all */
+  cores: number | 'all';
+  audioSeconds: number;
+  /** wall time from the first chunk due to the last prediction (or the end of the wait) */
+  wallSeconds: number;
+  cpuSeconds: number;
+  /** process CPU time per second of one stream's audio */
+  cpuMsPerStreamSecond: number;
+  /** CPU seconds per wall second: how many cores the process kept busy */
+  processCores: number;
+  latencyMs: { p50: number; p99: number; max: number };
+  eventLoopUtilisation: number;
+  windows: { emitted: number; expected: number };
+  predictions: { emitted: number; expected: number };
+  dropped: number;
+  rssMB: number;
+  heapMB: number;
+  tensors: number;
+  /** requests to the flow's stats endpoint that got no answer within 20 s during the run */
+  unansweredStats: number;
+  /** every window and prediction arrived, none dropped, and p99 latency within one hop (1 s) */
+  keepsUp: boolean;
+}
+
+export interface MemorySample {
+  seconds: number;
+  rssMB: number;
+  heapMB: number;
+  tensors: number;
+}
+
+interface Stats {
+  chunks: number;
+  windows: number;
+  voiced: number;
+  predictions: number;
+  dropped: number;
+  driverDoneAt: number;
+  now: number;
+  eventLoopUtilisation: number;
+  rss: number;
+  heapUsed: number;
+  tensors: number;
+  latencies?: number[];
+}
+
+const CLOCK_TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+const MB = 1024 * 1024;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** utime + stime of a process (its threads included), seconds. */
+function processCpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // fields[0] is the state (field 3 of proc(5)): utime and stime are fields 14 and 15.
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+const round = (value: number, digits = 1) => Number(value.toFixed(digits));
+
+export interface EndToEndOptions {
+  streams: number;
+  seconds: number;
+  oneCore: boolean;
+  /** soak: memory sampled every this many seconds while the streams play */
+  sampleEverySeconds?: number;
+  onSample?: (sample: MemorySample) => void;
+  /** write a V8 CPU profile of the node-red process into this folder (node --cpu-prof) */
+  cpuProfileDir?: string;
+  log?: (line: string) => void;
+}
+
+export async function runEndToEnd(audio: StreamAudio, options: EndToEndOptions): Promise<EndToEndResult> {
+  const { streams, seconds, oneCore } = options;
+  const log = options.log ?? (() => undefined);
+  const chunks = Math.round((seconds * 16000) / CHUNK_SAMPLES);
+  const expected = audio.expectedCounts(streams, chunks);
+  if (options.cpuProfileDir) mkdirSync(options.cpuProfileDir, { recursive: true });
+  const env: Record<string, string> = options.cpuProfileDir
+    ? {
+        NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${join(__dirname, 'cpu-profile-preload.cjs')}`.trim(),
+        SPEECH_EMOTION_CPU_PROFILE_DIR: options.cpuProfileDir,
+      }
+    : {};
+  const red = await NodeRedInstance.startIn({ userDir: benchUserDir(audio.pcm, audio.starts), env });
+  try {
+    // All threads, and the threads they start later, on core 0: a Raspberry-Pi-like budget of one core.
+    if (oneCore) execFileSync('taskset', ['-a', '-cp', '0', String(red.pid)], { stdio: 'ignore' });
+    await red.waitFor(() => red.statuses.some((s) => s.id === 'infer' && /^ready/.test(s.text ?? '')), 'the model to load', 90_000);
+    // An overloaded Node-RED may not answer in time (the admin and HTTP endpoints share its one event loop).
+    let unanswered = 0;
+    const stats = async (latencies = false): Promise<Stats | undefined> => {
+      try {
+        const response = await fetch(`${red.url}/bench/stats${latencies ? '?latencies=1' : ''}`, { signal: AbortSignal.timeout(20_000) });
+        if (response.ok) return (await response.json()) as Stats;
+      } catch {
+        // counted below
+      }
+      unanswered++;
+      return undefined;
+    };
+
+    if (options.cpuProfileDir) process.kill(red.pid, 'SIGWINCH');
+    const cpu0 = processCpuSeconds(red.pid);
+    const { started } = (await (
+      await red.request('/bench/start', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ streams, chunks }),
+      })
+    ).json()) as { started: number };
+    log(`  ${streams} streams × ${seconds} s${oneCore ? ' on one core' : ''}: playing`);
+
+    const sampleEvery = options.sampleEverySeconds;
+    let nextSample = 0;
+    const takeSample = async () => {
+      const s = await stats();
+      if (!s) return;
+      const sample = {
+        seconds: round((Date.now() - started) / 1000, 0),
+        rssMB: round(s.rss / MB),
+        heapMB: round(s.heapUsed / MB),
+        tensors: s.tensors,
+      };
+      options.onSample?.(sample);
+    };
+    // Playing: the audio takes `seconds` of real time; the soak samples memory meanwhile.
+    const playEnd = started + (seconds + 0.25) * 1000;
+    while (Date.now() < playEnd) {
+      if (sampleEvery && Date.now() >= started + nextSample * 1000) {
+        await takeSample();
+        nextSample += sampleEvery;
+      }
+      await sleep(Math.min(500, Math.max(0, playEnd - Date.now())));
+    }
+    // Draining: until every expected prediction is in, or nothing has moved for 5 s, or 30 s at most.
+    let last = await stats();
+    let lastMove = Date.now();
+    const drainEnd = Date.now() + 30_000;
+    while (Date.now() < drainEnd && Date.now() - lastMove < 5000) {
+      if (last?.driverDoneAt && last.windows >= expected.windows && last.predictions + last.dropped >= expected.voiced) break;
+      await sleep(200);
+      const now = await stats();
+      if (!now || !last || now.chunks !== last.chunks || now.windows !== last.windows || now.predictions !== last.predictions)
+        lastMove = Date.now();
+      last = now ?? last;
+    }
+    const cpuSeconds = processCpuSeconds(red.pid) - cpu0;
+    const wallSeconds = (Date.now() - started) / 1000;
+    if (sampleEvery) await takeSample();
+    let final = await stats(true);
+    for (let attempt = 0; !final && attempt < 3; attempt++) final = await stats(true);
+    if (!final) throw new Error(`${streams} streams: Node-RED did not answer for a minute after the run (overloaded)`);
+    const latencies = (final.latencies ?? []).sort((a, b) => a - b);
+    const p99 = percentile(latencies, 99);
+    const result: EndToEndResult = {
+      streams,
+      cores: oneCore ? 1 : 'all',
+      audioSeconds: (chunks * CHUNK_SAMPLES) / 16000,
+      wallSeconds: round(wallSeconds),
+      cpuSeconds: round(cpuSeconds, 2),
+      cpuMsPerStreamSecond: round((cpuSeconds * 1000) / (streams * seconds), 2),
+      processCores: round(cpuSeconds / wallSeconds, 2),
+      latencyMs: { p50: Math.round(percentile(latencies, 50)), p99: Math.round(p99), max: Math.round(latencies.at(-1) ?? NaN) },
+      eventLoopUtilisation: round(final.eventLoopUtilisation, 3),
+      windows: { emitted: final.windows, expected: expected.windows },
+      predictions: { emitted: final.predictions, expected: expected.voiced },
+      dropped: final.dropped,
+      rssMB: round(final.rss / MB),
+      heapMB: round(final.heapUsed / MB),
+      tensors: final.tensors,
+      unansweredStats: unanswered,
+      keepsUp: false,
+    };
+    result.keepsUp =
+      result.windows.emitted === result.windows.expected &&
+      result.predictions.emitted === result.predictions.expected &&
+      result.dropped === 0 &&
+      p99 <= 1000;
+    log(
+      `  ${streams} streams: ${result.cpuMsPerStreamSecond} CPU ms per stream-second, p50/p99 ${result.latencyMs.p50}/${result.latencyMs.p99} ms, ` +
+        `windows ${result.windows.emitted}/${result.windows.expected}, ${result.keepsUp ? 'keeps up' : 'does not keep up'}`,
+    );
+    return result;
+  } finally {
+    if (options.cpuProfileDir) {
+      const written = (readdirSync(options.cpuProfileDir) as string[]).length;
+      process.kill(red.pid, 'SIGWINCH');
+      await red.waitFor(() => readdirSync(options.cpuProfileDir!).length > written, 'the CPU profile', 60_000).catch(() => undefined);
+    }
+    await red.stop();
+  }
+}

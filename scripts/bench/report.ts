@@ -1,0 +1,59 @@
+// The Markdown table of a benchmark report (docs/benchmark.md), for the README to quote.
+import type { BenchReport } from '../bench';
+
+export function benchMarkdown(report: BenchReport): string {
+  const { machine, settings, inference } = report;
+  const lines = [
+    '# Benchmark',
+    '',
+    `\`npm run bench\` on ${report.date.slice(0, 10)}: ${machine.cpus} × ${machine.model}, Node ${machine.node}, load average ` +
+      `${machine.loadAverage.join(' / ')} at the end (a shared machine: CPU time is the figure to compare, wall time moves with the load).`,
+    '',
+    '## End to end in a real Node-RED process',
+    '',
+    `audio-source (flow mode, 250 ms chunks at real-time pace) → feature-window (3 s every 1 s, speech only) → mt-a-dnn-infer → emotion-router, ` +
+      `all at their defaults; ${settings.seconds} s of ${settings.clips} RAVDESS clips looped per stream, streams out of phase. CPU: utime + stime of ` +
+      'the node-red process (all threads) from the first chunk until the last prediction. Latency: from the moment the chunk that completes a window is due to its prediction. ' +
+      'Keeps up: every window and prediction arrived, none dropped, p99 latency within one hop (1 s).',
+    '',
+    '| streams | cores | CPU ms per stream-second | process cores | wall s | latency p50 / p99 ms | event loop | windows (emitted / expected) | predictions | dropped | RSS MB | tensors | keeps up |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...report.endToEnd.map(
+      (r) =>
+        `| ${r.streams} | ${r.cores} | ${r.cpuMsPerStreamSecond} | ${r.processCores} | ${r.wallSeconds} | ${r.latencyMs.p50} / ${r.latencyMs.p99} | ` +
+        `${Math.round(r.eventLoopUtilisation * 100)}% | ${r.windows.emitted} / ${r.windows.expected} | ${r.predictions.emitted} / ${r.predictions.expected} | ` +
+        `${r.dropped} | ${r.rssMB} | ${r.tensors} | ${r.keepsUp ? 'yes' : 'no'} |`,
+    ),
+    '',
+    ...report.failures.map((f) => `No figures: ${f}.`),
+    '',
+    ...report.headline.map(
+      (h) => `Largest N that keeps up (${h.cores === 'all' ? 'all cores' : `${h.cores} core`}): **${h.streams ?? 'none of those run'}**.`,
+    ),
+    '',
+    '## Inference',
+    '',
+    `The shipped model on the ${inference.backend} backend, the compiled package, CPU time of one process:`,
+    '',
+    '| model call | windows per CPU second | CPU ms per window |',
+    '| --- | --- | --- |',
+    `| one window | ${inference.single.windowsPerCpuSecond} | ${inference.single.cpuMsPerWindow} |`,
+    `| batch of ${inference.batched.batch} | ${inference.batched.windowsPerCpuSecond} | ${inference.batched.cpuMsPerWindow} |`,
+    '',
+  ];
+  if (report.soak) {
+    lines.push(
+      '## Soak',
+      '',
+      `${report.soak.streams} streams for ${report.soak.seconds} s:`,
+      '',
+      '| s | RSS MB | heap MB | tensors |',
+      '| --- | --- | --- | --- |',
+      ...report.soak.samples.map((s) => `| ${s.seconds} | ${s.rssMB} | ${s.heapMB} | ${s.tensors} |`),
+      '',
+    );
+  }
+  if (report.features)
+    lines.push('## Feature extraction', '', `\`${report.features.command}\`:`, '', '```', report.features.output, '```', '');
+  return lines.join('\n');
+}

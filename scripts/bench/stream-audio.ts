@@ -1,0 +1,94 @@
+// The audio the benchmark's streams play: RAVDESS clips back to back as one 16 kHz 16-bit loop, each
+// stream starting at a different clip. What the pipeline should give for it (windows, voiced windows)
+// is counted offline with feature-window's own code and default settings.
+import { join } from 'node:path';
+import { loadAudioFileAs16kMono } from '../../src/core/audio/load-audio-file';
+import { floatToPcm16, pcm16ToFloat } from '../../src/core/audio/pcm16';
+import { resolveFeatureWindowConfig } from '../../src/core/config/feature-window-config';
+import { FeatureWindowRegistry } from '../../src/core/features/feature-window-registry';
+import { CORPUS_16K, manifest } from '../../test/helpers/corpus';
+import { CHUNK_SAMPLES } from './bench-flow';
+
+export class StreamAudio {
+  private readonly counted = new Map<string, { windows: number; voiced: number }>();
+
+  private constructor(
+    readonly pcm: Buffer,
+    /** byte offsets in pcm where the clips, and so the streams, start */
+    readonly starts: number[],
+    readonly clips: number,
+  ) {}
+
+  /** Up to `maxClips` clips of the corpus (all 24 actors' first clips when the full corpus is there). */
+  static async load(maxClips = 24): Promise<StreamAudio> {
+    const rows = manifest();
+    // One clip per speaker first, so that neighbouring streams are different people.
+    const bySpeaker = new Map<string, string>();
+    for (const row of rows) if (!bySpeaker.has(row.speaker)) bySpeaker.set(row.speaker, row.path);
+    const paths = [...bySpeaker.values(), ...rows.map((r) => r.path)].filter((p, i, all) => all.indexOf(p) === i).slice(0, maxClips);
+    const parts: Buffer[] = [];
+    const starts: number[] = [];
+    let offset = 0;
+    for (const path of paths) {
+      const pcm = floatToPcm16(await loadAudioFileAs16kMono(join(CORPUS_16K, path)));
+      starts.push(offset);
+      parts.push(pcm);
+      offset += pcm.length;
+    }
+    return new StreamAudio(Buffer.concat(parts), starts, paths.length);
+  }
+
+  /** The bytes stream `stream` sends as its chunk number `chunk` (as the driver in bench-flow.ts cuts them). */
+  chunkBytes(stream: number, chunk: number): Buffer {
+    const size = CHUNK_SAMPLES * 2;
+    const from = (this.starts[stream % this.starts.length] + chunk * size) % this.pcm.length;
+    const to = from + size;
+    return to <= this.pcm.length
+      ? this.pcm.subarray(from, to)
+      : Buffer.concat([this.pcm.subarray(from), this.pcm.subarray(0, to - this.pcm.length)]);
+  }
+
+  /** Windows and voiced windows that `streams` streams of `chunks` chunks each give through feature-window's defaults. */
+  expectedCounts(streams: number, chunks: number): { windows: number; voiced: number } {
+    let windows = 0;
+    let voiced = 0;
+    for (let i = 0; i < streams; i++) {
+      const one = this.countStream(i % this.starts.length, chunks);
+      windows += one.windows;
+      voiced += one.voiced;
+    }
+    return { windows, voiced };
+  }
+
+  /** Feature vectors of the first `count` voiced windows of the loop (inputs for the inference benchmark). */
+  windowVectors(count: number): number[][] {
+    const settings = resolveFeatureWindowConfig({});
+    if (!settings.ok) throw new Error(settings.problems.join('; '));
+    const registry = new FeatureWindowRegistry(settings.config.window, settings.config.limits);
+    const vectors: number[][] = [];
+    for (let k = 0; vectors.length < count && k * CHUNK_SAMPLES * 2 < this.pcm.length; k++) {
+      for (const w of registry.push('s', pcm16ToFloat(this.chunkBytes(0, k)), undefined, false))
+        if (w.voiced) vectors.push(Array.from(w.vector));
+    }
+    while (vectors.length < count) vectors.push(vectors[vectors.length % Math.max(1, vectors.length)]);
+    return vectors.slice(0, count);
+  }
+
+  private countStream(startIndex: number, chunks: number): { windows: number; voiced: number } {
+    const key = `${startIndex}:${chunks}`;
+    const known = this.counted.get(key);
+    if (known) return known;
+    const settings = resolveFeatureWindowConfig({});
+    if (!settings.ok) throw new Error(settings.problems.join('; '));
+    const registry = new FeatureWindowRegistry(settings.config.window, settings.config.limits);
+    const counts = { windows: 0, voiced: 0 };
+    for (let k = 0; k < chunks; k++) {
+      for (const w of registry.push('s', pcm16ToFloat(this.chunkBytes(startIndex, k)), undefined, false)) {
+        counts.windows++;
+        if (w.voiced) counts.voiced++;
+      }
+    }
+    this.counted.set(key, counts);
+    return counts;
+  }
+}
