@@ -58,6 +58,7 @@ export function inferNode(props) {
     maxWait: 0,
     maxStreams: 1000,
     idleTimeout: 300,
+    output: 'prediction',
     ...props,
   };
 }
@@ -75,6 +76,7 @@ export function emotionRouterNode(props) {
     minDwell: 1,
     cooldown: 5,
     changedOutput: true,
+    dropRepeatedWindows: false,
     idleTimeout: 60,
     maxStreams: 1000,
     ...props,

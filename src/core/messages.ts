@@ -44,6 +44,8 @@ export interface FeatureWindowPayload {
   /** with trimmed: ms since epoch of the stretch [speechStart, speechEnd) the vector describes */
   speechStart?: number;
   speechEnd?: number;
+  /** the vector is already z-scored by its stream's running normaliser (mt-a-dnn-infer at the edge of an MQTT scale-out) */
+  normalised?: boolean;
 }
 
 export const EMOTIONS = ['anger', 'happiness', 'neutral', 'sadness'] as const;
@@ -61,5 +63,7 @@ export interface EmotionPrediction {
   activation: { label: (typeof ACTIVATIONS)[number]; probabilities: Record<(typeof ACTIVATIONS)[number], number> };
   start: number;
   end: number;
+  /** the window's seq (feature-window), when it had one: lets a router drop duplicate and out-of-order results */
+  seq?: number;
   attention?: { emotion: number[]; valence: number[]; activation: number[] };
 }

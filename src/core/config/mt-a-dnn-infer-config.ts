@@ -11,6 +11,8 @@ export interface MtADnnInferNodeConfig {
   maxWait?: number | string;
   maxStreams?: number | string;
   idleTimeout?: number | string;
+  /** 'prediction' (default), or 'normalised-window': the window with its stream-normalised vector, for workers elsewhere */
+  output?: string;
 }
 
 export interface MtADnnInferSettings {
@@ -20,6 +22,7 @@ export interface MtADnnInferSettings {
   maxWaitMs: number;
   maxStreams: number;
   idleMs: number;
+  output: 'prediction' | 'normalised-window';
 }
 
 /** The mt-a-dnn-infer node's settings from its editor fields, or every problem with them. */
@@ -32,5 +35,6 @@ export function resolveMtADnnInferConfig(config: MtADnnInferNodeConfig): ConfigR
     maxWaitMs: read.number(config.maxWait, 0, 'max. wait (ms)', 0),
     maxStreams: read.integer(config.maxStreams, 1000, 'max. streams', 1, MAX_STREAMS_LIMIT),
     idleMs: 1000 * read.number(config.idleTimeout, 300, 'idle timeout (s)', 0.001),
+    output: read.oneOf(config.output, ['prediction', 'normalised-window'] as const, 'prediction', 'output'),
   });
 }

@@ -3,6 +3,7 @@ import { type MtADnnInferNodeConfig, resolveMtADnnInferConfig } from '../../core
 import { initBackend } from '../../core/model/backend';
 import type { EmotionModel } from '../../core/model/emotion-model';
 import { EmotionStreamClassifier, classifierInputOf } from '../../core/model/emotion-stream-classifier';
+import { normalisedWindowOf } from '../../core/model/normalised-window';
 import { acquireModel, type ModelLease } from '../../core/model/shared-models';
 import { resetTargetOf } from '../../core/reset-message';
 import { streamIdOf } from '../../core/stream-id';
@@ -76,6 +77,17 @@ export = function register(RED: NodeAPI): void {
         return;
       }
       const current = input;
+      if (settings.output === 'normalised-window') {
+        ready
+          .then((c) => {
+            if (closed) return done();
+            send({ ...msg, payload: normalisedWindowOf(msg.payload, current, c.normalise(current)) });
+            status.set({ fill: 'blue', shape: 'dot', text: `normalised ${c.streamCount} stream${c.streamCount === 1 ? '' : 's'}` });
+            done();
+          })
+          .catch((err: Error) => (closed ? done() : done(failure && err !== failure ? failure : err)));
+        return;
+      }
       ready
         .then((c) => c.classify(current))
         .then((prediction) => {
