@@ -50,7 +50,13 @@ test('50 live streams over two workers: every window classified once killed work
   const endedStatuses = () =>
     edge!.statuses.filter((s) => s.id.startsWith('edge-audio-') && /ended|done|finished|stopped/i.test(s.text ?? ''));
   await edge.waitFor(() => new Set(endedStatuses().map((s) => s.id)).size === STREAMS, 'all 50 streams played', 120_000);
-  await edge.waitFor(done, 'a result for every published window', 60_000);
+  const missing = () => {
+    const classified = new Set(recorder.results.map((r) => windowKey(r.payload)));
+    return recorder.windows.map((w) => windowKey(w.payload)).filter((k) => !classified.has(k));
+  };
+  await edge.waitFor(done, 'a result for every published window', 60_000).catch((err: Error) => {
+    throw new Error(`${missing().length} windows without a result (${missing().slice(0, 10).join(', ')}): ${err.message}`);
+  });
   // A stream's last (partial) window follows its "finished": let the last ones arrive, then all must still be classified.
   await new Promise((resolve) => setTimeout(resolve, 2000));
   await edge.waitFor(done, 'a result for every published window, the last ones included', 30_000);
