@@ -612,6 +612,8 @@ function lightsPerEmotion() {
 export const SCALE_OUT_PREFIX = 'speech-emotion';
 export const WORKER_GROUP = 'speech-emotion-workers';
 export const WORKER_CLIENT_ID_ENV = 'WORKER_CLIENT_ID';
+// Well above a worker's usual latency (p99 under 4 s in the README's benchmark), so that busy workers are not sent duplicates.
+export const RESEND_AFTER_S = 10;
 
 function mqttV5Broker(id, name, props = {}) {
   return { ...MQTT_BROKER, id, name, protocolVersion: '5', ...props };
@@ -635,7 +637,7 @@ function mqttEdge() {
       tab(
         z,
         'MQTT scale-out: edge',
-        `The edge of an MQTT scale-out, next to the microphones: audio, feature windows and each stream's calibration run here; the calibrated windows (a few hundred bytes each, never audio) go to ${SCALE_OUT_PREFIX}/windows/<stream> with QoS 1, where any number of inference workers (example 06) share them. Their results come back on ${SCALE_OUT_PREFIX}/emotion/<stream> to the emotion router here, which ignores duplicate and late results by the window's seq.\n\nSet the broker in the MQTT config node (MQTT v5). The audio comes from ${AUDIO_ENV} (tab properties), a demo clip looping in real time as a stand-in for a microphone.`,
+        `The edge of an MQTT scale-out, next to the microphones: audio, feature windows and each stream's calibration run here; the calibrated windows (a few hundred bytes each, never audio) go to ${SCALE_OUT_PREFIX}/windows/<stream> with QoS 1, where any number of inference workers (example 06) share them. Their results come back on ${SCALE_OUT_PREFIX}/emotion/<stream> to the emotion router here, which ignores duplicate and late results by the window's seq. The results also go back to "calibrate per stream", which re-sends a window whose result has not come back within ${RESEND_AFTER_S} s (a worker that died after receiving it, before publishing its result).\n\nSet the broker in the MQTT config node (MQTT v5). The audio comes from ${AUDIO_ENV} (tab properties), a demo clip looping in real time as a stand-in for a microphone.`,
       ),
       comment(
         'ex5-comment',
@@ -660,6 +662,7 @@ function mqttEdge() {
         z,
         name: 'calibrate per stream',
         output: 'normalised-window',
+        resendAfter: RESEND_AFTER_S,
         x: 0,
         y: 0,
         wires: [['ex5-to-topic']],
@@ -667,7 +670,11 @@ function mqttEdge() {
       functionNode('ex5-to-topic', z, 'window topic', toTopic, { x: 0, y: 0, wires: [['ex5-publish']] }),
       mqttOut('ex5-publish', z, broker, 'publish window', { x: 0, y: 0 }),
       mqttV5Broker(broker, 'edge broker'),
-      mqttIn('ex5-results', z, broker, 'results', `${SCALE_OUT_PREFIX}/emotion/+`, { x: 0, y: 0, wires: [['ex5-router']] }),
+      mqttIn('ex5-results', z, broker, 'results', `${SCALE_OUT_PREFIX}/emotion/+`, {
+        x: 0,
+        y: 0,
+        wires: [['ex5-router', 'ex5-calibrate']],
+      }),
       router(
         'ex5-router',
         z,

@@ -59,6 +59,8 @@ export function inferNode(props) {
     maxStreams: 1000,
     idleTimeout: 300,
     output: 'prediction',
+    resendAfter: 0,
+    maxUnanswered: 10000,
     ...props,
   };
 }

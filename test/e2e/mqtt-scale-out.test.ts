@@ -4,7 +4,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { NodeRedInstance, assertBuilt } from './node-red-instance';
 import { MosquittoBroker } from './mosquitto-broker';
-import { TopicRecorder, Worker, edgeFlow, speechStreams, windowKey } from './mqtt-scale-out-fleet';
+import { type Received, TopicRecorder, Worker, edgeFlow, speechStreams, windowKey } from './mqtt-scale-out-fleet';
 
 assertBuilt();
 
@@ -28,7 +28,7 @@ after(async () => {
   await broker?.stop();
 });
 
-test('50 live streams over two workers: every window classified once killed worker is back, both workers served, predictions as in one process', async (t) => {
+test('50 live streams over two workers: every window classified although the killed worker lost what it had taken, both workers served, predictions as in one process', async (t) => {
   // Three RAVDESS clips per stream (about 11 s), played in real time as 50 microphones.
   const files = speechStreams(STREAMS, 3);
   edge = await NodeRedInstance.start(edgeFlow(files, broker.port, true));
@@ -44,15 +44,15 @@ test('50 live streams over two workers: every window classified once killed work
   // The edge is done when every stream's audio has played and its windows have been published; then every window needs a result.
   const done = () => {
     const classified = new Set(recorder.results.map((r) => windowKey(r.payload)));
-    const published = recorder.windows.map((w) => windowKey(w.payload));
-    return published.length > 0 && recorder.references.length === published.length && published.every((k) => classified.has(k));
+    const published = new Set(recorder.windows.map((w) => windowKey(w.payload)));
+    return published.size > 0 && recorder.references.length === published.size && [...published].every((k) => classified.has(k));
   };
   const endedStatuses = () =>
     edge!.statuses.filter((s) => s.id.startsWith('edge-audio-') && /ended|done|finished|stopped/i.test(s.text ?? ''));
   await edge.waitFor(() => new Set(endedStatuses().map((s) => s.id)).size === STREAMS, 'all 50 streams played', 120_000);
   const missing = () => {
     const classified = new Set(recorder.results.map((r) => windowKey(r.payload)));
-    return recorder.windows.map((w) => windowKey(w.payload)).filter((k) => !classified.has(k));
+    return [...new Set(recorder.windows.map((w) => windowKey(w.payload)))].filter((k) => !classified.has(k));
   };
   await edge.waitFor(done, 'a result for every published window', 60_000).catch((err: Error) => {
     throw new Error(`${missing().length} windows without a result (${missing().slice(0, 10).join(', ')}): ${err.message}`);
@@ -61,9 +61,16 @@ test('50 live streams over two workers: every window classified once killed work
   await new Promise((resolve) => setTimeout(resolve, 2000));
   await edge.waitFor(done, 'a result for every published window, the last ones included', 30_000);
 
-  const windows = recorder.windows.map((w) => w.payload);
-  const keys = windows.map(windowKey);
-  assert.equal(new Set(keys).size, keys.length, 'each window published once by the edge');
+  // A window whose result did not come back in time (its worker died after taking it) is published again, unchanged.
+  const firstPublished = new Map<string, Received['payload']>();
+  for (const { payload } of recorder.windows) {
+    const first = firstPublished.get(windowKey(payload));
+    if (first) assert.deepEqual(payload, first, `${windowKey(payload)} re-sent as it was first sent`);
+    else firstPublished.set(windowKey(payload), payload);
+  }
+  const windows = [...firstPublished.values()];
+  const keys = [...firstPublished.keys()];
+  const resent = recorder.windows.length - keys.length;
   assert.equal(new Set(windows.map((w) => w.streamId)).size, STREAMS, 'every stream sent windows');
   for (const w of windows) assert.equal(w.normalised, true);
 
@@ -77,7 +84,8 @@ test('50 live streams over two workers: every window classified once killed work
 
   t.diagnostic(
     `${keys.length} windows, ${recorder.results.length} results (${recorder.results.length - keys.length} duplicates), ` +
-      `by worker ${JSON.stringify(Object.fromEntries(byWorker))}, worker-2 killed after ${beforeKill} of its results, ${sentWhileDown} windows published by its restart`,
+      `by worker ${JSON.stringify(Object.fromEntries(byWorker))}, worker-2 killed after ${beforeKill} of its results, ${sentWhileDown} windows published by its restart, ` +
+      `${resent} re-sent by the edge`,
   );
 
   // Same windows, same per-stream calibration (at the edge), same model: the same prediction, whichever worker ran it.

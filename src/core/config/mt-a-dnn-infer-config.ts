@@ -13,6 +13,10 @@ export interface MtADnnInferNodeConfig {
   idleTimeout?: number | string;
   /** 'prediction' (default), or 'normalised-window': the window with its stream-normalised vector, for workers elsewhere */
   output?: string;
+  /** with output 'normalised-window': seconds after which a window without a result is sent again; 0 = never */
+  resendAfter?: number | string;
+  /** with output 'normalised-window' and re-sending: windows kept until their result arrives */
+  maxUnanswered?: number | string;
 }
 
 export interface MtADnnInferSettings {
@@ -23,6 +27,9 @@ export interface MtADnnInferSettings {
   maxStreams: number;
   idleMs: number;
   output: 'prediction' | 'normalised-window';
+  /** 0: windows are not kept for re-sending */
+  resendAfterMs: number;
+  maxUnanswered: number;
 }
 
 /** The mt-a-dnn-infer node's settings from its editor fields, or every problem with them. */
@@ -36,5 +43,7 @@ export function resolveMtADnnInferConfig(config: MtADnnInferNodeConfig): ConfigR
     maxStreams: read.integer(config.maxStreams, 1000, 'max. streams', 1, MAX_STREAMS_LIMIT),
     idleMs: 1000 * read.number(config.idleTimeout, 300, 'idle timeout (s)', 0.001),
     output: read.oneOf(config.output, ['prediction', 'normalised-window'] as const, 'prediction', 'output'),
+    resendAfterMs: 1000 * read.number(config.resendAfter, 0, 're-send after (s)', 0),
+    maxUnanswered: read.integer(config.maxUnanswered, 10_000, 'keep up to', 1, 1_000_000),
   });
 }

@@ -6,6 +6,7 @@ import { EmotionStreamClassifier, classifierInputOf } from '../../core/model/emo
 import { normalisedWindowOf } from '../../core/model/normalised-window';
 import { acquireModel, type ModelLease } from '../../core/model/shared-models';
 import { resetTargetOf } from '../../core/reset-message';
+import { UnansweredWindows, isPredictionPayload, windowKeyOf } from '../../core/scale-out/unanswered-windows';
 import { streamIdOf } from '../../core/stream-id';
 import type { MtADnnModelConfigNode } from '../mt-a-dnn-model/model-config-node';
 import { startIdleSweep } from '../node-conventions/idle-sweep';
@@ -55,6 +56,25 @@ export = function register(RED: NodeAPI): void {
     });
     const sweep = startIdleSweep(() => classifier?.expireIdle(), settings.idleMs);
 
+    // An MQTT edge keeps the windows it sent until their result comes back, and sends them again after a while.
+    const resending = settings.output === 'normalised-window' && settings.resendAfterMs > 0;
+    const unanswered = new UnansweredWindows<NodeMessage>({ resendAfterMs: settings.resendAfterMs, maxKept: settings.maxUnanswered });
+    const showNormalised = (): void => {
+      const streams = `normalised ${classifier?.streamCount ?? 0} stream${classifier?.streamCount === 1 ? '' : 's'}`;
+      const waiting = resending ? `, ${unanswered.size} awaiting a result, ${unanswered.resent} re-sent, ${unanswered.dropped} dropped` : '';
+      status.set({ fill: unanswered.dropped > 0 ? 'yellow' : 'blue', shape: 'dot', text: streams + waiting });
+    };
+    const resendTimer = resending
+      ? setInterval(
+          () => {
+            const due = unanswered.due(Date.now());
+            for (const msg of due) node.send(RED.util.cloneMessage(msg));
+            if (due.length) showNormalised();
+          },
+          Math.min(1000, Math.max(50, settings.resendAfterMs / 4)),
+        )
+      : undefined;
+
     node.on('input', (raw: NodeMessageInFlow, send: (msg: NodeMessage) => void, done: (err?: Error) => void) => {
       const msg = raw as InferMessage;
       let input;
@@ -62,6 +82,12 @@ export = function register(RED: NodeAPI): void {
         const reset = resetTargetOf(msg);
         if (reset) {
           classifier?.reset(reset === 'all' ? undefined : reset.streamId);
+          done();
+          return;
+        }
+        if (resending && isPredictionPayload(msg.payload)) {
+          const key = windowKeyOf(msg.payload);
+          if (key) unanswered.answered(key);
           done();
           return;
         }
@@ -81,8 +107,12 @@ export = function register(RED: NodeAPI): void {
         ready
           .then((c) => {
             if (closed) return done();
-            send({ ...msg, payload: normalisedWindowOf(msg.payload, current, c.normalise(current)) });
-            status.set({ fill: 'blue', shape: 'dot', text: `normalised ${c.streamCount} stream${c.streamCount === 1 ? '' : 's'}` });
+            const out: NodeMessage = { ...msg, payload: normalisedWindowOf(msg.payload, current, c.normalise(current)) };
+            // Only voiced windows are sure to be classified by a worker, so only they wait for a result.
+            const key = current.voiced ? windowKeyOf(out.payload) : undefined;
+            if (resending && key) unanswered.sent(key, RED.util.cloneMessage(out), Date.now());
+            send(out);
+            showNormalised();
             done();
           })
           .catch((err: Error) => (closed ? done() : done(failure && err !== failure ? failure : err)));
@@ -107,6 +137,8 @@ export = function register(RED: NodeAPI): void {
     node.on('close', (_removed: boolean, done: () => void) => {
       closed = true;
       sweep.stop();
+      if (resendTimer) clearInterval(resendTimer);
+      unanswered.clear();
       status.dispose();
       classifier?.close();
       ownLease?.release();
