@@ -61,7 +61,9 @@ export = function register(RED: NodeAPI): void {
     const unanswered = new UnansweredWindows<NodeMessage>({ resendAfterMs: settings.resendAfterMs, maxKept: settings.maxUnanswered });
     const showNormalised = (): void => {
       const streams = `normalised ${classifier?.streamCount ?? 0} stream${classifier?.streamCount === 1 ? '' : 's'}`;
-      const waiting = resending ? `, ${unanswered.size} awaiting a result, ${unanswered.resent} re-sent, ${unanswered.dropped} dropped` : '';
+      const waiting = resending
+        ? `, ${unanswered.size} awaiting a result, ${unanswered.resent} re-sent, ${unanswered.dropped} dropped`
+        : '';
       status.set({ fill: unanswered.dropped > 0 ? 'yellow' : 'blue', shape: 'dot', text: streams + waiting });
     };
     const resendTimer = resending
@@ -85,9 +87,10 @@ export = function register(RED: NodeAPI): void {
           done();
           return;
         }
-        if (resending && isPredictionPayload(msg.payload)) {
-          const key = windowKeyOf(msg.payload);
-          if (key) unanswered.answered(key);
+        // An edge's workers' results come back here so that their windows stop waiting.
+        if (settings.output === 'normalised-window' && isPredictionPayload(msg.payload)) {
+          const key = resending ? windowKeyOf(msg.payload) : undefined;
+          if (key && unanswered.answered(key)) showNormalised();
           done();
           return;
         }
