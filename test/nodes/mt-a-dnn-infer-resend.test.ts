@@ -3,14 +3,14 @@
 import { after, afterEach, before, describe, test } from 'node:test';
 import { readFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
-import helper from 'node-red-node-test-helper';
+import helper, { type TestFlows } from 'node-red-node-test-helper';
 import inferNode from '../../src/nodes/mt-a-dnn-infer/mt-a-dnn-infer';
 import { loadAudioFileAs16kMono } from '../../src/core/audio/load-audio-file';
 import { getFeatureProfile } from '../../src/core/features';
 import { applyClipFrontEnd, frontEndOf } from '../../src/core/features/front-end/clip-front-end';
 import { readManifest } from '../../src/core/training/corpus-manifest';
 import { DEFAULT_MODEL_DIR } from '../../src/core/model/package-paths';
-import type { EmotionPrediction, FeatureWindowPayload } from '../../src/core/messages';
+import type { FeatureWindowPayload } from '../../src/core/messages';
 import { RAVDESS_MANIFEST } from '../helpers/corpus';
 
 helper.init(require.resolve('node-red'));
@@ -59,7 +59,7 @@ async function edgeAndWorker(edgeProps: Record<string, unknown>) {
     { id: 'published', type: 'helper' },
     { id: 'worker', type: 'mt-a-dnn-infer', wires: [['results']] },
     { id: 'results', type: 'helper' },
-  ]);
+  ] as TestFlows);
   const node = (id: string) => helper.getNode(id) as unknown as TestNode;
   const published: Msg[] = [];
   const results: Msg[] = [];
@@ -99,7 +99,7 @@ describe('mt-a-dnn-infer: re-sending windows without a result (MQTT edge)', () =
     }
 
     // Their results arrive (a duplicate of an answered one too): nothing waits any more.
-    for (const r of results) if (lost.has(keyOf(r))) edge.receive({ payload: r.payload as EmotionPrediction });
+    for (const r of results) if (lost.has(keyOf(r))) edge.receive({ payload: r.payload });
     edge.receive({ payload: results[1].payload });
     await waitFor(() => statuses.some((s) => /0 awaiting a result/.test(s)), 'a status with nothing awaiting a result');
     const sent = published.length;
