@@ -608,11 +608,141 @@ function lightsPerEmotion() {
   );
 }
 
+// MQTT scale-out: topic layout shared by the edge (05) and worker (06) examples; README "Scale out over MQTT".
+export const SCALE_OUT_PREFIX = 'speech-emotion';
+export const WORKER_GROUP = 'speech-emotion-workers';
+export const WORKER_CLIENT_ID_ENV = 'WORKER_CLIENT_ID';
+// Well above a worker's usual latency (p99 under 4 s in the README's benchmark), so that busy workers are not sent duplicates.
+export const RESEND_AFTER_S = 10;
+
+function mqttV5Broker(id, name, props = {}) {
+  return { ...MQTT_BROKER, id, name, protocolVersion: '5', ...props };
+}
+
+function mqttIn(id, z, broker, name, topic, { x, y, wires }) {
+  return { id, type: 'mqtt in', z, name, topic, qos: '1', datatype: 'json', broker, nl: false, rap: true, rh: 0, inputs: 0, x, y, wires };
+}
+
+// 5. Edge: audio -> features -> per-stream calibration -> MQTT; results back from the workers -> router
+function mqttEdge() {
+  const z = 'ex5-tab';
+  const broker = 'ex5-broker';
+  const toTopic = [
+    '// One topic per stream; the id is URI-encoded so that "/", "+" and "#" in it stay one topic level.',
+    `msg.topic = '${SCALE_OUT_PREFIX}/windows/' + encodeURIComponent(msg.payload.streamId);`,
+    'return msg;',
+  ].join('\n');
+  return arrange(
+    [
+      tab(
+        z,
+        'MQTT scale-out: edge',
+        `The edge of an MQTT scale-out, next to the microphones: audio, feature windows and each stream's calibration run here; the calibrated windows (a few hundred bytes each, never audio) go to ${SCALE_OUT_PREFIX}/windows/<stream> with QoS 1, where any number of inference workers (example 06) share them. Their results come back on ${SCALE_OUT_PREFIX}/emotion/<stream> to the emotion router here, which ignores duplicate and late results by the window's seq. The results also go back to "calibrate per stream", which re-sends a window whose result has not come back within ${RESEND_AFTER_S} s (a worker that died after receiving it, before publishing its result).\n\nSet the broker in the MQTT config node (MQTT v5). The audio comes from ${AUDIO_ENV} (tab properties), a demo clip looping in real time as a stand-in for a microphone.`,
+      ),
+      comment(
+        'ex5-comment',
+        z,
+        'Edge: audio → windows over MQTT; emotions back',
+        'Needs at least one worker (example 06) on the same broker.',
+        200,
+        40,
+      ),
+      fileSource('ex5-audio', z, {
+        name: 'microphone stand-in',
+        loop: true,
+        autostart: true,
+        realtime: true,
+        x: 0,
+        y: 0,
+        wires: [['ex5-features']],
+      }),
+      featureWindowNode({ id: 'ex5-features', z, x: 0, y: 0, wires: [['ex5-calibrate']] }),
+      inferNode({
+        id: 'ex5-calibrate',
+        z,
+        name: 'calibrate per stream',
+        output: 'normalised-window',
+        resendAfter: RESEND_AFTER_S,
+        x: 0,
+        y: 0,
+        wires: [['ex5-to-topic']],
+      }),
+      functionNode('ex5-to-topic', z, 'window topic', toTopic, { x: 0, y: 0, wires: [['ex5-publish']] }),
+      mqttOut('ex5-publish', z, broker, 'publish window', { x: 0, y: 0 }),
+      mqttV5Broker(broker, 'edge broker'),
+      mqttIn('ex5-results', z, broker, 'results', `${SCALE_OUT_PREFIX}/emotion/+`, {
+        x: 0,
+        y: 0,
+        wires: [['ex5-router', 'ex5-calibrate']],
+      }),
+      router(
+        'ex5-router',
+        z,
+        { cooldown: 0, dropRepeatedWindows: true },
+        { x: 0, y: 0, wires: [[], [], [], [], [], ['ex5-debug-changes']] },
+      ),
+      debug('ex5-debug-changes', z, 'emotion changes', { x: 0, y: 0 }),
+    ],
+    [
+      { y: 40, ids: ['ex5-comment'] },
+      { y: 100, ids: ['ex5-audio', 'ex5-features', 'ex5-calibrate', 'ex5-to-topic', 'ex5-publish'] },
+      { y: 200, ids: ['ex5-results', 'ex5-router', 'ex5-debug-changes'] },
+    ],
+  );
+}
+
+// 6. Inference worker: a shared subscription to every stream's windows -> model -> result topic
+function mqttWorker() {
+  const z = 'ex6-tab';
+  const broker = 'ex6-broker';
+  const toTopic = [
+    "// The result goes to the stream's emotion topic; the window's seq travels in the prediction.",
+    "msg.topic = msg.topic.replace(/\\/windows\\/([^/]+)$/, '/emotion/$1');",
+    'return msg;',
+  ].join('\n');
+  return arrange(
+    [
+      tab(
+        z,
+        'MQTT scale-out: inference worker',
+        `An inference worker: takes calibrated windows from ${SCALE_OUT_PREFIX}/windows/# through the MQTT v5 shared subscription $share/${WORKER_GROUP}/..., so that the broker spreads the windows over every worker, and publishes each result to ${SCALE_OUT_PREFIX}/emotion/<stream>. It keeps no per-stream state: any worker may take any window.\n\nRun as many as needed, each with its own environment variable ${WORKER_CLIENT_ID_ENV} (a stable MQTT client id, e.g. worker-1) and restarted by a supervisor (systemd, Docker) when it dies: its session persists on the broker for an hour, so the windows the broker held for it while it was down are delivered when it returns.`,
+      ),
+      comment(
+        'ex6-comment',
+        z,
+        'Worker: shared windows → emotion → MQTT',
+        `Set ${WORKER_CLIENT_ID_ENV} per worker; the same model as the edge.`,
+        200,
+        40,
+      ),
+      mqttV5Broker(broker, 'worker broker', {
+        clientid: `\${${WORKER_CLIENT_ID_ENV}}`,
+        cleansession: false,
+        sessionExpiry: '3600',
+      }),
+      mqttIn('ex6-windows', z, broker, 'shared windows', `$share/${WORKER_GROUP}/${SCALE_OUT_PREFIX}/windows/#`, {
+        x: 0,
+        y: 0,
+        wires: [['ex6-infer']],
+      }),
+      inferNode({ id: 'ex6-infer', z, x: 0, y: 0, wires: [['ex6-to-topic']] }),
+      functionNode('ex6-to-topic', z, 'emotion topic', toTopic, { x: 0, y: 0, wires: [['ex6-publish']] }),
+      mqttOut('ex6-publish', z, broker, 'publish emotion', { x: 0, y: 0 }),
+    ],
+    [
+      { y: 40, ids: ['ex6-comment'] },
+      { y: 100, ids: ['ex6-windows', 'ex6-infer', 'ex6-to-topic', 'ex6-publish'] },
+    ],
+  );
+}
+
 export const EXAMPLES = {
   '01 WAV file to debug': wavFileToDebug,
   '02 Microphone to dashboard chart': microphoneToDashboard,
   '03 Home Assistant over MQTT discovery': homeAssistant,
   '04 Light colour per emotion over MQTT or HTTP': lightsPerEmotion,
+  '05 MQTT scale-out edge': mqttEdge,
+  '06 MQTT scale-out worker': mqttWorker,
 };
 
 if (process.argv[1] && import.meta.url === `file://${process.argv[1]}`) {

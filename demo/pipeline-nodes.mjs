@@ -59,8 +59,12 @@ export function inferNode(props) {
     attention: false,
     maxBatch: 64,
     maxWait: 0,
+    maxQueued: 2000,
     maxStreams: 1000,
     idleTimeout: 300,
+    output: 'prediction',
+    resendAfter: 0,
+    maxUnanswered: 10000,
     ...props,
   };
 }
@@ -78,6 +82,7 @@ export function emotionRouterNode(props) {
     minDwell: 1,
     cooldown: 5,
     changedOutput: true,
+    dropRepeatedWindows: false,
     idleTimeout: 60,
     maxStreams: 1000,
     ...props,

@@ -48,6 +48,8 @@ export interface FeatureWindowPayload {
   speechEnd?: number;
   /** seconds of this stream's audio feature-window dropped (late beyond its lag budget) since the stream's previous window */
   droppedSeconds?: number;
+  /** the vector is already z-scored by its stream's running normaliser (mt-a-dnn-infer at the edge of an MQTT scale-out) */
+  normalised?: boolean;
 }
 
 export const EMOTIONS = ['anger', 'happiness', 'neutral', 'sadness'] as const;
@@ -65,5 +67,7 @@ export interface EmotionPrediction {
   activation: { label: (typeof ACTIVATIONS)[number]; probabilities: Record<(typeof ACTIVATIONS)[number], number> };
   start: number;
   end: number;
+  /** the window's seq (feature-window), when it had one: lets a router drop duplicate and out-of-order results */
+  seq?: number;
   attention?: { emotion: number[]; valence: number[]; activation: number[] };
 }

@@ -48,10 +48,12 @@ test('clips played through the flow path: windows per clip, unvoiced and short c
     assert.equal(report.windows.unvoiced, report.windows.total - report.windows.voiced);
     assert.ok(report.windows.unvoiced >= 1);
     assert.equal(report.windows.metrics.count, report.windows.voiced);
-    // The shipped model was trained on these actors: far above chance (25%) when labels and windows line up.
-    assert.ok(report.windows.metrics.accuracy > 0.6, `window accuracy ${report.windows.metrics.accuracy}`);
+    // The shipped model (RAVDESS + nEMO) was trained on these actors: well above chance (25%) when labels and windows
+    // line up. Measured 54% of windows (docs/evaluation.md: it underfits RAVDESS; the RAVDESS-only model had 79%).
+    assert.ok(report.windows.metrics.accuracy > 0.45, `window accuracy ${report.windows.metrics.accuracy}`);
     const lastWindow = report.clips.byPolicy['last window'];
-    assert.ok(lastWindow.metrics.accuracy > 0.5, `clip accuracy ${lastWindow.metrics.accuracy}`);
+    // measured 8 of 18 (the two quiet clips count as wrong); chance is about 22%
+    assert.ok(lastWindow.metrics.accuracy > 0.35, `clip accuracy ${lastWindow.metrics.accuracy}`);
     for (const policy of Object.values(report.clips.byPolicy)) {
       assert.equal(policy.undecided, 2, 'the quiet stream never had a state');
       assert.equal(policy.metrics.count, clips.length, 'every clip scored, undecided ones as wrong');

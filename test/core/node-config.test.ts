@@ -42,7 +42,18 @@ describe('node configuration: one rule for every node', () => {
   test('numbers as the editor stores them (strings) and as flows written by hand (numbers) resolve alike', () => {
     assert.deepEqual(resolveMtADnnInferConfig({ maxBatch: '8', maxWait: '5', maxQueued: '50', maxStreams: '10', idleTimeout: '2' }), {
       ok: true,
-      config: { unvoiced: 'drop', attention: false, maxBatch: 8, maxWaitMs: 5, maxQueued: 50, maxStreams: 10, idleMs: 2000 },
+      config: {
+        unvoiced: 'drop',
+        attention: false,
+        maxBatch: 8,
+        maxWaitMs: 5,
+        maxQueued: 50,
+        maxStreams: 10,
+        idleMs: 2000,
+        output: 'prediction',
+        resendAfterMs: 0,
+        maxUnanswered: 10_000,
+      },
     });
     assert.deepEqual(
       resolveMtADnnInferConfig({ maxBatch: 8, maxWait: 5, maxQueued: 50, maxStreams: 10, idleTimeout: 2 }),

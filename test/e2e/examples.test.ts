@@ -162,6 +162,25 @@ describe('example flows in a real Node-RED', () => {
       light.close();
     }
   });
+
+  test('05 + 06: the edge publishes calibrated windows, a worker classifies them, the edge routes the results', async () => {
+    const watcher = await collectMqtt(broker.url, ['speech-emotion/windows/#', 'speech-emotion/emotion/#']);
+    try {
+      await red.deploy([...withBroker(loadExample('05'), broker.port), ...withBroker(loadExample('06'), broker.port)]);
+      const change = await red.waitFor(() => red.debug.find((d) => d.id === 'ex5-debug-changes'), 'a routed change at the edge');
+      const routed = change.msg as { emotion: string; streamId: string };
+      assert.equal(routed.streamId, 'living-room');
+      assert.ok([...EMOTIONS, 'uncertain'].includes(routed.emotion));
+      const window = JSON.parse(watcher.messages.find((m) => m.topic === 'speech-emotion/windows/living-room')!.payload);
+      assert.equal(window.normalised, true);
+      assert.equal(window.vector.length, 68);
+      const result = JSON.parse(watcher.messages.find((m) => m.topic === 'speech-emotion/emotion/living-room')!.payload);
+      assert.ok(Number.isInteger(result.seq) && EMOTIONS.includes(result.emotion));
+    } finally {
+      await watcher.end();
+      await red.deploy([]);
+    }
+  });
 });
 
 test('every example is valid flow JSON with unique ids and wires to existing nodes', () => {

@@ -38,7 +38,8 @@ export class MosquittoBroker {
     const port = await freePort();
     const dir = mkdtempSync(join(tmpdir(), 'speech-emotion-mqtt-'));
     const config = join(dir, 'mosquitto.conf');
-    writeFileSync(config, `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\n`);
+    const log = process.env.MOSQUITTO_LOG ? `log_dest file ${process.env.MOSQUITTO_LOG}\nlog_type all\n` : '';
+    writeFileSync(config, `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\n${log}`);
     const child = spawn('mosquitto', ['-c', config], { stdio: 'ignore' });
     const broker = new MosquittoBroker(port, child, dir);
     for (let i = 0; i < 100; i++) {

@@ -92,7 +92,7 @@ describe('packed tarball installed into a fresh Node-RED user directory', { time
     ]) {
       assert.ok(packedFiles.includes(file), file);
     }
-    assert.equal(packedFiles.filter((f) => f.startsWith('examples/') && f.endsWith('.json')).length, 4);
+    assert.equal(packedFiles.filter((f) => f.startsWith('examples/') && f.endsWith('.json')).length, 6);
     const unwanted = packedFiles.filter(
       (f) =>
         /^(test|src|scripts|scratch|docs|\.ci)\//.test(f) ||
@@ -152,6 +152,21 @@ describe('packed tarball installed into a fresh Node-RED user directory', { time
       assert.ok([...EMOTIONS, 'uncertain'].includes(JSON.parse(state.payload).emotion));
     } finally {
       await watcher.end();
+    }
+  });
+
+  test('05 and 06 as shipped: a window goes through a worker and its result comes back to the edge', async () => {
+    const watcher = await collectMqtt(broker.url, ['speech-emotion/emotion/#']);
+    try {
+      await red.deploy([
+        ...withBroker(loadExample('05', installed), broker.port),
+        ...withBroker(loadExample('06', installed), broker.port),
+      ]);
+      const result = await red.waitFor(() => watcher.messages.find((m) => m.topic === 'speech-emotion/emotion/living-room'), 'a result');
+      assert.ok(EMOTIONS.includes(JSON.parse(result.payload).emotion));
+    } finally {
+      await watcher.end();
+      await red.deploy([]);
     }
   });
 

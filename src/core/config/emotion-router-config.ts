@@ -14,6 +14,7 @@ export interface EmotionRouterNodeConfig {
   changedOutput?: boolean | string;
   idleTimeout?: number | string;
   maxStreams?: number | string;
+  dropRepeatedWindows?: boolean | string;
 }
 
 const secondsToMs = (value: unknown): unknown => (value === undefined || value === '' ? undefined : Number(value) * 1000);
@@ -30,6 +31,7 @@ export function routerConfigFromNode(config: EmotionRouterNodeConfig): Partial<R
     changedOutput: config.changedOutput,
     idleTimeoutMs: secondsToMs(config.idleTimeout),
     maxStreams: config.maxStreams,
+    dropRepeatedWindows: config.dropRepeatedWindows,
   };
 }
 

@@ -20,6 +20,10 @@ export interface ClassifierInput {
   start: number;
   end: number;
   voiced: boolean;
+  /** the window's sequence number in its stream, carried to the prediction */
+  seq?: number;
+  /** the vector was already normalised for its stream (at the edge): classify it as it is */
+  normalised?: boolean;
 }
 
 /**
@@ -48,6 +52,8 @@ export function classifierInputOf(payload: unknown, fallbackStreamId: unknown, n
     start: time(p.start),
     end: time(p.end),
     voiced: p.voiced !== false,
+    ...(typeof p.seq === 'number' && Number.isInteger(p.seq) ? { seq: p.seq } : {}),
+    ...(p.normalised === true ? { normalised: true } : {}),
   };
 }
 
@@ -77,17 +83,30 @@ export class EmotionStreamClassifier {
   }
 
   async classify(input: ClassifierInput): Promise<EmotionPrediction> {
+    const vector = input.normalised ? this.checkedNormalised(input) : this.normalise(input);
+    const out = await this.batcher.predict(vector, { attention: this.options.attention });
+    return { streamId: input.streamId, ...out, start: input.start, end: input.end, ...(input.seq === undefined ? {} : { seq: input.seq }) };
+  }
+
+  /**
+   * The vector the model is given for this window: checked, and z-scored by the stream's running
+   * normaliser when the model expects one (which learns from voiced windows only). The edge of an MQTT
+   * scale-out calls this alone, so that the per-stream state stays with the flow that owns the stream.
+   */
+  normalise(input: ClassifierInput): ArrayLike<number> {
     this.model.checkInput(input.vector, input.profile);
     this.model.checkPlausible(input.vector);
-    let vector = input.vector;
-    if (this.model.metadata.normalisation.mode === 'per-stream') {
-      const normaliser = this.normalisers.getOrCreate(input.streamId, () => this.model.createStreamNormaliser()!);
-      // Silence and noise would teach the normaliser the wrong statistics.
-      if (input.voiced) normaliser.update(vector);
-      vector = normaliser.normalise(vector);
-    }
-    const out = await this.batcher.predict(vector, { attention: this.options.attention });
-    return { streamId: input.streamId, ...out, start: input.start, end: input.end };
+    if (this.model.metadata.normalisation.mode !== 'per-stream') return input.vector;
+    const normaliser = this.normalisers.getOrCreate(input.streamId, () => this.model.createStreamNormaliser()!);
+    // Silence and noise would teach the normaliser the wrong statistics.
+    if (input.voiced) normaliser.update(input.vector);
+    return normaliser.normalise(input.vector);
+  }
+
+  /** A vector normalised elsewhere holds z-scores, not raw features: only its length and values are checked. */
+  private checkedNormalised(input: ClassifierInput): ArrayLike<number> {
+    this.model.checkInput(input.vector, input.profile);
+    return input.vector;
   }
 
   /** Forgets one stream's calibration (or all). */

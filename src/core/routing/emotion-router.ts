@@ -3,7 +3,7 @@ import { RouterConfig, resolveRouterConfig, routerOutputNames } from './router-c
 import { RoutedEmotion, RouterEvent } from './routed-emotion';
 import { modeLabels, modeProbabilities } from './routing-modes';
 import { StreamStateMap } from '../stream-state-map';
-import { StreamRouteState, advanceStream, newStreamRouteState } from './stream-route-state';
+import { StreamRouteState, advanceStream, isRepeatedWindow, newStreamRouteState } from './stream-route-state';
 
 export const MAX_STREAM_ID_LENGTH = 512;
 
@@ -42,6 +42,9 @@ export class EmotionRouter {
     });
   }
 
+  /** Predictions ignored as duplicate or out-of-order windows (dropRepeatedWindows). */
+  repeatedWindows = 0;
+
   get streamCount(): number {
     return this.streams.size;
   }
@@ -63,8 +66,16 @@ export class EmotionRouter {
     const eventTime = windowEnd ?? Date.now();
     const windowStart = typeof prediction.start === 'number' && Number.isFinite(prediction.start) ? prediction.start : eventTime;
 
+    const seq = prediction.seq;
+    if (seq !== undefined && (typeof seq !== 'number' || !Number.isInteger(seq) || seq < 0)) {
+      throw new TypeError(`prediction.seq must be a whole number, got ${String(seq)}`);
+    }
     const state = this.streams.getOrCreate(streamId, newStreamRouteState);
-    const step = advanceStream(state, probabilities, eventTime, this.labels, this.config);
+    if (this.config.dropRepeatedWindows && isRepeatedWindow(state, seq)) {
+      this.repeatedWindows++;
+      return [];
+    }
+    const step = advanceStream(state, probabilities, eventTime, this.labels, this.config, seq);
     const payload: RoutedEmotion = {
       streamId,
       mode: this.config.mode,

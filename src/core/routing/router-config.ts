@@ -23,6 +23,11 @@ export interface RouterConfig {
   idleTimeoutMs: number;
   /** At most this many streams are tracked; the least recently heard one is forgotten first. */
   maxStreams: number;
+  /**
+   * Ignore a prediction whose window `seq` is not above the stream's last one (a duplicate or a late
+   * result, as a pool of workers over MQTT QoS 1 can deliver). Predictions without `seq` always pass.
+   */
+  dropRepeatedWindows: boolean;
 }
 
 export const DEFAULT_ROUTER_CONFIG: Readonly<RouterConfig> = Object.freeze({
@@ -36,6 +41,7 @@ export const DEFAULT_ROUTER_CONFIG: Readonly<RouterConfig> = Object.freeze({
   changedOutput: true,
   idleTimeoutMs: 60_000,
   maxStreams: 1000,
+  dropRepeatedWindows: false,
 });
 
 /** Upper bounds that keep per-stream memory small whatever the configuration says. */
@@ -98,6 +104,7 @@ export function resolveRouterConfig(partial: Partial<Record<keyof RouterConfig, 
     changedOutput: booleanFrom(pick('changedOutput'), 'changedOutput'),
     idleTimeoutMs: numberIn(pick('idleTimeoutMs'), 'idleTimeoutMs', 1, 7 * 86_400_000),
     maxStreams: integerIn(pick('maxStreams'), 'maxStreams', 1, MAX_STREAMS_LIMIT),
+    dropRepeatedWindows: booleanFrom(pick('dropRepeatedWindows'), 'dropRepeatedWindows'),
   };
 }
 

@@ -16,6 +16,8 @@ export interface StreamRouteState {
   /** Audio time each output last sent a message (at most one entry per output). */
   lastSent: Map<string, number>;
   lastEventTime: number;
+  /** Highest window seq routed so far (-1: none), for dropRepeatedWindows. */
+  lastSeq: number;
 }
 
 export function newStreamRouteState(): StreamRouteState {
@@ -28,6 +30,7 @@ export function newStreamRouteState(): StreamRouteState {
     pendingSince: 0,
     lastSent: new Map(),
     lastEventTime: -Infinity,
+    lastSeq: -1,
   };
 }
 
@@ -57,6 +60,11 @@ function propose(current: string | null, smoothed: SmoothedScores, labels: reado
   return UNCERTAIN;
 }
 
+/** Whether a window with this seq was already routed, or comes after a later one (a duplicate or a late result). */
+export function isRepeatedWindow(state: StreamRouteState, seq: unknown): boolean {
+  return typeof seq === 'number' && seq <= state.lastSeq;
+}
+
 /**
  * Advances one stream by one window. `eventTime` is the window's audio time (ms); dwell and
  * cooldown are measured on it, so a file replayed faster than real time behaves as live audio.
@@ -67,12 +75,14 @@ export function advanceStream(
   eventTime: number,
   labels: readonly string[],
   config: RouterConfig,
+  seq?: number,
 ): RouteStep {
   if (eventTime < state.lastEventTime) {
     // The stream's clock went backwards (e.g. a file restarted under the same id): start over.
     Object.assign(state, newStreamRouteState());
   }
   state.lastEventTime = eventTime;
+  if (typeof seq === 'number') state.lastSeq = seq;
   state.history.push(probabilities);
   while (state.history.length > config.smoothingWindows) state.history.shift();
 

@@ -3,8 +3,10 @@ import { type MtADnnInferNodeConfig, resolveMtADnnInferConfig } from '../../core
 import { initBackend } from '../../core/model/backend';
 import type { EmotionModel } from '../../core/model/emotion-model';
 import { EmotionStreamClassifier, classifierInputOf } from '../../core/model/emotion-stream-classifier';
+import { normalisedWindowOf } from '../../core/model/normalised-window';
 import { acquireModel, type ModelLease } from '../../core/model/shared-models';
 import { resetTargetOf } from '../../core/reset-message';
+import { UnansweredWindows, isPredictionPayload, windowKeyOf } from '../../core/scale-out/unanswered-windows';
 import { streamIdOf } from '../../core/stream-id';
 import { StreamStateMap } from '../../core/stream-state-map';
 import { WindowDroppedError } from '../../core/model/window-dropped-error';
@@ -65,6 +67,27 @@ export = function register(RED: NodeAPI): void {
     }, settings.idleMs);
     const droppedText = () => (droppedTotal ? `, ${droppedTotal} dropped` : '');
 
+    // An MQTT edge keeps the windows it sent until their result comes back, and sends them again after a while.
+    const resending = settings.output === 'normalised-window' && settings.resendAfterMs > 0;
+    const unanswered = new UnansweredWindows<NodeMessage>({ resendAfterMs: settings.resendAfterMs, maxKept: settings.maxUnanswered });
+    const showNormalised = (): void => {
+      const streams = `normalised ${classifier?.streamCount ?? 0} stream${classifier?.streamCount === 1 ? '' : 's'}`;
+      const waiting = resending
+        ? `, ${unanswered.size} awaiting a result, ${unanswered.resent} re-sent, ${unanswered.dropped} dropped`
+        : '';
+      status.set({ fill: unanswered.dropped > 0 ? 'yellow' : 'blue', shape: 'dot', text: streams + waiting });
+    };
+    const resendTimer = resending
+      ? setInterval(
+          () => {
+            const due = unanswered.due(Date.now());
+            for (const msg of due) node.send(RED.util.cloneMessage(msg));
+            if (due.length) showNormalised();
+          },
+          Math.min(1000, Math.max(50, settings.resendAfterMs / 4)),
+        )
+      : undefined;
+
     node.on('input', (raw: NodeMessageInFlow, send: (msg: NodeMessage) => void, done: (err?: Error) => void) => {
       const msg = raw as InferMessage;
       let input;
@@ -72,6 +95,13 @@ export = function register(RED: NodeAPI): void {
         const reset = resetTargetOf(msg);
         if (reset) {
           classifier?.reset(reset === 'all' ? undefined : reset.streamId);
+          done();
+          return;
+        }
+        // An edge's workers' results come back here so that their windows stop waiting.
+        if (settings.output === 'normalised-window' && isPredictionPayload(msg.payload)) {
+          const key = resending ? windowKeyOf(msg.payload) : undefined;
+          if (key && unanswered.answered(key)) showNormalised();
           done();
           return;
         }
@@ -87,6 +117,21 @@ export = function register(RED: NodeAPI): void {
         return;
       }
       const current = input;
+      if (settings.output === 'normalised-window') {
+        ready
+          .then((c) => {
+            if (closed) return done();
+            const out: NodeMessage = { ...msg, payload: normalisedWindowOf(msg.payload, current, c.normalise(current)) };
+            // Only voiced windows are sure to be classified by a worker, so only they wait for a result.
+            const key = current.voiced ? windowKeyOf(out.payload) : undefined;
+            if (resending && key) unanswered.sent(key, RED.util.cloneMessage(out), Date.now());
+            send(out);
+            showNormalised();
+            done();
+          })
+          .catch((err: Error) => (closed ? done() : done(failure && err !== failure ? failure : err)));
+        return;
+      }
       const ticket = { dropped: false };
       if (!classifier) {
         beforeReady.push(ticket);
@@ -129,6 +174,8 @@ export = function register(RED: NodeAPI): void {
     node.on('close', (_removed: boolean, done: () => void) => {
       closed = true;
       sweep.stop();
+      if (resendTimer) clearInterval(resendTimer);
+      unanswered.clear();
       status.dispose();
       classifier?.close();
       droppedSince.clear();
