@@ -39,12 +39,12 @@ describe('speech-emotion evaluate over several corpora', () => {
     writeFileSync(file, [header, ...body].join('\n') + '\n');
     return file;
   };
-  // The fixture subset has actors 02, 03, 04 and 05 (4 clips each, one per emotion).
+  // The fixture subset has actors 02, 03, 05 and 10 (4 clips each, one per emotion).
   const first = write('first.csv', 'path,emotion,speaker', rows(['ravdess_02', 'ravdess_03'], 4));
-  const second = write('second.csv', 'path,emotion,speaker', rows(['ravdess_04', 'ravdess_05'], 4));
+  const second = write('second.csv', 'path,emotion,speaker', rows(['ravdess_10', 'ravdess_05'], 4));
   const mixed = write('mixed.csv', 'path,emotion,speaker,corpus', [
     ...rows(['ravdess_02', 'ravdess_03'], 4, 'east'),
-    ...rows(['ravdess_04', 'ravdess_05'], 4, 'west'),
+    ...rows(['ravdess_10', 'ravdess_05'], 4, 'west'),
   ]);
   const cache = { SPEECH_EMOTION_CACHE: join(dir, 'cache') };
   const quick = ['--epochs', '2', '--patience', '0', '--noise-copies', '0'];
@@ -64,7 +64,7 @@ describe('speech-emotion evaluate over several corpora', () => {
       byColumn.map((c) => [c.name, [...new Set(c.entries.map((e) => e.speaker))]]),
       [
         ['east', ['east/spk02', 'east/spk03']],
-        ['west', ['west/spk04', 'west/spk05']],
+        ['west', ['west/spk10', 'west/spk05']],
       ],
     );
     const byFile = await readCorpora([first, second]);
@@ -79,7 +79,7 @@ describe('speech-emotion evaluate over several corpora', () => {
   test('the same speaker id in two corpora stays two speakers', async () => {
     const clash = write('clash.csv', 'path,emotion,speaker,corpus', [
       ...rows(['ravdess_02'], 4, 'east').map((r) => r.replace(',spk02,', ',spk,')),
-      ...rows(['ravdess_04'], 4, 'west').map((r) => r.replace(',spk04,', ',spk,')),
+      ...rows(['ravdess_10'], 4, 'west').map((r) => r.replace(',spk10,', ',spk,')),
     ]);
     const corpora = await readCorpora([clash]);
     const speakers = new Set(corpora.flatMap((c) => c.entries.map((e) => e.speaker)));
