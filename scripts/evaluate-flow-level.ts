@@ -30,7 +30,7 @@ import { concatVectors, subsetOf } from '../src/core/training/labelled-vectors';
 import { crossValidationNoiseCopies } from '../src/core/training/noise-augmentation';
 import { SeededRandom } from '../src/core/training/seeded-random';
 import { speakerFolds } from '../src/core/training/speaker-folds';
-import { normaliseAsStreams } from '../src/core/training/stream-simulation';
+import { asModelStreams } from '../src/core/training/stream-simulation';
 import { trainMtADnn } from '../src/core/training/train-mt-a-dnn';
 
 const root = join(__dirname, '..');
@@ -86,16 +86,7 @@ function parseCorpusArg(arg: string): { name: string; manifest: string } {
 async function clipVectorPredictions(model: EmotionModel, entries: ManifestEntry[]): Promise<number[]> {
   const profile = loadFeatureProfile(model.featureProfile);
   const data = await corpusFeatures(entries, profile, { speechOnly: !!model.metadata.speechOnly, denoise: !!model.metadata.denoise });
-  const spec = model.metadata.normalisation;
-  const vectors =
-    spec.mode === 'per-stream' && spec.prior
-      ? normaliseAsStreams(
-          data.vectors,
-          data.speakers,
-          { prior: spec.prior, priorWeight: spec.priorWeight ?? 4, memory: spec.memory ?? 200 },
-          STREAM_ORDER_SEED,
-        )
-      : data.vectors;
+  const vectors = asModelStreams(model.metadata.normalisation, data.vectors, data.speakers, STREAM_ORDER_SEED);
   return model.predict(vectors).map((p) => argmax(EMOTIONS.map((e) => p.probabilities[e])));
 }
 

@@ -22,7 +22,7 @@ import {
   formatConfusionTable,
 } from '../../core/training/evaluation-report';
 import type { ClassificationMetrics } from '../../core/model/model-metadata';
-import { normaliseAsStreams } from '../../core/training/stream-simulation';
+import { asModelStreams } from '../../core/training/stream-simulation';
 import type { TrainingOptions } from '../../core/training/training-options';
 import { TextProgress } from '../text-progress';
 import { addTrainingFlags, trainingOptionsFromCli, type TrainingFlags } from '../training-flags';
@@ -178,16 +178,7 @@ async function scoreModel(dir: string, corpora: CorpusRows[], perturbations: Per
           denoise: !!model.metadata.denoise,
           onProgress: (d, t) => progress.update(d, t, `${corpus.name} ${perturbation}`),
         });
-        const spec = model.metadata.normalisation;
-        const vectors =
-          spec.mode === 'per-stream' && spec.prior
-            ? normaliseAsStreams(
-                data.vectors,
-                data.speakers,
-                { prior: spec.prior, priorWeight: spec.priorWeight ?? 4, memory: spec.memory ?? 200 },
-                1,
-              )
-            : data.vectors;
+        const vectors = asModelStreams(model.metadata.normalisation, data.vectors, data.speakers, 1);
         const predicted = model.predict(vectors).map((p) => argmax(EMOTIONS.map((e) => p.probabilities[e])));
         byPerturbation[perturbation] = classificationMetrics(data.labels, predicted, EMOTIONS);
         const pool = (pooled[perturbation] ??= { truth: [], predicted: [] });

@@ -9,7 +9,7 @@ import { classificationMetrics } from './classification-metrics';
 import { crossValidate, type ClassifierKind } from './cross-validation';
 import type { LabelledVectors } from './labelled-vectors';
 import type { ManifestEntry } from './corpus-manifest';
-import { normaliseAsStreams } from './stream-simulation';
+import { asModelStreams } from './stream-simulation';
 import { trainMtADnn } from './train-mt-a-dnn';
 import { mergeTrainingOptions, type TrainingOptions } from './training-options';
 
@@ -60,16 +60,7 @@ export async function trainAndTestOnCorpus(
       vectorLength: net.architecture.inputLength,
     } as ModelMetadata);
     try {
-      const spec = net.normalisation;
-      const streamsFor = (speakers: string[]) =>
-        spec.mode === 'per-stream' && spec.prior
-          ? normaliseAsStreams(
-              test.clean.vectors,
-              speakers,
-              { prior: spec.prior, priorWeight: spec.priorWeight!, memory: spec.memory! },
-              STREAM_ORDER_SEED,
-            )
-          : test.clean.vectors;
+      const streamsFor = (speakers: string[]) => asModelStreams(net.normalisation, test.clean.vectors, speakers, STREAM_ORDER_SEED);
       const cpu1 = process.cpuUsage();
       probabilities.perSpeaker.push(model.predict(streamsFor(test.clean.speakers)).map((p) => EMOTIONS.map((e) => p.probabilities[e])));
       inferenceCpu += cpuSeconds(cpu1);

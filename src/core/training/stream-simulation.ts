@@ -26,3 +26,17 @@ export function normaliseAsStreams(
   }
   return out;
 }
+
+/**
+ * A model's test vectors as inference would see them: replayed as streams (one per distinct entry of `streams`)
+ * when the model normalises per stream, unchanged otherwise.
+ */
+export function asModelStreams(
+  spec: NormalisationSpec,
+  vectors: ArrayLike<number>[],
+  streams: string[],
+  seed: number,
+): ArrayLike<number>[] {
+  if (spec.mode !== 'per-stream' || !spec.prior) return vectors;
+  return normaliseAsStreams(vectors, streams, { prior: spec.prior, priorWeight: spec.priorWeight ?? 4, memory: spec.memory ?? 200 }, seed);
+}
