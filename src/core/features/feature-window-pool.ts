@@ -190,13 +190,19 @@ export class FeatureWindowPool {
   ): Promise<PoolPushResult> {
     const arrived = this.now();
     const lane = this.lanes[laneOf(streamId, this.lanes.length)];
-    const audio = lane.thread ? transferable(samples, owned) : samples;
     const seconds = samples.length / SAMPLE_RATE;
     const lastSampleAt = timestamp === undefined ? Infinity : timestamp + seconds * 1000;
     return new Promise<PoolPushResult>((resolve, reject) => {
       if (this.disposed) return resolve({ windows: [], dropped: false });
-      const request: PoolRequest = { kind: 'push', id: this.nextId++, streamId, samples: audio, timestamp, final, afterGap: false };
-      const job: Job = { request, bytes: audio.byteLength, seconds, lastSampleAt, arrived, resolve, reject };
+      const request: PoolRequest = { kind: 'push', id: this.nextId++, streamId, samples, timestamp, final, afterGap: false };
+      const job: Job = { request, bytes: 0, seconds, lastSampleAt, arrived, resolve, reject };
+      // Already late on arrival (the main thread itself is behind): dropped before any copy or queueing.
+      if (this.isLate(job, lane, arrived)) {
+        if (this.drop(job)) this.enqueue(lane, job);
+        return this.pump(lane);
+      }
+      if (lane.thread) request.samples = transferable(samples, owned);
+      job.bytes = request.samples.byteLength;
       const room = this.settings.maxQueuedBytes / this.lanes.length;
       this.keepQueueWithin(lane, room - job.bytes);
       const fits = lane.queuedBytes + job.bytes <= room;
@@ -269,18 +275,23 @@ export class FeatureWindowPool {
     return false;
   }
 
-  /** Drops the oldest waiting audio of a lane until at most `bytes` wait. */
+  /**
+   * Drops the oldest waiting audio of a lane until at most `bytes` wait. Only the head of the queue is
+   * touched (a full queue meets this on every push: walking all of it each time made the main thread the bottleneck).
+   */
   private keepQueueWithin(lane: Lane, bytes: number): void {
     if (lane.queuedBytes <= bytes) return;
-    const kept: Job[] = [];
-    for (const job of lane.queue) {
-      if (lane.queuedBytes > bytes && job.request.kind === 'push') {
+    const keptControls: Job[] = [];
+    let end = 0;
+    for (; end < lane.queue.length && lane.queuedBytes > bytes; end++) {
+      const job = lane.queue[end];
+      if (job.request.kind === 'push') {
         lane.queuedBytes -= job.bytes;
         if (!this.drop(job)) continue;
       }
-      kept.push(job);
+      keptControls.push(job);
     }
-    lane.queue = kept;
+    lane.queue.splice(0, end, ...keptControls);
   }
 
   /**
