@@ -33,6 +33,12 @@ export const DEFAULT_POOL_OPTIONS: FeatureWindowPoolOptions = {
   onThreadError: () => undefined,
 };
 
+/**
+ * A lane takes back at most one shed stream this often: taking them all back at once overloads it again,
+ * and a stream taken back needs a whole window of audio before its first window.
+ */
+const READMIT_EVERY_MS = 50;
+
 /** Requests a thread holds at once; the rest wait in the pool, where late audio can still be dropped. */
 const IN_FLIGHT_PER_THREAD = 4;
 
@@ -60,6 +66,8 @@ interface Lane {
   queue: Job[];
   /** how late the last chunk sent to the thread was, ms: over half the lag budget, the lane is overloaded */
   lastLagMs: number;
+  /** when the lane last took a shed stream back */
+  lastReadmitAt: number;
   queuedBytes: number;
   inFlight: number;
   /** on a worker thread; without one, on the calling thread */
@@ -128,7 +136,15 @@ export class FeatureWindowPool {
       maxStreams: Math.max(1, Math.ceil(full.maxStreams / Math.max(1, threads))),
       maxBytes: full.maxBytes / Math.max(1, threads),
     };
-    const lane = (): Lane => ({ queue: [], lastLagMs: 0, queuedBytes: 0, inFlight: 0, size: 0, droppedStreams: 0 });
+    const lane = (): Lane => ({
+      queue: [],
+      lastLagMs: 0,
+      lastReadmitAt: -Infinity,
+      queuedBytes: 0,
+      inFlight: 0,
+      size: 0,
+      droppedStreams: 0,
+    });
     this.lanes =
       threads === 0
         ? [{ ...lane(), registry: new FeatureWindowRegistry(options, full) }]
@@ -320,7 +336,8 @@ export class FeatureWindowPool {
     const since = this.shed.get(streamId);
     if (since === undefined) return false;
     const overloaded = lane.lastLagMs > this.settings.lagBudgetMs / 2 && lane.queue.length + lane.inFlight > 0;
-    if (now - since < this.shedHoldMs || overloaded) return true;
+    if (now - since < this.shedHoldMs || overloaded || now - lane.lastReadmitAt < READMIT_EVERY_MS) return true;
+    lane.lastReadmitAt = now;
     this.shed.delete(streamId);
     return false;
   }
