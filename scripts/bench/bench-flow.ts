@@ -57,7 +57,8 @@ return [null, msg];
 /**
  * Counts the windows feature-window sends (all of them, voiced or not) on their way to infer, and notes on
  * the message when the driver sent the chunk that completed the window (its last sample's due time);
- * mt-a-dnn-infer keeps the message's other properties on its output.
+ * mt-a-dnn-infer keeps the message's other properties on its output. A stream that feature-window dropped
+ * audio of starts afresh at sample 0; its windows' droppedSeconds, summed, say how far into the stream that was.
  */
 const COUNT_WINDOWS = `
 const bench = global.get('bench');
@@ -66,7 +67,11 @@ c.windows++;
 if (msg.payload.voiced) c.voiced++;
 const s = bench.schedule;
 const stream = Number(String(msg.streamId).slice(1));
-msg.benchDue = s.t0 + (stream * s.chunkMs) / s.streams + msg.payload.endSample / 16;
+if (msg.payload.droppedSeconds) {
+  c.droppedAudioSeconds += msg.payload.droppedSeconds;
+  c.skippedSamples[stream] = (c.skippedSamples[stream] || 0) + Math.round(msg.payload.droppedSeconds * 16000);
+}
+msg.benchDue = s.t0 + (stream * s.chunkMs) / s.streams + (msg.payload.endSample + (c.skippedSamples[stream] || 0)) / 16;
 return msg;
 `;
 
@@ -87,6 +92,7 @@ const elu = bench.perf.eventLoopUtilization(c.elu0);
 const mem = bench.memory();
 msg.payload = {
   chunks: c.chunks, windows: c.windows, voiced: c.voiced, predictions: c.predictions, dropped: c.dropped,
+  droppedAudioSeconds: c.droppedAudioSeconds,
   driverDoneAt: c.driverDoneAt, now: Date.now(),
   eventLoopUtilisation: elu.utilization,
   rss: mem.rss, heapUsed: mem.heapUsed, tensors: bench.tensors(),

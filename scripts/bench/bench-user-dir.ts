@@ -22,7 +22,7 @@ const bench = {
   tensors: () => tf.memory().numTensors,
   counters: undefined,
   reset() {
-    this.counters = { chunks: 0, windows: 0, voiced: 0, predictions: 0, dropped: 0, latencies: [], driverDoneAt: 0, elu0: performance.eventLoopUtilization() };
+    this.counters = { chunks: 0, windows: 0, voiced: 0, predictions: 0, dropped: 0, droppedAudioSeconds: 0, skippedSamples: {}, latencies: [], driverDoneAt: 0, elu0: performance.eventLoopUtilization() };
   },
 };
 bench.reset();

@@ -25,7 +25,10 @@ export interface EndToEndResult {
   eventLoopUtilisation: number;
   windows: { emitted: number; expected: number };
   predictions: { emitted: number; expected: number };
+  /** windows mt-a-dnn-infer dropped (its queue bound) */
   dropped: number;
+  /** seconds of audio feature-window dropped (late or shed), as its windows report it */
+  droppedAudioSeconds: number;
   rssMB: number;
   heapMB: number;
   tensors: number;
@@ -48,6 +51,7 @@ interface Stats {
   voiced: number;
   predictions: number;
   dropped: number;
+  droppedAudioSeconds: number;
   driverDoneAt: number;
   now: number;
   eventLoopUtilisation: number;
@@ -184,6 +188,7 @@ export async function runEndToEnd(audio: StreamAudio, options: EndToEndOptions):
       windows: { emitted: final.windows, expected: expected.windows },
       predictions: { emitted: final.predictions, expected: expected.voiced },
       dropped: final.dropped,
+      droppedAudioSeconds: round(final.droppedAudioSeconds ?? 0),
       rssMB: round(final.rss / MB),
       heapMB: round(final.heapUsed / MB),
       tensors: final.tensors,
@@ -194,10 +199,12 @@ export async function runEndToEnd(audio: StreamAudio, options: EndToEndOptions):
       result.windows.emitted === result.windows.expected &&
       result.predictions.emitted === result.predictions.expected &&
       result.dropped === 0 &&
+      result.droppedAudioSeconds === 0 &&
       p99 <= 1000;
     log(
       `  ${streams} streams: ${result.cpuMsPerStreamSecond} CPU ms per stream-second, p50/p99 ${result.latencyMs.p50}/${result.latencyMs.p99} ms, ` +
-        `windows ${result.windows.emitted}/${result.windows.expected}, ${result.keepsUp ? 'keeps up' : 'does not keep up'}`,
+        `windows ${result.windows.emitted}/${result.windows.expected}, predictions ${result.predictions.emitted}/${result.predictions.expected}, ` +
+        `${result.droppedAudioSeconds} s of audio dropped, ${result.keepsUp ? 'keeps up' : 'does not keep up'}`,
     );
     return result;
   } finally {

@@ -16,13 +16,13 @@ export function benchMarkdown(report: BenchReport): string {
       'the node-red process (all threads) from the first chunk until the last prediction. Latency: from the moment the chunk that completes a window is due to its prediction. ' +
       'Keeps up: every window and prediction arrived, none dropped, p99 latency within one hop (1 s).',
     '',
-    '| streams | cores | CPU ms per stream-second | process cores | wall s | latency p50 / p99 ms | event loop | windows (emitted / expected) | predictions | dropped | RSS MB | tensors | keeps up |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| streams | cores | CPU ms per stream-second | process cores | wall s | latency p50 / p99 ms | event loop | windows (emitted / expected) | predictions | windows dropped (infer) | audio dropped s (feature-window) | RSS MB | tensors | keeps up |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...report.endToEnd.map(
       (r) =>
         `| ${r.streams} | ${r.cores} | ${r.cpuMsPerStreamSecond} | ${r.processCores} | ${r.wallSeconds} | ${r.latencyMs.p50} / ${r.latencyMs.p99} | ` +
         `${Math.round(r.eventLoopUtilisation * 100)}% | ${r.windows.emitted} / ${r.windows.expected} | ${r.predictions.emitted} / ${r.predictions.expected} | ` +
-        `${r.dropped} | ${r.rssMB} | ${r.tensors} | ${r.keepsUp ? 'yes' : 'no'} |`,
+        `${r.dropped} | ${r.droppedAudioSeconds ?? 0} | ${r.rssMB} | ${r.tensors} | ${r.keepsUp ? 'yes' : 'no'} |`,
     ),
     '',
     ...report.failures.map((f) => `No figures: ${f}.`),

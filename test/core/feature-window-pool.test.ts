@@ -103,6 +103,44 @@ describe('FeatureWindowPool', () => {
     }
   });
 
+  test('overloaded, a stream whose chunk came late to its thread is shed: its audio is dropped on arrival until the hold passed and the thread caught up', async () => {
+    let clock = Date.now();
+    const pool = new FeatureWindowPool(OPTIONS, {}, { threads: 1, lagBudgetMs: 1000 }, () => clock);
+    try {
+      const chunks = chunksOf(clip);
+      await pool.push('warm', chunks[0].slice(), undefined, false, true); // the thread is up
+      // Six on-time chunks in one tick: four go to the thread, two wait; then the clock jumps past the budget.
+      const t0 = clock;
+      const first = chunks.slice(0, 6).map((c, i) => pool.push('a', c.slice(), t0 + i * 250, false, true));
+      clock += 5000;
+      const answers = await Promise.all(first);
+      assert.deepEqual(
+        answers.map((a) => a.dropped),
+        [false, false, false, false, true, true],
+        'the two that waited were late when their turn came',
+      );
+      // On time now, but shed: dropped on arrival for twice the budget.
+      const shed = await pool.push('a', chunks[6].slice(), clock, false, true);
+      assert.equal(shed.dropped, true);
+      clock += 2500;
+      const back: PoolPushResult[] = [];
+      for (let i = 7; i < chunks.length; i++)
+        back.push(await pool.push('a', chunks[i].slice(), clock + (i - 7) * 250, i === chunks.length - 1, true));
+      assert.ok(
+        back.every((a) => !a.dropped),
+        'taken back: the thread is idle and the hold has passed',
+      );
+      assert.deepEqual(
+        back.flatMap((a) => a.windows).map((w) => w.vector),
+        direct('a', clip.subarray(7 * CHUNK)).map((w) => w.vector),
+        'it starts afresh after the gap',
+      );
+      assert.ok(Math.abs(pool.droppedSeconds - (3 * CHUNK) / 16000) < 1e-9);
+    } finally {
+      await pool.dispose();
+    }
+  });
+
   test('a thread that stops is reported and replaced; its streams start afresh there', async () => {
     const errors: Error[] = [];
     const pool = new FeatureWindowPool(OPTIONS, {}, { threads: 2, onThreadError: (err) => errors.push(err) });

@@ -31,11 +31,14 @@ export class DroppedAudioLedger {
   }
 
   record(streamId: string, seconds: number): void {
-    const entry = this.streams.getOrCreate(streamId, () => ({ pendingSeconds: 0, lastDropAt: 0 }));
+    const now = this.now();
+    const entry = this.streams.getOrCreate(streamId, () => ({ pendingSeconds: 0, lastDropAt: -Infinity }));
+    // A stream that starts dropping counts at once; the walk in dropping() only lets streams age out
+    // (re-walking every stream on each drop cost the main thread more than the audio it saved).
+    if (now - entry.lastDropAt > DROPPING_RECENT_MS) this.droppingCount++;
     entry.pendingSeconds += seconds;
-    entry.lastDropAt = this.now();
+    entry.lastDropAt = now;
     this.total += seconds;
-    this.droppingCountedAt = -Infinity;
   }
 
   /** The seconds the stream lost since it was last asked, now given to its next window. */
@@ -57,9 +60,7 @@ export class DroppedAudioLedger {
     const now = this.now();
     if (now - this.droppingCountedAt >= DROPPING_COUNT_EVERY_MS) {
       this.droppingCount = 0;
-      for (const id of this.streams.streamIds()) {
-        if (now - (this.streams.get(id) as StreamDrops).lastDropAt <= DROPPING_RECENT_MS) this.droppingCount++;
-      }
+      for (const entry of this.streams.states()) if (now - entry.lastDropAt <= DROPPING_RECENT_MS) this.droppingCount++;
       this.droppingCountedAt = now;
     }
     return this.droppingCount;
@@ -68,9 +69,10 @@ export class DroppedAudioLedger {
   forget(streamId?: string): void {
     if (streamId === undefined) this.streams.clear();
     else this.streams.delete(streamId);
+    this.droppingCountedAt = -Infinity;
   }
 
   sweep(): void {
-    this.streams.sweep();
+    if (this.streams.sweep() > 0) this.droppingCountedAt = -Infinity;
   }
 }

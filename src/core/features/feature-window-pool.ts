@@ -33,6 +33,12 @@ export const DEFAULT_POOL_OPTIONS: FeatureWindowPoolOptions = {
   onThreadError: () => undefined,
 };
 
+/**
+ * A lane takes back at most one shed stream this often: taking them all back at once overloads it again,
+ * and a stream taken back needs a whole window of audio before its first window.
+ */
+const READMIT_EVERY_MS = 50;
+
 /** Requests a thread holds at once; the rest wait in the pool, where late audio can still be dropped. */
 const IN_FLIGHT_PER_THREAD = 4;
 
@@ -58,6 +64,10 @@ interface Job {
 
 interface Lane {
   queue: Job[];
+  /** how late the last chunk sent to the thread was, ms: over half the lag budget, the lane is overloaded */
+  lastLagMs: number;
+  /** when the lane last took a shed stream back */
+  lastReadmitAt: number;
   queuedBytes: number;
   inFlight: number;
   /** on a worker thread; without one, on the calling thread */
@@ -97,6 +107,12 @@ export class FeatureWindowPool {
   private readonly ledger: DroppedAudioLedger;
   /** streams whose audio was dropped since their last chunk went to a thread */
   private readonly gaps = new Set<string>();
+  /**
+   * Streams shed while their thread is overloaded, and since when: their audio is dropped on arrival,
+   * so that the other streams' audio arrives in time and still makes windows (dropping late chunks
+   * of every stream in turn would leave every stream with gaps, and none with a window).
+   */
+  private readonly shed = new Map<string, number>();
   private nextId = 1;
   private disposed = false;
 
@@ -120,7 +136,15 @@ export class FeatureWindowPool {
       maxStreams: Math.max(1, Math.ceil(full.maxStreams / Math.max(1, threads))),
       maxBytes: full.maxBytes / Math.max(1, threads),
     };
-    const lane = (): Lane => ({ queue: [], queuedBytes: 0, inFlight: 0, size: 0, droppedStreams: 0 });
+    const lane = (): Lane => ({
+      queue: [],
+      lastLagMs: 0,
+      lastReadmitAt: -Infinity,
+      queuedBytes: 0,
+      inFlight: 0,
+      size: 0,
+      droppedStreams: 0,
+    });
     this.lanes =
       threads === 0
         ? [{ ...lane(), registry: new FeatureWindowRegistry(options, full) }]
@@ -190,13 +214,19 @@ export class FeatureWindowPool {
   ): Promise<PoolPushResult> {
     const arrived = this.now();
     const lane = this.lanes[laneOf(streamId, this.lanes.length)];
-    const audio = lane.thread ? transferable(samples, owned) : samples;
     const seconds = samples.length / SAMPLE_RATE;
     const lastSampleAt = timestamp === undefined ? Infinity : timestamp + seconds * 1000;
     return new Promise<PoolPushResult>((resolve, reject) => {
       if (this.disposed) return resolve({ windows: [], dropped: false });
-      const request: PoolRequest = { kind: 'push', id: this.nextId++, streamId, samples: audio, timestamp, final, afterGap: false };
-      const job: Job = { request, bytes: audio.byteLength, seconds, lastSampleAt, arrived, resolve, reject };
+      const request: PoolRequest = { kind: 'push', id: this.nextId++, streamId, samples, timestamp, final, afterGap: false };
+      const job: Job = { request, bytes: 0, seconds, lastSampleAt, arrived, resolve, reject };
+      // Already late on arrival (the main thread itself is behind), or shed: dropped before any copy or queueing.
+      if (this.isLate(job, lane, arrived) || this.stillShed(streamId, lane, arrived)) {
+        if (this.drop(job)) this.enqueue(lane, job);
+        return this.pump(lane);
+      }
+      if (lane.thread) request.samples = transferable(samples, owned);
+      job.bytes = request.samples.byteLength;
       const room = this.settings.maxQueuedBytes / this.lanes.length;
       this.keepQueueWithin(lane, room - job.bytes);
       const fits = lane.queuedBytes + job.bytes <= room;
@@ -208,8 +238,13 @@ export class FeatureWindowPool {
   /** Drops a stream's state (every stream's without an id), in order with its audio. */
   async reset(streamId?: string): Promise<void> {
     this.ledger.forget(streamId);
-    if (streamId === undefined) this.gaps.clear();
-    else this.gaps.delete(streamId);
+    if (streamId === undefined) {
+      this.gaps.clear();
+      this.shed.clear();
+    } else {
+      this.gaps.delete(streamId);
+      this.shed.delete(streamId);
+    }
     const lanes = streamId === undefined ? this.lanes : [this.lanes[laneOf(streamId, this.lanes.length)]];
     await Promise.all(lanes.map((lane) => this.control(lane, { kind: 'reset', id: this.nextId++, streamId })));
   }
@@ -217,6 +252,8 @@ export class FeatureWindowPool {
   /** Drops idle streams in every thread; whoever owns the pool calls it regularly. */
   sweep(): void {
     this.ledger.sweep();
+    const now = this.now();
+    for (const [streamId, since] of this.shed) if (now - since > 10 * this.shedHoldMs) this.shed.delete(streamId);
     for (const lane of this.lanes) {
       this.control(lane, { kind: 'sweep', id: this.nextId++ }).catch(() => undefined);
     }
@@ -253,14 +290,16 @@ export class FeatureWindowPool {
    * spans the gap); a dropped last chunk still ends its stream: it becomes a reset, and true is
    * returned (the job must still run).
    */
-  private drop(job: Job): boolean {
+  private drop(job: Job, shedStream = false): boolean {
     if (job.request.kind !== 'push') return true;
     const { streamId, final } = job.request;
+    if (shedStream && !final && !this.shed.has(streamId)) this.shed.set(streamId, this.now());
     job.bytes = 0;
     this.ledger.record(streamId, job.seconds);
     job.resolve({ windows: [], dropped: true });
     if (final) {
       this.gaps.delete(streamId);
+      this.shed.delete(streamId);
       job.request = { kind: 'reset', id: job.request.id, streamId };
       job.resolve = () => undefined;
       return true;
@@ -269,18 +308,38 @@ export class FeatureWindowPool {
     return false;
   }
 
-  /** Drops the oldest waiting audio of a lane until at most `bytes` wait. */
+  /**
+   * Drops the oldest waiting audio of a lane until at most `bytes` wait. Only the head of the queue is
+   * touched (a full queue meets this on every push: walking all of it each time made the main thread the bottleneck).
+   */
   private keepQueueWithin(lane: Lane, bytes: number): void {
     if (lane.queuedBytes <= bytes) return;
-    const kept: Job[] = [];
-    for (const job of lane.queue) {
-      if (lane.queuedBytes > bytes && job.request.kind === 'push') {
+    const keptControls: Job[] = [];
+    while (lane.queue.length > 0 && lane.queuedBytes > bytes) {
+      const job = lane.queue.shift() as Job;
+      if (job.request.kind === 'push') {
         lane.queuedBytes -= job.bytes;
-        if (!this.drop(job)) continue;
+        if (!this.drop(job, true)) continue;
       }
-      kept.push(job);
+      keptControls.push(job);
     }
-    lane.queue = kept;
+    if (keptControls.length) lane.queue.unshift(...keptControls);
+  }
+
+  /** A shed stream stays shed at least this long, and while its thread is overloaded. */
+  private get shedHoldMs(): number {
+    return 2 * this.settings.lagBudgetMs;
+  }
+
+  /** The stream is shed; one shed long enough, whose thread is no longer overloaded, is taken back (afresh, after its gap). */
+  private stillShed(streamId: string, lane: Lane, now: number): boolean {
+    const since = this.shed.get(streamId);
+    if (since === undefined) return false;
+    const overloaded = lane.lastLagMs > this.settings.lagBudgetMs / 2 && lane.queue.length + lane.inFlight > 0;
+    if (now - since < this.shedHoldMs || overloaded || now - lane.lastReadmitAt < READMIT_EVERY_MS) return true;
+    lane.lastReadmitAt = now;
+    this.shed.delete(streamId);
+    return false;
   }
 
   /**
@@ -302,8 +361,10 @@ export class FeatureWindowPool {
       lane.queuedBytes -= job.bytes;
       const request = job.request;
       if (request.kind === 'push') {
-        if (this.isLate(job, lane, this.now())) {
-          if (!this.drop(job)) continue;
+        const now = this.now();
+        if (job.lastSampleAt !== Infinity) lane.lastLagMs = now - job.lastSampleAt;
+        if (this.isLate(job, lane, now)) {
+          if (!this.drop(job, true)) continue;
         } else if (this.gaps.delete(request.streamId)) {
           request.afterGap = true;
         }

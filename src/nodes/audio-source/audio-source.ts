@@ -74,11 +74,11 @@ export = function register(RED: NodeAPI): void {
       }
     }, settings.idleMs);
     const showStreams = () =>
-      status.set({
+      status.set(() => ({
         fill: 'green',
         shape: 'dot',
         text: `${streams.size} stream${streams.size === 1 ? '' : 's'}, ${chunksSent} chunks${lagText(lag.takeWorst())}`,
-      });
+      }));
 
     // Work on a stream waits for the stream's previous message, so that a message converted in slices keeps its place.
     const streamWork = new Map<string, Promise<void>>();
@@ -187,7 +187,7 @@ export = function register(RED: NodeAPI): void {
           if (settings.mode === 'microphone') {
             node.send(liveMessage(event.chunk));
             const restarted = restarts ? `, ${restarts} restart${restarts === 1 ? '' : 's'}` : '';
-            status.set({ fill: 'green', shape: 'dot', text: `listening (${captureLabel}${restarted}${lagText(lag.takeWorst())})` });
+            status.set(() => ({ fill: 'green', shape: 'dot', text: `listening (${captureLabel}${restarted}${lagText(lag.takeWorst())})` }));
           } else node.send(chunkToMessage(event.chunk));
           break;
         case 'playing':

@@ -1,4 +1,4 @@
-import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
+import type { Node, NodeAPI, NodeDef, NodeMessage, NodeStatus } from 'node-red';
 import { FeatureWindow } from '../../core/features/feature-window-stream';
 import { FeatureWindowPool } from '../../core/features/feature-window-pool';
 import { FeatureWindowPayload } from '../../core/messages';
@@ -34,16 +34,17 @@ export = function register(RED: NodeAPI): void {
     let lastVoiced = false;
     let sent = 0;
 
-    const showStatus = () => {
+    const makeStatus = (): NodeStatus => {
       const speech = lastSpeechRatio === undefined ? '' : `, last speech ${Math.round(lastSpeechRatio * 100)}%`;
       const dropping = streams.droppingStreams;
       const droppedAudio = streams.droppedSeconds > 0 ? `, ${dropping} dropping, ${streams.droppedSeconds.toFixed(1)} s dropped` : '';
-      status.set({
+      return {
         fill: dropping > 0 ? 'yellow' : lastVoiced ? 'green' : 'grey',
         shape: lastVoiced || dropping > 0 ? 'dot' : 'ring',
         text: `${streams.size} stream${streams.size === 1 ? '' : 's'}${streams.dropped ? `, ${streams.dropped} dropped` : ''}${droppedAudio}, ${sent} windows${speech}`,
-      });
+      };
     };
+    const showStatus = () => status.set(makeStatus);
     const fail = (done: (err?: Error) => void, err: unknown) => {
       status.now({ fill: 'red', shape: 'ring', text: (err as Error).message.slice(0, 60) });
       done(err as Error);

@@ -8,7 +8,7 @@ export const STATUS_INTERVAL_MS = 500;
  * hundreds of updates a second. This keeps the latest status and sends it at most every `intervalMs`.
  */
 export class StatusThrottle {
-  private pending: NodeStatus | undefined;
+  private pending: NodeStatus | (() => NodeStatus) | undefined;
   private timer: NodeJS.Timeout | undefined;
   private lastSent = 0;
 
@@ -18,15 +18,16 @@ export class StatusThrottle {
   ) {}
 
   /** Sends now (state changes the user must see at once, like errors). */
-  now(status: NodeStatus): void {
+  now(status: NodeStatus | (() => NodeStatus)): void {
     this.pending = undefined;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.lastSent = Date.now();
-    this.node.status(status);
+    this.node.status(typeof status === 'function' ? status() : status);
   }
 
-  set(status: NodeStatus): void {
+  /** A function is called only when the status is sent (a node that makes its text per message would make it thousands of times a second). */
+  set(status: NodeStatus | (() => NodeStatus)): void {
     const wait = this.lastSent + this.intervalMs - Date.now();
     if (wait <= 0 && !this.timer) return this.now(status);
     this.pending = status;
