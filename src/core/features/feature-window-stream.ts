@@ -8,7 +8,7 @@ import { DEFAULT_VOICE_ACTIVITY, isSpeechFrame, VoiceActivityOptions } from './v
 import { WindowNormalisation } from './window-normalisation';
 import { WindowScratch } from './window-scratch';
 // The shipped model's training recipe trims whole clips with this rule; speech-only windows apply it per window.
-import { speechSpanOnFrameGrid } from './front-end/speech-trimming';
+import { onFeatureFrameGrid, speechSpanOfEnergies, speechSpanOnFrameGrid, TRIM_FRAME } from './front-end/speech-trimming';
 
 export interface FeatureWindowOptions {
   profile: FeatureProfileName;
@@ -126,6 +126,14 @@ export class FeatureWindowStream {
   private readonly recordSlots: number;
   private nextFrame = 0;
   private readonly speech: Uint8Array;
+  /**
+   * With trimSilence, when windows start on the 400-sample grid of the trimming frames (hops of
+   * whole 25 ms): the mean energy of trimming frame t (stream samples [400 t, 400 t + 400)) at
+   * [t % length], computed once as the audio arrives instead of once in each window it lies in.
+   */
+  private readonly trimEnergies: Float64Array | undefined;
+  /** stream sample index up to which trimEnergies are computed */
+  private trimEnergiesEnd = 0;
   private readonly analyser: FrameAnalyser;
   private readonly normalisation: WindowNormalisation;
   private windowSeq = 0;
@@ -146,6 +154,9 @@ export class FeatureWindowStream {
     this.recordSlots = this.framesPerWindow + 1;
     this.records = new FrameRecords(0);
     this.speech = new Uint8Array(this.recordSlots);
+    if (this.options.trimSilence && this.hopSamples % TRIM_FRAME === 0) {
+      this.trimEnergies = new Float64Array(Math.floor(this.windowSamples / TRIM_FRAME) + 1);
+    }
     this.analyser = new FrameAnalyser(scratch.frameAnalysis);
   }
 
@@ -157,6 +168,7 @@ export class FeatureWindowStream {
       this.normalisation.byteLength +
       this.records.byteLength +
       this.speech.byteLength +
+      (this.trimEnergies?.byteLength ?? 0) +
       FIXED_STREAM_BYTES
     );
   }
@@ -244,8 +256,12 @@ export class FeatureWindowStream {
     const floatAudio = this.floatAudio;
     if (floatAudio === undefined) {
       // 16-bit samples are finite and on the grid: nothing to check
-      const audio = this.floatView(Math.min(to, this.normalisation.summarisedLength, this.nextFrameLocalStart()), length);
+      const audio = this.floatView(
+        Math.min(to, this.normalisation.summarisedLength, this.nextFrameLocalStart(), this.trimEnergiesEnd - this.bufferStart),
+        length,
+      );
       this.normalisation.update(audio, length);
+      this.updateTrimEnergies(audio, length);
       return audio;
     }
     for (let i = floatFrom; i < length; i++) {
@@ -274,7 +290,21 @@ export class FeatureWindowStream {
         break;
       }
     }
+    this.updateTrimEnergies(floatAudio, length);
     return floatAudio;
+  }
+
+  /** The trimming frames' energies (trimEnergies) of the buffer audio[0 .. length) not yet computed. */
+  private updateTrimEnergies(audio: Float32Array, length: number): void {
+    const ring = this.trimEnergies;
+    if (ring === undefined) return;
+    for (let local = this.trimEnergiesEnd - this.bufferStart; local + TRIM_FRAME <= length; local += TRIM_FRAME) {
+      // as frameEnergies sums them, so the stretch is the one speechSpan finds from the samples
+      let e = 0;
+      for (let i = local; i < local + TRIM_FRAME; i++) e += audio[i] * audio[i];
+      ring[(this.trimEnergiesEnd / TRIM_FRAME) % ring.length] = e / TRIM_FRAME;
+      this.trimEnergiesEnd += TRIM_FRAME;
+    }
   }
 
   /** Keeps the audio as floats from now on: pcm[0 .. copied) is converted. */
@@ -351,9 +381,22 @@ export class FeatureWindowStream {
    * grid (speechSpanOnFrameGrid), or undefined when nothing is cut.
    */
   private silenceTrim(audio: Float32Array, length: number): { start: number; end: number } | undefined {
-    const { start, end } = speechSpanOnFrameGrid(audio.subarray(0, length));
+    const { start, end } = this.speechSpan(audio, length);
     if ((start === 0 && end === length) || end - start < FRAME_LENGTH) return undefined;
     return { start, end };
+  }
+
+  /** speechSpanOnFrameGrid of the window's first `length` samples, from trimEnergies when they hold its frames. */
+  private speechSpan(audio: Float32Array, length: number): { start: number; end: number } {
+    const ring = this.trimEnergies;
+    const count = Math.floor(length / TRIM_FRAME);
+    if (ring === undefined || this.trimEnergiesEnd < this.bufferStart + count * TRIM_FRAME) {
+      return speechSpanOnFrameGrid(audio.subarray(0, length));
+    }
+    const energies = this.scratch.trimEnergies(count);
+    const first = this.bufferStart / TRIM_FRAME;
+    for (let t = 0; t < count; t++) energies[t] = ring[(first + t) % ring.length];
+    return onFeatureFrameGrid(speechSpanOfEnergies(energies, length));
   }
 
   /**
@@ -429,6 +472,7 @@ export class FeatureWindowStream {
     if (this.floatAudio !== undefined && this.offGridEnd === 0) this.switchToPcm();
     this.normalisation.shift(hop < this.windowSamples ? hop : 0, this.bufferLength);
     this.bufferStart += hop;
+    if (this.trimEnergiesEnd < this.bufferStart) this.trimEnergiesEnd = this.bufferStart;
     if (this.nextFrame * FRAME_STEP < this.bufferStart) {
       this.nextFrame = this.bufferStart / FRAME_STEP;
       this.analyser.resetRun();
