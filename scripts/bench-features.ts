@@ -224,7 +224,7 @@ async function main() {
           const from = first * 160;
           const { mean, scale } = normalisations[windowCount];
           computer.compute(
-            { records, slot: (j) => first + j, samples: stream, sampleOffset: (j) => from + j * 160, numFrames: framesPerWindow },
+            { records, slot: (j) => first + j, samples: () => stream, sampleOffset: (j) => from + j * 160, numFrames: framesPerWindow },
             mean,
             scale,
             matrix,

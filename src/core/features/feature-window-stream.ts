@@ -5,7 +5,7 @@ import { FrameAnalyser, FrameRecords } from './frame-record';
 import { extendedWindowStatistics, EXTENDED_ADDED_LENGTH } from './extended-profile';
 import { FRAME_LENGTH, FRAME_STEP, SAMPLE_RATE, frameCount } from './pyaudioanalysis-constants';
 import { DEFAULT_VOICE_ACTIVITY, isSpeechFrame, VoiceActivityOptions } from './voice-activity';
-import { WindowNormalisation } from './window-normalisation';
+import { WINDOW_NORMALISATION_BLOCK, WindowNormalisation } from './window-normalisation';
 import { WindowScratch } from './window-scratch';
 // The shipped model's training recipe trims whole clips with this rule; speech-only windows apply it per window.
 import { onFeatureFrameGrid, speechSpanOfEnergies, speechSpanOnFrameGrid, TRIM_FRAME } from './front-end/speech-trimming';
@@ -137,6 +137,9 @@ export class FeatureWindowStream {
   private readonly analyser: FrameAnalyser;
   private readonly normalisation: WindowNormalisation;
   private windowSeq = 0;
+  /** the length of the window being emitted, and its audio as floats once windowAudio() converted it */
+  private emittedLength = 0;
+  private emittedAudio: Float32Array | undefined;
   private timeAnchor = { sample: 0, timestamp: 0 };
   private totalSamples = 0;
   private ended = false;
@@ -344,9 +347,11 @@ export class FeatureWindowStream {
   }
 
   private emit(length: number, partial: boolean): FeatureWindow {
-    const audio = this.floatView(0, length);
-    const span = this.options.trimSilence ? this.silenceTrim(audio, length) : undefined;
-    const vector = span ? this.windowVector(audio, span.start, span.end) : this.windowVector(audio, 0, length);
+    this.emittedLength = length;
+    this.emittedAudio = undefined;
+    const span = this.options.trimSilence ? this.silenceTrim(length) : undefined;
+    const vector = span ? this.windowVector(span.start, span.end) : this.windowVector(0, length);
+    this.emittedAudio = undefined;
     const numFrames = frameCount(length);
     const firstFrame = this.bufferStart / FRAME_STEP;
     const slots = this.recordSlots;
@@ -380,18 +385,18 @@ export class FeatureWindowStream {
    * The stretch of the window left after cutting its silent edges, its start on the 10 ms frame
    * grid (speechSpanOnFrameGrid), or undefined when nothing is cut.
    */
-  private silenceTrim(audio: Float32Array, length: number): { start: number; end: number } | undefined {
-    const { start, end } = this.speechSpan(audio, length);
+  private silenceTrim(length: number): { start: number; end: number } | undefined {
+    const { start, end } = this.speechSpan(length);
     if ((start === 0 && end === length) || end - start < FRAME_LENGTH) return undefined;
     return { start, end };
   }
 
   /** speechSpanOnFrameGrid of the window's first `length` samples, from trimEnergies when they hold its frames. */
-  private speechSpan(audio: Float32Array, length: number): { start: number; end: number } {
+  private speechSpan(length: number): { start: number; end: number } {
     const ring = this.trimEnergies;
     const count = Math.floor(length / TRIM_FRAME);
     if (ring === undefined || this.trimEnergiesEnd < this.bufferStart + count * TRIM_FRAME) {
-      return speechSpanOnFrameGrid(audio.subarray(0, length));
+      return speechSpanOnFrameGrid(this.windowAudio().subarray(0, length));
     }
     const energies = this.scratch.trimEnergies(count);
     const first = this.bufferStart / TRIM_FRAME;
@@ -403,17 +408,19 @@ export class FeatureWindowStream {
    * The vector of audio[from .. to) (from on the frame grid) from the frame records: only its own
    * mean and scale are applied.
    */
-  private windowVector(audio: Float32Array, from: number, to: number): number[] {
+  private windowVector(from: number, to: number): number[] {
     const numFrames = frameCount(to - from);
     const firstFrame = (this.bufferStart + from) / FRAME_STEP;
-    const { mean, scale } = this.normalisation.of(audio, from, to);
+    // the normalisation reads only the samples after the last whole summarised block
+    const tail = this.floatView(Math.max(from, to - (to % WINDOW_NORMALISATION_BLOCK)), to);
+    const { mean, scale } = this.normalisation.of(tail, from, to);
     const slots = this.recordSlots;
     const matrix = this.scratch.featureMatrix(numFrames);
     this.scratch.computer.compute(
       {
         records: this.records,
         slot: (j) => (firstFrame + j) % slots,
-        samples: audio,
+        samples: () => this.windowAudio(),
         sampleOffset: (j) => from + j * FRAME_STEP,
         numFrames,
       },
@@ -433,11 +440,20 @@ export class FeatureWindowStream {
       vector[PAPER_FEATURE_COUNT + i] = std;
     }
     if (this.options.profile === 'extended') {
-      const added = extendedWindowStatistics(audio.subarray(from, to));
+      const added = extendedWindowStatistics(this.windowAudio().subarray(from, to));
       if (added.length !== EXTENDED_ADDED_LENGTH) throw new Error('extended statistics of unexpected length');
       for (const v of added) vector.push(v);
     }
     return vector;
+  }
+
+  /**
+   * The window being emitted (emittedLength samples) as floats, converted from the 16-bit audio on
+   * first use: most windows need only their frame records, not their samples.
+   */
+  private windowAudio(): Float32Array {
+    if (this.emittedAudio === undefined) this.emittedAudio = this.floatView(0, this.emittedLength);
+    return this.emittedAudio;
   }
 
   /** Grows the buffer to hold at least `length` samples (doubling, at most a window). */
