@@ -164,7 +164,7 @@ async function main() {
   const framesPerWindow = Math.floor((windowSeconds * 16000 - 400) / 160) + 1;
   const hopFrames = Math.round(hopSeconds * 100);
   // a ring of one window's records, as the stream keeps
-  const ring = new FrameRecords(framesPerWindow + 1);
+  const ring = new FrameRecords(framesPerWindow + 2, framesPerWindow + 2);
   const analyseTime = time(() => {
     const analyser = new FrameAnalyser();
     analyser.zcrReach = 1 / 32768; // 16-bit audio, as the stream sets it

@@ -154,8 +154,9 @@ export class FeatureWindowStream {
     this.hopSamples = Math.max(1, Math.round((this.options.hopSeconds * SAMPLE_RATE) / FRAME_STEP)) * FRAME_STEP;
     this.framesPerWindow = frameCount(this.windowSamples);
     this.normalisation = new WindowNormalisation(this.windowSamples);
-    this.recordSlots = this.framesPerWindow + 1;
-    this.records = new FrameRecords(0);
+    // a window's frames and, past its last, the two slots its last frame's blocks reach into
+    this.recordSlots = this.framesPerWindow + 2;
+    this.records = new FrameRecords(0, this.recordSlots);
     this.speech = new Uint8Array(this.recordSlots);
     if (this.options.trimSilence && this.hopSamples % TRIM_FRAME === 0) {
       this.trimEnergies = new Float64Array(Math.floor(this.windowSamples / TRIM_FRAME) + 1);
@@ -337,7 +338,7 @@ export class FeatureWindowStream {
       if (local + FRAME_LENGTH > this.bufferLength) return;
       if (local < 0) throw new Error('feature window stream: frame before the buffer');
       const slot = this.nextFrame % this.recordSlots;
-      this.records.ensureSlots(slot + 1, this.recordSlots);
+      this.records.ensureSlots(slot + 1);
       // 16-bit samples about a pivot on their grid: none nearer than one step (no need to measure it)
       this.analyser.zcrReach = local >= this.offGridEnd ? 1 / 32768 : NaN;
       this.analyser.analyse(audio, local, this.records, slot);

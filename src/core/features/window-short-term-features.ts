@@ -94,9 +94,11 @@ export class WindowFeatureComputer {
 
       // energy and energy entropy (raw units; y = (r - m) / s)
       let energy = 0;
+      const blocks = frames.records.blocks;
       for (let b = 0; b < ENTROPY_BLOCKS; b++) {
-        const d = rec[o + REC.blockMean + b] - mean;
-        const e = rec[o + REC.blockCentredEnergy + b] + 40 * d * d;
+        const i = 2 * frames.records.blockIndex(slot, b);
+        const d = blocks[i] - mean;
+        const e = blocks[i + 1] + 40 * d * d;
         blockEnergy[b] = e;
         energy += e;
       }
