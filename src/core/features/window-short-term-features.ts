@@ -180,7 +180,7 @@ export class WindowFeatureComputer {
       }
 
       // chroma (scale-free: ratio of energies)
-      for (let c = 0; c < 12; c++) chroma[c] = rec[o + REC.chroma + c];
+      for (let c = 0; c < 12; c++) chroma[c] = small[o32 + REC32.chroma + c];
       if (bin0Class >= 0) chroma[bin0Class] += (A0 * A0) / bin0Divisor;
       let chromaMean = 0;
       if (squares === 0) {
