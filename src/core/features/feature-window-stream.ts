@@ -261,7 +261,12 @@ export class FeatureWindowStream {
     if (floatAudio === undefined) {
       // 16-bit samples are finite and on the grid: nothing to check
       const audio = this.floatView(
-        Math.min(to, this.normalisation.summarisedLength, this.nextFrameLocalStart(), this.trimEnergiesEnd - this.bufferStart),
+        Math.min(
+          to,
+          this.normalisation.summarisedLength,
+          this.nextFrameLocalStart(),
+          this.trimEnergies === undefined ? to : this.trimEnergiesEnd - this.bufferStart,
+        ),
         length,
       );
       this.normalisation.update(audio, length);
