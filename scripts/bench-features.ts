@@ -2,7 +2,7 @@
  * Real-time factor of the paper feature profile (seconds of audio per second of compute, one
  * thread), whole-file and streaming with overlapping windows, on the real RAVDESS corpus.
  * Usage: npm run bench:features [-- --seconds 600 --window 3 --hop 1 --before DIR] (builds dist/ first)
- * --before DIR: also measure the built dist/ of another checkout (e.g. a git worktree of an earlier
+ * --before DIR [--before-float]: also measure the built dist/ of another checkout (e.g. a git worktree of an earlier
  * commit, built there) on the same audio in the same run, alternating, for before/after figures.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -27,7 +27,8 @@ const { referenceShortTermFeatures, normalisationOf } =
   compiled<typeof import('../src/core/features/reference-short-term-features')>('reference-short-term-features');
 const { RealFft400 } = compiled<typeof import('../src/core/features/real-fft-400')>('real-fft-400');
 const { WindowFeatureComputer } = compiled<typeof import('../src/core/features/window-short-term-features')>('window-short-term-features');
-const { speechSpanOnFrameGrid } = compiled<typeof import('../src/core/features/front-end/speech-trimming')>('front-end/speech-trimming');
+const { onFeatureFrameGrid, speechSpanOfEnergies, frameEnergies } =
+  compiled<typeof import('../src/core/features/front-end/speech-trimming')>('front-end/speech-trimming');
 const { meanAndStd } = compiled<typeof import('../src/core/features/clip-vector')>('clip-vector');
 type StreamClass = typeof import('../src/core/features/feature-window-stream').FeatureWindowStream;
 type ClipVector = typeof import('../src/core/features/paper-features').paperClipVector;
@@ -42,6 +43,8 @@ const windowSeconds = arg('window', 3);
 const hopSeconds = arg('hop', 1);
 const beforeIndex = args.indexOf('--before');
 const beforeRoot = beforeIndex >= 0 ? args[beforeIndex + 1] : undefined;
+/** --before-float: feed the earlier build floats (builds older than 16-bit input to FeatureWindowStream) */
+const beforeInt16 = !args.includes('--before-float');
 
 const corpus = FULL_DATA.corpus16k;
 
@@ -138,7 +141,7 @@ async function main() {
     ).FeatureWindowStream;
     const beforeClip = compiled<typeof import('../src/core/features/paper-features')>('paper-features', beforeRoot).paperClipVector;
     for (let r = 0; r < 2; r++) {
-      const b = headline(Before, beforeClip, false);
+      const b = headline(Before, beforeClip, beforeInt16);
       const a = headline(FeatureWindowStream, paperClipVector, true);
       const best = (x: typeof b | undefined, y: typeof b) =>
         x
@@ -164,7 +167,7 @@ async function main() {
   const framesPerWindow = Math.floor((windowSeconds * 16000 - 400) / 160) + 1;
   const hopFrames = Math.round(hopSeconds * 100);
   // a ring of one window's records, as the stream keeps
-  const ring = new FrameRecords(framesPerWindow + 1);
+  const ring = new FrameRecords(framesPerWindow + 2, framesPerWindow + 2);
   const analyseTime = time(() => {
     const analyser = new FrameAnalyser();
     analyser.zcrReach = 1 / 32768; // 16-bit audio, as the stream sets it
@@ -190,8 +193,14 @@ async function main() {
   // speech trimming of each window: its stretch (on the float audio the stream reads)
   const windowStarts: number[] = [];
   for (let first = 0; first + framesPerWindow <= numFrames; first += hopFrames) windowStarts.push(first * 160);
+  // as the stream does it: each 400-sample trimming frame's energy once, then each window's stretch from them
   const trimTime = time(() => {
-    for (const from of windowStarts) sink += speechSpanOnFrameGrid(stream.subarray(from, from + windowSeconds * 16000)).start;
+    const energies = Float64Array.from(frameEnergies(stream));
+    const perWindow = Math.floor((windowSeconds * 16000) / 400);
+    for (const from of windowStarts) {
+      const first = from / 400;
+      sink += onFeatureFrameGrid(speechSpanOfEnergies(energies.subarray(first, first + perWindow), windowSeconds * 16000)).start;
+    }
   });
   const toFloatTime = time(() => {
     const view = new Float32Array(windowSeconds * 16000);
@@ -224,7 +233,7 @@ async function main() {
           const from = first * 160;
           const { mean, scale } = normalisations[windowCount];
           computer.compute(
-            { records, slot: (j) => first + j, samples: stream, sampleOffset: (j) => from + j * 160, numFrames: framesPerWindow },
+            { records, slot: (j) => first + j, samples: () => stream, sampleOffset: (j) => from + j * 160, numFrames: framesPerWindow },
             mean,
             scale,
             matrix,
@@ -260,11 +269,13 @@ async function main() {
   console.log(
     `  window statistics (34 features from records + mean/std, ${windowCount} windows): ${((windowTime / frameWindows) * 1e9).toFixed(0)} ns/frame-window, ${usPerFrame(windowTime)}`,
   );
-  console.log(`  speech trimming (each window's stretch):    ${usPerFrame(trimTime)}`);
+  console.log(`  speech trimming (energies once, each window's stretch): ${usPerFrame(trimTime)}`);
   console.log(`  16-bit PCM to floats for the analysis:      ${usPerFrame(toFloatTime)}`);
   console.log(`  streaming total:                            ${usPerFrame(streaming)}; speech-only ${usPerFrame(speechOnly)}`);
   if (before && after) {
-    console.log(`before (${beforeRoot}, float input) / after (this build, 16-bit input), same audio, same run, best of 2 alternating:`);
+    console.log(
+      `before (${beforeRoot}, ${beforeInt16 ? '16-bit' : 'float'} input) / after (this build, 16-bit input), same audio, same run, best of 2 alternating:`,
+    );
     console.log(`  whole file:        ${rtf(before.whole)} / ${rtf(after.whole)}`);
     console.log(`  streaming:         ${rtf(before.streaming)} / ${rtf(after.streaming)}`);
     console.log(`  speech-only:       ${rtf(before.speechOnly)} / ${rtf(after.speechOnly)}`);

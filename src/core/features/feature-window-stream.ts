@@ -5,10 +5,10 @@ import { FrameAnalyser, FrameRecords } from './frame-record';
 import { extendedWindowStatistics, EXTENDED_ADDED_LENGTH } from './extended-profile';
 import { FRAME_LENGTH, FRAME_STEP, SAMPLE_RATE, frameCount } from './pyaudioanalysis-constants';
 import { DEFAULT_VOICE_ACTIVITY, isSpeechFrame, VoiceActivityOptions } from './voice-activity';
-import { WindowNormalisation } from './window-normalisation';
+import { WINDOW_NORMALISATION_BLOCK, WindowNormalisation } from './window-normalisation';
 import { WindowScratch } from './window-scratch';
 // The shipped model's training recipe trims whole clips with this rule; speech-only windows apply it per window.
-import { speechSpanOnFrameGrid } from './front-end/speech-trimming';
+import { onFeatureFrameGrid, speechSpanOfEnergies, speechSpanOnFrameGrid, TRIM_FRAME } from './front-end/speech-trimming';
 
 export interface FeatureWindowOptions {
   profile: FeatureProfileName;
@@ -126,9 +126,20 @@ export class FeatureWindowStream {
   private readonly recordSlots: number;
   private nextFrame = 0;
   private readonly speech: Uint8Array;
+  /**
+   * With trimSilence, when windows start on the 400-sample grid of the trimming frames (hops of
+   * whole 25 ms): the mean energy of trimming frame t (stream samples [400 t, 400 t + 400)) at
+   * [t % length], computed once as the audio arrives instead of once in each window it lies in.
+   */
+  private readonly trimEnergies: Float64Array | undefined;
+  /** stream sample index up to which trimEnergies are computed */
+  private trimEnergiesEnd = 0;
   private readonly analyser: FrameAnalyser;
   private readonly normalisation: WindowNormalisation;
   private windowSeq = 0;
+  /** the length of the window being emitted, and its audio as floats once windowAudio() converted it */
+  private emittedLength = 0;
+  private emittedAudio: Float32Array | undefined;
   private timeAnchor = { sample: 0, timestamp: 0 };
   private totalSamples = 0;
   private ended = false;
@@ -143,9 +154,13 @@ export class FeatureWindowStream {
     this.hopSamples = Math.max(1, Math.round((this.options.hopSeconds * SAMPLE_RATE) / FRAME_STEP)) * FRAME_STEP;
     this.framesPerWindow = frameCount(this.windowSamples);
     this.normalisation = new WindowNormalisation(this.windowSamples);
-    this.recordSlots = this.framesPerWindow + 1;
-    this.records = new FrameRecords(0);
+    // a window's frames and, past its last, the two slots its last frame's blocks reach into
+    this.recordSlots = this.framesPerWindow + 2;
+    this.records = new FrameRecords(0, this.recordSlots);
     this.speech = new Uint8Array(this.recordSlots);
+    if (this.options.trimSilence && this.hopSamples % TRIM_FRAME === 0) {
+      this.trimEnergies = new Float64Array(Math.floor(this.windowSamples / TRIM_FRAME) + 1);
+    }
     this.analyser = new FrameAnalyser(scratch.frameAnalysis);
   }
 
@@ -157,6 +172,7 @@ export class FeatureWindowStream {
       this.normalisation.byteLength +
       this.records.byteLength +
       this.speech.byteLength +
+      (this.trimEnergies?.byteLength ?? 0) +
       FIXED_STREAM_BYTES
     );
   }
@@ -244,8 +260,17 @@ export class FeatureWindowStream {
     const floatAudio = this.floatAudio;
     if (floatAudio === undefined) {
       // 16-bit samples are finite and on the grid: nothing to check
-      const audio = this.floatView(Math.min(to, this.normalisation.summarisedLength, this.nextFrameLocalStart()), length);
+      const audio = this.floatView(
+        Math.min(
+          to,
+          this.normalisation.summarisedLength,
+          this.nextFrameLocalStart(),
+          this.trimEnergies === undefined ? to : this.trimEnergiesEnd - this.bufferStart,
+        ),
+        length,
+      );
       this.normalisation.update(audio, length);
+      this.updateTrimEnergies(audio, length);
       return audio;
     }
     for (let i = floatFrom; i < length; i++) {
@@ -274,7 +299,21 @@ export class FeatureWindowStream {
         break;
       }
     }
+    this.updateTrimEnergies(floatAudio, length);
     return floatAudio;
+  }
+
+  /** The trimming frames' energies (trimEnergies) of the buffer audio[0 .. length) not yet computed. */
+  private updateTrimEnergies(audio: Float32Array, length: number): void {
+    const ring = this.trimEnergies;
+    if (ring === undefined) return;
+    for (let local = this.trimEnergiesEnd - this.bufferStart; local + TRIM_FRAME <= length; local += TRIM_FRAME) {
+      // as frameEnergies sums them, so the stretch is the one speechSpan finds from the samples
+      let e = 0;
+      for (let i = local; i < local + TRIM_FRAME; i++) e += audio[i] * audio[i];
+      ring[(this.trimEnergiesEnd / TRIM_FRAME) % ring.length] = e / TRIM_FRAME;
+      this.trimEnergiesEnd += TRIM_FRAME;
+    }
   }
 
   /** Keeps the audio as floats from now on: pcm[0 .. copied) is converted. */
@@ -304,7 +343,7 @@ export class FeatureWindowStream {
       if (local + FRAME_LENGTH > this.bufferLength) return;
       if (local < 0) throw new Error('feature window stream: frame before the buffer');
       const slot = this.nextFrame % this.recordSlots;
-      this.records.ensureSlots(slot + 1, this.recordSlots);
+      this.records.ensureSlots(slot + 1);
       // 16-bit samples about a pivot on their grid: none nearer than one step (no need to measure it)
       this.analyser.zcrReach = local >= this.offGridEnd ? 1 / 32768 : NaN;
       this.analyser.analyse(audio, local, this.records, slot);
@@ -314,9 +353,11 @@ export class FeatureWindowStream {
   }
 
   private emit(length: number, partial: boolean): FeatureWindow {
-    const audio = this.floatView(0, length);
-    const span = this.options.trimSilence ? this.silenceTrim(audio, length) : undefined;
-    const vector = span ? this.windowVector(audio, span.start, span.end) : this.windowVector(audio, 0, length);
+    this.emittedLength = length;
+    this.emittedAudio = undefined;
+    const span = this.options.trimSilence ? this.silenceTrim(length) : undefined;
+    const vector = span ? this.windowVector(span.start, span.end) : this.windowVector(0, length);
+    this.emittedAudio = undefined;
     const numFrames = frameCount(length);
     const firstFrame = this.bufferStart / FRAME_STEP;
     const slots = this.recordSlots;
@@ -350,27 +391,42 @@ export class FeatureWindowStream {
    * The stretch of the window left after cutting its silent edges, its start on the 10 ms frame
    * grid (speechSpanOnFrameGrid), or undefined when nothing is cut.
    */
-  private silenceTrim(audio: Float32Array, length: number): { start: number; end: number } | undefined {
-    const { start, end } = speechSpanOnFrameGrid(audio.subarray(0, length));
+  private silenceTrim(length: number): { start: number; end: number } | undefined {
+    const { start, end } = this.speechSpan(length);
     if ((start === 0 && end === length) || end - start < FRAME_LENGTH) return undefined;
     return { start, end };
+  }
+
+  /** speechSpanOnFrameGrid of the window's first `length` samples, from trimEnergies when they hold its frames. */
+  private speechSpan(length: number): { start: number; end: number } {
+    const ring = this.trimEnergies;
+    const count = Math.floor(length / TRIM_FRAME);
+    if (ring === undefined || this.trimEnergiesEnd < this.bufferStart + count * TRIM_FRAME) {
+      return speechSpanOnFrameGrid(this.windowAudio().subarray(0, length));
+    }
+    const energies = this.scratch.trimEnergies(count);
+    const first = this.bufferStart / TRIM_FRAME;
+    for (let t = 0; t < count; t++) energies[t] = ring[(first + t) % ring.length];
+    return onFeatureFrameGrid(speechSpanOfEnergies(energies, length));
   }
 
   /**
    * The vector of audio[from .. to) (from on the frame grid) from the frame records: only its own
    * mean and scale are applied.
    */
-  private windowVector(audio: Float32Array, from: number, to: number): number[] {
+  private windowVector(from: number, to: number): number[] {
     const numFrames = frameCount(to - from);
     const firstFrame = (this.bufferStart + from) / FRAME_STEP;
-    const { mean, scale } = this.normalisation.of(audio, from, to);
+    // the normalisation reads only the samples after the last whole summarised block
+    const tail = this.floatView(Math.max(from, to - (to % WINDOW_NORMALISATION_BLOCK)), to);
+    const { mean, scale } = this.normalisation.of(tail, from, to);
     const slots = this.recordSlots;
     const matrix = this.scratch.featureMatrix(numFrames);
     this.scratch.computer.compute(
       {
         records: this.records,
         slot: (j) => (firstFrame + j) % slots,
-        samples: audio,
+        samples: () => this.windowAudio(),
         sampleOffset: (j) => from + j * FRAME_STEP,
         numFrames,
       },
@@ -390,11 +446,20 @@ export class FeatureWindowStream {
       vector[PAPER_FEATURE_COUNT + i] = std;
     }
     if (this.options.profile === 'extended') {
-      const added = extendedWindowStatistics(audio.subarray(from, to));
+      const added = extendedWindowStatistics(this.windowAudio().subarray(from, to));
       if (added.length !== EXTENDED_ADDED_LENGTH) throw new Error('extended statistics of unexpected length');
       for (const v of added) vector.push(v);
     }
     return vector;
+  }
+
+  /**
+   * The window being emitted (emittedLength samples) as floats, converted from the 16-bit audio on
+   * first use: most windows need only their frame records, not their samples.
+   */
+  private windowAudio(): Float32Array {
+    if (this.emittedAudio === undefined) this.emittedAudio = this.floatView(0, this.emittedLength);
+    return this.emittedAudio;
   }
 
   /** Grows the buffer to hold at least `length` samples (doubling, at most a window). */
@@ -429,6 +494,7 @@ export class FeatureWindowStream {
     if (this.floatAudio !== undefined && this.offGridEnd === 0) this.switchToPcm();
     this.normalisation.shift(hop < this.windowSamples ? hop : 0, this.bufferLength);
     this.bufferStart += hop;
+    if (this.trimEnergiesEnd < this.bufferStart) this.trimEnergiesEnd = this.bufferStart;
     if (this.nextFrame * FRAME_STEP < this.bufferStart) {
       this.nextFrame = this.bufferStart / FRAME_STEP;
       this.analyser.resetRun();

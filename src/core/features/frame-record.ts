@@ -14,7 +14,8 @@ const MFCC_FILTER_START = MFCC_FILTER_BANK.start;
  * (FFT(r) - 400 m δ_k0) / s: only bin 0 depends on m, and s only rescales. So the record keeps
  * sums over bins 1..199 of A_k = |FFT(r)_k| (centroid moments, entropy blocks, chroma classes,
  * the cross term of the flux with the previous frame, log filter-bank outputs and their DCT) and
- * per 40-sample block the mean and centred energy (so energy, energy entropy and bin 0
+ * per 40-sample block the mean and centred energy (FrameRecords.blocks: frames 160 samples apart
+ * share 6 of their 10 blocks, so each block is kept once; energy, energy entropy and bin 0
  * A_0 = 400 |mean(r) - m| follow for any m). The toolkit's eps terms do not scale; they are
  * carried exactly where they matter, and where a shortcut would not be exact (a log of a
  * filter output near eps, a zero-crossing pattern that m changes, a rolloff too close to call
@@ -27,34 +28,37 @@ export const REC = {
   /** the same about the last window mean they did not serve, counted from the samples by the window code */
   zcrPivot2: 2,
   zcrReach2: 3,
-  blockMean: 4, // 10 values
-  blockCentredEnergy: 14, // 10 values
-  frameMean: 24,
-  sumA: 25,
-  sumIndA: 26,
-  sumInd2A: 27,
-  maxA: 28,
+  frameMean: 4,
+  sumA: 5,
+  sumIndA: 6,
+  sumInd2A: 7,
+  maxA: 8,
   /** sum of A_k^2 over bins 1..19 (spectral-entropy block 0 without bin 0) */
-  entropyBlock0: 29,
+  entropyBlock0: 9,
   /** sum of A_k^2 over bins 20..199 */
-  entropyUpper: 30,
+  entropyUpper: 10,
   /** sum over blocks 1..9 of b log2 b, b = block sum of A_k^2 */
-  entropyUpperBLogB: 31,
+  entropyUpperBLogB: 11,
   /** sum over bins 1..199 of A_k times the previous frame's A_k; NaN when there is none */
-  fluxCross: 32,
+  fluxCross: 12,
   /** smallest filter-bank output G (in A units) */
-  minFilter: 33,
+  minFilter: 13,
   /** DCT of log10 of the filter-bank outputs G */
-  logMelDct: 34, // 13 values
-  chroma: 47, // 12 values, bins 1..199, before dividing by the total
-  length: 59,
+  logMelDct: 14, // 13 values
+  length: 27,
 } as const;
+
+/** 40-sample blocks (the energy-entropy blocks) in a frame, and how many blocks frames are apart */
+export const BLOCKS_PER_FRAME = 10;
+export const BLOCKS_PER_FRAME_STEP = 4;
 
 /**
  * The values of a frame record that single precision holds exactly (small whole numbers, the grid
  * step) or well beyond what they feed (a first-order correction of ~1e-6 relative): half the bytes of
- * the double-precision ones. (Chroma in single precision would have cost the features about 6e-8 of
- * relative accuracy against the toolkit's 1e-11.)
+ * the double-precision ones; and chroma, whose ratios single precision keeps to ~3e-8 relative (the
+ * clip vectors' chroma means and stds of 40 RAVDESS clips: 2.7e-8 at worst, against 1e-15 in double
+ * precision and the tests' 1e-6). The MFCCs' DCT of log10 G is not among them: c0's window std
+ * moved by 1.5 times the tests' tolerance.
  */
 export const REC32 = {
   /** zero-crossing counts about REC.zcrPivot: pairs split by [r >= p] and by [r > p] */
@@ -69,21 +73,30 @@ export const REC32 = {
   sampleGridStep: 5,
   /** DCT of 1 / G: the first-order change of the MFCCs when eps is added to small filter outputs */
   inverseMelDct: 6, // 13 values
-  length: 19,
+  /** chroma classes of bins 1..199, before dividing by the total */
+  chroma: 19, // 12 values
+  length: 31,
 } as const;
 
 /**
  * How many values of a frame's cumulative A^2 are kept, ending at its rolloff bin with A_0 = 0:
  * a window's A_0 mostly lowers the rolloff by a few bins, and a rolloff lower than the values kept
- * is recomputed from the samples (all 200 values would be 800 bytes a frame, 240 KB a 3 s window; 16 of them leave
- * about 3.5% of frame-windows of RAVDESS speech to the samples, 64 about 0.6%).
+ * is recomputed from the samples (all 200 values would be 800 bytes a frame, 240 KB a 3 s window).
+ * On 60 s of RAVDESS speech in 3 s windows every 1 s, 8 values leave 2.3% of the frame-windows to the
+ * samples (0.8% of the speech-only ones), 16 values 1.0% (0.3%) for 32 bytes more a frame.
  */
-export const ROLLOFF_TAIL = 16;
+export const ROLLOFF_TAIL = 8;
 
 /**
  * Frame records in slots: the numbers of REC and REC32, and each frame's cumulative A^2 over bins 1..k
  * (0 at k = 0) in single precision for the ROLLOFF_TAIL bins k ending at its rolloff bin, from
- * which a window finds its own rolloff bin. `slots` can grow (ensureSlots), keeping the first ones.
+ * which a window finds its own rolloff bin; and the blocks of the frames.
+ *
+ * The slots are a ring of `ringSlots`: the frame in slot s + 1 (mod ringSlots) follows the frame in
+ * slot s by 160 samples, so block b of slot s is block b - 4 of slot s + 1, and the blocks are a ring
+ * of 4 ringSlots. Frames used together must lie in ringSlots - 2 consecutive slots (their last
+ * frame's blocks reach 6 blocks past its slot's 4). `slots` can grow (ensureSlots) up to ringSlots,
+ * keeping the first ones.
  */
 export class FrameRecords {
   values: Float64Array;
@@ -91,17 +104,36 @@ export class FrameRecords {
   small: Float32Array;
   /** slot s holds k = max(0, rolloffBin - ROLLOFF_TAIL + 1) + i at [s * ROLLOFF_TAIL + i] */
   rolloffTail: Float32Array;
+  /** block i of the ring (blockIndex): its mean at [2 i], its energy about that mean at [2 i + 1] */
+  blocks: Float64Array;
+  private readonly blockRing: number;
 
-  constructor(public slots: number) {
+  constructor(
+    public slots: number,
+    readonly ringSlots = slots + 2,
+  ) {
+    this.blockRing = ringSlots * BLOCKS_PER_FRAME_STEP;
     this.values = new Float64Array(slots * REC.length);
     this.small = new Float32Array(slots * REC32.length);
     this.rolloffTail = new Float32Array(slots * ROLLOFF_TAIL);
+    this.blocks = new Float64Array(2 * this.blocksFor(slots));
   }
 
-  /** Grows to at least `slots` slots (to `limit` at most), keeping the slots there are. */
-  ensureSlots(slots: number, limit: number): void {
+  /** Blocks held for `slots` slots: all the ring's once the slots are, else as far as their frames reach. */
+  private blocksFor(slots: number): number {
+    return slots >= this.ringSlots ? this.blockRing : slots * BLOCKS_PER_FRAME_STEP + BLOCKS_PER_FRAME;
+  }
+
+  /** Index in the block ring of block b (0..9) of the frame in slot `slot`. */
+  blockIndex(slot: number, b: number): number {
+    const i = slot * BLOCKS_PER_FRAME_STEP + b;
+    return i >= this.blockRing ? i - this.blockRing : i;
+  }
+
+  /** Grows to at least `slots` slots (to ringSlots at most), keeping the slots there are. */
+  ensureSlots(slots: number): void {
     if (slots <= this.slots) return;
-    const grown = Math.min(limit, Math.max(slots, this.slots * 2));
+    const grown = Math.min(this.ringSlots, Math.max(slots, this.slots * 2));
     const values = new Float64Array(grown * REC.length);
     values.set(this.values);
     const small = new Float32Array(grown * REC32.length);
@@ -109,13 +141,16 @@ export class FrameRecords {
     this.small = small;
     const tail = new Float32Array(grown * ROLLOFF_TAIL);
     tail.set(this.rolloffTail);
+    const blocks = new Float64Array(2 * this.blocksFor(grown));
+    blocks.set(this.blocks);
     this.values = values;
     this.rolloffTail = tail;
+    this.blocks = blocks;
     this.slots = grown;
   }
 
   get byteLength(): number {
-    return this.values.byteLength + this.small.byteLength + this.rolloffTail.byteLength;
+    return this.values.byteLength + this.small.byteLength + this.rolloffTail.byteLength + this.blocks.byteLength;
   }
 }
 
@@ -263,7 +298,7 @@ export class FrameAnalyser {
     for (let i = 0; i < CHROMA_FEEDING_BINS.length; i++) {
       chroma[CHROMA_FEEDING_CLASS[i]] += power[CHROMA_FEEDING_BINS[i]] * CHROMA_FEEDING_WEIGHT[i];
     }
-    records.values.set(chroma, slot * REC.length + REC.chroma);
+    records.small.set(chroma, slot * REC32.length + REC32.chroma);
   }
 
   /** The time-domain part: per-block sums and energies, frame mean and energy, zero crossings. */
@@ -279,9 +314,11 @@ export class FrameAnalyser {
     let below = 0;
     let above = 0;
     let reach = Infinity;
+    const blockData = records.blocks;
     for (let b = 0; b < ENTROPY_BLOCKS; b++) {
-      rec[offset + REC.blockMean + b] = blocks.mean[b];
-      rec[offset + REC.blockCentredEnergy + b] = blocks.centredEnergy[b];
+      const i = 2 * records.blockIndex(slot, b);
+      blockData[i] = blocks.mean[b];
+      blockData[i + 1] = blocks.centredEnergy[b];
       frameSum += blocks.sum[b];
       below += blocks.crossingsBelow[b];
       above += blocks.crossingsAbove[b];

@@ -43,7 +43,7 @@ export function paperShortTermMatrix(samples: ArrayLike<number>, from: number, t
     {
       records,
       slot: (j) => j,
-      samples,
+      samples: () => samples,
       sampleOffset: (j) => from + j * FRAME_STEP,
       numFrames,
     },

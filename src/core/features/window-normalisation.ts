@@ -3,6 +3,7 @@ import { PEAK_FLOOR } from './pyaudioanalysis-constants';
 /** one frame step: windows start on block boundaries; and the fewer the blocks, the fewer the
  * mispredicted minimum/maximum updates (3.0 ns per sample with 40-sample blocks, 2.0 with 160) */
 const BLOCK = 160;
+export const WINDOW_NORMALISATION_BLOCK = BLOCK;
 
 /**
  * The toolkit's whole-signal normalisation (mean m, scale max|r - m| + 1e-10) of a window buffer,

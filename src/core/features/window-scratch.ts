@@ -13,11 +13,18 @@ export class WindowScratch {
   readonly computer = new WindowFeatureComputer();
   private matrix = new Float64Array(0);
   private audioView = new Float32Array(0);
+  private trimEnergyView = new Float64Array(0);
 
   /** A float view of a stream's 16-bit audio, at least `length` samples (contents undefined). */
   audio(length: number): Float32Array {
     if (this.audioView.length < length) this.audioView = new Float32Array(length);
     return this.audioView;
+  }
+
+  /** `count` mean energies of speech-trimming frames (contents undefined). */
+  trimEnergies(count: number): Float64Array {
+    if (this.trimEnergyView.length < count) this.trimEnergyView = new Float64Array(count);
+    return this.trimEnergyView.subarray(0, count);
   }
 
   /** A matrix of the 34 features of `numFrames` frames (contents undefined). */

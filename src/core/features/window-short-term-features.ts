@@ -16,8 +16,11 @@ export interface WindowFrames {
   /** the frame records and the slot of frame j's record */
   records: FrameRecords;
   slot(frame: number): number;
-  /** samples, and the index in it of frame j's first sample */
-  samples: ArrayLike<number>;
+  /**
+   * The samples, and the index in them of frame j's first sample. Called only when a shortcut
+   * falls back to the samples (so a stream converts its 16-bit audio to floats only then).
+   */
+  samples(): ArrayLike<number>;
   sampleOffset(frame: number): number;
   numFrames: number;
 }
@@ -83,7 +86,7 @@ export class WindowFeatureComputer {
       );
       if (zcr < 0) zcr = this.secondZeroCrossingRate(rec, small, o, o32, mean);
       if (zcr < 0) {
-        this.recountZeroCrossings(frames.samples, frames.sampleOffset(j), mean, frames.records, slot);
+        this.recountZeroCrossings(frames.samples(), frames.sampleOffset(j), mean, frames.records, slot);
         this.fallbacks.zcr++;
         zcr = this.secondZeroCrossingRate(rec, small, o, o32, mean);
       }
@@ -91,9 +94,11 @@ export class WindowFeatureComputer {
 
       // energy and energy entropy (raw units; y = (r - m) / s)
       let energy = 0;
+      const blocks = frames.records.blocks;
       for (let b = 0; b < ENTROPY_BLOCKS; b++) {
-        const d = rec[o + REC.blockMean + b] - mean;
-        const e = rec[o + REC.blockCentredEnergy + b] + 40 * d * d;
+        const i = 2 * frames.records.blockIndex(slot, b);
+        const d = blocks[i] - mean;
+        const e = blocks[i + 1] + 40 * d * d;
         blockEnergy[b] = e;
         energy += e;
       }
@@ -162,7 +167,7 @@ export class WindowFeatureComputer {
         }
       } else {
         this.fallbacks.mfcc++;
-        const G = this.filterOutputsOf(frames.samples, frames.sampleOffset(j));
+        const G = this.filterOutputsOf(frames.samples(), frames.sampleOffset(j));
         const invScale = 1 / (200 * scale);
         for (let c = 0; c < NUM_MFCC; c++) {
           let acc = 0;
@@ -175,7 +180,7 @@ export class WindowFeatureComputer {
       }
 
       // chroma (scale-free: ratio of energies)
-      for (let c = 0; c < 12; c++) chroma[c] = rec[o + REC.chroma + c];
+      for (let c = 0; c < 12; c++) chroma[c] = small[o32 + REC32.chroma + c];
       if (bin0Class >= 0) chroma[bin0Class] += (A0 * A0) / bin0Divisor;
       let chromaMean = 0;
       if (squares === 0) {
@@ -258,7 +263,7 @@ export class WindowFeatureComputer {
     }
     this.fallbacks.rolloff++;
     const power = this.power;
-    this.fft.powerSpectrum(frames.samples, frames.sampleOffset(j), power);
+    this.fft.powerSpectrum(frames.samples(), frames.sampleOffset(j), power);
     let running = 0;
     for (let k = 1; k < NUM_BINS; k++) {
       running += power[k];

@@ -37,12 +37,13 @@ export function frameEnergies(samples: Float32Array, frame = TRIM_FRAME): number
 }
 
 /** The energy above which a frame is speech: 40 dB below the peak, and a margin above the noise floor. */
-export function speechThreshold(energies: number[], options: SpeechTrimmingOptions = {}): number {
+export function speechThreshold(energies: ArrayLike<number>, options: SpeechTrimmingOptions = {}): number {
   const { floorMarginDb, floorPercentile } = { ...DEFAULTS, ...options };
   let peak = 0;
-  for (const e of energies) if (e > peak) peak = e;
+  for (let i = 0; i < energies.length; i++) if (energies[i] > peak) peak = energies[i];
   if (energies.length === 0 || peak === 0) return 0;
-  const sorted = [...energies].sort((a, b) => a - b);
+  // energies are >= 0 and never NaN: a typed array's numeric sort orders them as (a, b) => a - b would
+  const sorted = Float64Array.from(energies).sort();
   const floor = sorted[Math.floor(floorPercentile * (sorted.length - 1))];
   return Math.max(peak * PEAK_RELATIVE, floor * 10 ** (floorMarginDb / 10));
 }
@@ -53,13 +54,26 @@ export function speechThreshold(energies: number[], options: SpeechTrimmingOptio
  */
 export function speechSpan(samples: Float32Array, options: SpeechTrimmingOptions = {}): { start: number; end: number } {
   const frame = options.frame ?? DEFAULTS.frame;
-  const energies = frameEnergies(samples, frame);
+  return speechSpanOfEnergies(frameEnergies(samples, frame), samples.length, options);
+}
+
+/**
+ * speechSpan of `length` samples from the mean energies of their consecutive frames (frameEnergies),
+ * e.g. kept by a stream whose overlapping windows share frames.
+ */
+export function speechSpanOfEnergies(
+  energies: ArrayLike<number>,
+  length: number,
+  options: SpeechTrimmingOptions = {},
+): { start: number; end: number } {
+  const frame = options.frame ?? DEFAULTS.frame;
   const threshold = speechThreshold(energies, options);
-  const first = energies.findIndex((e) => e > threshold);
-  if (first < 0) return { start: 0, end: samples.length };
+  let first = 0;
+  while (first < energies.length && !(energies[first] > threshold)) first++;
+  if (first === energies.length) return { start: 0, end: length };
   let last = energies.length - 1;
   while (last > first && energies[last] <= threshold) last--;
-  return { start: first * frame, end: Math.min(samples.length, (last + 1) * frame) };
+  return { start: first * frame, end: Math.min(length, (last + 1) * frame) };
 }
 
 /** 10 ms at 16 kHz: the step of the feature frames. */
@@ -73,7 +87,11 @@ const FEATURE_FRAME_STEP = 160;
  * scripts/compare-speech-only-windows.ts).
  */
 export function speechSpanOnFrameGrid(samples: Float32Array, options: SpeechTrimmingOptions = {}): { start: number; end: number } {
-  const { start, end } = speechSpan(samples, options);
+  return onFeatureFrameGrid(speechSpan(samples, options));
+}
+
+/** A span's start moved forward onto the 10 ms grid of the feature frames (speechSpanOnFrameGrid). */
+export function onFeatureFrameGrid({ start, end }: { start: number; end: number }): { start: number; end: number } {
   const offGrid = start % FEATURE_FRAME_STEP;
   return { start: offGrid === 0 ? start : start + FEATURE_FRAME_STEP - offGrid, end };
 }
