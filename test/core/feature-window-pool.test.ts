@@ -3,6 +3,7 @@ import { readdirSync } from 'node:fs';
 import { before, describe, test } from 'node:test';
 import { loadAudioFileAs16kMono } from '../../src/core/audio/load-audio-file';
 import { FeatureWindowPool, PoolPushResult } from '../../src/core/features/feature-window-pool';
+import { FeatureWindowPoolThread } from '../../src/core/features/feature-window-pool-thread';
 import { FeatureWindowStream, resolveFeatureWindowOptions } from '../../src/core/features/feature-window-stream';
 import { clip16k, manifest } from '../helpers/corpus';
 import { until } from '../helpers/node-red-test-flow';
@@ -147,7 +148,7 @@ describe('FeatureWindowPool', () => {
     try {
       const chunks = chunksOf(clip);
       await pool.push('x', chunks[0].slice(), undefined, false, true);
-      const thread = pool.threadOf('x')!;
+      const thread = pool.threadOf('x') as FeatureWindowPoolThread;
       const before = thread.threadId;
       const held = pool.push('x', chunks[1].slice(), undefined, false, true);
       await thread.runningWorker!.terminate();

@@ -1,7 +1,7 @@
 import { availableParallelism, cpus } from 'node:os';
 import { DroppedAudioLedger } from './dropped-audio-ledger';
 import { DEFAULT_STREAM_LIMITS, FeatureWindowRegistry, StreamLimits } from './feature-window-registry';
-import { applyPoolRequest, PoolReply, PoolRequest } from './feature-window-pool-protocol';
+import { applyPoolRequest, PoolReply, PoolRequest, PoolThreadSetup } from './feature-window-pool-protocol';
 import { FeatureWindowPoolThread } from './feature-window-pool-thread';
 import { FeatureWindow, FeatureWindowOptions } from './feature-window-stream';
 import { SAMPLE_RATE } from './pyaudioanalysis-constants';
@@ -18,6 +18,18 @@ export interface FeatureWindowPoolOptions {
   maxQueuedBytes: number;
   /** a thread stopped without being asked (it is replaced) */
   onThreadError: (err: Error) => void;
+  /** starts the thread of a lane: a worker thread, or (tests) a thread of one's own, e.g. a deliberately slow one */
+  startThread?: (index: number, setup: PoolThreadSetup, onStopped: (err: Error) => void, onReady: () => void) => PoolThread;
+}
+
+/** What a lane needs of its thread. */
+export interface PoolThread {
+  /** ms since epoch since which the thread takes requests; undefined while it starts */
+  readonly ready: number | undefined;
+  readonly threadId: number | undefined;
+  /** answers requests in the order they were made */
+  run(request: PoolRequest, transfer: ArrayBuffer[]): Promise<PoolReply>;
+  dispose(): Promise<void>;
 }
 
 /** One less than the cores (the main thread keeps one), at least 1. */
@@ -71,7 +83,7 @@ interface Lane {
   queuedBytes: number;
   inFlight: number;
   /** on a worker thread; without one, on the calling thread */
-  thread?: FeatureWindowPoolThread;
+  thread?: PoolThread;
   registry?: FeatureWindowRegistry;
   size: number;
   droppedStreams: number;
@@ -145,12 +157,14 @@ export class FeatureWindowPool {
       size: 0,
       droppedStreams: 0,
     });
+    const startThread =
+      this.settings.startThread ?? ((index, setup, onStopped, onReady) => new FeatureWindowPoolThread(index, setup, onStopped, onReady));
     this.lanes =
       threads === 0
         ? [{ ...lane(), registry: new FeatureWindowRegistry(options, full) }]
         : Array.from({ length: threads }, (_, index) => ({
             ...lane(),
-            thread: new FeatureWindowPoolThread(
+            thread: startThread(
               index,
               { options, limits: share },
               (err) => this.settings.onThreadError(err),
@@ -171,7 +185,7 @@ export class FeatureWindowPool {
   }
 
   /** The thread that computes a stream's windows, or undefined with 0 threads (tests stop it to see it replaced). */
-  threadOf(streamId: string): FeatureWindowPoolThread | undefined {
+  threadOf(streamId: string): PoolThread | undefined {
     return this.lanes[laneOf(streamId, this.lanes.length)].thread;
   }
 
@@ -378,7 +392,7 @@ export class FeatureWindowPool {
     lane.inFlight++;
     const request = job.request;
     const transfer = request.kind === 'push' ? [request.samples.buffer as ArrayBuffer] : [];
-    (lane.thread as FeatureWindowPoolThread).run(request, transfer).then(
+    (lane.thread as PoolThread).run(request, transfer).then(
       (reply) => {
         lane.inFlight--;
         this.settle(lane, job, reply);
