@@ -1,7 +1,7 @@
 import { RollingSum } from './feature-window-pool-rolling-sum';
 
-/** A chunk that reaches the thread later than this share of the lag budget means the lane is overloaded. */
-const OVERLOADED_LAG = 0.75;
+/** A chunk that waited for the thread longer than this share of the lag budget means the lane is overloaded. */
+const OVERLOADED_WAIT = 0.75;
 /** A lane's load is measured over this long. */
 const MEASURE_MS = 2000;
 /** An overloaded lane keeps the streams that load its thread to about this share of what it served. */
@@ -14,7 +14,7 @@ const MAX_READMIT_EVERY_MS = 60_000;
 const CALM_MS = 60_000;
 
 export interface LaneAdmissionSettings {
-  /** the pool's lag budget: a chunk sent to the thread later than half of it means the lane is overloaded */
+  /** the pool's lag budget: a chunk that waited for the thread for most of it means the lane is overloaded */
   lagBudgetMs: number;
   /** bound on the streams remembered (admitted and shed each) */
   maxStreams: number;
@@ -31,11 +31,11 @@ interface Shed {
 
 /**
  * Admission control of one lane (one thread) of a FeatureWindowPool. Streams are admitted until the lane is
- * first overloaded (a chunk reaches the thread later than half the lag budget). Then the lane measures what
+ * first overloaded (a chunk waited for the thread for 3/4 of the lag budget). Then the lane measures what
  * its thread served against what the admitted streams sent, keeps the oldest streams that load it to about
  * 85%, and sheds the newest: their audio is dropped on arrival. Shed streams are taken back only when the
- * thread has measured headroom (busy below 80% with them, a tenth more streams at most per step, one step
- * per measuring period), and after a take-back that overloads the lane again the next one waits twice as
+ * thread has measured headroom (busy below 80% with them, at most twice as many streams per step, one step
+ * per measuring period of 2 s), and after a take-back that overloads the lane again the next one waits twice as
  * long. So the streams served stay served, instead of every stream taking turns and none filling a window.
  */
 export class LaneAdmission {
@@ -107,13 +107,13 @@ export class LaneAdmission {
   }
 
   /**
-   * A chunk goes to the thread `lagMs` late. Beyond half the lag budget the lane is overloaded: the newest
+   * A chunk goes to the thread after waiting `waitMs` for it. Beyond 3/4 of the lag budget the lane is overloaded: the newest
    * streams beyond what the thread keeps up with are shed, and returned (their waiting audio is to be dropped).
    * After a cut the lane gets a lag budget's time to catch up before it cuts again.
    */
-  sent(lagMs: number, now: number): string[] {
+  sent(waitMs: number, now: number): string[] {
     const budget = this.settings.lagBudgetMs;
-    if (!(budget > 0) || !(lagMs > OVERLOADED_LAG * budget) || now - this.lastCutAt < budget || this.admitted.size <= 1) return [];
+    if (!(budget > 0) || !(waitMs > OVERLOADED_WAIT * budget) || now - this.lastCutAt < budget || this.admitted.size <= 1) return [];
     const covered = Math.min(this.busyMs.coveredMs(now), now - this.startedAt);
     const busy = this.busyMs.sum(now);
     const arrived = this.arrivedSeconds.sum(now);
@@ -176,7 +176,7 @@ export class LaneAdmission {
     return true;
   }
 
-  /** How many more streams the thread has measured room for (at most a tenth more at a time, each step measured before the next). */
+  /** How many more streams the thread has measured room for (at most as many as it serves, each step measured before the next). */
   private headroom(now: number): number {
     if (now - this.lastCutAt > CALM_MS) this.readmitEveryMs = MEASURE_MS;
     if (now - this.lastCutAt < this.readmitEveryMs || now - this.lastReadmitAt < this.readmitEveryMs) return 0;
@@ -185,6 +185,6 @@ export class LaneAdmission {
     const busyShare = this.busyMs.sum(now) / covered;
     const perStream = busyShare / Math.max(1, this.admitted.size);
     const fits = Math.floor((READMIT_LOAD - busyShare) / Math.max(perStream, 1e-3));
-    return Math.max(0, Math.min(fits, Math.ceil(this.admitted.size / 10)));
+    return Math.max(0, Math.min(fits, Math.max(1, this.admitted.size)));
   }
 }

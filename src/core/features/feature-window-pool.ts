@@ -248,6 +248,14 @@ export class FeatureWindowPool {
     });
   }
 
+  /**
+   * Seconds a push result's `droppedSeconds` said that reached no message (its windows were not sent):
+   * the stream's next windows carry them.
+   */
+  carryDroppedSeconds(streamId: string, seconds: number): void {
+    this.ledger.carry(streamId, seconds);
+  }
+
   /** Drops a stream's state (every stream's without an id), in order with its audio. */
   async reset(streamId?: string): Promise<void> {
     this.ledger.forget(streamId);
@@ -381,7 +389,8 @@ export class FeatureWindowPool {
       const request = job.request;
       if (request.kind === 'push') {
         const now = this.now();
-        const shed = lane.admission.sent(this.lagOf(job, lane, now), now);
+        // The lane's own part of the lateness: how long the chunk waited here (a main thread behind is not this thread's overload).
+        const shed = lane.admission.sent(now - Math.max(job.arrived, lane.thread?.ready ?? -Infinity), now);
         if (shed.length > 0) {
           this.dropShed(lane, shed);
           if (shed.includes(request.streamId)) {

@@ -69,6 +69,8 @@ export = function register(RED: NodeAPI): void {
               if (w.voiced || settings.sendUnvoiced)
                 out.push(toMessage(w, input.topic, out.length === 0 ? result.droppedSeconds : undefined));
             }
+            // Every window of the batch unvoiced and not sent: the next window sent says what was dropped.
+            if (out.length === 0 && result.droppedSeconds) streams.carryDroppedSeconds(audio.streamId, result.droppedSeconds);
             sent += out.length;
             if (out.length === 1) send(out[0]);
             else if (out.length > 1) send([out]);
