@@ -50,16 +50,6 @@ export class DroppedAudioLedger {
     return seconds;
   }
 
-  /**
-   * Gives seconds taken by `takePending` back to the stream (their windows were not sent, e.g. all unvoiced):
-   * its next window carries them. Not counted again in the total.
-   */
-  carry(streamId: string, seconds: number): void {
-    if (!(seconds > 0)) return;
-    const entry = this.streams.getOrCreate(streamId, () => ({ pendingSeconds: 0, lastDropAt: -Infinity }));
-    entry.pendingSeconds += seconds;
-  }
-
   /** Seconds of audio dropped so far, all streams. */
   get totalSeconds(): number {
     return this.total;

@@ -19,6 +19,11 @@ export interface FeatureWindowPoolOptions {
   maxQueuedBytes: number;
   /** a thread stopped without being asked (it is replaced) */
   onThreadError: (err: Error) => void;
+  /**
+   * which windows the owner sends on (e.g. voiced ones only): the seconds dropped before a window wait for the
+   * first window sent, so they are not lost with windows nobody sees (default: every window)
+   */
+  windowSent?: (window: FeatureWindow) => boolean;
   /** starts the thread of a lane: a worker thread, or (tests) a thread of one's own, e.g. a deliberately slow one */
   startThread?: (index: number, setup: PoolThreadSetup, onStopped: (err: Error) => void, onReady: () => void) => PoolThread;
 }
@@ -53,7 +58,7 @@ export interface PoolPushResult {
   windows: FeatureWindow[];
   /** this chunk was dropped (late, or the queue was full); it gave no windows */
   dropped: boolean;
-  /** with the windows: seconds of this stream's audio dropped since its previous window */
+  /** with windows (one of them sent, by `windowSent`): seconds of this stream's audio dropped since the previous such window */
   droppedSeconds?: number;
 }
 
@@ -248,14 +253,6 @@ export class FeatureWindowPool {
     });
   }
 
-  /**
-   * Seconds a push result's `droppedSeconds` said that reached no message (its windows were not sent):
-   * the stream's next windows carry them.
-   */
-  carryDroppedSeconds(streamId: string, seconds: number): void {
-    this.ledger.carry(streamId, seconds);
-  }
-
   /** Drops a stream's state (every stream's without an id), in order with its audio. */
   async reset(streamId?: string): Promise<void> {
     this.ledger.forget(streamId);
@@ -439,7 +436,8 @@ export class FeatureWindowPool {
       return job.reject(err);
     }
     const result: PoolPushResult = { windows: reply.windows, dropped: false };
-    if (job.request.kind === 'push' && reply.windows.length > 0) {
+    const sent = this.settings.windowSent;
+    if (job.request.kind === 'push' && (sent ? reply.windows.some(sent) : reply.windows.length > 0)) {
       const droppedSeconds = this.ledger.takePending(job.request.streamId);
       if (droppedSeconds > 0) result.droppedSeconds = droppedSeconds;
     }

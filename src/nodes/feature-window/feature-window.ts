@@ -26,6 +26,8 @@ export = function register(RED: NodeAPI): void {
     const streams = new FeatureWindowPool(settings.window, settings.limits, {
       ...settings.pool,
       onThreadError: (err) => node.error(err),
+      // Dropped seconds go on the first window sent, not on an unvoiced one that is not.
+      windowSent: (w) => w.voiced || settings.sendUnvoiced,
     });
     const sweep = startIdleSweep(() => streams.sweep(), settings.limits.idleSeconds * 1000);
     const status = new StatusThrottle(node);
@@ -69,8 +71,6 @@ export = function register(RED: NodeAPI): void {
               if (w.voiced || settings.sendUnvoiced)
                 out.push(toMessage(w, input.topic, out.length === 0 ? result.droppedSeconds : undefined));
             }
-            // Every window of the batch unvoiced and not sent: the next window sent says what was dropped.
-            if (out.length === 0 && result.droppedSeconds) streams.carryDroppedSeconds(audio.streamId, result.droppedSeconds);
             sent += out.length;
             if (out.length === 1) send(out[0]);
             else if (out.length > 1) send([out]);
