@@ -40,7 +40,8 @@ export = function register(RED: NodeAPI): void {
       const speech = lastSpeechRatio === undefined ? '' : `, last speech ${Math.round(lastSpeechRatio * 100)}%`;
       const dropping = streams.droppingStreams;
       const shed = streams.shedStreams > 0 ? `, ${streams.shedStreams} shed` : '';
-      const droppedAudio = streams.droppedSeconds > 0 ? `${shed}, ${dropping} dropping, ${streams.droppedSeconds.toFixed(1)} s dropped` : '';
+      const droppedAudio =
+        streams.droppedSeconds > 0 ? `${shed}, ${dropping} dropping, ${streams.droppedSeconds.toFixed(1)} s dropped` : '';
       return {
         fill: dropping > 0 ? 'yellow' : lastVoiced ? 'green' : 'grey',
         shape: lastVoiced || dropping > 0 ? 'dot' : 'ring',
