@@ -158,9 +158,9 @@ describe('feature-window on worker threads', () => {
       audio.set(input.clip, (lateChunks + silentChunks) * CHUNK);
       const messages = chunkMessages(audio, 'mic', start);
       for (const [i, m] of messages.entries()) {
-        // the late part a minute old, the rest on time
+        // the late part a minute old, the rest a minute ahead (never late, however slow the machine)
         const meta = (m as { audio: { timestamp: number } }).audio;
-        if (i >= lateChunks) meta.timestamp = Date.now() + (i - lateChunks) * 250;
+        if (i >= lateChunks) meta.timestamp = Date.now() + 60_000 + (i - lateChunks) * 250;
         node.receive(m);
         if (i === lateChunks + silentChunks - 1) {
           await until(() => completed.length === i + 1, 'the silence done');
