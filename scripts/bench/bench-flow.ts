@@ -118,7 +118,8 @@ export function benchFlow(): FlowNode[] {
     fn('driver', 'paced live streams', DRIVER, [['source'], ['start-out']], 2),
     { id: 'start-out', type: 'http response', z: 'bench', wires: [] },
     { id: 'source', type: 'audio-source', z: 'bench', mode: 'flow', chunkMs: String(CHUNK_MS), wires: [['window']] },
-    { id: 'window', type: 'feature-window', z: 'bench', wires: [['count-windows']] },
+    // BENCH_FEATURE_THREADS: feature-window's Threads (default auto), to compare thread counts
+    { id: 'window', type: 'feature-window', z: 'bench', workers: process.env.BENCH_FEATURE_THREADS ?? 'auto', wires: [['count-windows']] },
     fn('count-windows', 'count windows', COUNT_WINDOWS, [['infer']]),
     { id: 'infer', type: 'mt-a-dnn-infer', z: 'bench', wires: [['count-predictions']] },
     fn('count-predictions', 'latency', COUNT_PREDICTIONS, [['router']]),

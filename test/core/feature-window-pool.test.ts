@@ -3,6 +3,7 @@ import { readdirSync } from 'node:fs';
 import { before, describe, test } from 'node:test';
 import { loadAudioFileAs16kMono } from '../../src/core/audio/load-audio-file';
 import { FeatureWindowPool, PoolPushResult } from '../../src/core/features/feature-window-pool';
+import { FeatureWindowPoolThread } from '../../src/core/features/feature-window-pool-thread';
 import { FeatureWindowStream, resolveFeatureWindowOptions } from '../../src/core/features/feature-window-stream';
 import { clip16k, manifest } from '../helpers/corpus';
 import { until } from '../helpers/node-red-test-flow';
@@ -103,7 +104,7 @@ describe('FeatureWindowPool', () => {
     }
   });
 
-  test('overloaded, a stream whose chunk came late to its thread is shed: its audio is dropped on arrival until the hold passed and the thread caught up', async () => {
+  test('overloaded (a chunk reached its thread late), the lane sheds its newest stream: its audio is dropped on arrival until the hold passed and the thread has headroom', async () => {
     let clock = Date.now();
     const pool = new FeatureWindowPool(OPTIONS, {}, { threads: 1, lagBudgetMs: 1000 }, () => clock);
     try {
@@ -119,7 +120,7 @@ describe('FeatureWindowPool', () => {
         [false, false, false, false, true, true],
         'the two that waited were late when their turn came',
       );
-      // On time now, but shed: dropped on arrival for twice the budget.
+      // On time now, but shed ('a' came after 'warm'): dropped on arrival for twice the budget.
       const shed = await pool.push('a', chunks[6].slice(), clock, false, true);
       assert.equal(shed.dropped, true);
       clock += 2500;
@@ -128,7 +129,7 @@ describe('FeatureWindowPool', () => {
         back.push(await pool.push('a', chunks[i].slice(), clock + (i - 7) * 250, i === chunks.length - 1, true));
       assert.ok(
         back.every((a) => !a.dropped),
-        'taken back: the thread is idle and the hold has passed',
+        'taken back: the thread is idle (measured headroom) and the hold has passed',
       );
       assert.deepEqual(
         back.flatMap((a) => a.windows).map((w) => w.vector),
@@ -147,7 +148,7 @@ describe('FeatureWindowPool', () => {
     try {
       const chunks = chunksOf(clip);
       await pool.push('x', chunks[0].slice(), undefined, false, true);
-      const thread = pool.threadOf('x')!;
+      const thread = pool.threadOf('x') as FeatureWindowPoolThread;
       const before = thread.threadId;
       const held = pool.push('x', chunks[1].slice(), undefined, false, true);
       await thread.runningWorker!.terminate();

@@ -275,6 +275,28 @@ describe('audio-source node', () => {
     assert.equal(caught.length, 1, 'a missing command is not restarted (restarting cannot help)');
   });
 
+  test("microphone mode: a recorder's wait before its first audio shows as lag (msg.audio.lag, from when it started)", async () => {
+    // A stand-in recorder that sends 250 ms of 16 kHz silence every 250 ms, but only 1.5 s after it started.
+    await load({
+      mode: 'microphone',
+      recorder: 'custom',
+      command: process.execPath,
+      args: JSON.stringify(['-e', 'setTimeout(() => setInterval(() => process.stdout.write(Buffer.alloc(8000)), 250), 1500)']),
+      pcmRate: 16000,
+      pcmChannels: 1,
+      pcmBits: 16,
+      pcmEncoding: 'signed-integer',
+      chunkMs: '250',
+      autostart: true,
+    });
+    const out = collect('out');
+    await until(() => out.length >= 2, 'audio from the stand-in recorder');
+    await helper.unload();
+    // At least the 1.5 s the recorder waited, however fast or slow the machine.
+    assert.ok((out[0].audio.lag as number) >= 1500, `first chunk lag ${out[0].audio.lag} ms`);
+    assert.ok((out[1].audio.lag as number) >= 1500, `second chunk lag ${out[1].audio.lag} ms`);
+  });
+
   test('close kills the capture process', async () => {
     const marker = `capture-marker-${process.pid}-${Date.now()}`;
     await load({

@@ -143,6 +143,37 @@ describe('feature-window on worker threads', () => {
     });
   }
 
+  for (const workers of [0, 1]) {
+    test(`(${workers} worker threads) dropped seconds whose windows are all unvoiced go on the next window sent`, async () => {
+      await load({ workers, lagBudget: 1, sendUnvoiced: false });
+      const out = collect<Msg>('out');
+      const completed = collect<object>('completed');
+      const node = helper.getNode('fw') as unknown as InputNode;
+      const lateChunks = 8;
+      const silentChunks = 12;
+      const start = Date.now() - 60_000;
+      // A minute late (dropped, 2 s), then 3 s of silence (unvoiced windows, not sent), then speech, in one stream.
+      const audio = new Float32Array((lateChunks + silentChunks) * CHUNK + input.clip.length);
+      audio.set(input.clip.subarray(0, lateChunks * CHUNK));
+      audio.set(input.clip, (lateChunks + silentChunks) * CHUNK);
+      const messages = chunkMessages(audio, 'mic', start);
+      for (const [i, m] of messages.entries()) {
+        // the late part a minute old, the rest a minute ahead (never late, however slow the machine)
+        const meta = (m as { audio: { timestamp: number } }).audio;
+        if (i >= lateChunks) meta.timestamp = Date.now() + 60_000 + (i - lateChunks) * 250;
+        node.receive(m);
+        if (i === lateChunks + silentChunks - 1) {
+          await until(() => completed.length === i + 1, 'the silence done');
+          assert.equal(out.length, 0, 'the silent windows are not sent');
+        }
+      }
+      await until(() => completed.length === messages.length, 'done() for every chunk');
+      assert.ok(out.length > 0, 'speech windows sent');
+      assert.equal(out[0].payload.droppedSeconds, 2, 'the first window sent carries the dropped audio');
+      assert.ok(out.slice(1).every((m) => m.payload.droppedSeconds === undefined));
+    });
+  }
+
   test('close and redeploy leave no worker thread running', async () => {
     await load({ workers: 0 });
     await helper.unload();

@@ -1,7 +1,8 @@
 import { availableParallelism, cpus } from 'node:os';
 import { DroppedAudioLedger } from './dropped-audio-ledger';
+import { LaneAdmission } from './feature-window-pool-admission';
 import { DEFAULT_STREAM_LIMITS, FeatureWindowRegistry, StreamLimits } from './feature-window-registry';
-import { applyPoolRequest, PoolReply, PoolRequest } from './feature-window-pool-protocol';
+import { applyPoolRequest, PoolReply, PoolRequest, PoolThreadSetup } from './feature-window-pool-protocol';
 import { FeatureWindowPoolThread } from './feature-window-pool-thread';
 import { FeatureWindow, FeatureWindowOptions } from './feature-window-stream';
 import { SAMPLE_RATE } from './pyaudioanalysis-constants';
@@ -18,6 +19,23 @@ export interface FeatureWindowPoolOptions {
   maxQueuedBytes: number;
   /** a thread stopped without being asked (it is replaced) */
   onThreadError: (err: Error) => void;
+  /**
+   * which windows the owner sends on (e.g. voiced ones only): the seconds dropped before a window wait for the
+   * first window sent, so they are not lost with windows nobody sees (default: every window)
+   */
+  windowSent?: (window: FeatureWindow) => boolean;
+  /** starts the thread of a lane: a worker thread, or (tests) a thread of one's own, e.g. a deliberately slow one */
+  startThread?: (index: number, setup: PoolThreadSetup, onStopped: (err: Error) => void, onReady: () => void) => PoolThread;
+}
+
+/** What a lane needs of its thread. */
+export interface PoolThread {
+  /** ms since epoch since which the thread takes requests; undefined while it starts */
+  readonly ready: number | undefined;
+  readonly threadId: number | undefined;
+  /** answers requests in the order they were made */
+  run(request: PoolRequest, transfer: ArrayBuffer[]): Promise<PoolReply>;
+  dispose(): Promise<void>;
 }
 
 /** One less than the cores (the main thread keeps one), at least 1. */
@@ -33,12 +51,6 @@ export const DEFAULT_POOL_OPTIONS: FeatureWindowPoolOptions = {
   onThreadError: () => undefined,
 };
 
-/**
- * A lane takes back at most one shed stream this often: taking them all back at once overloads it again,
- * and a stream taken back needs a whole window of audio before its first window.
- */
-const READMIT_EVERY_MS = 50;
-
 /** Requests a thread holds at once; the rest wait in the pool, where late audio can still be dropped. */
 const IN_FLIGHT_PER_THREAD = 4;
 
@@ -46,7 +58,7 @@ export interface PoolPushResult {
   windows: FeatureWindow[];
   /** this chunk was dropped (late, or the queue was full); it gave no windows */
   dropped: boolean;
-  /** with the windows: seconds of this stream's audio dropped since its previous window */
+  /** with windows (one of them sent, by `windowSent`): seconds of this stream's audio dropped since the previous such window */
   droppedSeconds?: number;
 }
 
@@ -58,20 +70,22 @@ interface Job {
   /** ms since epoch of the chunk's last sample (Infinity without a timestamp) and of its arrival in the pool */
   lastSampleAt: number;
   arrived: number;
+  /** when it went to the thread */
+  sentAt: number;
   resolve: (result: PoolPushResult) => void;
   reject: (err: Error) => void;
 }
 
 interface Lane {
   queue: Job[];
-  /** how late the last chunk sent to the thread was, ms: over half the lag budget, the lane is overloaded */
-  lastLagMs: number;
-  /** when the lane last took a shed stream back */
-  lastReadmitAt: number;
+  /** which streams' audio goes to the thread, and which is shed */
+  admission: LaneAdmission;
+  /** when the thread last answered */
+  lastReplyAt: number;
   queuedBytes: number;
   inFlight: number;
   /** on a worker thread; without one, on the calling thread */
-  thread?: FeatureWindowPoolThread;
+  thread?: PoolThread;
   registry?: FeatureWindowRegistry;
   size: number;
   droppedStreams: number;
@@ -99,6 +113,8 @@ function transferable(samples: Float32Array | Int16Array, owned: boolean): Float
  * (by a hash of its id), which keeps its windows in order; different streams run in parallel.
  * Audio waits in a bounded queue per thread, where a lag budget drops the oldest late audio of a
  * stream (its state is then reset, so no window spans the gap), counted per stream and in total.
+ * When a thread cannot keep up, its lane sheds whole streams (LaneAdmission): the newest ones beyond
+ * what the thread serves, taken back only when the thread has measured headroom.
  * With 0 threads everything runs on the calling thread, as FeatureWindowRegistry itself does.
  */
 export class FeatureWindowPool {
@@ -107,12 +123,6 @@ export class FeatureWindowPool {
   private readonly ledger: DroppedAudioLedger;
   /** streams whose audio was dropped since their last chunk went to a thread */
   private readonly gaps = new Set<string>();
-  /**
-   * Streams shed while their thread is overloaded, and since when: their audio is dropped on arrival,
-   * so that the other streams' audio arrives in time and still makes windows (dropping late chunks
-   * of every stream in turn would leave every stream with gaps, and none with a window).
-   */
-  private readonly shed = new Map<string, number>();
   private nextId = 1;
   private disposed = false;
 
@@ -138,19 +148,21 @@ export class FeatureWindowPool {
     };
     const lane = (): Lane => ({
       queue: [],
-      lastLagMs: 0,
-      lastReadmitAt: -Infinity,
+      admission: new LaneAdmission({ lagBudgetMs, maxStreams: full.maxStreams }, now()),
+      lastReplyAt: -Infinity,
       queuedBytes: 0,
       inFlight: 0,
       size: 0,
       droppedStreams: 0,
     });
+    const startThread =
+      this.settings.startThread ?? ((index, setup, onStopped, onReady) => new FeatureWindowPoolThread(index, setup, onStopped, onReady));
     this.lanes =
       threads === 0
         ? [{ ...lane(), registry: new FeatureWindowRegistry(options, full) }]
         : Array.from({ length: threads }, (_, index) => ({
             ...lane(),
-            thread: new FeatureWindowPoolThread(
+            thread: startThread(
               index,
               { options, limits: share },
               (err) => this.settings.onThreadError(err),
@@ -171,7 +183,7 @@ export class FeatureWindowPool {
   }
 
   /** The thread that computes a stream's windows, or undefined with 0 threads (tests stop it to see it replaced). */
-  threadOf(streamId: string): FeatureWindowPoolThread | undefined {
+  threadOf(streamId: string): PoolThread | undefined {
     return this.lanes[laneOf(streamId, this.lanes.length)].thread;
   }
 
@@ -193,6 +205,11 @@ export class FeatureWindowPool {
   /** Streams that dropped audio in the last 10 s. */
   get droppingStreams(): number {
     return this.ledger.dropping();
+  }
+
+  /** Streams shed because their thread cannot keep up: their audio is dropped on arrival. */
+  get shedStreams(): number {
+    return this.lanes.reduce((sum, lane) => sum + lane.admission.shedStreams, 0);
   }
 
   /** Bytes of audio waiting for the threads. */
@@ -219,18 +236,19 @@ export class FeatureWindowPool {
     return new Promise<PoolPushResult>((resolve, reject) => {
       if (this.disposed) return resolve({ windows: [], dropped: false });
       const request: PoolRequest = { kind: 'push', id: this.nextId++, streamId, samples, timestamp, final, afterGap: false };
-      const job: Job = { request, bytes: 0, seconds, lastSampleAt, arrived, resolve, reject };
+      const job: Job = { request, bytes: 0, seconds, lastSampleAt, arrived, sentAt: arrived, resolve, reject };
       // Already late on arrival (the main thread itself is behind), or shed: dropped before any copy or queueing.
-      if (this.isLate(job, lane, arrived) || this.stillShed(streamId, lane, arrived)) {
-        if (this.drop(job)) this.enqueue(lane, job);
+      if (this.isLate(job, lane, arrived) || !lane.admission.admits(streamId, arrived)) {
+        if (this.drop(job, lane)) this.enqueue(lane, job);
         return this.pump(lane);
       }
+      lane.admission.arrived(seconds, arrived);
       if (lane.thread) request.samples = transferable(samples, owned);
       job.bytes = request.samples.byteLength;
       const room = this.settings.maxQueuedBytes / this.lanes.length;
       this.keepQueueWithin(lane, room - job.bytes);
       const fits = lane.queuedBytes + job.bytes <= room;
-      if (fits || this.drop(job)) this.enqueue(lane, job);
+      if (fits || this.drop(job, lane)) this.enqueue(lane, job);
       this.pump(lane);
     });
   }
@@ -238,14 +256,10 @@ export class FeatureWindowPool {
   /** Drops a stream's state (every stream's without an id), in order with its audio. */
   async reset(streamId?: string): Promise<void> {
     this.ledger.forget(streamId);
-    if (streamId === undefined) {
-      this.gaps.clear();
-      this.shed.clear();
-    } else {
-      this.gaps.delete(streamId);
-      this.shed.delete(streamId);
-    }
+    if (streamId === undefined) this.gaps.clear();
+    else this.gaps.delete(streamId);
     const lanes = streamId === undefined ? this.lanes : [this.lanes[laneOf(streamId, this.lanes.length)]];
+    for (const lane of lanes) lane.admission.forget(streamId);
     await Promise.all(lanes.map((lane) => this.control(lane, { kind: 'reset', id: this.nextId++, streamId })));
   }
 
@@ -253,8 +267,8 @@ export class FeatureWindowPool {
   sweep(): void {
     this.ledger.sweep();
     const now = this.now();
-    for (const [streamId, since] of this.shed) if (now - since > 10 * this.shedHoldMs) this.shed.delete(streamId);
     for (const lane of this.lanes) {
+      lane.admission.sweep(now);
       this.control(lane, { kind: 'sweep', id: this.nextId++ }).catch(() => undefined);
     }
   }
@@ -275,7 +289,16 @@ export class FeatureWindowPool {
   private control(lane: Lane, request: PoolRequest): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       if (this.disposed) return resolve();
-      this.enqueue(lane, { request, bytes: 0, seconds: 0, lastSampleAt: Infinity, arrived: Infinity, resolve: () => resolve(), reject });
+      this.enqueue(lane, {
+        request,
+        bytes: 0,
+        seconds: 0,
+        lastSampleAt: Infinity,
+        arrived: Infinity,
+        sentAt: Infinity,
+        resolve: () => resolve(),
+        reject,
+      });
       this.pump(lane);
     });
   }
@@ -290,16 +313,15 @@ export class FeatureWindowPool {
    * spans the gap); a dropped last chunk still ends its stream: it becomes a reset, and true is
    * returned (the job must still run).
    */
-  private drop(job: Job, shedStream = false): boolean {
+  private drop(job: Job, lane: Lane): boolean {
     if (job.request.kind !== 'push') return true;
     const { streamId, final } = job.request;
-    if (shedStream && !final && !this.shed.has(streamId)) this.shed.set(streamId, this.now());
     job.bytes = 0;
     this.ledger.record(streamId, job.seconds);
     job.resolve({ windows: [], dropped: true });
     if (final) {
       this.gaps.delete(streamId);
-      this.shed.delete(streamId);
+      lane.admission.forget(streamId);
       job.request = { kind: 'reset', id: job.request.id, streamId };
       job.resolve = () => undefined;
       return true;
@@ -319,38 +341,40 @@ export class FeatureWindowPool {
       const job = lane.queue.shift() as Job;
       if (job.request.kind === 'push') {
         lane.queuedBytes -= job.bytes;
-        if (!this.drop(job, true)) continue;
+        if (!this.drop(job, lane)) continue;
       }
       keptControls.push(job);
     }
     if (keptControls.length) lane.queue.unshift(...keptControls);
   }
 
-  /** A shed stream stays shed at least this long, and while its thread is overloaded. */
-  private get shedHoldMs(): number {
-    return 2 * this.settings.lagBudgetMs;
-  }
-
-  /** The stream is shed; one shed long enough, whose thread is no longer overloaded, is taken back (afresh, after its gap). */
-  private stillShed(streamId: string, lane: Lane, now: number): boolean {
-    const since = this.shed.get(streamId);
-    if (since === undefined) return false;
-    const overloaded = lane.lastLagMs > this.settings.lagBudgetMs / 2 && lane.queue.length + lane.inFlight > 0;
-    if (now - since < this.shedHoldMs || overloaded || now - lane.lastReadmitAt < READMIT_EVERY_MS) return true;
-    lane.lastReadmitAt = now;
-    this.shed.delete(streamId);
-    return false;
+  /** Drops the waiting audio of streams just shed (walks the queue once per cut, not per chunk). */
+  private dropShed(lane: Lane, streamIds: string[]): void {
+    const shed = new Set(streamIds);
+    const kept: Job[] = [];
+    for (const job of lane.queue) {
+      if (job.request.kind === 'push' && shed.has(job.request.streamId)) {
+        lane.queuedBytes -= job.bytes;
+        if (!this.drop(job, lane)) continue;
+      }
+      kept.push(job);
+    }
+    lane.queue = kept;
   }
 
   /**
-   * Late: a timestamped chunk's last sample, or an untimed chunk's wait since both it and its thread
-   * were there, older than the budget. Timestamped audio played faster than real time is never late;
-   * the queue's byte bound holds it.
+   * How late a chunk is: since its last sample (timestamped), or for an untimed chunk its wait since both it
+   * and its thread were there. Timestamped audio played faster than real time is never late; the queue's
+   * byte bound holds it.
    */
-  private isLate(job: Job, lane: Lane, now: number): boolean {
-    if (!(this.settings.lagBudgetMs > 0)) return false;
+  private lagOf(job: Job, lane: Lane, now: number): number {
     const lateFrom = job.lastSampleAt !== Infinity ? job.lastSampleAt : Math.max(job.arrived, lane.thread?.ready ?? -Infinity);
-    return now - lateFrom > this.settings.lagBudgetMs;
+    return now - lateFrom;
+  }
+
+  /** Late: later than the budget. */
+  private isLate(job: Job, lane: Lane, now: number): boolean {
+    return this.settings.lagBudgetMs > 0 && this.lagOf(job, lane, now) > this.settings.lagBudgetMs;
   }
 
   /** Sends waiting requests to the lane's thread (or runs them here) while it has room. */
@@ -362,12 +386,20 @@ export class FeatureWindowPool {
       const request = job.request;
       if (request.kind === 'push') {
         const now = this.now();
-        if (job.lastSampleAt !== Infinity) lane.lastLagMs = now - job.lastSampleAt;
-        if (this.isLate(job, lane, now)) {
-          if (!this.drop(job, true)) continue;
-        } else if (this.gaps.delete(request.streamId)) {
+        // The lane's own part of the lateness: how long the chunk waited here (a main thread behind is not this thread's overload).
+        const shed = lane.admission.sent(now - Math.max(job.arrived, lane.thread?.ready ?? -Infinity), now);
+        if (shed.length > 0) {
+          this.dropShed(lane, shed);
+          if (shed.includes(request.streamId)) {
+            if (!this.drop(job, lane)) continue;
+          }
+        }
+        if (job.request.kind === 'push' && this.isLate(job, lane, now)) {
+          if (!this.drop(job, lane)) continue;
+        } else if (job.request.kind === 'push' && this.gaps.delete(request.streamId)) {
           request.afterGap = true;
         }
+        job.sentAt = now;
       }
       this.run(lane, job);
     }
@@ -378,9 +410,12 @@ export class FeatureWindowPool {
     lane.inFlight++;
     const request = job.request;
     const transfer = request.kind === 'push' ? [request.samples.buffer as ArrayBuffer] : [];
-    (lane.thread as FeatureWindowPoolThread).run(request, transfer).then(
+    (lane.thread as PoolThread).run(request, transfer).then(
       (reply) => {
         lane.inFlight--;
+        const now = this.now();
+        lane.admission.served(job.seconds, Math.max(0, now - Math.max(job.sentAt, lane.lastReplyAt)), now);
+        lane.lastReplyAt = now;
         this.settle(lane, job, reply);
         this.pump(lane);
       },
@@ -401,7 +436,8 @@ export class FeatureWindowPool {
       return job.reject(err);
     }
     const result: PoolPushResult = { windows: reply.windows, dropped: false };
-    if (job.request.kind === 'push' && reply.windows.length > 0) {
+    const sent = this.settings.windowSent;
+    if (job.request.kind === 'push' && (sent ? reply.windows.some(sent) : reply.windows.length > 0)) {
       const droppedSeconds = this.ledger.takePending(job.request.streamId);
       if (droppedSeconds > 0) result.droppedSeconds = droppedSeconds;
     }

@@ -61,9 +61,9 @@ export = function register(RED: NodeAPI): void {
     });
     let chunksSent = 0;
     const lag = new LagMeter();
-    const liveMessage = (chunk: AudioChunk, topic?: string) => {
+    const liveMessage = (chunk: AudioChunk, topic?: string, meter = lag) => {
       const msg = chunkToMessage(chunk, topic);
-      msg.audio.lag = lag.measure(chunk.timestamp);
+      msg.audio.lag = meter.measure(chunk.timestamp);
       return msg;
     };
     const sweep = startIdleSweep(() => {
@@ -181,13 +181,19 @@ export = function register(RED: NodeAPI): void {
       node.error(message, { payload: message, streamId: settings.streamId } as NodeMessage);
     };
     let restarts = 0;
+    // The recorder's chunks are measured from its start (the flow's streams from their first message).
+    const micLag = new LagMeter();
     const handleEvent = (event: AudioSourceEvent) => {
       switch (event.kind) {
         case 'chunk':
           if (settings.mode === 'microphone') {
-            node.send(liveMessage(event.chunk));
+            node.send(liveMessage(event.chunk, undefined, micLag));
             const restarted = restarts ? `, ${restarts} restart${restarts === 1 ? '' : 's'}` : '';
-            status.set(() => ({ fill: 'green', shape: 'dot', text: `listening (${captureLabel}${restarted}${lagText(lag.takeWorst())})` }));
+            status.set(() => ({
+              fill: 'green',
+              shape: 'dot',
+              text: `listening (${captureLabel}${restarted}${lagText(micLag.takeWorst())})`,
+            }));
           } else node.send(chunkToMessage(event.chunk));
           break;
         case 'playing':
@@ -195,6 +201,7 @@ export = function register(RED: NodeAPI): void {
           break;
         case 'starting':
           restarts = event.restarts;
+          micLag.started();
           status.now({ fill: 'green', shape: 'ring', text: `starting ${captureLabel}${restarts ? ` (restart ${restarts})` : ''}` });
           break;
         case 'no-audio': {

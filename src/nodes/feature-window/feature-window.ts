@@ -26,6 +26,8 @@ export = function register(RED: NodeAPI): void {
     const streams = new FeatureWindowPool(settings.window, settings.limits, {
       ...settings.pool,
       onThreadError: (err) => node.error(err),
+      // Dropped seconds go on the first window sent, not on an unvoiced one that is not.
+      windowSent: (w) => w.voiced || settings.sendUnvoiced,
     });
     const sweep = startIdleSweep(() => streams.sweep(), settings.limits.idleSeconds * 1000);
     const status = new StatusThrottle(node);
@@ -37,7 +39,9 @@ export = function register(RED: NodeAPI): void {
     const makeStatus = (): NodeStatus => {
       const speech = lastSpeechRatio === undefined ? '' : `, last speech ${Math.round(lastSpeechRatio * 100)}%`;
       const dropping = streams.droppingStreams;
-      const droppedAudio = streams.droppedSeconds > 0 ? `, ${dropping} dropping, ${streams.droppedSeconds.toFixed(1)} s dropped` : '';
+      const shed = streams.shedStreams > 0 ? `, ${streams.shedStreams} shed` : '';
+      const droppedAudio =
+        streams.droppedSeconds > 0 ? `${shed}, ${dropping} dropping, ${streams.droppedSeconds.toFixed(1)} s dropped` : '';
       return {
         fill: dropping > 0 ? 'yellow' : lastVoiced ? 'green' : 'grey',
         shape: lastVoiced || dropping > 0 ? 'dot' : 'ring',
