@@ -73,6 +73,8 @@ interface RunRecord {
   tests: CorpusTest[];
   meanLocoUar: { perSpeaker: number; perCorpus: number };
   crossValidation?: CrossValidationRecord;
+  /** CPU seconds of the whole run (features and augmented copies not yet cached, training, tests, CV), user + system, all threads. */
+  processCpuSeconds?: number;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -262,6 +264,7 @@ async function main() {
     tests: results,
     meanLocoUar: { perSpeaker: mean(loco.map((r) => r.perSpeaker.uar)), perCorpus: mean(loco.map((r) => r.perCorpus.uar)) },
     crossValidation,
+    processCpuSeconds: cpuSecondsSinceStart(),
   };
   const file = join(root, flags.results);
   const all: RunRecord[] = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : [];
@@ -337,6 +340,11 @@ export function markdownOf(runs: RunRecord[]): string {
     }
   }
   return lines.join('\n') + '\n';
+}
+
+function cpuSecondsSinceStart(): number {
+  const { user, system } = process.cpuUsage();
+  return Math.round((user + system) / 1e5) / 10;
 }
 
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
