@@ -20,7 +20,8 @@ import { corpusFeatures, loadFeatureProfile, type ClipFeatureProfile } from '../
 import { readManifest, type ManifestEntry } from '../src/core/training/corpus-manifest';
 import { concatVectors, streamsOf, subsetOf, type LabelledVectors } from '../src/core/training/labelled-vectors';
 import { crossValidateOverFoldSeeds, trainAndTestOnCorpus, type CorpusTest } from '../src/core/training/corpus-generalisation';
-import { crossValidationNoiseCopies, noiseAugmentedFeatures, otherSpeakersPool } from '../src/core/training/noise-augmentation';
+import { otherSpeakersPool } from '../src/core/training/noise-augmentation';
+import { augmentedTrainingCopies, crossValidationTrainingCopies } from '../src/core/training/training-copies';
 import { roomDeviceAugmentedFeatures } from '../src/core/training/room-device-augmentation';
 import { addTrainingFlags, trainingOptionsFromCli, type TrainingFlags } from '../src/cli/training-flags';
 import { mergeTrainingOptions, type TrainingOptions } from '../src/core/training/training-options';
@@ -134,11 +135,13 @@ async function loadCorpus(
   const frontEnd = { speechOnly: training.speechOnly, denoise: training.denoise };
   log(`${spec.name}: ${entries.length} clips, features`);
   const clean = await corpusFeatures(entries, profile, frontEnd);
-  const noise = training.noiseAugmentation;
   const copies: LabelledVectors[] = [];
-  if (forTraining && noise && noise.copies > 0) {
-    log(`${spec.name}: ${noise.copies} noisy copies`);
-    copies.push(await noiseAugmentedFeatures(entries, profile, noise, { pool: otherSpeakersPool(entries), ...frontEnd }));
+  if (forTraining) {
+    let last = '';
+    const augmented = await augmentedTrainingCopies(entries, profile, training, otherSpeakersPool(entries), (_d, _t, what) => {
+      if (what !== last) log(`${spec.name}: ${(last = what)}`);
+    });
+    if (augmented) copies.push(augmented);
   }
   if (forTraining && roomCopies > 0) copies.push(await roomCopiesOf(spec.name, entries, profile, training, roomCopies));
   return { name: spec.name, manifest: spec.manifest, entries, clean, copies: copies.length ? copies.reduce(concatVectors) : undefined };
@@ -198,7 +201,7 @@ async function withinCorpusCv(corpus: Corpus, profile: ClipFeatureProfile, train
     training,
     extraTrainingFor: async (seed) => {
       log(`${corpus.name}: ${FOLDS}-fold cross-validation by speaker, fold seed ${seed}`);
-      const noisy = await crossValidationNoiseCopies(corpus.entries, profile, training, { folds: FOLDS, seed });
+      const noisy = await crossValidationTrainingCopies(corpus.entries, profile, training, { folds: FOLDS, seed });
       const rooms = roomCopies > 0 ? await roomCopiesOf(corpus.name, corpus.entries, profile, training, roomCopies) : undefined;
       const extra = noisy && rooms ? concatVectors(noisy, rooms) : (noisy ?? rooms);
       return extra && withTrainingStreams(extra, corpus.name, flags.trainStreams);

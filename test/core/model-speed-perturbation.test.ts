@@ -59,7 +59,7 @@ describe('speed perturbation', () => {
     checkSpeedFactors([0.9, 1.1]);
   });
 
-  test("perturbed features keep speakers and labels, form streams per copy or per speaker, and repeat from the cache", async () => {
+  test('perturbed features keep speakers and labels, form streams per copy or per speaker, and repeat from the cache', async () => {
     const entries = (await readManifest(RAVDESS_MANIFEST)).entries.slice(0, 2);
     const profile = loadFeatureProfile('paper');
     const cacheDir = mkdtempSync(join(tmpdir(), 'speed-perturbation-'));
@@ -70,16 +70,16 @@ describe('speed perturbation', () => {
       assert.equal(copies.vectors.length, 4);
       assert.deepEqual(copies.speakers, [...clean.speakers, ...clean.speakers]);
       assert.deepEqual(copies.labels, [...clean.labels, ...clean.labels]);
-      assert.deepEqual(copies.streams, [
-        ...clean.speakers.map((s) => `${s}|speed 0.9`),
-        ...clean.speakers.map((s) => `${s}|speed 1.1`),
-      ]);
+      assert.deepEqual(copies.streams, [...clean.speakers.map((s) => `${s}|speed 0.9`), ...clean.speakers.map((s) => `${s}|speed 1.1`)]);
       for (let i = 0; i < 2; i++) {
         assert.notDeepEqual(Array.from(copies.vectors[i]), Array.from(clean.vectors[i]));
         assert.notDeepEqual(Array.from(copies.vectors[i]), Array.from(copies.vectors[i + 2]));
       }
       const again = await speedPerturbedFeatures(entries, profile, { factors: [0.9, 1.1], streams: 'speaker' }, options);
-      assert.deepEqual(again.vectors.map((v) => Array.from(v)), copies.vectors.map((v) => Array.from(v)));
+      assert.deepEqual(
+        again.vectors.map((v) => Array.from(v)),
+        copies.vectors.map((v) => Array.from(v)),
+      );
       assert.deepEqual(again.streams, again.speakers);
     } finally {
       rmSync(cacheDir, { recursive: true, force: true });
