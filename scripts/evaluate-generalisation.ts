@@ -33,6 +33,7 @@ const ROOM_SEED = 11;
 
 interface Flags extends TrainingFlags {
   name: string;
+  markdownOnly?: boolean;
   corpus: string[];
   evalOnly: string[];
   cvCorpus: string;
@@ -83,7 +84,8 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 function parseFlags(argv: string[]): Flags {
   const command = new Command()
     .name('evaluate-generalisation')
-    .requiredOption('--name <name>', 'name of this run in the results')
+    .option('--name <name>', 'name of this run in the results (required unless --markdown-only)')
+    .option('--markdown-only', 'only rewrite the Markdown tables from the results JSON (e.g. after merging runs into it)')
     .option('--corpus <name=manifest>', 'a corpus to train on and to hold out (repeat)', collect, [])
     .option('--eval-only <name=manifest>', 'a corpus only ever tested on (repeat)', collect, [])
     .option('--cv-corpus <name>', 'the corpus of the within-corpus cross-validation by speaker', 'ravdess')
@@ -222,6 +224,12 @@ async function withinCorpusCv(corpus: Corpus, profile: ClipFeatureProfile, train
 async function main() {
   const argv = process.argv.slice(2);
   const flags = parseFlags(argv);
+  const file = join(root, flags.results);
+  if (flags.markdownOnly) {
+    writeFileSync(file.replace(/\.json$/, '') + '.md', markdownOf(JSON.parse(readFileSync(file, 'utf8'))));
+    return;
+  }
+  if (!flags.name) throw new Error('--name is required');
   const training = recipeTraining(flags);
   const trainable = flags.corpus.map(parseCorpusArg);
   const evalOnly = flags.evalOnly.map(parseCorpusArg);
@@ -269,7 +277,6 @@ async function main() {
     crossValidation,
     processCpuSeconds: cpuSecondsSinceStart(),
   };
-  const file = join(root, flags.results);
   const all: RunRecord[] = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : [];
   const at = all.findIndex((r) => r.name === record.name);
   if (at >= 0) all[at] = record;
@@ -293,11 +300,19 @@ function checkSpeakersApart(corpora: Corpus[]) {
 /** The summary table (one row per run) and each run's per-class table. */
 export function markdownOf(runs: RunRecord[]): string {
   const testNames = [...new Set(runs.flatMap((r) => r.tests.map((t) => t.testedOn)))];
-  const head = ['run', 'mean LOCO UAR', ...testNames.map((n) => `${n} UAR`), 'CV UAR (mean ± std)', 'training CPU s (all-corpora model)'];
+  const head = [
+    'run',
+    'mean LOCO UAR',
+    ...testNames.map((n) => `${n} UAR`),
+    'CV UAR (mean ± std)',
+    'training CPU s (all-corpora model)',
+    'run CPU s',
+  ];
   const lines = [
     '# Generalisation runs (scripts/evaluate-generalisation.ts)',
     '',
     'UAR % with test streams normalised per speaker / as one stream for the whole corpus. LOCO = leave one corpus out.',
+    'run CPU s: CPU time of the whole run (user + system), including the features it had to compute rather than read from the cache.',
     '',
     `| ${head.join(' | ')} |`,
     `| ${head.map(() => '---').join(' | ')} |`,
@@ -316,6 +331,7 @@ export function markdownOf(runs: RunRecord[]): string {
         }),
         cv ? `${pct(cv.uar.mean)} ± ${pct(cv.uar.std)}` : 'not run',
         String(allCorpora.trainingCpuSeconds),
+        run.processCpuSeconds === undefined ? '–' : String(run.processCpuSeconds),
       ].join(' | ')} |`,
     );
   }
