@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadAudioFileAs16kMono } from '../../src/core/audio/load-audio-file';
@@ -9,6 +9,7 @@ import { corpusFeatures, loadFeatureProfile } from '../../src/core/training/corp
 import { readManifest } from '../../src/core/training/corpus-manifest';
 import { checkSpeedFactors, speedPerturb, speedPerturbedFeatures } from '../../src/core/training/speed-perturbation';
 import { RAVDESS_MANIFEST, goldenWav } from '../helpers/corpus';
+import { STACK_LINE, runSpeechEmotion } from './cli-runner';
 
 const RATE = 16000;
 const tracker = new YinPitchTracker({ sampleRate: RATE, minF0: 50, maxF0: 500, threshold: 0.15 });
@@ -83,6 +84,54 @@ describe('speed perturbation', () => {
       assert.deepEqual(again.streams, again.speakers);
     } finally {
       rmSync(cacheDir, { recursive: true, force: true });
+    }
+  });
+
+  test('speech-emotion train --speed-factors trains on a copy of every clip per factor and records it; a factor of 1 is refused', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'speed-perturbation-cli-'));
+    try {
+      // One clip of each emotion from each of two actors, paths made absolute.
+      const [header, ...lines] = readFileSync(RAVDESS_MANIFEST, 'utf8').trim().split('\n');
+      const first = new Map<string, string>();
+      for (const line of lines) {
+        const [, speaker, , emotion] = line.split(',');
+        if (!first.has(`${speaker} ${emotion}`)) first.set(`${speaker} ${emotion}`, line);
+      }
+      const speakers = [...new Set(lines.map((l) => l.split(',')[1]))].slice(0, 2);
+      const rows = [...first.values()]
+        .filter((l) => speakers.includes(l.split(',')[1]))
+        .map((r) => join(RAVDESS_MANIFEST, '..', r.split(',')[0]) + r.slice(r.indexOf(',')));
+      assert.equal(rows.length, 8);
+      const manifest = join(dir, 'clips.csv');
+      writeFileSync(manifest, [header, ...rows].join('\n') + '\n');
+      const env = { SPEECH_EMOTION_CACHE: join(dir, 'cache') };
+      const out = join(dir, 'model');
+      const args = [
+        'train',
+        '--manifest',
+        manifest,
+        '--out',
+        out,
+        '--epochs',
+        '2',
+        '--noise-copies',
+        '0',
+        '--speed-factors',
+        '0.9,1.1',
+        '--speed-streams',
+        'speaker',
+      ];
+      const trained = runSpeechEmotion(args, env);
+      assert.equal(trained.code, 0, trained.stderr);
+      const metadata = JSON.parse(readFileSync(join(out, 'metadata.json'), 'utf8'));
+      assert.deepEqual(metadata.training.options.speedPerturbation, { factors: [0.9, 1.1], streams: 'speaker' });
+      assert.equal(metadata.training.examples, 3 * rows.length, 'each clip at speeds 1, 0.9 and 1.1');
+      const refused = runSpeechEmotion(['train', '--manifest', manifest, '--out', join(dir, 'never'), '--speed-factors', '1'], env);
+      assert.notEqual(refused.code, 0);
+      assert.match(refused.stderr, /speed factor .* other than 1/);
+      assert.doesNotMatch(refused.stderr, STACK_LINE);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
