@@ -19,7 +19,7 @@ import { initBackend } from '../src/core/model/backend';
 import { corpusFeatures, loadFeatureProfile, type ClipFeatureProfile } from '../src/core/training/corpus-features';
 import { readManifest, type ManifestEntry } from '../src/core/training/corpus-manifest';
 import { concatVectors, streamsOf, subsetOf, type LabelledVectors } from '../src/core/training/labelled-vectors';
-import { crossValidateOverFoldSeeds, trainAndTestOnCorpus, type CorpusTest } from '../src/core/training/corpus-generalisation';
+import { crossValidateOverFoldSeeds, trainAndTestOnCorpora, type CorpusTest } from '../src/core/training/corpus-generalisation';
 import { otherSpeakersPool } from '../src/core/training/noise-augmentation';
 import { augmentedTrainingCopies, crossValidationTrainingCopies } from '../src/core/training/training-copies';
 import { roomDeviceAugmentedFeatures } from '../src/core/training/room-device-augmentation';
@@ -183,14 +183,17 @@ function trainingSet(corpora: Corpus[], flags: Flags): LabelledVectors {
     .reduce(concatVectors);
 }
 
-async function trainAndTest(trainOn: Corpus[], testOn: Corpus, kind: CorpusTest['kind'], training: TrainingOptions, flags: Flags) {
+async function trainAndTest(trainOn: Corpus[], testOn: Corpus[], kind: CorpusTest['kind'], training: TrainingOptions, flags: Flags) {
   const data = trainingSet(trainOn, flags);
   const members = Number(flags.ensemble);
   const names = trainOn.map((c) => c.name);
-  log(`train on ${names.join('+')} (${data.vectors.length} examples, ${members} model(s)), test on ${testOn.name}`);
-  const result = await trainAndTestOnCorpus(data, names, testOn, kind, training, members);
-  log(`  ${testOn.name}: UAR ${pct(result.perSpeaker.uar)} per speaker, ${pct(result.perCorpus.uar)} one stream`);
-  return result;
+  log(
+    `train on ${names.join('+')} (${data.vectors.length} examples, ${members} model(s)), test on ${testOn.map((c) => c.name).join(', ')}`,
+  );
+  const results = await trainAndTestOnCorpora(data, names, testOn, kind, training, members);
+  for (const result of results)
+    log(`  ${result.testedOn}: UAR ${pct(result.perSpeaker.uar)} per speaker, ${pct(result.perCorpus.uar)} one stream`);
+  return results;
 }
 
 async function withinCorpusCv(corpus: Corpus, profile: ClipFeatureProfile, training: TrainingOptions, flags: Flags, roomCopies: number) {
@@ -248,16 +251,17 @@ async function main() {
   const results: CorpusTest[] = [];
   for (const held of corpora) {
     results.push(
-      await trainAndTest(
+      ...(await trainAndTest(
         corpora.filter((c) => c !== held),
-        held,
+        [held],
         'leave-one-corpus-out',
         training,
         flags,
-      ),
+      )),
     );
   }
-  for (const test of tests) results.push(await trainAndTest(corpora, test, 'eval-only', training, flags));
+  // One model trained on all trainable corpora for every eval-only corpus.
+  if (tests.length) results.push(...(await trainAndTest(corpora, tests, 'eval-only', training, flags)));
 
   let crossValidation: CrossValidationRecord | undefined;
   if (!flags.skipCv) {
