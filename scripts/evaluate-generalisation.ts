@@ -13,7 +13,7 @@
 // Markdown tables of all recorded runs are written beside it (same name, .md).
 import { Command } from 'commander';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { EMOTIONS } from '../src/core/messages';
 import { initBackend } from '../src/core/model/backend';
 import { corpusFeatures, loadFeatureProfile, type ClipFeatureProfile } from '../src/core/training/corpus-features';
@@ -229,7 +229,7 @@ async function withinCorpusCv(corpus: Corpus, profile: ClipFeatureProfile, train
 async function main() {
   const argv = process.argv.slice(2);
   const flags = parseFlags(argv);
-  const file = join(root, flags.results);
+  const file = resolve(root, flags.results);
   if (flags.markdownOnly) {
     writeFileSync(file.replace(/\.json$/, '') + '.md', markdownOf(JSON.parse(readFileSync(file, 'utf8'))));
     return;
