@@ -13,14 +13,15 @@
 // Markdown tables of all recorded runs are written beside it (same name, .md).
 import { Command } from 'commander';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { EMOTIONS } from '../src/core/messages';
 import { initBackend } from '../src/core/model/backend';
 import { corpusFeatures, loadFeatureProfile, type ClipFeatureProfile } from '../src/core/training/corpus-features';
 import { readManifest, type ManifestEntry } from '../src/core/training/corpus-manifest';
 import { concatVectors, streamsOf, subsetOf, type LabelledVectors } from '../src/core/training/labelled-vectors';
-import { crossValidateOverFoldSeeds, trainAndTestOnCorpus, type CorpusTest } from '../src/core/training/corpus-generalisation';
-import { crossValidationNoiseCopies, noiseAugmentedFeatures, otherSpeakersPool } from '../src/core/training/noise-augmentation';
+import { crossValidateOverFoldSeeds, trainAndTestOnCorpora, type CorpusTest } from '../src/core/training/corpus-generalisation';
+import { otherSpeakersPool } from '../src/core/training/noise-augmentation';
+import { augmentedTrainingCopies, crossValidationTrainingCopies } from '../src/core/training/training-copies';
 import { roomDeviceAugmentedFeatures } from '../src/core/training/room-device-augmentation';
 import { addTrainingFlags, trainingOptionsFromCli, type TrainingFlags } from '../src/cli/training-flags';
 import { mergeTrainingOptions, type TrainingOptions } from '../src/core/training/training-options';
@@ -32,6 +33,7 @@ const ROOM_SEED = 11;
 
 interface Flags extends TrainingFlags {
   name: string;
+  markdownOnly?: boolean;
   corpus: string[];
   evalOnly: string[];
   cvCorpus: string;
@@ -42,6 +44,7 @@ interface Flags extends TrainingFlags {
   trainStreams: 'speaker' | 'corpus';
   balanceCorpora?: boolean;
   roomCopies: string;
+  heldOut?: string;
   labelSmoothing?: string;
   results: string;
 }
@@ -73,6 +76,8 @@ interface RunRecord {
   tests: CorpusTest[];
   meanLocoUar: { perSpeaker: number; perCorpus: number };
   crossValidation?: CrossValidationRecord;
+  /** CPU seconds of the whole run (features and augmented copies not yet cached, training, tests, CV), user + system, all threads. */
+  processCpuSeconds?: number;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -80,12 +85,14 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 function parseFlags(argv: string[]): Flags {
   const command = new Command()
     .name('evaluate-generalisation')
-    .requiredOption('--name <name>', 'name of this run in the results')
+    .option('--name <name>', 'name of this run in the results (required unless --markdown-only)')
+    .option('--markdown-only', 'only rewrite the Markdown tables from the results JSON (e.g. after merging runs into it)')
     .option('--corpus <name=manifest>', 'a corpus to train on and to hold out (repeat)', collect, [])
     .option('--eval-only <name=manifest>', 'a corpus only ever tested on (repeat)', collect, [])
     .option('--cv-corpus <name>', 'the corpus of the within-corpus cross-validation by speaker', 'ravdess')
     .option('--cv-seeds <list>', 'fold seeds of the within-corpus cross-validation', '1,2,3')
     .option('--skip-cv', 'no within-corpus cross-validation (quick runs)')
+    .option('--held-out <list>', 'leave only these corpora out (default: each trainable corpus in turn), e.g. nemo for a quick run')
     .option('--ensemble <n>', 'average the probabilities of n models trained with seeds seed, seed+1, ...', '1')
     .option('--hidden-units <n>', 'width of the shared layer (default 128)')
     .option('--train-streams <unit>', 'per-stream normalisation groups in training: speaker or corpus', 'speaker')
@@ -132,11 +139,13 @@ async function loadCorpus(
   const frontEnd = { speechOnly: training.speechOnly, denoise: training.denoise };
   log(`${spec.name}: ${entries.length} clips, features`);
   const clean = await corpusFeatures(entries, profile, frontEnd);
-  const noise = training.noiseAugmentation;
   const copies: LabelledVectors[] = [];
-  if (forTraining && noise && noise.copies > 0) {
-    log(`${spec.name}: ${noise.copies} noisy copies`);
-    copies.push(await noiseAugmentedFeatures(entries, profile, noise, { pool: otherSpeakersPool(entries), ...frontEnd }));
+  if (forTraining) {
+    let last = '';
+    const augmented = await augmentedTrainingCopies(entries, profile, training, otherSpeakersPool(entries), (_d, _t, what) => {
+      if (what !== last) log(`${spec.name}: ${(last = what)}`);
+    });
+    if (augmented) copies.push(augmented);
   }
   if (forTraining && roomCopies > 0) copies.push(await roomCopiesOf(spec.name, entries, profile, training, roomCopies));
   return { name: spec.name, manifest: spec.manifest, entries, clean, copies: copies.length ? copies.reduce(concatVectors) : undefined };
@@ -176,14 +185,17 @@ function trainingSet(corpora: Corpus[], flags: Flags): LabelledVectors {
     .reduce(concatVectors);
 }
 
-async function trainAndTest(trainOn: Corpus[], testOn: Corpus, kind: CorpusTest['kind'], training: TrainingOptions, flags: Flags) {
+async function trainAndTest(trainOn: Corpus[], testOn: Corpus[], kind: CorpusTest['kind'], training: TrainingOptions, flags: Flags) {
   const data = trainingSet(trainOn, flags);
   const members = Number(flags.ensemble);
   const names = trainOn.map((c) => c.name);
-  log(`train on ${names.join('+')} (${data.vectors.length} examples, ${members} model(s)), test on ${testOn.name}`);
-  const result = await trainAndTestOnCorpus(data, names, testOn, kind, training, members);
-  log(`  ${testOn.name}: UAR ${pct(result.perSpeaker.uar)} per speaker, ${pct(result.perCorpus.uar)} one stream`);
-  return result;
+  log(
+    `train on ${names.join('+')} (${data.vectors.length} examples, ${members} model(s)), test on ${testOn.map((c) => c.name).join(', ')}`,
+  );
+  const results = await trainAndTestOnCorpora(data, names, testOn, kind, training, members);
+  for (const result of results)
+    log(`  ${result.testedOn}: UAR ${pct(result.perSpeaker.uar)} per speaker, ${pct(result.perCorpus.uar)} one stream`);
+  return results;
 }
 
 async function withinCorpusCv(corpus: Corpus, profile: ClipFeatureProfile, training: TrainingOptions, flags: Flags, roomCopies: number) {
@@ -196,7 +208,7 @@ async function withinCorpusCv(corpus: Corpus, profile: ClipFeatureProfile, train
     training,
     extraTrainingFor: async (seed) => {
       log(`${corpus.name}: ${FOLDS}-fold cross-validation by speaker, fold seed ${seed}`);
-      const noisy = await crossValidationNoiseCopies(corpus.entries, profile, training, { folds: FOLDS, seed });
+      const noisy = await crossValidationTrainingCopies(corpus.entries, profile, training, { folds: FOLDS, seed });
       const rooms = roomCopies > 0 ? await roomCopiesOf(corpus.name, corpus.entries, profile, training, roomCopies) : undefined;
       const extra = noisy && rooms ? concatVectors(noisy, rooms) : (noisy ?? rooms);
       return extra && withTrainingStreams(extra, corpus.name, flags.trainStreams);
@@ -217,6 +229,12 @@ async function withinCorpusCv(corpus: Corpus, profile: ClipFeatureProfile, train
 async function main() {
   const argv = process.argv.slice(2);
   const flags = parseFlags(argv);
+  const file = resolve(root, flags.results);
+  if (flags.markdownOnly) {
+    writeFileSync(file.replace(/\.json$/, '') + '.md', markdownOf(JSON.parse(readFileSync(file, 'utf8'))));
+    return;
+  }
+  if (!flags.name) throw new Error('--name is required');
   const training = recipeTraining(flags);
   const trainable = flags.corpus.map(parseCorpusArg);
   const evalOnly = flags.evalOnly.map(parseCorpusArg);
@@ -227,24 +245,30 @@ async function main() {
   const corpora = [];
   const roomCopies = Number(flags.roomCopies);
   if (!(Number.isInteger(roomCopies) && roomCopies >= 0)) throw new Error('--room-copies is a whole number >= 0');
-  for (const spec of trainable) corpora.push(await loadCorpus(spec, profile, training, true, roomCopies));
+  const heldOut = flags.heldOut ? flags.heldOut.split(',') : trainable.map((c) => c.name);
+  for (const name of heldOut)
+    if (!trainable.some((c) => c.name === name)) throw new Error(`--held-out ${name} is not one of the --corpus names`);
+  // A corpus needs its augmented copies only if some model trains on it.
+  const trainedOn = (name: string) => evalOnly.length > 0 || heldOut.some((h) => h !== name);
+  for (const spec of trainable) corpora.push(await loadCorpus(spec, profile, training, trainedOn(spec.name), roomCopies));
   const tests = [];
   for (const spec of evalOnly) tests.push(await loadCorpus(spec, profile, training, false, 0));
   checkSpeakersApart([...corpora, ...tests]);
 
   const results: CorpusTest[] = [];
-  for (const held of corpora) {
+  for (const held of corpora.filter((c) => heldOut.includes(c.name))) {
     results.push(
-      await trainAndTest(
+      ...(await trainAndTest(
         corpora.filter((c) => c !== held),
-        held,
+        [held],
         'leave-one-corpus-out',
         training,
         flags,
-      ),
+      )),
     );
   }
-  for (const test of tests) results.push(await trainAndTest(corpora, test, 'eval-only', training, flags));
+  // One model trained on all trainable corpora for every eval-only corpus.
+  if (tests.length) results.push(...(await trainAndTest(corpora, tests, 'eval-only', training, flags)));
 
   let crossValidation: CrossValidationRecord | undefined;
   if (!flags.skipCv) {
@@ -262,8 +286,8 @@ async function main() {
     tests: results,
     meanLocoUar: { perSpeaker: mean(loco.map((r) => r.perSpeaker.uar)), perCorpus: mean(loco.map((r) => r.perCorpus.uar)) },
     crossValidation,
+    processCpuSeconds: cpuSecondsSinceStart(),
   };
-  const file = join(root, flags.results);
   const all: RunRecord[] = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : [];
   const at = all.findIndex((r) => r.name === record.name);
   if (at >= 0) all[at] = record;
@@ -287,11 +311,19 @@ function checkSpeakersApart(corpora: Corpus[]) {
 /** The summary table (one row per run) and each run's per-class table. */
 export function markdownOf(runs: RunRecord[]): string {
   const testNames = [...new Set(runs.flatMap((r) => r.tests.map((t) => t.testedOn)))];
-  const head = ['run', 'mean LOCO UAR', ...testNames.map((n) => `${n} UAR`), 'CV UAR (mean ± std)', 'training CPU s (all-corpora model)'];
+  const head = [
+    'run',
+    'mean LOCO UAR',
+    ...testNames.map((n) => `${n} UAR`),
+    'CV UAR (mean ± std)',
+    'training CPU s (all-corpora model)',
+    'run CPU s',
+  ];
   const lines = [
     '# Generalisation runs (scripts/evaluate-generalisation.ts)',
     '',
     'UAR % with test streams normalised per speaker / as one stream for the whole corpus. LOCO = leave one corpus out.',
+    'run CPU s: CPU time of the whole run (user + system), including the features it had to compute rather than read from the cache.',
     '',
     `| ${head.join(' | ')} |`,
     `| ${head.map(() => '---').join(' | ')} |`,
@@ -310,6 +342,7 @@ export function markdownOf(runs: RunRecord[]): string {
         }),
         cv ? `${pct(cv.uar.mean)} ± ${pct(cv.uar.std)}` : 'not run',
         String(allCorpora.trainingCpuSeconds),
+        run.processCpuSeconds === undefined ? '–' : String(run.processCpuSeconds),
       ].join(' | ')} |`,
     );
   }
@@ -337,6 +370,11 @@ export function markdownOf(runs: RunRecord[]): string {
     }
   }
   return lines.join('\n') + '\n';
+}
+
+function cpuSecondsSinceStart(): number {
+  const { user, system } = process.cpuUsage();
+  return Math.round((user + system) / 1e5) / 10;
 }
 
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;

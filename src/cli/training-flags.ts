@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { DEFAULT_NOISE_AUGMENTATION } from '../core/training/noise-augmentation';
+import { checkSpeedFactors } from '../core/training/speed-perturbation';
 import {
   DEFAULT_TRAINING_OPTIONS,
   PAPER_TRAINING_OPTIONS,
@@ -26,6 +27,8 @@ export interface TrainingFlags {
   noiseCopies?: string;
   denoise?: string;
   noiseSnr?: string;
+  speedFactors?: string;
+  speedStreams?: string;
 }
 
 export function addTrainingFlags(command: Command): Command {
@@ -49,7 +52,13 @@ export function addTrainingFlags(command: Command): Command {
       '--noise-copies <n>',
       'noise augmentation: noisy copies (white, pink, babble) of every training clip besides the clean one (0 = none)',
     )
-    .option('--noise-snr <min,max>', 'noise augmentation: range of signal-to-noise ratios in dB, e.g. 5,30');
+    .option('--noise-snr <min,max>', 'noise augmentation: range of signal-to-noise ratios in dB, e.g. 5,30')
+    .option('--speed-factors <list>', 'speed perturbation: a copy of every clean training clip at each playback speed, e.g. 0.9,1.1')
+    .option(
+      '--speed-streams <unit>',
+      'speed perturbation: each speed copy of a speaker is a stream of its own (copy) or joins its speaker (speaker)',
+      'copy',
+    );
 }
 
 export function trainingOptionsFromCli(flags: TrainingFlags): TrainingOptions {
@@ -98,6 +107,13 @@ export function trainingOptionsFromCli(flags: TrainingFlags): TrainingOptions {
       noise.snrDb = [low, high];
     }
     patch.noiseAugmentation = noise.copies > 0 ? noise : undefined;
+  }
+  if (flags.speedFactors !== undefined && flags.speedFactors.trim() !== '' && flags.speedFactors !== 'none') {
+    const factors = flags.speedFactors.split(',').map(Number);
+    checkSpeedFactors(factors);
+    const streams = flags.speedStreams ?? 'copy';
+    if (streams !== 'copy' && streams !== 'speaker') throw new Error('--speed-streams is copy or speaker');
+    patch.speedPerturbation = { factors, streams };
   }
   const architecture = { ...base.architecture };
   if (flags.attention) {

@@ -14,7 +14,8 @@ import {
   type FoldSeedsRecord,
 } from '../../core/training/corpus-generalisation';
 import { concatVectors, type LabelledVectors } from '../../core/training/labelled-vectors';
-import { crossValidationNoiseCopies, noiseAugmentedFeatures, otherSpeakersPool } from '../../core/training/noise-augmentation';
+import { otherSpeakersPool } from '../../core/training/noise-augmentation';
+import { augmentedTrainingCopies, crossValidationTrainingCopies } from '../../core/training/training-copies';
 import {
   confusionHeatmapSvg,
   evaluationReportHtml,
@@ -250,8 +251,8 @@ async function crossValidateCorpora(
         augmented,
         extraTestSets,
         extraTrainingFor: (seed) =>
-          crossValidationNoiseCopies(entries, profile, training, { folds: k, seed }, (d, t) =>
-            progress.update(d, t, `${name} noisy copies`),
+          crossValidationTrainingCopies(entries, profile, training, { folds: k, seed }, (d, t, what) =>
+            progress.update(d, t, `${name} ${what}`),
           ),
         onFold: ({ seed, kind, fold }) => folds.update(++done, k * kinds.length * seeds.length, `fold seed ${seed} ${kind} fold ${fold}`),
       })),
@@ -272,16 +273,10 @@ async function leaveEachCorpusOut(
   const prepared: { name: string; clean: LabelledVectors; trainingSet: LabelledVectors }[] = [];
   for (const corpus of corpora) {
     const clean = await corpusFeatures(corpus.entries, profile, { ...frontEnd, onProgress: (d, t) => progress.update(d, t, corpus.name) });
-    const noise = training.noiseAugmentation;
-    const copies =
-      noise && noise.copies > 0
-        ? await noiseAugmentedFeatures(corpus.entries, profile, noise, {
-            // babble made of this corpus's other speakers only
-            pool: otherSpeakersPool(corpus.entries),
-            ...frontEnd,
-            onProgress: (d, t) => progress.update(d, t, `${corpus.name} noisy copies`),
-          })
-        : undefined;
+    // babble made of this corpus's other speakers only
+    const copies = await augmentedTrainingCopies(corpus.entries, profile, training, otherSpeakersPool(corpus.entries), (d, t, what) =>
+      progress.update(d, t, `${corpus.name} ${what}`),
+    );
     prepared.push({ name: corpus.name, clean, trainingSet: copies ? concatVectors(clean, copies) : clean });
   }
   const tests: CorpusTest[] = [];

@@ -58,7 +58,7 @@ export async function corpusFeatures(
   profile: ClipFeatureProfile,
   options: CorpusFeatureOptions = {},
 ): Promise<LabelledVectors> {
-  const cache = new FeatureCache(options.cacheDir ?? defaultCacheDir(), profile.name);
+  const cache = FeatureCache.open(options.cacheDir ?? defaultCacheDir(), profile.name);
   const data: LabelledVectors = { vectors: [], labels: [], speakers: [], clips: [] };
   const perturbation = options.perturbation ?? 'clean';
   let done = 0;
@@ -121,15 +121,29 @@ export async function corpusFeatures(
 }
 
 class FeatureCache {
+  /** Caches already read by this process: a run that asks for many variants parses a large file once, not per call. */
+  private static readonly opened = new Map<string, FeatureCache>();
   private readonly file: string;
   private readonly values: Record<string, number[]>;
+  /** Modification time of the file when this process last read or wrote it (another process may write it too). */
+  private fileMtimeMs: number;
   unsaved = 0;
 
-  constructor(
+  static open(dir: string, profile: string): FeatureCache {
+    const file = join(dir, `features-${profile}.json`);
+    const known = FeatureCache.opened.get(file);
+    if (known && known.fileMtimeMs === mtimeMs(file)) return known;
+    const cache = new FeatureCache(dir, file);
+    FeatureCache.opened.set(file, cache);
+    return cache;
+  }
+
+  private constructor(
     private readonly dir: string,
-    profile: string,
+    file: string,
   ) {
-    this.file = join(dir, `features-${profile}.json`);
+    this.file = file;
+    this.fileMtimeMs = mtimeMs(file);
     this.values = existsSync(this.file) ? safeParse(readFileSync(this.file, 'utf8')) : {};
   }
 
@@ -148,8 +162,13 @@ class FeatureCache {
     const tmp = `${this.file}.${process.pid}.tmp`;
     writeFileSync(tmp, JSON.stringify(this.values));
     renameSync(tmp, this.file);
+    this.fileMtimeMs = mtimeMs(this.file);
     this.unsaved = 0;
   }
+}
+
+function mtimeMs(file: string): number {
+  return existsSync(file) ? statSync(file).mtimeMs : -1;
 }
 
 function safeParse(text: string): Record<string, number[]> {

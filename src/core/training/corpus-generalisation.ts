@@ -47,9 +47,22 @@ export async function trainAndTestOnCorpus(
   training: TrainingOptions,
   ensemble = 1,
 ): Promise<CorpusTest> {
-  const probabilities = { perSpeaker: [] as number[][][], perCorpus: [] as number[][][] };
+  const [result] = await trainAndTestOnCorpora(data, trainedOn, [test], kind, training, ensemble);
+  return result;
+}
+
+/** As trainAndTestOnCorpus, with the same trained model(s) scored on every one of `tests` (trained once). */
+export async function trainAndTestOnCorpora(
+  data: LabelledVectors,
+  trainedOn: string[],
+  tests: { name: string; clean: LabelledVectors }[],
+  kind: CorpusTest['kind'],
+  training: TrainingOptions,
+  ensemble = 1,
+): Promise<CorpusTest[]> {
+  const probabilities = tests.map(() => ({ perSpeaker: [] as number[][][], perCorpus: [] as number[][][] }));
+  const inferenceCpu = tests.map(() => 0);
   let trainingCpu = 0;
-  let inferenceCpu = 0;
   for (let m = 0; m < ensemble; m++) {
     const cpu0 = process.cpuUsage();
     const net = await trainMtADnn(data, mergeTrainingOptions(training, { seed: training.seed + m }));
@@ -60,33 +73,39 @@ export async function trainAndTestOnCorpus(
       vectorLength: net.architecture.inputLength,
     } as ModelMetadata);
     try {
-      const streamsFor = (speakers: string[]) => asModelStreams(net.normalisation, test.clean.vectors, speakers, STREAM_ORDER_SEED);
-      const cpu1 = process.cpuUsage();
-      probabilities.perSpeaker.push(model.predict(streamsFor(test.clean.speakers)).map((p) => EMOTIONS.map((e) => p.probabilities[e])));
-      inferenceCpu += cpuSeconds(cpu1);
-      probabilities.perCorpus.push(
-        model.predict(streamsFor(test.clean.speakers.map(() => test.name))).map((p) => EMOTIONS.map((e) => p.probabilities[e])),
-      );
+      for (const [t, test] of tests.entries()) {
+        const streamsFor = (speakers: string[]) => asModelStreams(net.normalisation, test.clean.vectors, speakers, STREAM_ORDER_SEED);
+        const cpu1 = process.cpuUsage();
+        probabilities[t].perSpeaker.push(
+          model.predict(streamsFor(test.clean.speakers)).map((p) => EMOTIONS.map((e) => p.probabilities[e])),
+        );
+        inferenceCpu[t] += cpuSeconds(cpu1);
+        probabilities[t].perCorpus.push(
+          model.predict(streamsFor(test.clean.speakers.map(() => test.name))).map((p) => EMOTIONS.map((e) => p.probabilities[e])),
+        );
+      }
     } finally {
       model.dispose();
     }
   }
-  const score = (all: number[][][]) =>
-    classificationMetrics(
-      test.clean.labels,
-      all[0].map((_, i) => argmax(EMOTIONS.map((_, c) => all.reduce((sum, member) => sum + member[i][c], 0)))),
-      EMOTIONS,
-    );
-  return {
-    trainedOn,
-    testedOn: test.name,
-    kind,
-    perSpeaker: score(probabilities.perSpeaker),
-    perCorpus: score(probabilities.perCorpus),
-    trainingCpuSeconds: round(trainingCpu, 1),
-    inferenceCpuMsPerClip: round((1000 * inferenceCpu) / test.clean.vectors.length, 3),
-    trainingExamples: data.vectors.length,
-  };
+  return tests.map((test, t) => {
+    const score = (all: number[][][]) =>
+      classificationMetrics(
+        test.clean.labels,
+        all[0].map((_, i) => argmax(EMOTIONS.map((_, c) => all.reduce((sum, member) => sum + member[i][c], 0)))),
+        EMOTIONS,
+      );
+    return {
+      trainedOn,
+      testedOn: test.name,
+      kind,
+      perSpeaker: score(probabilities[t].perSpeaker),
+      perCorpus: score(probabilities[t].perCorpus),
+      trainingCpuSeconds: round(trainingCpu, 1),
+      inferenceCpuMsPerClip: round((1000 * inferenceCpu[t]) / test.clean.vectors.length, 3),
+      trainingExamples: data.vectors.length,
+    };
+  });
 }
 
 export interface Spread {

@@ -3,7 +3,8 @@ import { corpusFeatures, loadFeatureProfile } from './corpus-features';
 import { readManifest, type ManifestEntry } from './corpus-manifest';
 import { EmotionModel } from '../model/emotion-model';
 import { concatVectors, type LabelledVectors } from './labelled-vectors';
-import { noiseAugmentedFeatures, otherSpeakersPool } from './noise-augmentation';
+import { otherSpeakersPool } from './noise-augmentation';
+import { augmentedTrainingCopies } from './training-copies';
 import { TASK_CLASSES } from '../model/emotion-tasks';
 import { MODEL_FORMAT, type ModelMetadata } from '../model/model-metadata';
 import { packageVersion } from '../model/package-paths';
@@ -46,17 +47,8 @@ export async function trainFromManifest(options: TrainFromManifestOptions): Prom
         onProgress: options.onFeatures,
       }),
     );
-    const noise = options.training.noiseAugmentation;
-    if (noise && noise.copies > 0) {
-      parts.push(
-        await noiseAugmentedFeatures(corpus, profile, noise, {
-          pool: otherSpeakersPool(corpus),
-          speechOnly: options.training.speechOnly,
-          denoise: options.training.denoise,
-          onProgress: options.onFeatures && ((d, t) => options.onFeatures!(d, t, 'noisy copies')),
-        }),
-      );
-    }
+    const copies = await augmentedTrainingCopies(corpus, profile, options.training, otherSpeakersPool(corpus), options.onFeatures);
+    if (copies) parts.push(copies);
   }
   const data = parts.reduce(concatVectors);
   const net = await trainMtADnn(data, options.training, options.onEpoch);

@@ -1,6 +1,7 @@
 import type { Architecture } from '../model/mt-a-dnn';
 import type { TaskName } from '../model/emotion-tasks';
 import { DEFAULT_NOISE_AUGMENTATION, type NoiseAugmentation } from './noise-augmentation';
+import type { SpeedPerturbation } from './speed-perturbation';
 
 export interface TrainingOptions {
   architecture: Omit<Architecture, 'inputLength'>;
@@ -28,6 +29,8 @@ export interface TrainingOptions {
   denoise?: boolean;
   /** Noisy copies of the training clips (white, pink, babble at random SNRs) besides the clean ones; absent = none. */
   noiseAugmentation?: NoiseAugmentation;
+  /** Copies of the clean training clips played faster or slower (pitch and formants shifted); absent = none. */
+  speedPerturbation?: SpeedPerturbation;
   seed: number;
 }
 
