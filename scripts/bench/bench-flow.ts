@@ -109,7 +109,8 @@ const fn = (id: string, name: string, func: string, wires: string[][], outputs =
   wires,
 });
 
-export function benchFlow(): FlowNode[] {
+/** `inferMaxWaitMs`: mt-a-dnn-infer's *Max wait* (its default, 0, unless given). */
+export function benchFlow(inferMaxWaitMs?: number): FlowNode[] {
   return [
     { id: 'bench', type: 'tab', label: 'end-to-end benchmark' },
     { id: 'start-in', type: 'http in', z: 'bench', url: '/bench/start', method: 'post', wires: [['driver']] },
@@ -118,7 +119,13 @@ export function benchFlow(): FlowNode[] {
     { id: 'source', type: 'audio-source', z: 'bench', mode: 'flow', chunkMs: String(CHUNK_MS), wires: [['window']] },
     { id: 'window', type: 'feature-window', z: 'bench', wires: [['count-windows']] },
     fn('count-windows', 'count windows', COUNT_WINDOWS, [['infer']]),
-    { id: 'infer', type: 'mt-a-dnn-infer', z: 'bench', wires: [['count-predictions']] },
+    {
+      id: 'infer',
+      type: 'mt-a-dnn-infer',
+      z: 'bench',
+      ...(inferMaxWaitMs !== undefined ? { maxWait: String(inferMaxWaitMs) } : {}),
+      wires: [['count-predictions']],
+    },
     fn('count-predictions', 'latency', COUNT_PREDICTIONS, [['router']]),
     { id: 'router', type: 'emotion-router', z: 'bench', wires: [] },
     { id: 'stats-in', type: 'http in', z: 'bench', url: '/bench/stats', method: 'get', wires: [['stats']] },
