@@ -10,6 +10,7 @@
  *   --features-seconds 120 audio for bench-features (0: leave it out)
  *   --quick                10 streams, 6 s, no soak, no features, short inference: well under a minute
  *   --out DIR              where the JSON and Markdown go (default docs/)
+ *   --infer-max-wait MS   mt-a-dnn-infer's Max wait in the end-to-end runs (default: the node's default, 0)
  *   --cpu-prof DIR         write a CPU profile of each node-red process into DIR (node --cpu-prof)
  */
 import { spawnSync } from 'node:child_process';
@@ -24,7 +25,16 @@ import { StreamAudio } from './bench/stream-audio';
 export interface BenchReport {
   date: string;
   machine: { cpus: number; model: string; node: string; loadAverage: number[] };
-  settings: { streams: number[]; seconds: number; oneCore: boolean; soakSeconds: number; soakStreams: number; clips: number };
+  settings: {
+    streams: number[];
+    seconds: number;
+    oneCore: boolean;
+    soakSeconds: number;
+    soakStreams: number;
+    clips: number;
+    /** mt-a-dnn-infer's Max wait when not its default */
+    inferMaxWaitMs?: number;
+  };
   features: { command: string; output: string } | null;
   inference: InferenceResult;
   endToEnd: EndToEndResult[];
@@ -54,6 +64,8 @@ const soakEvery = Number(option('soak-every', '30'));
 const featuresSeconds = Number(option('features-seconds', quick ? '0' : '120'));
 const outDir = option('out', join(__dirname, '..', 'docs'));
 const cpuProfileDir = option('cpu-prof', '') || undefined;
+const inferMaxWait = option('infer-max-wait', '');
+const inferMaxWaitMs = inferMaxWait === '' ? undefined : Number(inferMaxWait);
 const log = (line: string) => console.log(line);
 
 function featureBench(): BenchReport['features'] {
@@ -83,7 +95,7 @@ async function main() {
   for (const cores of oneCore ? [false, true] : [false]) {
     for (const streams of streamCounts) {
       try {
-        endToEnd.push(await runEndToEnd(audio, { streams, seconds, oneCore: cores, log, cpuProfileDir }));
+        endToEnd.push(await runEndToEnd(audio, { streams, seconds, oneCore: cores, log, cpuProfileDir, inferMaxWaitMs }));
       } catch (err) {
         log(`  ${(err as Error).message}`);
         failures.push(`${streams} streams${cores ? ' on one core' : ''}: ${(err as Error).message}`);
@@ -119,7 +131,7 @@ async function main() {
       node: process.version,
       loadAverage: loadavg().map((l) => Number(l.toFixed(2))),
     },
-    settings: { streams: streamCounts, seconds, oneCore, soakSeconds, soakStreams, clips: audio.clips },
+    settings: { streams: streamCounts, seconds, oneCore, soakSeconds, soakStreams, clips: audio.clips, inferMaxWaitMs },
     features,
     inference,
     endToEnd,

@@ -23,31 +23,29 @@ const pcm = bench.audio.pcm, starts = bench.audio.starts;
 bench.reset();
 const t0 = Date.now() + 100;
 bench.schedule = { t0, streams, chunkMs };
-const next = new Array(streams).fill(0);
-const phase = next.map((_, i) => (i * chunkMs) / streams);
+const phase = (i) => (i * chunkMs) / streams;
 const chunkOf = (i, k) => {
   const from = (starts[i % starts.length] + k * chunkBytes) % pcm.length;
   const to = from + chunkBytes;
   return to <= pcm.length ? pcm.subarray(from, to) : Buffer.concat([pcm.subarray(from), pcm.subarray(0, to - pcm.length)]);
 };
-let left = streams * chunks;
+// Every stream has the same period and the phases rise with i, so chunks fall due in the order
+// (chunk k, stream i): one cursor walks it, and a tick costs only the chunks it sends.
+let i = 0, k = 0;
+const due = () => t0 + phase(i) + (k + 1) * chunkMs;
 // Wakes when the next chunk is due (at most every 5 ms), as a stream of live chunks wakes a real flow.
+// Each chunk is a message of its own, not cloned: independent microphones' messages arrive one by one.
 const tick = () => {
   const now = Date.now();
-  const out = [];
-  let nextDue = Infinity;
-  for (let i = 0; i < streams; i++) {
-    while (next[i] < chunks && t0 + phase[i] + (next[i] + 1) * chunkMs <= now) {
-      out.push({ payload: chunkOf(i, next[i]), streamId: 's' + i });
-      next[i]++;
-      left--;
-    }
-    if (next[i] < chunks) nextDue = Math.min(nextDue, t0 + phase[i] + (next[i] + 1) * chunkMs);
+  let sent = 0;
+  while (k < chunks && due() <= now) {
+    node.send([{ payload: chunkOf(i, k), streamId: 's' + i }, null], false);
+    sent++;
+    if (++i === streams) { i = 0; k++; }
   }
-  bench.counters.chunks += out.length;
-  if (out.length) node.send([out, null]);
-  if (left === 0) bench.counters.driverDoneAt = Date.now();
-  else setTimeout(tick, Math.max(5, nextDue - Date.now()));
+  bench.counters.chunks += sent;
+  if (k === chunks) bench.counters.driverDoneAt = Date.now();
+  else setTimeout(tick, Math.max(5, due() - Date.now()));
 };
 setTimeout(tick, Math.max(0, t0 - Date.now()));
 msg.payload = { started: t0 };
@@ -111,7 +109,8 @@ const fn = (id: string, name: string, func: string, wires: string[][], outputs =
   wires,
 });
 
-export function benchFlow(): FlowNode[] {
+/** `inferMaxWaitMs`: mt-a-dnn-infer's *Max wait* (its default, 0, unless given). */
+export function benchFlow(inferMaxWaitMs?: number): FlowNode[] {
   return [
     { id: 'bench', type: 'tab', label: 'end-to-end benchmark' },
     { id: 'start-in', type: 'http in', z: 'bench', url: '/bench/start', method: 'post', wires: [['driver']] },
@@ -121,7 +120,13 @@ export function benchFlow(): FlowNode[] {
     // BENCH_FEATURE_THREADS: feature-window's Threads (default auto), to compare thread counts
     { id: 'window', type: 'feature-window', z: 'bench', workers: process.env.BENCH_FEATURE_THREADS ?? 'auto', wires: [['count-windows']] },
     fn('count-windows', 'count windows', COUNT_WINDOWS, [['infer']]),
-    { id: 'infer', type: 'mt-a-dnn-infer', z: 'bench', wires: [['count-predictions']] },
+    {
+      id: 'infer',
+      type: 'mt-a-dnn-infer',
+      z: 'bench',
+      ...(inferMaxWaitMs !== undefined ? { maxWait: String(inferMaxWaitMs) } : {}),
+      wires: [['count-predictions']],
+    },
     fn('count-predictions', 'latency', COUNT_PREDICTIONS, [['router']]),
     { id: 'router', type: 'emotion-router', z: 'bench', wires: [] },
     { id: 'stats-in', type: 'http in', z: 'bench', url: '/bench/stats', method: 'get', wires: [['stats']] },

@@ -33,9 +33,9 @@ module.exports = { ...base, functionGlobalContext: { bench } };
  * A fresh user directory holding `pcm` (16-bit mono 16 kHz, the streams' shared loop) and the byte
  * offsets where streams start in it.
  */
-export function benchUserDir(pcm: Buffer, starts: number[]): string {
+export function benchUserDir(pcm: Buffer, starts: number[], inferMaxWaitMs?: number): string {
   const userDir = mkdtempSync(join(tmpdir(), 'speech-emotion-bench-'));
-  prepareUserDir({ userDir, port: 0, flows: benchFlow(), replaceFlows: true, withDashboard: false });
+  prepareUserDir({ userDir, port: 0, flows: benchFlow(inferMaxWaitMs), replaceFlows: true, withDashboard: false });
   renameSync(join(userDir, 'settings.js'), join(userDir, 'base-settings.js'));
   writeFileSync(join(userDir, 'settings.js'), SETTINGS);
   writeFileSync(join(userDir, 'bench-audio.pcm'), pcm);

@@ -87,6 +87,8 @@ export interface EndToEndOptions {
   /** soak: memory sampled every this many seconds while the streams play */
   sampleEverySeconds?: number;
   onSample?: (sample: MemorySample) => void;
+  /** mt-a-dnn-infer's Max wait, ms (default: the node's default) */
+  inferMaxWaitMs?: number;
   /** write a V8 CPU profile of the node-red process into this folder (node --cpu-prof) */
   cpuProfileDir?: string;
   log?: (line: string) => void;
@@ -104,7 +106,7 @@ export async function runEndToEnd(audio: StreamAudio, options: EndToEndOptions):
         SPEECH_EMOTION_CPU_PROFILE_DIR: options.cpuProfileDir,
       }
     : {};
-  const red = await NodeRedInstance.startIn({ userDir: benchUserDir(audio.pcm, audio.starts), env });
+  const red = await NodeRedInstance.startIn({ userDir: benchUserDir(audio.pcm, audio.starts, options.inferMaxWaitMs), env });
   try {
     // All threads, and the threads they start later, on core 0: a Raspberry-Pi-like budget of one core.
     if (oneCore) execFileSync('taskset', ['-a', '-cp', '0', String(red.pid)], { stdio: 'ignore' });

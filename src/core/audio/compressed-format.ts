@@ -1,3 +1,5 @@
+import { asciiAt } from './ascii-at';
+
 /**
  * Names the compressed or non-WAV audio container some bytes start with (by their magic bytes,
  * not a file name), or undefined. A bare MPEG frame sync (0xFFE…) is only believed when
@@ -5,7 +7,7 @@
  * message payloads, which may be raw PCM, leave it off; files, which must be WAV anyway, turn it on.
  */
 export function compressedFormatName(bytes: Uint8Array, options: { allowFrameSync?: boolean } = {}): string | undefined {
-  const ascii = (start: number, length: number) => String.fromCharCode(...bytes.subarray(start, start + length));
+  const ascii = (start: number, length: number) => asciiAt(bytes, start, length);
   const head = ascii(0, 4);
   if (head.startsWith('ID3')) return 'MP3';
   if (head === 'OggS') return 'Ogg';

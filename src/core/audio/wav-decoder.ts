@@ -1,5 +1,6 @@
 import type { DecodedAudio } from './audio-chunk';
 import { AudioFormatError } from './audio-format-error';
+import { asciiAt } from './ascii-at';
 import { decodePcm, type PcmEncoding, validatePcmFormat } from './pcm-decoder';
 
 const WAVE_FORMAT_PCM = 0x0001;
@@ -19,7 +20,7 @@ export interface WavHeader {
 }
 
 export function looksLikeWav(bytes: Uint8Array): boolean {
-  return bytes.length >= 12 && ascii(bytes, 0, 4) === 'RIFF' && ascii(bytes, 8, 4) === 'WAVE';
+  return bytes.length >= 12 && asciiAt(bytes, 0, 4) === 'RIFF' && asciiAt(bytes, 8, 4) === 'WAVE';
 }
 
 /**
@@ -37,7 +38,7 @@ export function readWavHeader(bytes: Uint8Array): WavHeader {
   let format: Omit<WavHeader, 'dataOffset' | 'dataLength'> | undefined;
   let offset = 12;
   while (offset + 8 <= bytes.length) {
-    const id = ascii(bytes, offset, 4);
+    const id = asciiAt(bytes, offset, 4);
     const size = view.getUint32(offset + 4, true);
     const body = offset + 8;
     const available = bytes.length - body;
@@ -100,10 +101,6 @@ export function decodeWav(bytes: Uint8Array): DecodedAudio {
   const header = readWavHeader(bytes);
   const data = bytes.subarray(header.dataOffset, header.dataOffset + header.dataLength);
   return { sampleRate: header.sampleRate, channels: decodePcm(data, header) };
-}
-
-function ascii(bytes: Uint8Array, at: number, length: number): string {
-  return String.fromCharCode(...bytes.subarray(at, at + length));
 }
 
 function printable(bytes: Uint8Array): string {

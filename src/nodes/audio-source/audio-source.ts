@@ -41,8 +41,9 @@ export = function register(RED: NodeAPI): void {
     if (!resolved.ok) return refuseInvalidConfig(node, resolved.problems);
     const settings: AudioSourceSettings = resolved.config;
     const status = new StatusThrottle(node);
+    // One send per chunk: Node-RED clones every message of an array after the first, and these are fresh objects.
     const sendChunks = (send: Send, msgs: NodeMessage[]) => {
-      if (msgs.length) send([msgs]);
+      for (const msg of msgs) send(msg);
     };
 
     // ---- from the flow: per-stream converters, bounded, expired when idle ----

@@ -55,7 +55,7 @@ export = function register(RED: NodeAPI): void {
         }
         const stateEvent = events.find((e) => e.output !== 'changed') ?? events[0];
         if (stateEvent && (stateEvent.payload.changed || router.streamCount === 1)) {
-          status.set(statusFor(stateEvent, router.streamCount));
+          status.set(() => statusFor(stateEvent, router.streamCount));
         }
         if (events.length > 0) send(outputs);
         done();

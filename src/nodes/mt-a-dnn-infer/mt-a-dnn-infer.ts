@@ -149,12 +149,13 @@ export = function register(RED: NodeAPI): void {
           const dropped = droppedSince.get(current.streamId)?.count;
           if (dropped) droppedSince.delete(current.streamId);
           send({ ...msg, streamId: prediction.streamId, payload: prediction, ...(dropped ? { dropped } : {}) });
-          // The first prediction after "ready" shows at once; later ones at most every 500 ms.
-          const shown = {
-            fill: 'green',
-            shape: 'dot',
-            text: `${prediction.emotion} ${prediction.confidence.toFixed(2)}${droppedText()}`,
-          } as const;
+          // The first prediction after "ready" shows at once; later ones at most every 500 ms (their text made only then).
+          const shown = () =>
+            ({
+              fill: 'green',
+              shape: 'dot',
+              text: `${prediction.emotion} ${prediction.confidence.toFixed(2)}${droppedText()}`,
+            }) as const;
           if (predictionShown) status.set(shown);
           else status.now(shown);
           predictionShown = true;
