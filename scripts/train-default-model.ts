@@ -76,7 +76,8 @@ function shippedRun(): RecordedRun | undefined {
   const run = runs.find((r) => r.name === SHIPPED_RUN);
   if (!run) return undefined;
   const members = Number(run.recipe.flags.ensemble ?? 1);
-  if (members !== SHIPPED_ENSEMBLE) throw new Error(`run "${SHIPPED_RUN}" measured ${members} nets, the shipped model has ${SHIPPED_ENSEMBLE}`);
+  if (members !== SHIPPED_ENSEMBLE)
+    throw new Error(`run "${SHIPPED_RUN}" measured ${members} nets, the shipped model has ${SHIPPED_ENSEMBLE}`);
   deepStrictEqual(run.recipe.training, JSON.parse(JSON.stringify(SHIPPED_TRAINING_OPTIONS)), `run ${SHIPPED_RUN} measured other options`);
   return run;
 }

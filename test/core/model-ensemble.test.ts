@@ -105,6 +105,10 @@ for (const backend of ['wasm', 'cpu'] as const) {
       });
       loaded.dispose();
       assert.equal(tf.memory().numTensors, tensorsBefore, 'dispose frees all 3 nets');
+      // Saving one net over the folder leaves no member file behind.
+      await singles[0].save(dir);
+      assert.deepEqual(readdirSync(dir).sort(), ['metadata.json', 'model.json', 'weights.bin']);
+      assert.equal((JSON.parse(readFileSync(join(dir, 'metadata.json'), 'utf8')) as ModelMetadata).members, undefined);
       ensemble.dispose();
       rmSync(join(dir, '..'), { recursive: true });
     });
@@ -172,8 +176,13 @@ describe('broken ensemble folders', () => {
     test(`${what}: refused, nothing left allocated`, async () => {
       const dir = await brokenEnsemble(edit);
       const tensors = tf.memory().numTensors;
-      const variables = Object.keys((tf.engine() as unknown as { state: { registeredVariables: object } }).state.registeredVariables).length;
-      await assert.rejects(loadModelFiles(dir), (err: Error) => (err instanceof ModelFilesError || 'code' in err) && err.message.includes(dir));
+      const variables = Object.keys(
+        (tf.engine() as unknown as { state: { registeredVariables: object } }).state.registeredVariables,
+      ).length;
+      await assert.rejects(
+        loadModelFiles(dir),
+        (err: Error) => (err instanceof ModelFilesError || 'code' in err) && err.message.includes(dir),
+      );
       assert.equal(tf.memory().numTensors, tensors);
       assert.equal(
         Object.keys((tf.engine() as unknown as { state: { registeredVariables: object } }).state.registeredVariables).length,

@@ -35,8 +35,7 @@ function brokenCopy(edit: (json: ModelJson, dir: string, weights: string) => voi
 }
 
 const BROKEN: Record<string, () => string> = {
-  'truncated weights': () =>
-    brokenCopy((_, __, weights) => writeFileSync(weights, readFileSync(weights).subarray(0, 1000))),
+  'truncated weights': () => brokenCopy((_, __, weights) => writeFileSync(weights, readFileSync(weights).subarray(0, 1000))),
   'a weight shape the bytes do not hold': () => brokenCopy((json) => (json.weightsManifest[0].weights[0].shape = [60, 128])),
   'a weight shape the layer does not have (same bytes)': () => brokenCopy((json) => (json.weightsManifest[0].weights[0].shape = [128, 68])),
   'a topology the weights do not fit': () =>

@@ -23,9 +23,12 @@ export function register(program: Command): void {
   command.action(async (flags: TrainingFlags & { manifest: string; out: string; licence?: string; ensemble: string }) => {
     const training = asUsageError(() => trainingOptionsFromCli(flags));
     const ensemble = Number(flags.ensemble);
-    if (!Number.isInteger(ensemble) || ensemble < 1) throw usageError(`--ensemble ${flags.ensemble}: give a whole number of nets, at least 1`);
+    if (!Number.isInteger(ensemble) || ensemble < 1)
+      throw usageError(`--ensemble ${flags.ensemble}: give a whole number of nets, at least 1`);
     if (ensemble > 1 && training.patience > 0) {
-      throw usageError(`--ensemble ${ensemble}: the nets share one standardisation, which early stopping (--patience ${training.patience}) fits per seed: add --patience 0`);
+      throw usageError(
+        `--ensemble ${ensemble}: the nets share one standardisation, which early stopping (--patience ${training.patience}) fits per seed: add --patience 0`,
+      );
     }
     asUsageError(() => loadFeatureProfile(flags.profile));
     checkTrainable(flags.manifest, await readManifestRows(flags.manifest), training);

@@ -1,5 +1,5 @@
 import * as tf from './tensorflow';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import './task-attention-layer';
 import { MODEL_FORMAT, type ModelMetadata } from './model-metadata';
@@ -25,13 +25,19 @@ export async function saveModelFiles(
   const nets = Array.isArray(members) ? members : [members as tf.LayersModel];
   if (nets.length === 0) throw new Error('a model needs at least one net');
   await mkdir(dir, { recursive: true });
-  const files =
-    nets.length === 1 ? [{ modelJson: MODEL_JSON, weights: WEIGHTS_BIN }] : nets.map((_, i) => memberFiles(i + 1));
+  const files = nets.length === 1 ? [{ modelJson: MODEL_JSON, weights: WEIGHTS_BIN }] : nets.map((_, i) => memberFiles(i + 1));
+  await removeNetFilesOfEarlierSave(dir);
   for (const [i, net] of nets.entries()) await saveNet(dir, net, files[i].modelJson, files[i].weights);
   const saved: ModelMetadata = { ...metadata };
   if (nets.length === 1) delete saved.members;
   else saved.members = files.map((f) => f.modelJson);
   await writeFile(join(dir, METADATA_JSON), JSON.stringify(saved, null, 2) + '\n');
+}
+
+/** Saving over a folder: the net files of the other layout (or of a larger ensemble) would otherwise stay beside the new ones. */
+async function removeNetFilesOfEarlierSave(dir: string): Promise<void> {
+  const netFile = /^(model\.json|weights\.bin|member-\d+\.json|member-\d+\.weights\.bin)$/;
+  for (const name of await readdir(dir)) if (netFile.test(name)) await rm(join(dir, name));
 }
 
 async function saveNet(dir: string, net: tf.LayersModel, modelJsonName: string, weightsName: string): Promise<void> {

@@ -71,9 +71,13 @@ export async function trainFromManifest(options: TrainFromManifestOptions): Prom
   const net = nets[0];
   // The members share metadata.json's standardisation: with early stopping each seed holds out other validation
   // speakers and fits its own, which the format cannot hold.
-  if (nets.some((n) => !isDeepStrictEqual(n.standardisation, net.standardisation) || !isDeepStrictEqual(n.normalisation, net.normalisation))) {
+  if (
+    nets.some((n) => !isDeepStrictEqual(n.standardisation, net.standardisation) || !isDeepStrictEqual(n.normalisation, net.normalisation))
+  ) {
     nets.forEach((n) => n.model.dispose());
-    throw new Error('the nets of an ensemble fitted different standardisations (early stopping holds out other speakers per seed): train an ensemble with --patience 0');
+    throw new Error(
+      'the nets of an ensemble fitted different standardisations (early stopping holds out other speakers per seed): train an ensemble with --patience 0',
+    );
   }
   const metadata: ModelMetadata = {
     format: MODEL_FORMAT,
