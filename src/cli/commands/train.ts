@@ -12,7 +12,10 @@ export function register(program: Command): void {
     .command('train')
     .description('train MT-A-DNN on a manifest (CSV with path,emotion[,speaker]; paths relative to it) and save it to a directory')
     .requiredOption('--manifest <csv>', 'manifest of labelled clips; rows with an unknown emotion or a missing file are skipped and listed')
-    .requiredOption('--out <dir>', 'directory for model.json, weights.bin and metadata.json')
+    .requiredOption(
+      '--out <dir>',
+      'directory for metadata.json and model.json + weights.bin (an ensemble: member-N.json + member-N.weights.bin per net)',
+    )
     .option('--licence <text>', 'licence of the training data, recorded in the metadata')
     .option(
       '--ensemble <n>',
