@@ -16,13 +16,14 @@ function cpuSeconds(): number {
   return (user + system) / 1e6;
 }
 
-export async function runInference(vectors: number[][], cpuSecondsEach: number, batch = 64): Promise<InferenceResult> {
+/** modelDir: '' = the shipped model. */
+export async function runInference(vectors: number[][], cpuSecondsEach: number, batch = 64, modelDir = ''): Promise<InferenceResult> {
   const dist = join(__dirname, '..', '..', 'dist', 'core', 'model', 'index.js');
   if (!existsSync(dist)) throw new Error(`${dist} is missing: run npm run build first`);
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the compiled package, as Node-RED loads it
   const model = require(dist) as typeof import('../../src/core/model');
   const backend = await model.initBackend();
-  const lease = model.acquireModel('');
+  const lease = model.acquireModel(modelDir);
   const emotionModel = await lease.model;
   try {
     const rate = (size: number) => {

@@ -155,6 +155,44 @@ describe('speech-emotion CLI (model commands)', () => {
       const classified = cli(['classify', goldenWav('ravdess_03-01-04-01-02-01-02'), '--model', modelDir]);
       assert.equal(classified.code, 0, classified.stderr);
       assert.match(classified.stdout, /: (anger|happiness|neutral|sadness) \(/);
+
+      // The same as an ensemble of 2 nets (seeds 5 and 6): one folder, both nets, their mean.
+      const ensembleDir = join(dir, 'ensemble');
+      const ensemble = cli(
+        [
+          'train',
+          '--manifest',
+          manifest,
+          '--out',
+          ensembleDir,
+          '--epochs',
+          '3',
+          '--patience',
+          '0',
+          '--seed',
+          '5',
+          '--noise-copies',
+          '1',
+          '--ensemble',
+          '2',
+        ],
+        cache,
+      );
+      assert.equal(ensemble.code, 0, ensemble.stderr);
+      assert.match(ensemble.stdout, /saved .*ensemble: ensemble of 2 nets/);
+      const ensembleMetadata = JSON.parse(readFileSync(join(ensembleDir, 'metadata.json'), 'utf8'));
+      assert.deepEqual(ensembleMetadata.members, ['member-1.json', 'member-2.json']);
+      assert.deepEqual(ensembleMetadata.training.memberEpochs, [3, 3]);
+      for (const f of ['member-1.weights.bin', 'member-2.weights.bin']) assert.ok(existsSync(join(ensembleDir, f)), f);
+      assert.ok(!existsSync(join(ensembleDir, 'model.json')));
+      const ensembleEvaluated = cli(['evaluate', '--manifest', manifest, '--model', ensembleDir], cache);
+      assert.equal(ensembleEvaluated.code, 0, ensembleEvaluated.stderr);
+      assert.match(ensembleEvaluated.stdout, /ensemble of 2 nets, probabilities averaged/);
+      const ensembleClassified = cli(['classify', goldenWav('ravdess_03-01-04-01-02-01-02'), '--model', ensembleDir, '--json']);
+      assert.equal(ensembleClassified.code, 0, ensembleClassified.stderr);
+      const classifiedJson = JSON.parse(ensembleClassified.stdout);
+      assert.equal(classifiedJson.nets, 2);
+      assert.ok(['anger', 'happiness', 'neutral', 'sadness'].includes(classifiedJson.results[0].prediction.emotion));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -187,6 +225,16 @@ describe('speech-emotion CLI (model commands)', () => {
         args: ['train', '--manifest', RAVDESS_MANIFEST, '--out', join(tmpdir(), 'never'), '--noise-snr', '30,5'],
         code: 2,
         message: /--noise-snr/,
+      },
+      {
+        args: ['train', '--manifest', RAVDESS_MANIFEST, '--out', join(tmpdir(), 'never'), '--ensemble', '0'],
+        code: 2,
+        message: /^speech-emotion: --ensemble 0: give a whole number of nets, at least 1$/,
+      },
+      {
+        args: ['train', '--manifest', RAVDESS_MANIFEST, '--out', join(tmpdir(), 'never'), '--ensemble', '3', '--preset', 'paper'],
+        code: 2,
+        message: /--ensemble 3: the nets share one standardisation, which early stopping \(--patience 20\) fits per seed: add --patience 0/,
       },
     ];
     for (const c of cases) {

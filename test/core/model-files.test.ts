@@ -15,19 +15,27 @@ interface ModelJson {
   weightsManifest: { paths: string[]; weights: { name: string; shape: number[] }[] }[];
 }
 
-/** A copy of the shipped model with `edit` applied to its model.json and folder. */
-function brokenCopy(edit: (json: ModelJson, dir: string) => void): string {
+/** The model.json and weight file of the shipped model's (first) net: model.json, or an ensemble's first member. */
+function firstNet(dir: string): { modelJson: string; weights: string } {
+  const members = (JSON.parse(readFileSync(join(dir, 'metadata.json'), 'utf8')) as { members?: string[] }).members;
+  const modelJson = members?.[0] ?? 'model.json';
+  const json = JSON.parse(readFileSync(join(dir, modelJson), 'utf8')) as ModelJson;
+  return { modelJson, weights: json.weightsManifest[0].paths[0] };
+}
+
+/** A copy of the shipped model with `edit` applied to its (first) net's model.json and its folder. */
+function brokenCopy(edit: (json: ModelJson, dir: string, weights: string) => void): string {
   const dir = join(mkdtempSync(join(tmpdir(), 'speech-emotion-model-')), 'model');
   cpSync(DEFAULT_MODEL_DIR, dir, { recursive: true });
-  const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as ModelJson;
-  edit(json, dir);
-  writeFileSync(join(dir, 'model.json'), JSON.stringify(json));
+  const { modelJson, weights } = firstNet(dir);
+  const json = JSON.parse(readFileSync(join(dir, modelJson), 'utf8')) as ModelJson;
+  edit(json, dir, join(dir, weights));
+  writeFileSync(join(dir, modelJson), JSON.stringify(json));
   return dir;
 }
 
 const BROKEN: Record<string, () => string> = {
-  'truncated weights': () =>
-    brokenCopy((_, dir) => writeFileSync(join(dir, 'weights.bin'), readFileSync(join(dir, 'weights.bin')).subarray(0, 1000))),
+  'truncated weights': () => brokenCopy((_, __, weights) => writeFileSync(weights, readFileSync(weights).subarray(0, 1000))),
   'a weight shape the bytes do not hold': () => brokenCopy((json) => (json.weightsManifest[0].weights[0].shape = [60, 128])),
   'a weight shape the layer does not have (same bytes)': () => brokenCopy((json) => (json.weightsManifest[0].weights[0].shape = [128, 68])),
   'a topology the weights do not fit': () =>
@@ -40,13 +48,13 @@ const BROKEN: Record<string, () => string> = {
       (json.modelTopology.config.layers[2] as unknown as { class_name: string }).class_name = 'NoSuchLayer';
     }),
   'weights outside the model folder': () =>
-    brokenCopy((json, dir) => {
-      cpSync(join(dir, 'weights.bin'), join(dir, '..', 'outside-weights.bin'));
+    brokenCopy((json, dir, weights) => {
+      cpSync(weights, join(dir, '..', 'outside-weights.bin'));
       json.weightsManifest[0].paths = ['../outside-weights.bin'];
     }),
   'an absolute weight path': () =>
-    brokenCopy((json, dir) => {
-      json.weightsManifest[0].paths = [join(dir, 'weights.bin')];
+    brokenCopy((json, _, weights) => {
+      json.weightsManifest[0].paths = [weights];
     }),
 };
 
@@ -66,10 +74,11 @@ describe('model files', () => {
 
   test('the shipped model still loads, and disposing it frees what it allocated', async () => {
     const tensors = tf.memory().numTensors;
-    const { model, metadata } = await loadModelFiles(DEFAULT_MODEL_DIR);
+    const { members, metadata } = await loadModelFiles(DEFAULT_MODEL_DIR);
     assert.equal(metadata.featureProfile, 'paper');
+    assert.equal(members.length, metadata.members?.length ?? 1);
     assert.ok(tf.memory().numTensors > tensors, 'the model holds its weights');
-    model.dispose();
+    for (const net of members) net.dispose();
     assert.equal(tf.memory().numTensors, tensors);
   });
 
@@ -84,7 +93,7 @@ describe('model files', () => {
       results.map((r) => r.status),
       ['fulfilled', 'rejected', 'fulfilled'],
     );
-    for (const r of results) if (r.status === 'fulfilled') r.value.model.dispose();
+    for (const r of results) if (r.status === 'fulfilled') r.value.members.forEach((net) => net.dispose());
     assert.equal(tf.memory().numTensors, tensors);
   });
 });

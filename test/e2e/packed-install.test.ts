@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { type FlowNode, NodeRedInstance, ROOT } from './node-red-instance';
@@ -86,11 +86,20 @@ describe('packed tarball installed into a fresh Node-RED user directory', { time
       'dist/cli/main.js',
       'dist/core/index.js',
       'dist/core/index.d.ts',
-      'models/default/model.json',
-      'models/default/weights.bin',
+      'models/default/metadata.json',
       'demo/clips/02-bright-high.wav',
     ]) {
       assert.ok(packedFiles.includes(file), file);
+    }
+    // The shipped model's net files: model.json + weights.bin, or each member's of an ensemble.
+    const shippedMembers: string[] = JSON.parse(readFileSync(join(ROOT, 'models', 'default', 'metadata.json'), 'utf8')).members ?? [
+      'model.json',
+    ];
+    for (const member of shippedMembers) {
+      const json = JSON.parse(readFileSync(join(ROOT, 'models', 'default', member), 'utf8')) as { weightsManifest: { paths: string[] }[] };
+      for (const file of [member, ...json.weightsManifest.flatMap((g) => g.paths)]) {
+        assert.ok(packedFiles.includes(join('models/default', file)), file);
+      }
     }
     assert.equal(packedFiles.filter((f) => f.startsWith('examples/') && f.endsWith('.json')).length, 6);
     const unwanted = packedFiles.filter(

@@ -75,6 +75,7 @@ export function register(program: Command): void {
       const model = await loadModelFolder(modelDir);
       const profile = loadFeatureProfile(model.featureProfile);
       const frontEnd = frontEndOf(model.metadata);
+      const nets = model.members.length;
       const results: FileResult[] = [];
       let failures;
       try {
@@ -122,7 +123,7 @@ export function register(program: Command): void {
       }
       if (flags.json) {
         const failed = failures.map((f) => ({ file: f.file, error: f.reason }));
-        console.log(JSON.stringify({ backend, model: modelDir, results, ...(failed.length ? { failed } : {}) }, null, 2));
+        console.log(JSON.stringify({ backend, model: modelDir, nets, results, ...(failed.length ? { failed } : {}) }, null, 2));
       }
     });
 }

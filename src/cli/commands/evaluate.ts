@@ -120,8 +120,9 @@ export function register(program: Command): void {
     let leaveOneCorpusOut: CorpusTest[] | undefined;
 
     if (flags.model) {
-      rows = await scoreModel(flags.model, corpora, perturbations, quiet);
-      protocol = `model ${flags.model} scored on ${flags.manifest.join(', ')} (one stream per speaker)`;
+      let nets: number;
+      ({ rows, nets } = await scoreModel(flags.model, corpora, perturbations, quiet));
+      protocol = `model ${flags.model}${nets > 1 ? ` (ensemble of ${nets} nets, probabilities averaged)` : ''} scored on ${flags.manifest.join(', ')} (one stream per speaker)`;
     } else if (flags.cv) {
       foldSeeds = await crossValidateCorpora(corpora, training!, flags, k, kinds as ClassifierKind[], perturbations, seedCount, quiet);
       const several = corpora.length > 1;
@@ -163,7 +164,12 @@ export function register(program: Command): void {
   });
 }
 
-async function scoreModel(dir: string, corpora: CorpusRows[], perturbations: PerturbationName[], quiet: boolean): Promise<ResultRow[]> {
+async function scoreModel(
+  dir: string,
+  corpora: CorpusRows[],
+  perturbations: PerturbationName[],
+  quiet: boolean,
+): Promise<{ rows: ResultRow[]; nets: number }> {
   const model = await loadModelFolder(dir);
   try {
     const profile = loadFeatureProfile(model.featureProfile);
@@ -195,7 +201,7 @@ async function scoreModel(dir: string, corpora: CorpusRows[], perturbations: Per
       );
       rows.push({ name: 'mt-a-dnn on all corpora', metrics: all.clean, robustness: perturbations.length > 1 ? all : undefined });
     }
-    return rows;
+    return { rows, nets: model.members.length };
   } finally {
     model.dispose();
   }

@@ -15,24 +15,30 @@ export type TaskOutputs = Omit<EmotionPrediction, 'streamId' | 'start' | 'end'>;
 export const IMPLAUSIBLE_DEVIATIONS = 1e4;
 
 /**
- * A trained MT-A-DNN with its metadata: checks inputs, standardises them and runs one batched
- * forward pass. Holds tensors (the weights): call dispose() when done.
+ * A trained MT-A-DNN (one net, or an ensemble of nets with the same input whose probabilities are averaged)
+ * with its metadata: checks inputs, standardises them and runs one batched forward pass through each net.
+ * Holds tensors (the weights): call dispose() when done.
  */
 export class EmotionModel {
   private disposed = false;
+  /** The nets: one, or the members of an ensemble. */
+  readonly members: readonly tf.LayersModel[];
 
   constructor(
-    readonly model: tf.LayersModel,
+    nets: tf.LayersModel | readonly tf.LayersModel[],
     readonly metadata: ModelMetadata,
-  ) {}
+  ) {
+    this.members = Array.isArray(nets) ? [...nets] : [nets as tf.LayersModel];
+    if (this.members.length === 0) throw new Error('a model needs at least one net');
+  }
 
   static async load(dir: string): Promise<EmotionModel> {
-    const { model, metadata } = await loadModelFiles(dir);
-    return new EmotionModel(model, metadata);
+    const { members, metadata } = await loadModelFiles(dir);
+    return new EmotionModel(members, metadata);
   }
 
   save(dir: string): Promise<void> {
-    return saveModelFiles(dir, this.model, this.metadata);
+    return saveModelFiles(dir, this.members, this.metadata);
   }
 
   get featureProfile(): string {
@@ -86,8 +92,9 @@ export class EmotionModel {
   }
 
   /**
-   * One forward pass for many vectors. Vectors must already be per-stream normalised if the
-   * model's metadata says so (see createStreamNormaliser).
+   * One forward pass for many vectors (one batch through each net of an ensemble, probabilities averaged).
+   * Vectors must already be per-stream normalised if the model's metadata says so (see createStreamNormaliser).
+   * Attention weights, when asked for, are those of the first net: each net's hidden units are its own.
    */
   predict(vectors: ArrayLike<number>[], options: { attention?: boolean } = {}): TaskOutputs[] {
     if (this.disposed) throw new Error('the model was disposed');
@@ -101,15 +108,18 @@ export class EmotionModel {
     });
     const architecture = this.metadata.architecture;
     const { probabilities, attention } = tf.tidy(() => {
-      const out = forward(this.model, architecture, tf.tensor2d(flat, [vectors.length, n]), {
-        withAttention: options.attention,
-      });
+      const input = tf.tensor2d(flat, [vectors.length, n]);
+      const outs = this.members.map((net, i) => forward(net, architecture, input, { withAttention: options.attention && i === 0 }));
       const probs: Partial<Record<TaskName, number[][]>> = {};
-      for (const task of taskNamesOf(architecture)) probs[task] = out.probabilities[task]!.arraySync();
+      for (const task of taskNamesOf(architecture)) {
+        const each = outs.map((out) => out.probabilities[task]!);
+        const mean = each.length === 1 ? each[0] : tf.div(tf.addN(each), each.length);
+        probs[task] = mean.arraySync() as number[][];
+      }
       let att: Partial<Record<TaskName, number[][]>> | undefined;
-      if (out.attention) {
+      if (outs[0].attention) {
         att = {};
-        for (const task of taskNamesOf(architecture)) att[task] = out.attention[task]!.arraySync();
+        for (const task of taskNamesOf(architecture)) att[task] = outs[0].attention[task]!.arraySync();
       }
       return { probabilities: probs, attention: att };
     });
@@ -119,7 +129,7 @@ export class EmotionModel {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    this.model.dispose();
+    for (const net of this.members) net.dispose();
   }
 }
 

@@ -41,6 +41,11 @@ export interface ModelMetadata {
   featureProfile: string;
   vectorLength: number;
   architecture: Architecture;
+  /**
+   * An ensemble: the model.json file of each member net (same architecture and input), relative to the model
+   * folder; their emotion, valence and activation probabilities are averaged. Absent: one net in model.json.
+   */
+  members?: string[];
   standardisation: Standardisation;
   normalisation: NormalisationSpec;
   /** Features were computed on speech only (leading/trailing silence cut): do the same at inference. */
@@ -53,6 +58,8 @@ export interface ModelMetadata {
     speakers: number;
     examples: number;
     epochs: number;
+    /** Epochs kept by each net of an ensemble (epochs is the first's). */
+    memberEpochs?: number[];
     options: TrainingOptions;
     dataLicence?: string;
     /** The corpora trained on, when there are several (models/default), each with where it comes from and its licence. */

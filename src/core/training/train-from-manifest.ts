@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { EMOTIONS } from '../messages';
 import { corpusFeatures, loadFeatureProfile } from './corpus-features';
 import { readManifest, type ManifestEntry } from './corpus-manifest';
@@ -9,7 +10,7 @@ import { TASK_CLASSES } from '../model/emotion-tasks';
 import { MODEL_FORMAT, type ModelMetadata } from '../model/model-metadata';
 import { packageVersion } from '../model/package-paths';
 import { trainMtADnn, type EpochReport } from './train-mt-a-dnn';
-import type { TrainingOptions } from './training-options';
+import { mergeTrainingOptions, type TrainingOptions } from './training-options';
 
 export interface TrainFromManifestOptions {
   /** One manifest, or one per corpus: a corpus's noisy copies take their babble from its own other speakers only. */
@@ -17,6 +18,8 @@ export interface TrainFromManifestOptions {
   profile: string;
   augment: boolean;
   training: TrainingOptions;
+  /** Nets to train (seeds training.seed, +1, ...) and save as one ensemble; default 1. */
+  ensemble?: number;
   dataLicence?: string;
   onFeatures?: (done: number, total: number, what?: string) => void;
   onEpoch?: (report: EpochReport) => void;
@@ -51,7 +54,23 @@ export async function trainFromManifest(options: TrainFromManifestOptions): Prom
     if (copies) parts.push(copies);
   }
   const data = parts.reduce(concatVectors);
-  const net = await trainMtADnn(data, options.training, options.onEpoch);
+  const ensemble = options.ensemble ?? 1;
+  if (!Number.isInteger(ensemble) || ensemble < 1) throw new Error(`ensemble must be a whole number >= 1 (got ${ensemble})`);
+  const nets = [];
+  for (let m = 0; m < ensemble; m++) {
+    nets.push(await trainMtADnn(data, mergeTrainingOptions(options.training, { seed: options.training.seed + m }), options.onEpoch));
+  }
+  const net = nets[0];
+  // The members share metadata.json's standardisation: with early stopping each seed holds out other validation
+  // speakers and fits its own, which the format cannot hold.
+  if (
+    nets.some((n) => !isDeepStrictEqual(n.standardisation, net.standardisation) || !isDeepStrictEqual(n.normalisation, net.normalisation))
+  ) {
+    nets.forEach((n) => n.model.dispose());
+    throw new Error(
+      'the nets of an ensemble fitted different standardisations (early stopping holds out other speakers per seed): train an ensemble with --patience 0',
+    );
+  }
   const metadata: ModelMetadata = {
     format: MODEL_FORMAT,
     formatVersion: 1,
@@ -75,9 +94,13 @@ export async function trainFromManifest(options: TrainFromManifestOptions): Prom
       speakers: new Set(entries.map((e) => e.speaker)).size,
       examples: data.vectors.length,
       epochs: net.epochs,
+      ...(ensemble > 1 ? { memberEpochs: nets.map((n) => n.epochs) } : {}),
       options: options.training,
       dataLicence: options.dataLicence,
     },
   };
-  return new EmotionModel(net.model, metadata);
+  return new EmotionModel(
+    nets.map((n) => n.model),
+    metadata,
+  );
 }

@@ -47,7 +47,11 @@ export = function register(RED: NodeAPI): void {
     const ready: Promise<EmotionStreamClassifier> = lease.model.then((model: EmotionModel) => {
       if (closed) throw new Error('node closed');
       classifier = new EmotionStreamClassifier(model, settings);
-      status.now({ fill: 'grey', shape: 'dot', text: `ready: ${model.featureProfile} profile, ${model.vectorLength} values` });
+      status.now({
+        fill: 'grey',
+        shape: 'dot',
+        text: `ready: ${model.featureProfile} profile, ${model.vectorLength} values${model.members.length > 1 ? `, ${model.members.length} nets` : ''}`,
+      });
       return classifier;
     });
     ready.catch((err: Error) => {
