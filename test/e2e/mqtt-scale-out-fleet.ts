@@ -66,7 +66,10 @@ export function edgeFlow(files: string[], brokerPort: number, realtime: boolean)
     { ...publish, id: 'edge-reference-publish', x: 700, y: 260 },
   ];
   return [
-    ...example.map((n) => (n.id === features.id ? { ...n, wires: [[...(n.wires as string[][])[0], 'edge-reference-infer']] } : n)),
+    // Lag budget off: this fleet tests delivery over MQTT, and on a loaded machine shedding would leave too few windows.
+    ...example.map((n) =>
+      n.id === features.id ? { ...n, lagBudget: 0, wires: [[...(n.wires as string[][])[0], 'edge-reference-infer']] } : n,
+    ),
     ...sources,
     ...reference,
   ];
