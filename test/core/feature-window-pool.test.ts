@@ -106,7 +106,8 @@ describe('FeatureWindowPool', () => {
 
   test('overloaded (a chunk reached its thread late), the lane sheds its newest stream: its audio is dropped on arrival until the hold passed and the thread has headroom', async () => {
     let clock = Date.now();
-    const pool = new FeatureWindowPool(OPTIONS, {}, { threads: 1, lagBudgetMs: 1000 }, () => clock);
+    // inFlightWorkMs 0: the thread holds 4 chunks at most, whatever their measured work
+    const pool = new FeatureWindowPool(OPTIONS, {}, { threads: 1, lagBudgetMs: 1000, inFlightWorkMs: 0 }, () => clock);
     try {
       const chunks = chunksOf(clip);
       await pool.push('warm', chunks[0].slice(), undefined, false, true); // the thread is up

@@ -95,6 +95,12 @@ export class LaneAdmission {
     return this.admit(streamId, now);
   }
 
+  /** The thread's measured work per audio second, ms (over the last 2 s); undefined before it has served any. */
+  busyMsPerAudioSecond(now: number): number | undefined {
+    const served = this.servedSeconds.sum(now);
+    return served > 0 ? this.busyMs.sum(now) / served : undefined;
+  }
+
   /** Audio of an admitted stream arrived. */
   arrived(seconds: number, now: number): void {
     this.arrivedSeconds.add(now, seconds);
