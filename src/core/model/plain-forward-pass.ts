@@ -129,7 +129,8 @@ export class PlainForwardPass {
           const c = head.dense.units;
           denseInto(head.dense, z, 0, logits, 0);
           softmaxInPlace(logits, c);
-          result.probabilities[head.task]!.set(logits.subarray(0, c), r * c);
+          const out = result.probabilities[head.task]!;
+          for (let k = 0; k < c; k++) out[r * c + k] = logits[k];
         }
       }
     }
