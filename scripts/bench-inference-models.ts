@@ -15,6 +15,11 @@ async function main() {
       `${dir} (${r.backend}): one window per call ${r.single.cpuMsPerWindow} ms CPU per window (${r.single.windowsPerCpuSecond}/CPU s); ` +
         `batches of ${r.batched.batch} ${r.batched.cpuMsPerWindow} ms (${r.batched.windowsPerCpuSecond}/CPU s)`,
     );
+    for (const f of r.forwardPass) {
+      console.log(
+        `  forward pass, ${f.nets} net${f.nets > 1 ? 's' : ''}, batch ${f.batch}: tfjs ${f.tfjsCpuUsPerWindow} µs CPU per window, plain ${f.plainCpuUsPerWindow} µs`,
+      );
+    }
   }
 }
 

@@ -40,6 +40,13 @@ export function benchMarkdown(report: BenchReport): string {
     `| one window | ${inference.single.windowsPerCpuSecond} | ${inference.single.cpuMsPerWindow} |`,
     `| batch of ${inference.batched.batch} | ${inference.batched.windowsPerCpuSecond} | ${inference.batched.cpuMsPerWindow} |`,
     '',
+    'The forward pass alone (standardised windows to averaged probabilities), tfjs against the plain-JavaScript pass that',
+    'inference uses, CPU microseconds per window, side by side in the same run:',
+    '',
+    '| nets | batch | tfjs µs | plain µs |',
+    '| --- | --- | --- | --- |',
+    ...inference.forwardPass.map((f) => `| ${f.nets} | ${f.batch} | ${f.tfjsCpuUsPerWindow} | ${f.plainCpuUsPerWindow} |`),
+    '',
   ];
   if (report.soak) {
     lines.push(

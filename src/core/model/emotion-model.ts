@@ -1,10 +1,11 @@
 import * as tf from './tensorflow';
 import { EMOTIONS, type EmotionPrediction } from '../messages';
 import { argmax } from './argmax';
-import { TASK_CLASSES, TASKS, type TaskName } from './emotion-tasks';
+import { TASK_CLASSES, TASKS } from './emotion-tasks';
 import { loadModelFiles, saveModelFiles } from './model-files';
 import type { ModelMetadata } from './model-metadata';
-import { forward, taskNamesOf } from './mt-a-dnn';
+import { taskNamesOf } from './mt-a-dnn';
+import { PlainForwardPass, type PlainForwardResult } from './plain-forward-pass';
 import { RunningNormaliser } from './running-normaliser';
 import { standardise } from './standardiser';
 
@@ -23,6 +24,8 @@ export class EmotionModel {
   private disposed = false;
   /** The nets: one, or the members of an ensemble. */
   readonly members: readonly tf.LayersModel[];
+  /** Each member's forward pass in plain JavaScript (see plain-forward-pass.ts for why not tfjs). */
+  private readonly passes: readonly PlainForwardPass[];
 
   constructor(
     nets: tf.LayersModel | readonly tf.LayersModel[],
@@ -30,6 +33,7 @@ export class EmotionModel {
   ) {
     this.members = Array.isArray(nets) ? [...nets] : [nets as tf.LayersModel];
     if (this.members.length === 0) throw new Error('a model needs at least one net');
+    this.passes = this.members.map((net) => PlainForwardPass.fromNet(net, metadata.architecture));
   }
 
   static async load(dir: string): Promise<EmotionModel> {
@@ -106,24 +110,21 @@ export class EmotionModel {
       this.checkInput(v);
       flat.set(standardise(v, this.metadata.standardisation, row), i * n);
     });
-    const architecture = this.metadata.architecture;
-    const { probabilities, attention } = tf.tidy(() => {
-      const input = tf.tensor2d(flat, [vectors.length, n]);
-      const outs = this.members.map((net, i) => forward(net, architecture, input, { withAttention: options.attention && i === 0 }));
-      const probs: Partial<Record<TaskName, number[][]>> = {};
-      for (const task of taskNamesOf(architecture)) {
-        const each = outs.map((out) => out.probabilities[task]!);
-        const mean = each.length === 1 ? each[0] : tf.div(tf.addN(each), each.length);
-        probs[task] = mean.arraySync() as number[][];
+    const rows = vectors.length;
+    const outs = this.passes.map((pass, i) => pass.run(flat, rows, { withAttention: options.attention && i === 0 }));
+    const probabilities = outs[0].probabilities;
+    if (outs.length > 1) {
+      for (const task of taskNamesOf(this.metadata.architecture)) {
+        const mean = probabilities[task]!;
+        for (const out of outs.slice(1)) {
+          const each = out.probabilities[task]!;
+          for (let k = 0; k < mean.length; k++) mean[k] += each[k];
+        }
+        for (let k = 0; k < mean.length; k++) mean[k] /= outs.length;
       }
-      let att: Partial<Record<TaskName, number[][]>> | undefined;
-      if (outs[0].attention) {
-        att = {};
-        for (const task of taskNamesOf(architecture)) att[task] = outs[0].attention[task]!.arraySync();
-      }
-      return { probabilities: probs, attention: att };
-    });
-    return vectors.map((_, i) => toTaskOutputs(i, probabilities, attention));
+    }
+    const attention = outs[0].attention;
+    return vectors.map((_, i) => toTaskOutputs(i, rows, probabilities, attention));
   }
 
   dispose(): void {
@@ -135,16 +136,18 @@ export class EmotionModel {
 
 function toTaskOutputs(
   i: number,
-  probabilities: Partial<Record<TaskName, number[][]>>,
-  attention: Partial<Record<TaskName, number[][]>> | undefined,
+  rows: number,
+  probabilities: PlainForwardResult['probabilities'],
+  attention: PlainForwardResult['attention'],
 ): TaskOutputs {
-  const emotionProbs = probabilities.emotion![i];
+  const rowOf = (values: Float64Array, width: number) => Array.from(values.subarray(i * width, (i + 1) * width));
+  const emotionProbs = rowOf(probabilities.emotion!, EMOTIONS.length);
   const named = <K extends string>(classes: readonly K[], values: number[]) =>
     Object.fromEntries(classes.map((c, j) => [c, values[j]])) as Record<K, number>;
   const e = named(EMOTIONS, emotionProbs);
   // Without valence/activation heads, derive them from the emotion probabilities.
-  const valence = probabilities.valence?.[i] ?? [e.anger + e.sadness, e.happiness + e.neutral];
-  const activation = probabilities.activation?.[i] ?? [e.neutral + e.sadness, e.anger + e.happiness];
+  const valence = probabilities.valence ? rowOf(probabilities.valence, 2) : [e.anger + e.sadness, e.happiness + e.neutral];
+  const activation = probabilities.activation ? rowOf(probabilities.activation, 2) : [e.neutral + e.sadness, e.anger + e.happiness];
   const best = argmax(emotionProbs);
   const result: TaskOutputs = {
     emotion: EMOTIONS[best],
@@ -160,10 +163,11 @@ function toTaskOutputs(
     },
   };
   if (attention) {
+    const alphaOf = (values: Float64Array | undefined) => (values ? rowOf(values, values.length / rows) : []);
     result.attention = {
-      emotion: attention.emotion ? attention.emotion[i] : [],
-      valence: attention.valence ? attention.valence[i] : [],
-      activation: attention.activation ? attention.activation[i] : [],
+      emotion: alphaOf(attention.emotion),
+      valence: alphaOf(attention.valence),
+      activation: alphaOf(attention.activation),
     };
   }
   return result;
