@@ -49,11 +49,10 @@ test('clips played through the flow path: windows per clip, unvoiced and short c
     assert.ok(report.windows.unvoiced >= 1);
     assert.equal(report.windows.metrics.count, report.windows.voiced);
     // The shipped model (RAVDESS + nEMO) was trained on these actors: well above chance (25%) when labels and windows
-    // line up. Measured 18 of 35 windows (51%) with the ensemble of 5 nets, 19 with its first net alone (the model
-    // before it) (docs/evaluation.md: it underfits RAVDESS; the RAVDESS-only model had 79%).
+    // line up. Measured 54% of windows (docs/evaluation.md: it underfits RAVDESS; the RAVDESS-only model had 79%).
     assert.ok(report.windows.metrics.accuracy > 0.45, `window accuracy ${report.windows.metrics.accuracy}`);
     const lastWindow = report.clips.byPolicy['last window'];
-    // measured 8 of 18 with the ensemble as with its first net alone (the two quiet clips count as wrong); chance is about 22%
+    // measured 8 of 18 (the two quiet clips count as wrong); chance is about 22%
     assert.ok(lastWindow.metrics.accuracy > 0.35, `clip accuracy ${lastWindow.metrics.accuracy}`);
     for (const policy of Object.values(report.clips.byPolicy)) {
       assert.equal(policy.undecided, 2, 'the quiet stream never had a state');
