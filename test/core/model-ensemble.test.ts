@@ -10,12 +10,12 @@ import { initBackend } from '../../src/core/model/backend';
 import { EmotionModel } from '../../src/core/model/emotion-model';
 import { InferenceBatcher } from '../../src/core/model/inference-batcher';
 import { ModelFilesError, loadModelFiles } from '../../src/core/model/model-files';
-import { MODEL_FORMAT, type ModelMetadata } from '../../src/core/model/model-metadata';
+import type { ModelMetadata } from '../../src/core/model/model-metadata';
 import { DEFAULT_MODEL_DIR } from '../../src/core/model/package-paths';
 import { trainMtADnn } from '../../src/core/training/train-mt-a-dnn';
 import { DEFAULT_TRAINING_OPTIONS, mergeTrainingOptions } from '../../src/core/training/training-options';
 import { EMOTIONS } from '../../src/core/messages';
-import { goldenRavdessVectors } from './model-fixtures';
+import { goldenNetMetadata, goldenRavdessVectors } from './model-fixtures';
 
 const tiny = mergeTrainingOptions(DEFAULT_TRAINING_OPTIONS, { maxEpochs: 3, patience: 0, validationShare: 0 });
 
@@ -26,19 +26,7 @@ async function seedsAndEnsemble(): Promise<{ singles: EmotionModel[]; ensemble: 
   for (const seed of [7, 8, 9]) {
     const options = mergeTrainingOptions(tiny, { seed });
     const net = await trainMtADnn(data, options);
-    const metadata: ModelMetadata = {
-      format: MODEL_FORMAT,
-      formatVersion: 1,
-      packageVersion: 'test',
-      createdAt: new Date().toISOString(),
-      classes: { emotion: [...EMOTIONS], valence: ['negative', 'positive'], activation: ['low', 'high'] },
-      featureProfile: 'paper',
-      vectorLength: 68,
-      architecture: net.architecture,
-      standardisation: net.standardisation,
-      normalisation: net.normalisation,
-      training: { clips: 24, speakers: 24, examples: 24, epochs: net.epochs, options },
-    };
+    const metadata = goldenNetMetadata(net, options);
     singles.push(new EmotionModel(net.model, metadata));
   }
   const ensemble = new EmotionModel(

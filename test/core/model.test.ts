@@ -9,7 +9,6 @@ import { classificationMetrics } from '../../src/core/training/classification-me
 import { EmotionModel } from '../../src/core/model/emotion-model';
 import { EmotionStreamClassifier } from '../../src/core/model/emotion-stream-classifier';
 import { InferenceBatcher } from '../../src/core/model/inference-batcher';
-import { MODEL_FORMAT, type ModelMetadata } from '../../src/core/model/model-metadata';
 import { RunningNormaliser } from '../../src/core/model/running-normaliser';
 import { holdOutSpeakers, speakerFolds } from '../../src/core/training/speaker-folds';
 import { TaskAttention } from '../../src/core/model/task-attention-layer';
@@ -17,7 +16,7 @@ import { trainMtADnn } from '../../src/core/training/train-mt-a-dnn';
 import { DEFAULT_TRAINING_OPTIONS, mergeTrainingOptions } from '../../src/core/training/training-options';
 import { DEFAULT_MODEL_DIR } from '../../src/core/model/package-paths';
 import { EMOTIONS } from '../../src/core/messages';
-import { goldenRavdessVectors } from './model-fixtures';
+import { goldenNetMetadata, goldenRavdessVectors } from './model-fixtures';
 import { goldenCases } from '../helpers/corpus';
 
 const tiny = mergeTrainingOptions(DEFAULT_TRAINING_OPTIONS, { maxEpochs: 4, patience: 0, validationShare: 0, seed: 7 });
@@ -25,19 +24,7 @@ const tiny = mergeTrainingOptions(DEFAULT_TRAINING_OPTIONS, { maxEpochs: 4, pati
 async function tinyModel(options = tiny): Promise<EmotionModel> {
   const data = goldenRavdessVectors();
   const net = await trainMtADnn(data, options);
-  const metadata: ModelMetadata = {
-    format: MODEL_FORMAT,
-    formatVersion: 1,
-    packageVersion: 'test',
-    createdAt: new Date().toISOString(),
-    classes: { emotion: [...EMOTIONS], valence: ['negative', 'positive'], activation: ['low', 'high'] },
-    featureProfile: 'paper',
-    vectorLength: 68,
-    architecture: net.architecture,
-    standardisation: net.standardisation,
-    normalisation: net.normalisation,
-    training: { clips: 24, speakers: 24, examples: 24, epochs: net.epochs, options },
-  };
+  const metadata = goldenNetMetadata(net, options);
   return new EmotionModel(net.model, metadata);
 }
 

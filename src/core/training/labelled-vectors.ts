@@ -37,3 +37,18 @@ export function concatVectors(a: LabelledVectors, b: LabelledVectors): LabelledV
     ...(a.streams || b.streams ? { streams: [...streamsOf(a), ...streamsOf(b)] } : {}),
   };
 }
+
+/** Appends a perturbed copy's vectors (labels, speakers, clips as in `copy`) to `out`, each on the stream `streamOf(speaker)`. */
+export function appendCopy(
+  out: LabelledVectors & { streams: string[] },
+  copy: LabelledVectors,
+  streamOf: (speaker: string) => string,
+): void {
+  copy.vectors.forEach((v, i) => {
+    out.vectors.push(v);
+    out.labels.push(copy.labels[i]);
+    out.speakers.push(copy.speakers[i]);
+    out.clips.push(copy.clips[i]);
+    out.streams.push(streamOf(copy.speakers[i]));
+  });
+}

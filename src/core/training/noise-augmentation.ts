@@ -1,7 +1,7 @@
 import { loadAudioFileAs16kMono } from '../audio/load-audio-file';
 import { corpusFeatures, type ClipFeatureProfile } from './corpus-features';
 import type { ManifestEntry } from './corpus-manifest';
-import type { LabelledVectors } from './labelled-vectors';
+import { appendCopy, type LabelledVectors } from './labelled-vectors';
 import { babbleNoise, mixAtSnr, pinkNoise, whiteNoise, type NoiseKind } from './noise-mixing';
 import { SeededRandom, seedFrom } from './seeded-random';
 import { speakerFolds } from './speaker-folds';
@@ -106,7 +106,7 @@ export async function noiseAugmentedFeatures(
     }
     return audio;
   };
-  const out: LabelledVectors = { vectors: [], labels: [], speakers: [], clips: [], streams: [] };
+  const out: LabelledVectors & { streams: string[] } = { vectors: [], labels: [], speakers: [], clips: [], streams: [] };
   for (let copy = 1; copy <= augmentation.copies; copy++) {
     const data = await corpusFeatures(entries, profile, {
       speechOnly: options.speechOnly,
@@ -141,13 +141,7 @@ export async function noiseAugmentedFeatures(
         };
       },
     });
-    data.vectors.forEach((v, i) => {
-      out.vectors.push(v);
-      out.labels.push(data.labels[i]);
-      out.speakers.push(data.speakers[i]);
-      out.clips.push(data.clips[i]);
-      out.streams!.push(augmentation.streams === 'copy' ? `${data.speakers[i]}|noise ${copy}` : data.speakers[i]);
-    });
+    appendCopy(out, data, (speaker) => (augmentation.streams === 'copy' ? `${speaker}|noise ${copy}` : speaker));
   }
   return out;
 }

@@ -1,6 +1,6 @@
 import { corpusFeatures, type ClipFeatureProfile } from './corpus-features';
 import type { ManifestEntry } from './corpus-manifest';
-import type { LabelledVectors } from './labelled-vectors';
+import { appendCopy, type LabelledVectors } from './labelled-vectors';
 import { drawRoomDevice, simulateRoomDevice } from './room-device-simulation';
 import { SeededRandom, seedFrom } from './seeded-random';
 
@@ -14,7 +14,7 @@ export async function roomDeviceAugmentedFeatures(
   profile: ClipFeatureProfile,
   options: { copies: number; seed: number; speechOnly: boolean; denoise?: boolean; cacheDir?: string },
 ): Promise<LabelledVectors> {
-  const out: LabelledVectors = { vectors: [], labels: [], speakers: [], clips: [], streams: [] };
+  const out: LabelledVectors & { streams: string[] } = { vectors: [], labels: [], speakers: [], clips: [], streams: [] };
   for (let copy = 1; copy <= options.copies; copy++) {
     const data = await corpusFeatures(entries, profile, {
       speechOnly: options.speechOnly,
@@ -28,13 +28,7 @@ export async function roomDeviceAugmentedFeatures(
         };
       },
     });
-    data.vectors.forEach((v, i) => {
-      out.vectors.push(v);
-      out.labels.push(data.labels[i]);
-      out.speakers.push(data.speakers[i]);
-      out.clips.push(data.clips[i]);
-      out.streams!.push(`${data.speakers[i]}|room ${copy}`);
-    });
+    appendCopy(out, data, (speaker) => `${speaker}|room ${copy}`);
   }
   return out;
 }

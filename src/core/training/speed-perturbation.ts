@@ -2,7 +2,7 @@ import { MODEL_SAMPLE_RATE } from '../audio/audio-chunk';
 import { toMonoAtRate } from '../audio/load-audio-file';
 import { corpusFeatures, type ClipFeatureProfile } from './corpus-features';
 import type { ManifestEntry } from './corpus-manifest';
-import type { LabelledVectors } from './labelled-vectors';
+import { appendCopy, type LabelledVectors } from './labelled-vectors';
 
 /**
  * Speed perturbation (Ko et al. 2015, "Audio augmentation for speech recognition"): every training clip
@@ -61,7 +61,7 @@ export async function speedPerturbedFeatures(
   options: { speechOnly: boolean; denoise?: boolean; cacheDir?: string; onProgress?: (done: number, total: number) => void },
 ): Promise<LabelledVectors> {
   checkSpeedFactors(perturbation.factors);
-  const out: LabelledVectors = { vectors: [], labels: [], speakers: [], clips: [], streams: [] };
+  const out: LabelledVectors & { streams: string[] } = { vectors: [], labels: [], speakers: [], clips: [], streams: [] };
   const count = perturbation.factors.length;
   for (const [k, factor] of perturbation.factors.entries()) {
     const data = await corpusFeatures(entries, profile, {
@@ -74,13 +74,7 @@ export async function speedPerturbedFeatures(
         apply: (samples) => speedPerturb(samples, factor),
       }),
     });
-    data.vectors.forEach((v, i) => {
-      out.vectors.push(v);
-      out.labels.push(data.labels[i]);
-      out.speakers.push(data.speakers[i]);
-      out.clips.push(data.clips[i]);
-      out.streams!.push(perturbation.streams === 'copy' ? `${data.speakers[i]}|speed ${factor}` : data.speakers[i]);
-    });
+    appendCopy(out, data, (speaker) => (perturbation.streams === 'copy' ? `${speaker}|speed ${factor}` : speaker));
   }
   return out;
 }
