@@ -18,6 +18,12 @@ import { clip16k, manifest } from '../helpers/corpus';
 import { seededRandom } from '../helpers/random';
 
 const TOLERANCE = 1e-5;
+/**
+ * tfjs computes in float32: with random weights the logits reach tens, and their float32 rounding moves a probability
+ * by up to 6e-5 (measured on the fixture clips of a fresh clone; 7e-6 on the full corpus). A wrong SELU constant or
+ * attention scale moves them by far more.
+ */
+const RANDOM_NET_TOLERANCE = 2e-4;
 const MIN_WINDOWS = 300;
 
 /** Window vectors of corpus clips through feature-window's defaults, per-stream normalised as the shipped model expects, then standardised. */
@@ -148,7 +154,7 @@ for (const backend of ['wasm', 'cpu'] as const) {
         const net = buildMtADnn(architecture, 100 + n);
         randomiseWeights(net, architecture, 200 + n);
         const worst = compareWithTfjs(net, architecture, inputs.input, inputs.rows);
-        assert.ok(worst < TOLERANCE, `largest difference ${worst}`);
+        assert.ok(worst < RANDOM_NET_TOLERANCE, `largest difference ${worst}`);
         console.log(`# ${backend}: largest difference from tfjs ${worst.toExponential(2)}`);
         // Guards the guard: with these weights the windows get different probabilities, not one for all.
         const emotion = PlainForwardPass.fromNet(net, architecture).run(inputs.input, inputs.rows).probabilities.emotion!;
