@@ -3,14 +3,13 @@
 // and within-corpus cross-validation repeated over fold seeds.
 import { EMOTIONS } from '../messages';
 import { argmax } from '../model/argmax';
-import { EmotionModel } from '../model/emotion-model';
-import type { ClassificationMetrics, ModelMetadata } from '../model/model-metadata';
+import type { ClassificationMetrics } from '../model/model-metadata';
 import { classificationMetrics } from './classification-metrics';
 import { crossValidate, type ClassifierKind } from './cross-validation';
 import type { LabelledVectors } from './labelled-vectors';
 import type { ManifestEntry } from './corpus-manifest';
 import { asModelStreams } from './stream-simulation';
-import { trainMtADnn } from './train-mt-a-dnn';
+import { modelForEvaluation, trainMtADnn } from './train-mt-a-dnn';
 import { mergeTrainingOptions, type TrainingOptions } from './training-options';
 
 /** Seed of the order in which a test stream's clips arrive (as `speech-emotion evaluate --model`). */
@@ -67,11 +66,7 @@ export async function trainAndTestOnCorpora(
     const cpu0 = process.cpuUsage();
     const net = await trainMtADnn(data, mergeTrainingOptions(training, { seed: training.seed + m }));
     trainingCpu += cpuSeconds(cpu0);
-    const model = new EmotionModel(net.model, {
-      standardisation: net.standardisation,
-      architecture: net.architecture,
-      vectorLength: net.architecture.inputLength,
-    } as ModelMetadata);
+    const model = modelForEvaluation(net);
     try {
       for (const [t, test] of tests.entries()) {
         const streamsFor = (speakers: string[]) => asModelStreams(net.normalisation, test.clean.vectors, speakers, STREAM_ORDER_SEED);

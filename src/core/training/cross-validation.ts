@@ -2,14 +2,13 @@ import { EMOTIONS } from '../messages';
 import { trainRandomForest, trainSvm, type TrainedClassifier } from './baseline-classifiers';
 import { argmax } from '../model/argmax';
 import { classificationMetrics } from './classification-metrics';
-import { EmotionModel } from '../model/emotion-model';
 import { concatVectors, streamsOf, type LabelledVectors } from './labelled-vectors';
 import type { ClassificationMetrics } from '../model/model-metadata';
 import { normaliseByGroup } from '../model/running-normaliser';
 import { speakerFolds } from './speaker-folds';
 import { fitStandardisation } from '../model/standardiser';
 import { normaliseAsStreams } from './stream-simulation';
-import { PER_STREAM_DEFAULTS, trainMtADnn } from './train-mt-a-dnn';
+import { PER_STREAM_DEFAULTS, modelForEvaluation, trainMtADnn } from './train-mt-a-dnn';
 import { mergeTrainingOptions, type TrainingOptions } from './training-options';
 
 /** The models of the paper's Table 2, plus the multi-task DNN without attention as an ablation. */
@@ -142,11 +141,7 @@ async function trainClassifier(
   // Normalisation was applied above, the same for every kind.
   const training = mergeTrainingOptions(options.training, { architecture, normalisation: 'global', seed });
   const net = await trainMtADnn(train, training);
-  const model = new EmotionModel(net.model, {
-    standardisation: net.standardisation,
-    architecture: net.architecture,
-    vectorLength: net.architecture.inputLength,
-  } as never);
+  const model = modelForEvaluation(net);
   return {
     predict: (vectors) => model.predict(vectors).map((p) => argmax(EMOTIONS.map((e) => p.probabilities[e]))),
     dispose: () => model.dispose(),

@@ -4,7 +4,8 @@ import { argmax } from '../model/argmax';
 import { classificationMetrics } from './classification-metrics';
 import { TASK_CLASSES, taskLabelsOf, type TaskName } from '../model/emotion-tasks';
 import { streamsOf, subsetOf, type LabelledVectors } from './labelled-vectors';
-import type { NormalisationSpec } from '../model/model-metadata';
+import type { ModelMetadata, NormalisationSpec } from '../model/model-metadata';
+import { EmotionModel } from '../model/emotion-model';
 import { buildMtADnn, forward, kernelsOf, taskNamesOf, type Architecture } from '../model/mt-a-dnn';
 import { normaliseByGroup } from '../model/running-normaliser';
 import { SeededRandom } from './seeded-random';
@@ -186,4 +187,13 @@ function classWeightsOf(labels: number[], enabled: boolean): number[] {
   const counts = new Array<number>(EMOTIONS.length).fill(0);
   labels.forEach((l) => counts[l]++);
   return counts.map((c) => (enabled && c > 0 ? labels.length / (EMOTIONS.length * c) : 1));
+}
+
+/** A just-trained net as an EmotionModel for scoring test vectors (no metadata beyond what predict needs). */
+export function modelForEvaluation(net: TrainedNetwork): EmotionModel {
+  return new EmotionModel(net.model, {
+    standardisation: net.standardisation,
+    architecture: net.architecture,
+    vectorLength: net.architecture.inputLength,
+  } as ModelMetadata);
 }
