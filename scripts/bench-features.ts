@@ -4,10 +4,13 @@
  * Usage: npm run bench:features [-- --seconds 600 --window 3 --hop 1 --before DIR] (builds dist/ first)
  * --before DIR [--before-float]: also measure the built dist/ of another checkout (e.g. a git worktree of an earlier
  * commit, built there) on the same audio in the same run, alternating, for before/after figures.
+ * --pyaudioanalysis DIR: also run pyAudioAnalysis itself (a checkout of tyiannak/pyAudioAnalysis; python3 with numpy
+ * and scipy) on the same 16-bit audio in the same run, and compare CPU time and the first clip's features.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadAudioFileAs16kMono } from '../src/core/audio/load-audio-file';
+import { largestRelativeDifference, measurePyAudioAnalysis } from './bench/pyaudioanalysis-baseline';
 import { FULL_DATA } from '../test/helpers/corpus';
 
 // The code measured is the compiled package (dist/, built by `npm run build`), which Node-RED runs
@@ -22,7 +25,7 @@ function compiled<M>(modulePath: string, root = join(__dirname, '..')): M {
 }
 const { FeatureWindowStream } = compiled<typeof import('../src/core/features/feature-window-stream')>('feature-window-stream');
 const { FrameAnalyser, FrameRecords } = compiled<typeof import('../src/core/features/frame-record')>('frame-record');
-const { paperClipVector } = compiled<typeof import('../src/core/features/paper-features')>('paper-features');
+const { paperClipVector, paperShortTermMatrix } = compiled<typeof import('../src/core/features/paper-features')>('paper-features');
 const { referenceShortTermFeatures, normalisationOf } =
   compiled<typeof import('../src/core/features/reference-short-term-features')>('reference-short-term-features');
 const { RealFft400 } = compiled<typeof import('../src/core/features/real-fft-400')>('real-fft-400');
@@ -45,6 +48,8 @@ const beforeIndex = args.indexOf('--before');
 const beforeRoot = beforeIndex >= 0 ? args[beforeIndex + 1] : undefined;
 /** --before-float: feed the earlier build floats (builds older than 16-bit input to FeatureWindowStream) */
 const beforeInt16 = !args.includes('--before-float');
+const toolkitIndex = args.indexOf('--pyaudioanalysis');
+const toolkitDir = toolkitIndex >= 0 ? args[toolkitIndex + 1] : undefined;
 
 const corpus = FULL_DATA.corpus16k;
 
@@ -279,6 +284,31 @@ async function main() {
     console.log(`  whole file:        ${rtf(before.whole)} / ${rtf(after.whole)}`);
     console.log(`  streaming:         ${rtf(before.streaming)} / ${rtf(after.streaming)}`);
     console.log(`  speech-only:       ${rtf(before.speechOnly)} / ${rtf(after.speechOnly)}`);
+  }
+  if (toolkitDir) {
+    const toolkit = measurePyAudioAnalysis(
+      toolkitDir,
+      clips.map((c) => Int16Array.from(c, (v) => v * 32768)),
+      windowSeconds,
+      hopSeconds,
+    );
+    const versions = `Python ${toolkit.python}, numpy ${toolkit.numpy}, scipy ${toolkit.scipy}`;
+    console.log(`pyAudioAnalysis ${toolkit.commit ?? '(commit unknown)'} (${versions}), the same 16-bit audio, same run, CPU time:`);
+    console.log(`  feature_extraction, whole clips:         ${rtf(toolkit.wholeCpuSeconds, toolkit.audioSeconds)}`);
+    console.log(
+      `  feature_extraction per ${windowSeconds} s window every ${hopSeconds} s (${toolkit.windows} windows): ${rtf(toolkit.windowsCpuSeconds, toolkit.audioSeconds)}`,
+    );
+    const times = (ours: number, theirs: number) => `${(theirs / ours).toFixed(0)}x`;
+    console.log(
+      `  this package's speech-only streaming against the toolkit: ${times(speechOnly, toolkit.wholeCpuSeconds)} its whole clips, ${times(speechOnly, toolkit.windowsCpuSeconds)} its windows`,
+    );
+    console.log(
+      `  this package's streaming (all windows) against the toolkit: ${times(streaming, toolkit.wholeCpuSeconds)} its whole clips, ${times(streaming, toolkit.windowsCpuSeconds)} its windows`,
+    );
+    const ours = paperShortTermMatrix(clips[0], 0, clips[0].length);
+    console.log(
+      `  first clip's short-term features, toolkit against this package: largest difference ${largestRelativeDifference(toolkit.firstClip, ours).toExponential(1)} of each feature's range`,
+    );
   }
   if (sink === 42) console.log('');
 }

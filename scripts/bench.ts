@@ -8,6 +8,7 @@
  *   --cores 1              also run every N with the process on one core (taskset -c 0)
  *   --soak 60              soak seconds (0: none) at --soak-streams 100, memory every --soak-every 30 s
  *   --features-seconds 120 audio for bench-features (0: leave it out)
+ *   --pyaudioanalysis DIR  bench-features also runs pyAudioAnalysis (a checkout of it; python3 with numpy, scipy)
  *   --quick                10 streams, 6 s, no soak, no features, short inference: well under a minute
  *   --out DIR              where the JSON and Markdown go (default docs/)
  *   --infer-max-wait MS   mt-a-dnn-infer's Max wait in the end-to-end runs (default: the node's default, 0)
@@ -64,15 +65,18 @@ const soakEvery = Number(option('soak-every', '30'));
 const featuresSeconds = Number(option('features-seconds', quick ? '0' : '120'));
 const outDir = option('out', join(__dirname, '..', 'docs'));
 const cpuProfileDir = option('cpu-prof', '') || undefined;
+const toolkitDir = option('pyaudioanalysis', '') || undefined;
 const inferMaxWait = option('infer-max-wait', '');
 const inferMaxWaitMs = inferMaxWait === '' ? undefined : Number(inferMaxWait);
 const log = (line: string) => console.log(line);
 
 function featureBench(): BenchReport['features'] {
   if (!(featuresSeconds > 0)) return null;
-  const command = `tsx scripts/bench-features.ts --seconds ${featuresSeconds}`;
+  const toolkit = toolkitDir ? ['--pyaudioanalysis', toolkitDir] : [];
+  const command = ['tsx scripts/bench-features.ts --seconds', featuresSeconds, ...toolkit].join(' ');
   log(`features: ${command}`);
-  const run = spawnSync(process.execPath, ['--import', 'tsx', join(__dirname, 'bench-features.ts'), '--seconds', String(featuresSeconds)], {
+  const featureArgs = ['--seconds', String(featuresSeconds), ...toolkit];
+  const run = spawnSync(process.execPath, ['--import', 'tsx', join(__dirname, 'bench-features.ts'), ...featureArgs], {
     cwd: join(__dirname, '..'),
     encoding: 'utf8',
   });
