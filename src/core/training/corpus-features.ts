@@ -159,6 +159,12 @@ class FeatureCache {
   save(): void {
     if (this.unsaved === 0) return;
     mkdirSync(this.dir, { recursive: true });
+    // Another process on the same cache (a parallel run) may have saved since this one read it: keep its vectors.
+    const onDisk = mtimeMs(this.file);
+    if (onDisk !== this.fileMtimeMs && onDisk >= 0) {
+      const theirs = safeParse(readFileSync(this.file, 'utf8'));
+      for (const key of Object.keys(theirs)) if (!(key in this.values)) this.values[key] = theirs[key];
+    }
     const tmp = `${this.file}.${process.pid}.tmp`;
     writeFileSync(tmp, JSON.stringify(this.values));
     renameSync(tmp, this.file);
