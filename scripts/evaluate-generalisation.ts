@@ -8,7 +8,7 @@
 //   node --import tsx scripts/evaluate-generalisation.ts --name NAME \
 //     --corpus ravdess=PATH.csv --corpus nemo=PATH.csv --eval-only turevdb=PATH.csv [speech-emotion train flags] \
 //     [--cv-corpus ravdess] [--cv-seeds 1,2,3] [--skip-cv] [--ensemble N] [--hidden-units N] \
-//     [--train-streams speaker|corpus] [--balance-corpora] [--results docs/generalisation-runs.json]
+//     [--train-streams speaker|corpus] [--balance-corpora] [--baselines] [--results docs/generalisation-runs.json]
 // The run's record is stored under its name in the results JSON (re-running a name replaces it) and the
 // Markdown tables of all recorded runs are written beside it (same name, .md).
 import { Command } from 'commander';
@@ -19,7 +19,14 @@ import { initBackend } from '../src/core/model/backend';
 import { corpusFeatures, loadFeatureProfile, type ClipFeatureProfile } from '../src/core/training/corpus-features';
 import { readManifest, type ManifestEntry } from '../src/core/training/corpus-manifest';
 import { concatVectors, streamsOf, subsetOf, type LabelledVectors } from '../src/core/training/labelled-vectors';
-import { crossValidateOverFoldSeeds, trainAndTestOnCorpora, type CorpusTest } from '../src/core/training/corpus-generalisation';
+import {
+  crossValidateOverFoldSeeds,
+  trainAndTestKinds,
+  trainAndTestOnCorpora,
+  type CorpusTest,
+  type KindTest,
+} from '../src/core/training/corpus-generalisation';
+import type { ClassifierKind } from '../src/core/training/cross-validation';
 import { otherSpeakersPool } from '../src/core/training/noise-augmentation';
 import { augmentedTrainingCopies, crossValidationTrainingCopies } from '../src/core/training/training-copies';
 import { roomDeviceAugmentedFeatures } from '../src/core/training/room-device-augmentation';
@@ -46,8 +53,12 @@ interface Flags extends TrainingFlags {
   roomCopies: string;
   heldOut?: string;
   labelSmoothing?: string;
+  baselines?: boolean;
   results: string;
 }
+
+/** The paper's Table 2 and the multi-task DNN without attention, compared by --baselines. */
+const BASELINE_KINDS: ClassifierKind[] = ['svm', 'random-forest', 'dnn', 'mt-dnn', 'mt-a-dnn'];
 
 interface Corpus {
   name: string;
@@ -76,6 +87,8 @@ interface RunRecord {
   tests: CorpusTest[];
   meanLocoUar: { perSpeaker: number; perCorpus: number };
   crossValidation?: CrossValidationRecord;
+  /** --baselines: every kind of BASELINE_KINDS on the same training sets and tests */
+  baselines?: KindTest[];
   /** CPU seconds of the whole run (features and augmented copies not yet cached, training, tests, CV), user + system, all threads. */
   processCpuSeconds?: number;
 }
@@ -99,6 +112,7 @@ function parseFlags(argv: string[]): Flags {
     .option('--room-copies <n>', 'copies of every training clip in a simulated room and device (reverberation, band limits)', '0')
     .option('--label-smoothing <share>', 'share of every one-hot training target spread over the classes, e.g. 0.1')
     .option('--balance-corpora', 'repeat the clips of smaller corpora so every training corpus weighs the same')
+    .option('--baselines', "also train the paper's Table 2 (SVM, random forest, DNN, multi-task DNN, MT-A-DNN) on the same sets")
     .option('--results <json>', 'results file (a Markdown file of the same name is written beside it)', 'docs/generalisation-runs.json');
   addTrainingFlags(command);
   command.parse(argv, { from: 'user' });
@@ -198,6 +212,20 @@ async function trainAndTest(trainOn: Corpus[], testOn: Corpus[], kind: CorpusTes
   return results;
 }
 
+async function kindsOn(trainOn: Corpus[], testOn: Corpus[], kind: CorpusTest['kind'], training: TrainingOptions, flags: Flags) {
+  const results = await trainAndTestKinds(
+    trainingSet(trainOn, flags),
+    trainOn.map((c) => c.name),
+    testOn,
+    kind,
+    training,
+    BASELINE_KINDS,
+  );
+  for (const r of results)
+    log(`  ${r.classifier} on ${r.testedOn}: UAR ${pct(r.perSpeaker.uar)} per speaker, ${pct(r.perCorpus.uar)} one stream`);
+  return results;
+}
+
 async function withinCorpusCv(corpus: Corpus, profile: ClipFeatureProfile, training: TrainingOptions, flags: Flags, roomCopies: number) {
   const seeds = flags.cvSeeds.split(',').map(Number);
   const [record] = await crossValidateOverFoldSeeds(withTrainingStreams(corpus.clean, corpus.name, flags.trainStreams), {
@@ -270,6 +298,20 @@ async function main() {
   // One model trained on all trainable corpora for every eval-only corpus.
   if (tests.length) results.push(...(await trainAndTest(corpora, tests, 'eval-only', training, flags)));
 
+  let baselines: KindTest[] | undefined;
+  if (flags.baselines) {
+    baselines = [];
+    for (const held of corpora.filter((c) => heldOut.includes(c.name))) {
+      const trainOn = corpora.filter((c) => c !== held);
+      log(`Table 2: train on ${trainOn.map((c) => c.name).join('+')}, test on ${held.name}`);
+      baselines.push(...(await kindsOn(trainOn, [held], 'leave-one-corpus-out', training, flags)));
+    }
+    if (tests.length) {
+      log(`Table 2: train on ${corpora.map((c) => c.name).join('+')}, test on ${tests.map((c) => c.name).join(', ')}`);
+      baselines.push(...(await kindsOn(corpora, tests, 'eval-only', training, flags)));
+    }
+  }
+
   let crossValidation: CrossValidationRecord | undefined;
   if (!flags.skipCv) {
     const corpus = corpora.find((c) => c.name === flags.cvCorpus);
@@ -286,6 +328,7 @@ async function main() {
     tests: results,
     meanLocoUar: { perSpeaker: mean(loco.map((r) => r.perSpeaker.uar)), perCorpus: mean(loco.map((r) => r.perCorpus.uar)) },
     crossValidation,
+    baselines,
     processCpuSeconds: cpuSecondsSinceStart(),
   };
   const all: RunRecord[] = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : [];
@@ -362,6 +405,7 @@ export function markdownOf(runs: RunRecord[]): string {
         );
       }
     }
+    if (run.baselines?.length) lines.push(...baselineTable(run.baselines));
     const cv = run.crossValidation;
     if (cv) {
       lines.push(
@@ -370,6 +414,31 @@ export function markdownOf(runs: RunRecord[]): string {
     }
   }
   return lines.join('\n') + '\n';
+}
+
+/** Table 2 of one run: a row per model kind, UAR per speaker / one stream on each test, and the mean over LOCO tests. */
+function baselineTable(baselines: KindTest[]): string[] {
+  const testNames = [...new Set(baselines.map((b) => b.testedOn))];
+  const kinds = [...new Set(baselines.map((b) => b.classifier))];
+  const lines = [
+    '',
+    'Table 2 on this protocol (--baselines: every model on the same training vectors and test streams):',
+    '',
+    `| model | mean LOCO | ${testNames.join(' | ')} | training CPU s |`,
+    `| --- | --- | ${testNames.map(() => '---').join(' | ')} | --- |`,
+  ];
+  for (const kind of kinds) {
+    const own = baselines.filter((b) => b.classifier === kind);
+    const loco = own.filter((b) => b.kind === 'leave-one-corpus-out');
+    const cells = testNames.map((n) => {
+      const t = own.find((b) => b.testedOn === n);
+      return t ? `${pct(t.perSpeaker.uar)} / ${pct(t.perCorpus.uar)}` : '–';
+    });
+    const meanLoco = loco.length ? `${pct(mean(loco.map((b) => b.perSpeaker.uar)))} / ${pct(mean(loco.map((b) => b.perCorpus.uar)))}` : '–';
+    const cpu = own.filter((b, i) => own.findIndex((o) => o.trainedOn.join() === b.trainedOn.join()) === i);
+    lines.push(`| ${kind} | ${meanLoco} | ${cells.join(' | ')} | ${cpu.reduce((sum, b) => sum + b.trainingCpuSeconds, 0).toFixed(1)} |`);
+  }
+  return lines;
 }
 
 function cpuSecondsSinceStart(): number {

@@ -5,11 +5,13 @@ import { EMOTIONS } from '../messages';
 import { argmax } from '../model/argmax';
 import type { ClassificationMetrics } from '../model/model-metadata';
 import { classificationMetrics } from './classification-metrics';
-import { crossValidate, type ClassifierKind } from './cross-validation';
-import type { LabelledVectors } from './labelled-vectors';
+import { crossValidate, trainClassifierOfKind, type ClassifierKind } from './cross-validation';
+import { streamsOf, type LabelledVectors } from './labelled-vectors';
 import type { ManifestEntry } from './corpus-manifest';
-import { asModelStreams } from './stream-simulation';
-import { modelForEvaluation, trainMtADnn } from './train-mt-a-dnn';
+import { normaliseByGroup } from '../model/running-normaliser';
+import { fitStandardisation } from '../model/standardiser';
+import { asModelStreams, normaliseAsStreams } from './stream-simulation';
+import { PER_STREAM_DEFAULTS, modelForEvaluation, trainMtADnn } from './train-mt-a-dnn';
 import { mergeTrainingOptions, type TrainingOptions } from './training-options';
 
 /** Seed of the order in which a test stream's clips arrive (as `speech-emotion evaluate --model`). */
@@ -101,6 +103,68 @@ export async function trainAndTestOnCorpora(
       trainingExamples: data.vectors.length,
     };
   });
+}
+
+/** One model kind of the paper's Table 2 trained on some corpora and tested on another (trainAndTestKinds). */
+export interface KindTest {
+  classifier: ClassifierKind;
+  trainedOn: string[];
+  testedOn: string;
+  kind: CorpusTest['kind'];
+  perSpeaker: ClassificationMetrics;
+  perCorpus: ClassificationMetrics;
+  trainingCpuSeconds: number;
+}
+
+/**
+ * The paper's Table 2 on the leave-one-corpus-out protocol: every kind trained on the same training vectors,
+ * normalised once as the recipe says (per stream, or globally), and tested on each of `tests` replayed as one
+ * stream per speaker and as one stream for the corpus through the same per-stream normaliser.
+ */
+export async function trainAndTestKinds(
+  data: LabelledVectors,
+  trainedOn: string[],
+  tests: { name: string; clean: LabelledVectors }[],
+  kind: CorpusTest['kind'],
+  training: TrainingOptions,
+  kinds: ClassifierKind[],
+): Promise<KindTest[]> {
+  const perStream = training.normalisation === 'per-stream';
+  const trainVectors = perStream ? normaliseByGroup(data.vectors, streamsOf(data)) : data.vectors;
+  const prior = perStream ? fitStandardisation(data.vectors) : undefined;
+  const asStreams = (vectors: ArrayLike<number>[], streams: string[]) =>
+    prior ? normaliseAsStreams(vectors, streams, { prior, ...PER_STREAM_DEFAULTS }, STREAM_ORDER_SEED) : vectors;
+  const testSets = tests.map((test) => ({
+    test,
+    perSpeaker: asStreams(test.clean.vectors, test.clean.speakers),
+    perCorpus: asStreams(
+      test.clean.vectors,
+      test.clean.speakers.map(() => test.name),
+    ),
+  }));
+  const results: KindTest[] = [];
+  for (const classifier of kinds) {
+    const cpu0 = process.cpuUsage();
+    const model = await trainClassifierOfKind(classifier, { ...data, vectors: trainVectors }, training, training.seed);
+    const trainingCpuSeconds = round(cpuSeconds(cpu0), 1);
+    try {
+      for (const { test, perSpeaker, perCorpus } of testSets) {
+        const score = (vectors: ArrayLike<number>[]) => classificationMetrics(test.clean.labels, model.predict(vectors), EMOTIONS);
+        results.push({
+          classifier,
+          trainedOn,
+          testedOn: test.name,
+          kind,
+          perSpeaker: score(perSpeaker),
+          perCorpus: score(perCorpus),
+          trainingCpuSeconds,
+        });
+      }
+    } finally {
+      model.dispose();
+    }
+  }
+  return results;
 }
 
 export interface Spread {

@@ -87,11 +87,11 @@ export async function crossValidate(data: LabelledVectors, options: CrossValidat
     const extraTestVectors = extraSets.map((set) => prepareTest(testIdx.map((i) => set.data.vectors[i])));
     const testLabels = testIdx.map((i) => data.labels[i]);
     for (const kind of options.kinds) {
-      const classifier = await trainClassifier(
+      const classifier = await trainClassifierOfKind(
         kind,
         { vectors: trainVectors, labels: trainLabels, speakers: trainSpeakers, clips: [] },
-        options,
-        f,
+        options.training,
+        (options.modelSeed ?? options.seed) * 1000 + f,
       );
       let predicted: number[];
       const entry = results.get(kind)!;
@@ -123,23 +123,26 @@ export async function crossValidate(data: LabelledVectors, options: CrossValidat
   });
 }
 
-async function trainClassifier(
+/**
+ * One model of `kind` trained on vectors already normalised as the recipe says (so every kind sees the same
+ * input); the neural kinds take the recipe's options with their own architecture.
+ */
+export async function trainClassifierOfKind(
   kind: ClassifierKind,
   train: LabelledVectors,
-  options: CrossValidationOptions,
-  fold: number,
+  trainingOptions: TrainingOptions,
+  seed: number,
 ): Promise<TrainedClassifier> {
-  const seed = (options.modelSeed ?? options.seed) * 1000 + fold;
   if (kind === 'svm') return trainSvm(train.vectors, train.labels);
   if (kind === 'random-forest') return trainRandomForest(train.vectors, train.labels, seed);
   const architecture =
     kind === 'dnn'
-      ? { ...options.training.architecture, attention: 'none' as const, tasks: 'emotion' as const }
+      ? { ...trainingOptions.architecture, attention: 'none' as const, tasks: 'emotion' as const }
       : kind === 'mt-dnn'
-        ? { ...options.training.architecture, attention: 'none' as const, tasks: 'multi' as const }
-        : options.training.architecture;
-  // Normalisation was applied above, the same for every kind.
-  const training = mergeTrainingOptions(options.training, { architecture, normalisation: 'global', seed });
+        ? { ...trainingOptions.architecture, attention: 'none' as const, tasks: 'multi' as const }
+        : trainingOptions.architecture;
+  // The caller normalised the vectors, the same for every kind.
+  const training = mergeTrainingOptions(trainingOptions, { architecture, normalisation: 'global', seed });
   const net = await trainMtADnn(train, training);
   const model = modelForEvaluation(net);
   return {
