@@ -22,7 +22,7 @@ test('every Table 2 model is trained on the same normalised vectors and tested o
   // the fixture subset has actors 02, 03, 05 and 10, one clip of each emotion
   const east = actorsOf(['ravdess_02', 'ravdess_03']);
   const west = actorsOf(['ravdess_05', 'ravdess_10']);
-  const training = mergeTrainingOptions(DEFAULT_TRAINING_OPTIONS, { epochs: 30, patience: 0 });
+  const training = mergeTrainingOptions(DEFAULT_TRAINING_OPTIONS, { maxEpochs: 30, patience: 0 });
   assert.equal(training.normalisation, 'per-stream');
   const kinds = ['svm', 'random-forest', 'dnn', 'mt-a-dnn'] as const;
   const results = await trainAndTestKinds(
