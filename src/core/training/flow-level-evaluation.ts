@@ -47,6 +47,9 @@ export interface WindowOutcome {
   truth: number;
   voiced: boolean;
   partial: boolean;
+  /** the window's length, and with speech only the length of the speech stretch its vector describes */
+  seconds: number;
+  speechSeconds?: number;
   predicted?: number;
   confidence?: number;
 }
@@ -100,7 +103,16 @@ export async function replayThroughFlow(model: EmotionModel, clips: ManifestEntr
           samples += chunk.samples.length;
           for (const w of registry.push(speaker, chunk.samples, chunk.timestamp, chunk.final === true)) {
             outcome.windows++;
-            const window: WindowOutcome = { clip: index, truth: clip.emotion, voiced: w.voiced, partial: !!w.partial };
+            const window: WindowOutcome = {
+              clip: index,
+              truth: clip.emotion,
+              voiced: w.voiced,
+              partial: !!w.partial,
+              seconds: (w.endSample - w.startSample) / MODEL_SAMPLE_RATE,
+              ...(w.trimmed && w.speechStart !== undefined && w.speechEnd !== undefined
+                ? { speechSeconds: (w.speechEnd - w.speechStart) / 1000 }
+                : {}),
+            };
             if (w.voiced) {
               outcome.voicedWindows++;
               const prediction = await classifier.classify({ ...w, streamId: speaker });
