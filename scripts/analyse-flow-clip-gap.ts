@@ -34,6 +34,8 @@ interface ClipAnalysis {
   lastCoverage: number;
   /** the same for the clip's first window */
   firstCoverage: number;
+  /** the same for a full-length window ending at the clip's end (the clip's last windowSeconds) */
+  endAlignedCoverage: number;
   speechSeconds: number;
   clipVectorRight: boolean;
   lastWindowRight: boolean;
@@ -44,8 +46,12 @@ const windowSeconds = DEFAULT_FEATURE_WINDOW_OPTIONS.windowSeconds;
 
 /** The clip's windows restart at its start (each file ends its stream): window k covers [k hop, k hop + its length). */
 function coverage(span: { start: number; end: number }, k: number, w: WindowRecord): number {
-  const from = k * hop * SAMPLE_RATE;
-  const to = from + w.seconds * SAMPLE_RATE;
+  return spanCoverage(span, k * hop, k * hop + w.seconds);
+}
+
+function spanCoverage(span: { start: number; end: number }, fromSeconds: number, toSeconds: number): number {
+  const from = Math.max(0, fromSeconds) * SAMPLE_RATE;
+  const to = toSeconds * SAMPLE_RATE;
   const inside = Math.max(0, Math.min(to, span.end) - Math.max(from, span.start));
   return span.end > span.start ? inside / (span.end - span.start) : 0;
 }
@@ -60,6 +66,7 @@ async function analyse(file: string) {
       record,
       lastCoverage: n ? coverage(span, n - 1, record.windows[n - 1]) : 0,
       firstCoverage: n ? coverage(span, 0, record.windows[0]) : 0,
+      endAlignedCoverage: spanCoverage(span, record.seconds - windowSeconds, record.seconds),
       speechSeconds: (span.end - span.start) / SAMPLE_RATE,
       clipVectorRight: record.clipVectorPredicted === record.truth,
       lastWindowRight: record.routed['last window'] === emotions[record.truth],
@@ -87,6 +94,12 @@ async function analyse(file: string) {
     ['last window holds ≥ 95% of the clip speech', (r) => r.record.windows.length > 0 && r.lastCoverage >= 0.95],
     ['last window holds < 95% of the clip speech', (r) => r.record.windows.length > 0 && r.lastCoverage < 0.95],
     ['  of which the first window holds ≥ 95%', (r) => r.record.windows.length > 1 && r.lastCoverage < 0.95 && r.firstCoverage >= 0.95],
+    ['  of which the first window holds < 95%', (r) => r.record.windows.length > 1 && r.lastCoverage < 0.95 && r.firstCoverage < 0.95],
+    [
+      '  of which a window ending at the clip end would hold ≥ 95%',
+      (r) => r.record.windows.length > 0 && r.lastCoverage < 0.95 && r.endAlignedCoverage >= 0.95,
+    ],
+    ['last window holds < 80% of the clip speech', (r) => r.record.windows.length > 0 && r.lastCoverage < 0.8],
     ['clip speech longer than a window', (r) => r.speechSeconds > windowSeconds],
     [
       'last window unvoiced (decision from an earlier window or clip)',
@@ -109,7 +122,8 @@ async function analyse(file: string) {
         .sort((a, b) => a[0] - b[0])
         .map(([k, n]) => `${k}: ${n}`)
         .join(', ')}; ` +
-      `share of the clip speech in the last window: mean ${(100 * mean(withWindows.map((r) => r.lastCoverage))).toFixed(1)}%, in the first ${(100 * mean(withWindows.map((r) => r.firstCoverage))).toFixed(1)}%.`,
+      `share of the clip speech in the last window: mean ${(100 * mean(withWindows.map((r) => r.lastCoverage))).toFixed(1)}%, in the first ${(100 * mean(withWindows.map((r) => r.firstCoverage))).toFixed(1)}%, ` +
+      `in a 3 s window ending at the clip's end ${(100 * mean(withWindows.map((r) => r.endAlignedCoverage))).toFixed(1)}%.`,
   );
   // Other clip decisions from the same windows: which window would have matched the clip vector?
   const decide = (name: string, pick: (ws: WindowRecord[], r: ClipAnalysis) => WindowRecord | undefined) => {

@@ -46,6 +46,7 @@ interface Flags {
   results: string;
   perSpeaker?: string;
   clipsOut?: string;
+  finalWindow: 'partial' | 'end-aligned';
 }
 
 interface FlowRun {
@@ -73,6 +74,11 @@ function parseFlags(argv: string[]): Flags {
     .option('--fold-seed <n>', 'fold seed with --folds-of', '1')
     .option('--per-speaker <n>', 'with --corpus: only n clips of each speaker (a seeded choice), for quicker runs')
     .option(
+      '--final-window <how>',
+      "a clip's last window: partial (feature-window's) or end-aligned (its last 3 s, an alternative measured)",
+      'partial',
+    )
+    .option(
       '--clips-out <json>',
       'also write every clip and window (paths, labels, clip-vector and flow predictions) to this file, per corpus',
     )
@@ -95,9 +101,14 @@ async function clipVectorPredictions(model: EmotionModel, entries: ManifestEntry
   return model.predict(vectors).map((p) => argmax(EMOTIONS.map((e) => p.probabilities[e])));
 }
 
-async function replayTimed(model: EmotionModel, entries: ManifestEntry[], cpu: { seconds: number }): Promise<FlowReplay> {
+async function replayTimed(
+  model: EmotionModel,
+  entries: ManifestEntry[],
+  cpu: { seconds: number },
+  finalWindow: Flags['finalWindow'],
+): Promise<FlowReplay> {
   const start = process.cpuUsage();
-  const replay = await replayThroughFlow(model, entries, { orderSeed: STREAM_ORDER_SEED });
+  const replay = await replayThroughFlow(model, entries, { orderSeed: STREAM_ORDER_SEED, finalWindow });
   const used = process.cpuUsage(start);
   cpu.seconds += (used.user + used.system) / 1e6;
   return replay;
@@ -113,7 +124,7 @@ async function testCorpus(flags: Flags, spec: { name: string; manifest: string }
     const clipPredicted = await clipVectorPredictions(model, entries);
     log(`${spec.name}: playing ${new Set(entries.map((e) => e.speaker)).size} speaker streams through the flow`);
     const cpu = { seconds: 0 };
-    const replay = await replayTimed(model, entries, cpu);
+    const replay = await replayTimed(model, entries, cpu, flags.finalWindow);
     return {
       protocol: `${flags.model} on ${flags.perSpeaker ? `${flags.perSpeaker} clips of each speaker (seeded choice) of` : 'every clip of'} ${spec.name} (${entries.length} clips)`,
       clipVector: classificationMetrics(
@@ -175,7 +186,7 @@ async function testFolds(flags: Flags, spec: { name: string; manifest: string })
       const heldEntries = testIdx.map((i) => entries[i]);
       const predicted = await clipVectorPredictions(model, heldEntries);
       testIdx.forEach((i, j) => (clipPredicted[i] = predicted[j]));
-      const replay = await replayTimed(model, heldEntries, cpu);
+      const replay = await replayTimed(model, heldEntries, cpu, flags.finalWindow);
       // clip numbers back to the corpus's
       replays.push({
         ...replay,
@@ -230,6 +241,7 @@ function logFoldsSoFar(done: number, entries: ManifestEntry[], clipPredicted: nu
 async function main() {
   const argv = process.argv.slice(2);
   const flags = parseFlags(argv);
+  if (flags.finalWindow !== 'partial' && flags.finalWindow !== 'end-aligned') throw new Error('--final-window is partial or end-aligned');
   const backend = await initBackend();
   const jobs = [
     ...flags.corpus.map((arg) => ({ spec: parseCorpusArg(arg), folds: false })),
@@ -244,7 +256,7 @@ async function main() {
       command: `node --import tsx scripts/evaluate-flow-level.ts ${argv.join(' ')}`,
       model: flags.model,
       corpus: job.spec.name,
-      protocol: `${result.protocol}; backend ${backend}`,
+      protocol: `${result.protocol}${flags.finalWindow === 'end-aligned' ? '; last window of each clip: its last 3 s (end-aligned)' : ''}; backend ${backend}`,
       clipVector: result.clipVector,
       flow: flowLevelReport(result.replay),
       replayCpuSeconds: Number(result.cpu.seconds.toFixed(1)),
