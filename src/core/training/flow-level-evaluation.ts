@@ -116,7 +116,9 @@ export async function replayThroughFlow(model: EmotionModel, clips: ManifestEntr
           samples += chunk.samples.length;
           for (const pushed of registry.push(speaker, chunk.samples, chunk.timestamp, chunk.final === true)) {
             const w =
-              pushed.partial && options.finalWindow === 'end-aligned' ? (endAlignedWindow(clipSamples, windowOptions) ?? pushed) : pushed;
+              pushed.partial && options.finalWindow === 'end-aligned'
+                ? (endAlignedWindow(clipSamples, clipStart, windowOptions) ?? pushed)
+                : pushed;
             outcome.windows++;
             const window: WindowOutcome = {
               clip: index,
@@ -163,12 +165,12 @@ function concatSamples(parts: Float32Array[]): Float32Array {
 }
 
 /** A full window of the clip's last windowSeconds, its start on the 10 ms frame grid of the clip; none for a clip shorter than a window. */
-function endAlignedWindow(clip: Float32Array, options: FeatureWindowOptions): FeatureWindow | undefined {
+function endAlignedWindow(clip: Float32Array, clipStart: number, options: FeatureWindowOptions): FeatureWindow | undefined {
   const length = Math.round(options.windowSeconds * MODEL_SAMPLE_RATE);
   if (clip.length < length) return undefined;
   const start = Math.floor((clip.length - length) / FRAME_STEP) * FRAME_STEP;
   const stream = new FeatureWindowStream('end-aligned', options);
-  const [window] = stream.push(clip.subarray(start, start + length));
+  const [window] = stream.push(clip.subarray(start, start + length), clipStart + (1000 * start) / MODEL_SAMPLE_RATE);
   return window && { ...window, startSample: start, endSample: start + length, partial: true };
 }
 
