@@ -14,7 +14,7 @@
 // is written beside it (same name, .md).
 import { Command } from 'commander';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { EMOTIONS } from '../src/core/messages';
 import { argmax } from '../src/core/model/argmax';
 import { initBackend } from '../src/core/model/backend';
@@ -45,6 +45,8 @@ interface Flags {
   foldSeed: string;
   results: string;
   perSpeaker?: string;
+  clipsOut?: string;
+  finalWindow: 'partial' | 'end-aligned';
 }
 
 interface FlowRun {
@@ -71,6 +73,15 @@ function parseFlags(argv: string[]): Flags {
     .option('--folds <k>', 'folds by speaker with --folds-of', '6')
     .option('--fold-seed <n>', 'fold seed with --folds-of', '1')
     .option('--per-speaker <n>', 'with --corpus: only n clips of each speaker (a seeded choice), for quicker runs')
+    .option(
+      '--final-window <how>',
+      "a clip's last window: partial (feature-window's) or end-aligned (its last 3 s, an alternative measured)",
+      'partial',
+    )
+    .option(
+      '--clips-out <json>',
+      'also write every clip and window (paths, labels, clip-vector and flow predictions) to this file, per corpus',
+    )
     .option('--results <json>', 'results file (a Markdown file of the same name is written beside it)', 'docs/flow-level-runs.json')
     .parse(argv, { from: 'user' })
     .opts<Flags>();
@@ -90,9 +101,14 @@ async function clipVectorPredictions(model: EmotionModel, entries: ManifestEntry
   return model.predict(vectors).map((p) => argmax(EMOTIONS.map((e) => p.probabilities[e])));
 }
 
-async function replayTimed(model: EmotionModel, entries: ManifestEntry[], cpu: { seconds: number }): Promise<FlowReplay> {
+async function replayTimed(
+  model: EmotionModel,
+  entries: ManifestEntry[],
+  cpu: { seconds: number },
+  finalWindow: Flags['finalWindow'],
+): Promise<FlowReplay> {
   const start = process.cpuUsage();
-  const replay = await replayThroughFlow(model, entries, { orderSeed: STREAM_ORDER_SEED });
+  const replay = await replayThroughFlow(model, entries, { orderSeed: STREAM_ORDER_SEED, finalWindow });
   const used = process.cpuUsage(start);
   cpu.seconds += (used.user + used.system) / 1e6;
   return replay;
@@ -108,7 +124,7 @@ async function testCorpus(flags: Flags, spec: { name: string; manifest: string }
     const clipPredicted = await clipVectorPredictions(model, entries);
     log(`${spec.name}: playing ${new Set(entries.map((e) => e.speaker)).size} speaker streams through the flow`);
     const cpu = { seconds: 0 };
-    const replay = await replayTimed(model, entries, cpu);
+    const replay = await replayTimed(model, entries, cpu, flags.finalWindow);
     return {
       protocol: `${flags.model} on ${flags.perSpeaker ? `${flags.perSpeaker} clips of each speaker (seeded choice) of` : 'every clip of'} ${spec.name} (${entries.length} clips)`,
       clipVector: classificationMetrics(
@@ -118,6 +134,8 @@ async function testCorpus(flags: Flags, spec: { name: string; manifest: string }
       ),
       replay,
       cpu,
+      entries,
+      clipPredicted,
     };
   } finally {
     model.dispose();
@@ -168,13 +186,14 @@ async function testFolds(flags: Flags, spec: { name: string; manifest: string })
       const heldEntries = testIdx.map((i) => entries[i]);
       const predicted = await clipVectorPredictions(model, heldEntries);
       testIdx.forEach((i, j) => (clipPredicted[i] = predicted[j]));
-      const replay = await replayTimed(model, heldEntries, cpu);
+      const replay = await replayTimed(model, heldEntries, cpu, flags.finalWindow);
       // clip numbers back to the corpus's
       replays.push({
         ...replay,
         windows: replay.windows.map((w) => ({ ...w, clip: testIdx[w.clip] })),
         clips: replay.clips.map((c) => ({ ...c, clip: testIdx[c.clip] })),
       });
+      logFoldsSoFar(f + 1, entries, clipPredicted, replays);
     } finally {
       model.dispose();
     }
@@ -193,12 +212,36 @@ async function testFolds(flags: Flags, spec: { name: string; manifest: string })
       policies: replays[0].policies,
     },
     cpu,
+    entries,
+    clipPredicted,
   };
+}
+
+/** The figures of the folds done so far, in the log, so that a run stopped early still says what it measured. */
+function logFoldsSoFar(done: number, entries: ManifestEntry[], clipPredicted: number[], replays: FlowReplay[]) {
+  const clips = replays.flatMap((r) => r.clips);
+  const report = flowLevelReport({
+    windows: replays.flatMap((r) => r.windows),
+    clips,
+    windowSeconds: replays[0].windowSeconds,
+    policies: replays[0].policies,
+  });
+  const clipVector = classificationMetrics(
+    clips.map((c) => entries[c.clip].emotion),
+    clips.map((c) => clipPredicted[c.clip]),
+    EMOTIONS,
+  );
+  const au = (m: ClassificationMetrics) => `${pct(m.accuracy)} / ${pct(m.uar)}`;
+  log(
+    `after ${done} folds (${clips.length} clips): clip vector ${au(clipVector)}, per window ${au(report.windows.metrics)}, ` +
+      `per clip last window ${au(report.clips.byPolicy['last window'].metrics)}, router defaults ${au(report.clips.byPolicy['router defaults'].metrics)}, ECE ${report.windows.ece.toFixed(3)}`,
+  );
 }
 
 async function main() {
   const argv = process.argv.slice(2);
   const flags = parseFlags(argv);
+  if (flags.finalWindow !== 'partial' && flags.finalWindow !== 'end-aligned') throw new Error('--final-window is partial or end-aligned');
   const backend = await initBackend();
   const jobs = [
     ...flags.corpus.map((arg) => ({ spec: parseCorpusArg(arg), folds: false })),
@@ -213,7 +256,7 @@ async function main() {
       command: `node --import tsx scripts/evaluate-flow-level.ts ${argv.join(' ')}`,
       model: flags.model,
       corpus: job.spec.name,
-      protocol: `${result.protocol}; backend ${backend}`,
+      protocol: `${result.protocol}${flags.finalWindow === 'end-aligned' ? '; last window of each clip: its last 3 s (end-aligned)' : ''}; backend ${backend}`,
       clipVector: result.clipVector,
       flow: flowLevelReport(result.replay),
       replayCpuSeconds: Number(result.cpu.seconds.toFixed(1)),
@@ -222,8 +265,9 @@ async function main() {
     };
     runs.push(run);
     console.log(markdownOf([run]));
+    if (flags.clipsOut) writeClips(flags.clipsOut, job.spec.name, result.entries, result.clipPredicted, result.replay);
   }
-  const file = join(root, flags.results);
+  const file = resolve(root, flags.results);
   const all: FlowRun[] = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : [];
   for (const run of runs) {
     const at = all.findIndex((r) => r.name === run.name);
@@ -232,6 +276,21 @@ async function main() {
   }
   writeFileSync(file, JSON.stringify(all, null, 1) + '\n');
   writeFileSync(file.replace(/\.json$/, '') + '.md', markdownOf(all));
+}
+
+/** Every clip with its windows, for analyses of where the flow and the clip vectors part (docs/evaluation.md). */
+function writeClips(file: string, corpus: string, entries: ManifestEntry[], clipPredicted: number[], replay: FlowReplay) {
+  const path = file.replace(/\.json$/, '') + `-${corpus}.json`;
+  const windowsOf = new Map<number, FlowReplay['windows']>();
+  for (const w of replay.windows) windowsOf.set(w.clip, [...(windowsOf.get(w.clip) ?? []), w]);
+  const clips = replay.clips.map((c) => ({
+    ...c,
+    path: entries[c.clip].path,
+    clipVectorPredicted: clipPredicted[c.clip],
+    windows: windowsOf.get(c.clip) ?? [],
+  }));
+  writeFileSync(path, JSON.stringify({ corpus, emotions: EMOTIONS, clips }) + '\n');
+  log(`clips written to ${path}`);
 }
 
 export function markdownOf(runs: FlowRun[]): string {

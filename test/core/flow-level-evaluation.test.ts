@@ -66,3 +66,37 @@ test('clips played through the flow path: windows per clip, unvoiced and short c
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("end-aligned last windows: a clip at least a window long ends with a full window of its last 3 s, holding the partial window's speech and more", async () => {
+  await initBackend();
+  const model = await EmotionModel.load(DEFAULT_MODEL_DIR);
+  try {
+    const { entries } = await readManifest(join(FIXTURES_DIR, 'ravdess-subset', 'manifest.csv'));
+    const partial = await replayThroughFlow(model, entries);
+    const endAligned = await replayThroughFlow(model, entries, { finalWindow: 'end-aligned' });
+    assert.equal(endAligned.windows.length, partial.windows.length, 'the same windows, the last one of each clip replaced');
+    let longer = 0;
+    for (const [i, w] of partial.windows.entries()) {
+      const e = endAligned.windows[i];
+      assert.equal(e.clip, w.clip);
+      if (!w.partial) {
+        // the same audio; only the confidence moves, as the stream's normaliser saw other last windows before
+        assert.deepEqual([e.seconds, e.speechSeconds, e.voiced], [w.seconds, w.speechSeconds, w.voiced], 'full windows are untouched');
+        continue;
+      }
+      const clip = partial.clips.find((c) => c.clip === w.clip)!;
+      if (clip.seconds < 3) {
+        assert.equal(e.seconds, w.seconds, 'a clip shorter than a window keeps its partial window');
+        continue;
+      }
+      assert.equal(e.seconds, 3);
+      assert.ok(w.seconds < 3, `RAVDESS clips are not whole seconds long: the partial window is shorter (${w.seconds} s)`);
+      // the end-aligned window holds all of the partial window's audio, so at least its speech stretch
+      assert.ok(e.speechSeconds! >= w.speechSeconds! - 0.01, `${e.speechSeconds} s of speech against ${w.speechSeconds} s`);
+      if (e.speechSeconds! > w.speechSeconds! + 0.1) longer++;
+    }
+    assert.ok(longer >= 1, 'in some clip the partial window cut off speech that the end-aligned window holds');
+  } finally {
+    model.dispose();
+  }
+});

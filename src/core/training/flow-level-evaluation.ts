@@ -7,7 +7,13 @@ import { AudioStreamConverter } from '../audio/audio-stream-converter';
 import { MODEL_SAMPLE_RATE } from '../audio/audio-chunk';
 import { decodeWav } from '../audio/wav-decoder';
 import { FeatureWindowRegistry } from '../features/feature-window-registry';
-import { resolveFeatureWindowOptions, type FeatureWindowOptions } from '../features/feature-window-stream';
+import {
+  FeatureWindowStream,
+  resolveFeatureWindowOptions,
+  type FeatureWindow,
+  type FeatureWindowOptions,
+} from '../features/feature-window-stream';
+import { FRAME_STEP } from '../features/pyaudioanalysis-constants';
 import type { FeatureProfileName } from '../features/feature-profile';
 import { EMOTIONS } from '../messages';
 import type { EmotionModel } from '../model/emotion-model';
@@ -39,6 +45,12 @@ export interface FlowReplayOptions {
   chunkSamples?: number;
   /** seed of the order of each speaker's clips (default 1) */
   orderSeed?: number;
+  /**
+   * How a clip's last window is taken: 'partial' (default), feature-window's shorter last window from the hop
+   * grid to the clip's end; 'end-aligned', measures an alternative: a clip at least a window long ends with a
+   * full window of its last windowSeconds instead (computed as feature-window computes a window of those samples).
+   */
+  finalWindow?: 'partial' | 'end-aligned';
 }
 
 /** One analysis window of a clip: classified when voiced, dropped as mt-a-dnn-infer does by default when not. */
@@ -47,6 +59,9 @@ export interface WindowOutcome {
   truth: number;
   voiced: boolean;
   partial: boolean;
+  /** the window's length, and with speech only the length of the speech stretch its vector describes */
+  seconds: number;
+  speechSeconds?: number;
   predicted?: number;
   confidence?: number;
 }
@@ -94,13 +109,27 @@ export async function replayThroughFlow(model: EmotionModel, clips: ManifestEntr
         const clipStart = clock;
         const converter = new AudioStreamConverter({ streamId: speaker, chunkSamples: options.chunkSamples ?? 1600, now: () => clipStart });
         const chunks = converter.push(decoded.channels, decoded.sampleRate, true);
+        const clipSamples = concatSamples(chunks.map((c) => c.samples));
         let samples = 0;
         const outcome: ClipOutcome = { clip: index, truth: clip.emotion, speaker, seconds: 0, windows: 0, voicedWindows: 0, routed: {} };
         for (const chunk of chunks) {
           samples += chunk.samples.length;
-          for (const w of registry.push(speaker, chunk.samples, chunk.timestamp, chunk.final === true)) {
+          for (const pushed of registry.push(speaker, chunk.samples, chunk.timestamp, chunk.final === true)) {
+            const w =
+              pushed.partial && options.finalWindow === 'end-aligned'
+                ? (endAlignedWindow(clipSamples, clipStart, windowOptions) ?? pushed)
+                : pushed;
             outcome.windows++;
-            const window: WindowOutcome = { clip: index, truth: clip.emotion, voiced: w.voiced, partial: !!w.partial };
+            const window: WindowOutcome = {
+              clip: index,
+              truth: clip.emotion,
+              voiced: w.voiced,
+              partial: !!w.partial,
+              seconds: (w.endSample - w.startSample) / MODEL_SAMPLE_RATE,
+              ...(w.trimmed && w.speechStart !== undefined && w.speechEnd !== undefined
+                ? { speechSeconds: (w.speechEnd - w.speechStart) / 1000 }
+                : {}),
+            };
             if (w.voiced) {
               outcome.voicedWindows++;
               const prediction = await classifier.classify({ ...w, streamId: speaker });
@@ -123,6 +152,26 @@ export async function replayThroughFlow(model: EmotionModel, clips: ManifestEntr
     for (const [, router] of routers) router.clear();
   }
   return { windows, clips: outcomes, windowSeconds: windowOptions.windowSeconds, policies: routers.map(([name]) => name) };
+}
+
+function concatSamples(parts: Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** A full window of the clip's last windowSeconds, its start on the 10 ms frame grid of the clip; none for a clip shorter than a window. */
+function endAlignedWindow(clip: Float32Array, clipStart: number, options: FeatureWindowOptions): FeatureWindow | undefined {
+  const length = Math.round(options.windowSeconds * MODEL_SAMPLE_RATE);
+  if (clip.length < length) return undefined;
+  const start = Math.floor((clip.length - length) / FRAME_STEP) * FRAME_STEP;
+  const stream = new FeatureWindowStream('end-aligned', options);
+  const [window] = stream.push(clip.subarray(start, start + length), clipStart + (1000 * start) / MODEL_SAMPLE_RATE);
+  return window && { ...window, startSample: start, endSample: start + length, partial: true };
 }
 
 /** The router's state at a clip's end, as a class: an emotion, or "no decision" (uncertain, or no state yet). */
