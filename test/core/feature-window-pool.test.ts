@@ -174,8 +174,10 @@ describe('FeatureWindowPool', () => {
   test('dispose ends every thread', async () => {
     const baseline = threadCount();
     const pool = new FeatureWindowPool(OPTIONS, {}, { threads: 3 });
-    await Promise.all(['a', 'b', 'c', 'd'].map((id) => pool.push(id, clip.slice(0, CHUNK), undefined, false, true)));
-    assert.equal(pool.threadIds().length, 3);
+    // 800 live streams at first sight: more than one thread's share (each counts 1 audio s/s), so every lane opens
+    await Promise.all(Array.from({ length: 800 }, (_, i) => pool.push(`s${i}`, clip.slice(0, CHUNK), undefined, false, true)));
+    assert.equal(pool.threads, 3);
+    await until(() => pool.threadIds().length === 3, 'three threads running');
     assert.ok(threadCount() >= baseline + 3);
     await pool.dispose();
     await until(() => threadCount() <= baseline, `the thread count back at ${baseline}`);
