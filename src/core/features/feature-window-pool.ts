@@ -687,6 +687,18 @@ export class FeatureWindowPool {
     );
   }
 
+  /**
+   * Frees the places of the least recently heard streams beyond those the lanes can still hold (held, queued or in
+   * flight): a lane's registry drops streams to stay within its budget, and their places must not pile up.
+   */
+  private forgetUnheld(): void {
+    const held = this.lanes.reduce((sum, lane) => sum + lane.size + lane.queue.length + lane.inFlight, 0);
+    for (const [streamId, assignment] of this.assignments) {
+      if (this.assignments.size <= held) return;
+      this.release(streamId, assignment, undefined);
+    }
+  }
+
   /** Drops the least recently heard streams while all lanes together hold more than maxBytes (as they last said). */
   private keepWithinMemory(): void {
     if (this.lanes.length < 2) return; // one registry keeps its own budget
@@ -702,6 +714,7 @@ export class FeatureWindowPool {
     lane.size = reply.size;
     lane.droppedStreams = reply.droppedStreams;
     lane.bytes = reply.bytes;
+    this.forgetUnheld();
     this.keepWithinMemory();
     if (!reply.ok) {
       const err = new Error(reply.error.message);
