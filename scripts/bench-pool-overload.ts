@@ -1,12 +1,14 @@
 /**
  * feature-window's FeatureWindowPool under overload: N paced live streams (16-bit RAVDESS speech in 250 ms
  * chunks, each stamped with the time of its first sample, sent every 250 ms) into a pool with the node's
- * defaults (lag budget, max queue) and a given number of threads. Per N: windows served of those expected, how
+ * defaults (lag budget, max queue) and at most a given number of threads (auto: the cores; the pool opens them as
+ * the load needs). Per N: windows served of those expected, how
  * many streams were still served in the second half, latency from a window's last sample to its result,
  * and CPU time of the process. `--before DIST` runs another build's dist/ on the same streams, alternating
  * with this one, so the two policies are compared back to back on the same machine load.
  * Usage: npm run build && npx tsx scripts/bench-pool-overload.ts [--streams 300,600,1000] [--seconds 20]
- *        [--threads 1] [--before /path/to/other/dist]
+ *        [--threads auto,1,2] [--repeat 2] [--before /path/to/other/dist]
+ * Several --threads settings (and --repeat) alternate, run after run, so they meet the same machine load.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,7 +25,8 @@ const arg = (name: string, fallback: string) => {
 };
 const streamCounts = arg('streams', '300,600,1000').split(',').map(Number);
 const seconds = Number(arg('seconds', '20'));
-const threads = Number(arg('threads', '1'));
+const threadSettings = arg('threads', 'auto').split(',');
+const repeat = Number(arg('repeat', '1'));
 const before = arg('before', '');
 const CHUNK = 4000; // 250 ms at 16 kHz, as audio-source sends
 const CHUNK_MS = 250;
@@ -56,10 +59,18 @@ const cpuMs = () => {
   return (user + system) / 1000;
 };
 
-async function run(label: string, modules: { pool: PoolModule; stream: StreamModule }, streams: number, pcm: Int16Array) {
-  const { FeatureWindowPool } = modules.pool;
+async function run(
+  label: string,
+  modules: { pool: PoolModule; stream: StreamModule },
+  threadSetting: string,
+  streams: number,
+  pcm: Int16Array,
+) {
+  const { FeatureWindowPool, defaultThreadCount } = modules.pool;
+  const threads = threadSetting === 'auto' ? defaultThreadCount() : Number(threadSetting);
   const pool = new FeatureWindowPool(modules.stream.resolveFeatureWindowOptions({}), { maxStreams: streams + 1 }, { threads });
-  await pool.reset('warm-up');
+  // the first thread is up before the streams start
+  await pool.push('warm-up', pcm.slice(0, CHUNK), undefined, true, true);
   const chunksInAudio = pcm.length / CHUNK;
   const latencies: number[] = [];
   const servedLate = new Set<number>();
@@ -84,12 +95,14 @@ async function run(label: string, modules: { pool: PoolModule; stream: StreamMod
   }
   await new Promise((r) => setTimeout(r, 3000));
   const cpu = cpuMs() - cpu0;
+  const opened = pool.threads;
   await pool.dispose();
   latencies.sort((a, b) => a - b);
   const expected = streams * (seconds - 2); // 3 s windows every 1 s
   const at = (q: number) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * q))] : NaN);
   return {
     build: label,
+    threads: `${threadSetting}: ${opened} open`,
     streams,
     windows,
     expected,
@@ -104,17 +117,21 @@ async function main() {
   const pcm = await speech();
   const builds: Array<[string, { pool: PoolModule; stream: StreamModule }]> = [['this build', load(join(__dirname, '..', 'dist'))]];
   if (before) builds.push(['--before', load(before)]);
-  console.log(`${threads} feature thread(s), ${seconds} s per run, node ${process.version}, process CPU time`);
+  console.log(`${seconds} s per run, node ${process.version}, process CPU time`);
   console.log(
-    '| build | streams | windows / expected | streams served in the second half | latency p50 / p99 ms | CPU ms per stream-second |',
+    '| build | threads | streams | windows / expected | streams served in the second half | latency p50 / p99 ms | CPU ms per stream-second |',
   );
-  console.log('| --- | --- | --- | --- | --- | --- |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- |');
   for (const streams of streamCounts) {
-    for (const [label, modules] of builds) {
-      const r = await run(label, modules, streams, pcm);
-      console.log(
-        `| ${r.build} | ${r.streams} | ${r.windows} / ${r.expected} | ${r.streamsServedInSecondHalf} | ${Math.round(r.latencyP50Ms)} / ${Math.round(r.latencyP99Ms)} | ${r.cpuMsPerStreamSecond} |`,
-      );
+    for (let round = 0; round < repeat; round++) {
+      for (const threadSetting of threadSettings) {
+        for (const [label, modules] of builds) {
+          const r = await run(label, modules, threadSetting, streams, pcm);
+          console.log(
+            `| ${r.build} | ${r.threads} | ${r.streams} | ${r.windows} / ${r.expected} | ${r.streamsServedInSecondHalf} | ${Math.round(r.latencyP50Ms)} / ${Math.round(r.latencyP99Ms)} | ${r.cpuMsPerStreamSecond} |`,
+          );
+        }
+      }
     }
   }
 }

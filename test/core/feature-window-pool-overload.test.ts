@@ -63,7 +63,7 @@ const SPEED_PHASE_MS = 5000;
  * on the machine comes and goes; the same seed gives the same run.
  */
 class SlowThread implements PoolThread {
-  readonly threadId = 1;
+  readonly threadId: number;
   readonly ready: number;
   private readonly registry: FeatureWindowRegistry;
   private busyUntil = 0;
@@ -74,7 +74,9 @@ class SlowThread implements PoolThread {
     setup: PoolThreadSetup,
     private readonly clock: SimulatedClock,
     private readonly msPerAudioSecond: number,
+    index = 0,
   ) {
+    this.threadId = index + 1;
     this.registry = new FeatureWindowRegistry(setup.options, setup.limits);
     this.ready = clock.now;
     const phase = seeded(7);
@@ -85,8 +87,10 @@ class SlowThread implements PoolThread {
     const start = Math.max(this.clock.now, this.busyUntil);
     const seconds = request.kind === 'push' ? request.samples.length / 16000 : 0;
     const speed = this.speeds[Math.floor((start - this.ready) / SPEED_PHASE_MS) % this.speeds.length];
-    this.busyUntil = start + (seconds * this.msPerAudioSecond * (0.5 + this.random())) / speed;
-    const reply = applyPoolRequest(this.registry, request);
+    const workMs = (seconds * this.msPerAudioSecond * (0.5 + this.random())) / speed;
+    this.busyUntil = start + workMs;
+    // the thread's own measure of its work, as a worker thread reports it
+    const reply = { ...applyPoolRequest(this.registry, request), workMs };
     return new Promise((resolve) => this.clock.at(this.busyUntil, () => resolve(reply)));
   }
 
@@ -97,20 +101,35 @@ class SlowThread implements PoolThread {
 
 interface ServedWindow {
   streamId: string;
+  /** the window's end, ms since epoch (from the chunks' timestamps) */
+  end: number;
+  /** the thread that computed it */
+  threadId: number;
   /** simulated ms since the start */
   at: number;
   /** from the window's last sample to its answer, ms */
   latencyMs: number;
 }
 
-/** `streams` live streams of real speech for SECONDS into a pool whose one thread keeps up with CAPACITY of them. */
-async function overload(streams: number, speech: Float32Array): Promise<ServedWindow[]> {
+interface OverloadRun {
+  served: ServedWindow[];
+  /** threads the pool opened */
+  threads: number;
+  /** streams moved from a lane that shed them */
+  moved: number;
+}
+
+/**
+ * `streams` live streams of real speech for SECONDS into a pool whose threads (at most `threads`) each keep up with
+ * CAPACITY of them.
+ */
+async function overload(streams: number, speech: Float32Array, threads = 1): Promise<OverloadRun> {
   const clock = new SimulatedClock();
   const t0 = clock.now;
   const pool = new FeatureWindowPool(
     OPTIONS,
     {},
-    { threads: 1, lagBudgetMs: LAG_BUDGET_MS, startThread: (_i, setup) => new SlowThread(setup, clock, 1000 / CAPACITY) },
+    { threads, lagBudgetMs: LAG_BUDGET_MS, startThread: (i, setup) => new SlowThread(setup, clock, 1000 / CAPACITY, i) },
     () => clock.now,
   );
   const served: ServedWindow[] = [];
@@ -122,15 +141,18 @@ async function overload(streams: number, speech: Float32Array): Promise<ServedWi
       const due = t0 + phase + (i + 1) * CHUNK_MS;
       const from = ((i + s * 3) % chunks) * CHUNK;
       clock.at(due, () => {
+        const threadId = () => pool.threadOf(streamId)?.threadId ?? 0;
         void pool.push(streamId, speech.slice(from, from + CHUNK), due - CHUNK_MS, false).then((result) => {
-          for (const w of result.windows) served.push({ streamId, at: clock.now - t0, latencyMs: clock.now - w.end });
+          for (const w of result.windows)
+            served.push({ streamId, end: w.end, threadId: threadId(), at: clock.now - t0, latencyMs: clock.now - w.end });
         });
       });
     }
   }
   await clock.runUntil(t0 + SECONDS * 1000 + LAG_BUDGET_MS);
+  const run = { served, threads: pool.threads, moved: pool.moved };
   await pool.dispose();
-  return served;
+  return run;
 }
 
 function p99(values: number[]): number {
@@ -141,6 +163,7 @@ function p99(values: number[]): number {
 describe('FeatureWindowPool under overload (a deliberately slow thread on a simulated clock)', () => {
   let speech: Float32Array;
   let atCapacity: ServedWindow[];
+  let atCapacityThreads: number;
   before(async () => {
     const clips = await Promise.all(
       manifest()
@@ -153,7 +176,7 @@ describe('FeatureWindowPool under overload (a deliberately slow thread on a simu
       speech.set(clip, offset);
       offset += clip.length;
     }
-    atCapacity = await overload(CAPACITY, speech);
+    ({ served: atCapacity, threads: atCapacityThreads } = await overload(CAPACITY, speech));
   });
 
   test('at capacity every stream is served', () => {
@@ -165,7 +188,7 @@ describe('FeatureWindowPool under overload (a deliberately slow thread on a simu
 
   for (const factor of [2, 3]) {
     test(`at ${factor}x its capacity the pool serves >= 80% of the windows it serves at capacity, to the same streams, within the lag budget`, async () => {
-      const served = await overload(factor * CAPACITY, speech);
+      const { served } = await overload(factor * CAPACITY, speech);
       const share = served.length / atCapacity.length;
       assert.ok(share >= 0.8, `${served.length} windows against ${atCapacity.length} at capacity (${(share * 100).toFixed(0)}%)`);
       // Served streams stay served: in the second half, windows come from about as many streams as the thread can serve.
@@ -175,4 +198,34 @@ describe('FeatureWindowPool under overload (a deliberately slow thread on a simu
       assert.ok(latency <= LAG_BUDGET_MS, `p99 latency ${latency} ms of simulated time`);
     });
   }
+
+  test('with up to 2 threads, a light load stays on one thread', async () => {
+    const light = Math.floor(CAPACITY / 2);
+    const run = await overload(light, speech, 2);
+    assert.equal(run.threads, 1, 'one thread open');
+    assert.ok(run.served.length >= light * (SECONDS - 4), `${run.served.length} windows`);
+    assert.equal(atCapacityThreads, 1);
+  });
+
+  test("with up to 2 threads, at 2x one thread's capacity a second thread opens; shed streams move to it and keep their order", async (t) => {
+    const streams = 2 * CAPACITY;
+    const run = await overload(streams, speech, 2);
+    assert.equal(run.threads, 2, 'two threads open');
+    assert.ok(run.moved > 0, 'streams the first lane shed moved to the second');
+    const oneThread = (await overload(streams, speech, 1)).served.length;
+    // two threads, each kept at most ~85% busy by admission control: well over what one thread serves
+    assert.ok(run.served.length >= 1.4 * oneThread, `${run.served.length} windows on 2 threads, ${oneThread} on one`);
+    const byStream = new Map<string, ServedWindow[]>();
+    for (const w of run.served) byStream.set(w.streamId, [...(byStream.get(w.streamId) ?? []), w]);
+    // At first sight every stream fits the first thread by the prior (a few ms per audio second): those served
+    // by the second had moved there.
+    const onSecond = [...byStream.values()].filter((ws) => ws.some((w) => w.threadId === 2));
+    assert.ok(onSecond.length >= CAPACITY / 2, `${onSecond.length} streams served by the second thread`);
+    t.diagnostic(
+      `${run.served.length} windows on 2 threads (${run.moved} moves, ${onSecond.length} streams served by the second), ${oneThread} on one`,
+    );
+    for (const [streamId, ws] of byStream) {
+      for (let i = 1; i < ws.length; i++) assert.ok(ws[i].end > ws[i - 1].end, `${streamId}: window ${i} out of order`);
+    }
+  });
 });

@@ -171,11 +171,41 @@ describe('FeatureWindowPool', () => {
     }
   });
 
+  test('a light load stays on the first thread; a stream keeps its place until it ends, is reset or idles out', async () => {
+    let clock = Date.now();
+    const pool = new FeatureWindowPool(OPTIONS, { idleSeconds: 10 }, { threads: 2 }, () => clock);
+    try {
+      const ids = Array.from({ length: 10 }, (_, i) => `mic-${i}`);
+      await Promise.all(ids.map((id) => pool.push(id, clip.slice(0, CHUNK), undefined, false, true)));
+      assert.equal(pool.threads, 1, 'one thread for 10 streams');
+      assert.equal(pool.placedStreams, 10);
+      const first = pool.threadOf('mic-0');
+      assert.ok(first && ids.every((id) => pool.threadOf(id) === first));
+      await pool.reset('mic-0');
+      assert.equal(pool.threadOf('mic-0'), undefined, 'reset frees its place');
+      await pool.push('mic-1', clip.slice(0, CHUNK), undefined, true, true);
+      assert.equal(pool.threadOf('mic-1'), undefined, 'its last chunk frees its place');
+      assert.equal(pool.placedStreams, 8);
+      clock += 5000;
+      await pool.push('mic-2', clip.slice(0, CHUNK), undefined, false, true);
+      clock += 6000;
+      pool.sweep();
+      assert.equal(pool.placedStreams, 1, 'the streams quiet for 11 s of a 10 s idle timeout freed');
+      assert.ok(pool.threadOf('mic-2'));
+      await pool.reset();
+      assert.equal(pool.placedStreams, 0, 'reset of every stream frees every place');
+    } finally {
+      await pool.dispose();
+    }
+  });
+
   test('dispose ends every thread', async () => {
     const baseline = threadCount();
     const pool = new FeatureWindowPool(OPTIONS, {}, { threads: 3 });
-    await Promise.all(['a', 'b', 'c', 'd'].map((id) => pool.push(id, clip.slice(0, CHUNK), undefined, false, true)));
-    assert.equal(pool.threadIds().length, 3);
+    // 800 live streams at first sight: more than one thread's share (each counts 1 audio s/s), so every lane opens
+    await Promise.all(Array.from({ length: 800 }, (_, i) => pool.push(`s${i}`, clip.slice(0, CHUNK), undefined, false, true)));
+    assert.equal(pool.threads, 3);
+    await until(() => pool.threadIds().length === 3, 'three threads running');
     assert.ok(threadCount() >= baseline + 3);
     await pool.dispose();
     await until(() => threadCount() <= baseline, `the thread count back at ${baseline}`);

@@ -185,7 +185,8 @@ describe('feature-window on worker threads', () => {
       const node = helper.getNode('fw') as unknown as InputNode;
       for (const m of messages) node.receive(m);
       await until(() => completed.length === messages.length, 'the audio done');
-      assert.ok(threadCount() >= baseline + 3, `3 worker threads running (${threadCount()} threads, ${baseline} before)`);
+      // up to 3, opened on demand: 4 streams need one
+      assert.ok(threadCount() >= baseline + 1, `a worker thread running (${threadCount()} threads, ${baseline} before)`);
       await helper.unload();
       await until(() => threadCount() <= baseline, `back to ${baseline} threads after close (now ${threadCount()})`);
     }

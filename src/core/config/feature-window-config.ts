@@ -16,7 +16,7 @@ export interface FeatureWindowNodeConfig {
   maxStreams?: number | string;
   idleTimeout?: number | string;
   maxMemoryMB?: number | string;
-  /** 'auto' (or empty): one less than the cores, at least 1; 0: Node-RED's own thread; N threads */
+  /** the most worker threads, opened as the load needs them: 'auto' (or empty) = the cores; 0: Node-RED's own thread; N */
   workers?: number | string;
   /** seconds a chunk may be late before it is dropped (0 = never) */
   lagBudget?: number | string;

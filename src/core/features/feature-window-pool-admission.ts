@@ -71,6 +71,11 @@ export class LaneAdmission {
     return this.shed.size;
   }
 
+  /** A stream not seen before would be shed on arrival: the lane admits as many streams as it measured room for. */
+  get full(): boolean {
+    return this.admitted.size >= this.limit;
+  }
+
   /** A shed stream stays shed at least this long. */
   private get holdMs(): number {
     return 2 * this.settings.lagBudgetMs;

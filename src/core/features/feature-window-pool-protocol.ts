@@ -18,9 +18,15 @@ export type PoolRequest =
   | { kind: 'sweep'; id: number };
 
 /** A thread's answer to one request, with its registry's counts after it. */
-export type PoolReply = { id: number; size: number; droppedStreams: number } & (
-  { ok: true; windows: FeatureWindow[] } | { ok: false; error: { name: string; message: string } }
-);
+export type PoolReply = {
+  id: number;
+  size: number;
+  droppedStreams: number;
+  /** bytes the registry's streams hold */
+  bytes: number;
+  /** how long the thread worked on the request, ms (measured there: its compute, not its wait) */
+  workMs?: number;
+} & ({ ok: true; windows: FeatureWindow[] } | { ok: false; error: { name: string; message: string } });
 
 /** A thread's first message: its registry is up (a thread's start can take a while, and is not lag). */
 export const THREAD_READY = 'ready';
@@ -33,7 +39,7 @@ export interface PoolThreadSetup {
 
 /** Carries out one request on a registry: the same code on a worker thread and on the main thread. */
 export function applyPoolRequest(registry: FeatureWindowRegistry, request: PoolRequest): PoolReply {
-  const counts = () => ({ id: request.id, size: registry.size, droppedStreams: registry.dropped });
+  const counts = () => ({ id: request.id, size: registry.size, droppedStreams: registry.dropped, bytes: registry.footprintBytes() });
   try {
     let windows: FeatureWindow[] = [];
     if (request.kind === 'push') {

@@ -113,13 +113,13 @@ export class FeatureWindowPoolThread {
     for (const waiting of this.sent.values()) waiting.reject(err);
     this.sent.clear();
     this.onStopped(err);
+    // The restart timer keeps the process up (at most QUICK_RESTART_MS): requests held meanwhile are still answered.
     const quick = Date.now() - this.startedAt < QUICK_RESTART_MS;
     if (!quick) return this.start();
     this.restartTimer = setTimeout(() => {
       this.restartTimer = undefined;
       if (!this.disposed) this.start();
     }, QUICK_RESTART_MS);
-    this.restartTimer.unref();
   }
 
   /** Stops the thread; requests not answered yet are failed with "closed". */

@@ -7,5 +7,10 @@ const setup = workerData as PoolThreadSetup;
 const registry = new FeatureWindowRegistry(setup.options, setup.limits);
 const port = parentPort;
 if (!port) throw new Error('feature-window-pool-worker runs only as a worker thread');
-port.on('message', (request: PoolRequest) => port.postMessage(applyPoolRequest(registry, request)));
+port.on('message', (request: PoolRequest) => {
+  const start = performance.now();
+  const reply = applyPoolRequest(registry, request);
+  reply.workMs = performance.now() - start;
+  port.postMessage(reply);
+});
 port.postMessage(THREAD_READY);

@@ -1,6 +1,7 @@
 import { availableParallelism, cpus } from 'node:os';
 import { DroppedAudioLedger } from './dropped-audio-ledger';
 import { LaneAdmission } from './feature-window-pool-admission';
+import { LaneLoad } from './feature-window-pool-lane-load';
 import { DEFAULT_STREAM_LIMITS, FeatureWindowRegistry, StreamLimits } from './feature-window-registry';
 import { applyPoolRequest, PoolReply, PoolRequest, PoolThreadSetup } from './feature-window-pool-protocol';
 import { FeatureWindowPoolThread } from './feature-window-pool-thread';
@@ -8,7 +9,10 @@ import { FeatureWindow, FeatureWindowOptions } from './feature-window-stream';
 import { SAMPLE_RATE } from './pyaudioanalysis-constants';
 
 export interface FeatureWindowPoolOptions {
-  /** worker threads; 0 computes on the calling thread (default: one less than the cores, at least 1) */
+  /**
+   * most worker threads (lanes), opened as the load needs them; 0 computes on the calling thread (default: the
+   * cores, at least 1)
+   */
   threads: number;
   /**
    * a chunk later than this when its turn comes is dropped, ms (0 = never). Its lateness is the
@@ -44,10 +48,13 @@ export interface PoolThread {
   dispose(): Promise<void>;
 }
 
-/** One less than the cores (the main thread keeps one), at least 1. */
+/**
+ * The cores, at least 1: the most threads a pool opens by default. It opens a second only when the first would be
+ * busy more than OPEN_AT of the time, so a light load stays on one thread (a second one costs CPU of its own).
+ */
 export function defaultThreadCount(): number {
   const cores = typeof availableParallelism === 'function' ? availableParallelism() : cpus().length;
-  return Math.max(1, cores - 1);
+  return Math.max(1, cores);
 }
 
 export const DEFAULT_POOL_OPTIONS: FeatureWindowPoolOptions = {
@@ -66,6 +73,18 @@ export const DEFAULT_POOL_OPTIONS: FeatureWindowPoolOptions = {
 const MIN_IN_FLIGHT = 4;
 const MAX_IN_FLIGHT = 64;
 const DEFAULT_IN_FLIGHT_WORK_MS = 100;
+
+/** A new stream goes to the first open lane that stays busy at most this share of the time with it; else a lane opens. */
+const OPEN_AT = 0.7;
+/**
+ * A thread's work per audio second before any lane has measured it, ms: the feature thread's CPU at 100 streams
+ * was 2.1 ms per stream-second (README, "Where the CPU goes"), with some margin for a shared machine.
+ */
+const PRIOR_MS_PER_AUDIO_SECOND = 3;
+/** A stream placed on a lane counts in its load while heard within this long. */
+const HEARD_LATELY_MS = 5000;
+/** How often the streams heard lately are counted again (in between, placing a stream counts it). */
+const RECOUNT_EVERY_MS = 1000;
 
 export interface PoolPushResult {
   windows: FeatureWindow[];
@@ -90,6 +109,7 @@ interface Job {
 }
 
 interface Lane {
+  index: number;
   queue: Job[];
   /** which streams' audio goes to the thread, and which is shed */
   admission: LaneAdmission;
@@ -102,16 +122,25 @@ interface Lane {
   /** on a worker thread; without one, on the calling thread */
   thread?: PoolThread;
   registry?: FeatureWindowRegistry;
+  /** how busy its thread is and would be with one more stream */
+  load: LaneLoad;
   size: number;
   droppedStreams: number;
+  /** bytes its streams hold, as the thread last said */
+  bytes: number;
 }
 
-/** A stable spread of stream ids over lanes (FNV-1a), so each stream always goes to the same thread. */
-function laneOf(streamId: string, lanes: number): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < streamId.length; i++) hash = Math.imul(hash ^ streamId.charCodeAt(i), 0x01000193);
-  return (hash >>> 0) % lanes;
+/** The lane a stream's audio goes to, from its first chunk until it ends, is reset, idles out or is moved. */
+interface Assignment {
+  lane: Lane;
+  lastSeen: number;
+  /** the answer to its latest chunk */
+  last?: Promise<unknown>;
+  /** after a move: its answers wait for this (the previous lane's last answer), so they keep the stream's order */
+  after?: Promise<unknown>;
 }
+
+const ignore = () => undefined;
 
 /**
  * A transferable copy-free array when the caller gives its samples up and they fill their own
@@ -124,16 +153,31 @@ function transferable(samples: Float32Array | Int16Array, owned: boolean): Float
 }
 
 /**
- * FeatureWindowRegistry's operations spread over worker threads: each stream goes to one thread
- * (by a hash of its id), which keeps its windows in order; different streams run in parallel.
+ * FeatureWindowRegistry's operations spread over worker threads ("lanes"), opened as the load needs them: a
+ * stream is placed on a lane when first heard, the first open lane that its predicted load (LaneLoad) keeps
+ * busy at most 70% of the time; when none would, the next lane's thread starts (up to `threads`). A stream
+ * stays on its lane, which keeps its windows in order; different streams run in parallel.
  * Audio waits in a bounded queue per thread, where a lag budget drops the oldest late audio of a
  * stream (its state is then reset, so no window spans the gap), counted per stream and in total.
  * When a thread cannot keep up, its lane sheds whole streams (LaneAdmission): the newest ones beyond
- * what the thread serves, taken back only when the thread has measured headroom.
+ * what the thread serves, taken back only when the thread has measured headroom. A shed stream moves to a
+ * lane with headroom (opened if need be) and starts afresh there; its answers wait for those still due from
+ * its previous lane, so its order stays. Lanes stay open until the pool is disposed.
  * With 0 threads everything runs on the calling thread, as FeatureWindowRegistry itself does.
  */
 export class FeatureWindowPool {
-  private readonly lanes: Lane[];
+  private readonly lanes: Lane[] = [];
+  /** in the order streams were last heard (least recently heard first) */
+  private readonly assignments = new Map<string, Assignment>();
+  /** streams just reset or ended whose previous lane still owes answers: a new placement waits for them */
+  private readonly draining = new Map<string, Promise<unknown>>();
+  private readonly maxLanes: number;
+  private readonly limits: StreamLimits;
+  private readonly startLane: () => Lane;
+  private measuredMsPerAudioSecond: number | undefined;
+  private lastRecount = -Infinity;
+  private evictedStreams = 0;
+  private movedStreams = 0;
   private readonly settings: FeatureWindowPoolOptions;
   private readonly ledger: DroppedAudioLedger;
   /** streams whose audio was dropped since their last chunk went to a thread */
@@ -154,43 +198,50 @@ export class FeatureWindowPool {
     }
     if (!(lagBudgetMs >= 0)) throw new RangeError(`lagBudgetMs must be >= 0, got ${String(lagBudgetMs)}`);
     if (!(maxQueuedBytes > 0)) throw new RangeError(`maxQueuedBytes must be > 0, got ${String(maxQueuedBytes)}`);
-    const full = { ...DEFAULT_STREAM_LIMITS, ...limits };
-    // Each thread holds its share of the streams and of the memory budget.
-    const share = {
-      ...full,
-      maxStreams: Math.max(1, Math.ceil(full.maxStreams / Math.max(1, threads))),
-      maxBytes: full.maxBytes / Math.max(1, threads),
-    };
-    const lane = (): Lane => ({
-      queue: [],
-      admission: new LaneAdmission({ lagBudgetMs, maxStreams: full.maxStreams }, now()),
-      lastReplyAt: -Infinity,
-      queuedBytes: 0,
-      inFlight: 0,
-      inFlightSeconds: 0,
-      size: 0,
-      droppedStreams: 0,
-    });
+    this.limits = { ...DEFAULT_STREAM_LIMITS, ...limits };
+    const full = this.limits;
+    this.maxLanes = Math.max(1, threads);
     const startThread =
       this.settings.startThread ?? ((index, setup, onStopped, onReady) => new FeatureWindowPoolThread(index, setup, onStopped, onReady));
-    this.lanes =
-      threads === 0
-        ? [{ ...lane(), registry: new FeatureWindowRegistry(options, full) }]
-        : Array.from({ length: threads }, (_, index) => ({
-            ...lane(),
-            thread: startThread(
-              index,
-              { options, limits: share },
-              (err) => this.settings.onThreadError(err),
-              () => this.pump(this.lanes[index]),
-            ),
-          }));
+    this.startLane = () => {
+      const lane: Lane = {
+        index: this.lanes.length,
+        queue: [],
+        admission: new LaneAdmission({ lagBudgetMs, maxStreams: full.maxStreams }, now()),
+        lastReplyAt: -Infinity,
+        queuedBytes: 0,
+        inFlight: 0,
+        inFlightSeconds: 0,
+        load: new LaneLoad(now()),
+        size: 0,
+        droppedStreams: 0,
+        bytes: 0,
+      };
+      // Each thread may hold every stream and the whole memory budget: the pool keeps the total within them.
+      if (threads === 0) lane.registry = new FeatureWindowRegistry(options, full);
+      else
+        lane.thread = startThread(
+          lane.index,
+          { options, limits: full },
+          (err) => this.settings.onThreadError(err),
+          () => this.pump(lane),
+        );
+      this.lanes.push(lane);
+      return lane;
+    };
+    // The first thread starts at once, so the first audio does not wait for it.
+    this.startLane();
     this.ledger = new DroppedAudioLedger(full.maxStreams, full.idleSeconds * 1000, now);
   }
 
-  /** Worker threads (0: the calling thread computes). */
+  /** Worker threads open (0: the calling thread computes). */
   get threads(): number {
     return this.lanes[0].thread ? this.lanes.length : 0;
+  }
+
+  /** The most worker threads the pool opens (0: the calling thread computes). */
+  get maxThreads(): number {
+    return this.lanes[0].thread ? this.maxLanes : 0;
   }
 
   /** The running threads' ids (a thread being replaced has none). */
@@ -198,9 +249,19 @@ export class FeatureWindowPool {
     return this.lanes.flatMap((lane) => (lane.thread?.threadId !== undefined ? [lane.thread.threadId] : []));
   }
 
-  /** The thread that computes a stream's windows, or undefined with 0 threads (tests stop it to see it replaced). */
+  /** The thread that computes a stream's windows (undefined with 0 threads, or for a stream not placed). */
   threadOf(streamId: string): PoolThread | undefined {
-    return this.lanes[laneOf(streamId, this.lanes.length)].thread;
+    return this.assignments.get(streamId)?.lane.thread;
+  }
+
+  /** Streams placed on a lane (heard, and not ended, reset or idle since). */
+  get placedStreams(): number {
+    return this.assignments.size;
+  }
+
+  /** Streams moved from a lane that shed them to one with headroom, so far. */
+  get moved(): number {
+    return this.movedStreams;
   }
 
   /** Streams held, as the threads last said. */
@@ -210,7 +271,7 @@ export class FeatureWindowPool {
 
   /** Streams dropped to stay within maxStreams or maxBytes (not those ended, reset or idle). */
   get dropped(): number {
-    return this.lanes.reduce((sum, lane) => sum + lane.droppedStreams, 0);
+    return this.lanes.reduce((sum, lane) => sum + lane.droppedStreams, this.evictedStreams);
   }
 
   /** Seconds of audio dropped for lateness or a full queue, all streams. */
@@ -245,48 +306,205 @@ export class FeatureWindowPool {
     final: boolean,
     owned = false,
   ): Promise<PoolPushResult> {
+    if (this.disposed) return Promise.resolve({ windows: [], dropped: false });
     const arrived = this.now();
-    const lane = this.lanes[laneOf(streamId, this.lanes.length)];
+    const assignment = this.assignmentOf(streamId, arrived);
     const seconds = samples.length / SAMPLE_RATE;
     const lastSampleAt = timestamp === undefined ? Infinity : timestamp + seconds * 1000;
-    return new Promise<PoolPushResult>((resolve, reject) => {
-      if (this.disposed) return resolve({ windows: [], dropped: false });
-      const request: PoolRequest = { kind: 'push', id: this.nextId++, streamId, samples, timestamp, final, afterGap: false };
-      const job: Job = { request, bytes: 0, seconds, lastSampleAt, arrived, sentAt: arrived, resolve, reject };
-      // Already late on arrival (the main thread itself is behind), or shed: dropped before any copy or queueing.
-      if (this.isLate(job, lane, arrived) || !lane.admission.admits(streamId, arrived)) {
-        if (this.drop(job, lane)) this.enqueue(lane, job);
-        return this.pump(lane);
+    let answer!: (result: PoolPushResult) => void;
+    let fail!: (err: Error) => void;
+    const answered = new Promise<PoolPushResult>((resolve, reject) => {
+      answer = resolve;
+      fail = reject;
+    });
+    const request: PoolRequest = { kind: 'push', id: this.nextId++, streamId, samples, timestamp, final, afterGap: false };
+    const job: Job = { request, bytes: 0, seconds, lastSampleAt, arrived, sentAt: arrived, resolve: answer, reject: fail };
+    let lane = assignment.lane;
+    // Already late on arrival (the main thread itself is behind): dropped before any copy or queueing.
+    let admitted = !this.isLate(job, lane, arrived);
+    if (admitted && !lane.admission.admits(streamId, arrived)) {
+      // Shed by its lane: it moves to a lane with headroom, if there is one, and starts afresh there.
+      const to = this.laneWithHeadroom(arrived, lane);
+      if (to) {
+        this.move(streamId, assignment, to);
+        lane = to;
       }
+      admitted = to !== undefined && to.admission.admits(streamId, arrived);
+    }
+    const after = assignment.after;
+    if (after) {
+      job.resolve = (result) => void after.then(() => answer(result));
+      job.reject = (err) => void after.then(() => fail(err));
+    }
+    assignment.last = answered;
+    if (!admitted) {
+      if (this.drop(job, lane)) this.enqueue(lane, job);
+    } else {
       lane.admission.arrived(seconds, arrived);
+      lane.load.arrived(seconds, arrived);
       if (lane.thread) request.samples = transferable(samples, owned);
       job.bytes = request.samples.byteLength;
       const room = this.settings.maxQueuedBytes / this.lanes.length;
       this.keepQueueWithin(lane, room - job.bytes);
       const fits = lane.queuedBytes + job.bytes <= room;
       if (fits || this.drop(job, lane)) this.enqueue(lane, job);
-      this.pump(lane);
-    });
+    }
+    // The stream ended: its next chunk (a new stream of that id) is placed afresh, after this one's answer.
+    if (final) this.release(streamId, assignment, answered);
+    this.pump(lane);
+    return answered;
   }
 
   /** Drops a stream's state (every stream's without an id), in order with its audio. */
   async reset(streamId?: string): Promise<void> {
     this.ledger.forget(streamId);
-    if (streamId === undefined) this.gaps.clear();
-    else this.gaps.delete(streamId);
-    const lanes = streamId === undefined ? this.lanes : [this.lanes[laneOf(streamId, this.lanes.length)]];
-    for (const lane of lanes) lane.admission.forget(streamId);
-    await Promise.all(lanes.map((lane) => this.control(lane, { kind: 'reset', id: this.nextId++, streamId })));
+    if (streamId === undefined) {
+      this.gaps.clear();
+      for (const lane of this.lanes) lane.admission.forget();
+      const done = Promise.all(this.lanes.map((lane) => this.control(lane, { kind: 'reset', id: this.nextId++ })));
+      for (const [id, assignment] of this.assignments) this.release(id, assignment, done);
+      return done.then(ignore);
+    }
+    this.gaps.delete(streamId);
+    const assignment = this.assignments.get(streamId);
+    // Never placed (or already freed): its state, if any, is being dropped already.
+    if (!assignment) return;
+    assignment.lane.admission.forget(streamId);
+    const done = this.control(assignment.lane, { kind: 'reset', id: this.nextId++, streamId });
+    this.release(streamId, assignment, done);
+    await done;
   }
 
   /** Drops idle streams in every thread; whoever owns the pool calls it regularly. */
   sweep(): void {
     this.ledger.sweep();
     const now = this.now();
+    const idleMs = this.limits.idleSeconds * 1000;
+    if (idleMs > 0) {
+      for (const [streamId, assignment] of this.assignments) {
+        // least recently heard first: the rest were heard later
+        if (now - assignment.lastSeen <= idleMs) break;
+        this.release(streamId, assignment, undefined);
+      }
+    }
     for (const lane of this.lanes) {
       lane.admission.sweep(now);
       this.control(lane, { kind: 'sweep', id: this.nextId++ }).catch(() => undefined);
     }
+  }
+
+  /**
+   * A stream's lane, placing it when first heard (the first open lane with headroom; else a new lane; else the
+   * least busy), and marking it the most recently heard. Beyond maxStreams the least recently heard is dropped.
+   */
+  private assignmentOf(streamId: string, now: number): Assignment {
+    const known = this.assignments.get(streamId);
+    if (known) {
+      if (now - known.lastSeen > HEARD_LATELY_MS) known.lane.load.streams++;
+      known.lastSeen = now;
+      this.assignments.delete(streamId);
+      this.assignments.set(streamId, known);
+      return known;
+    }
+    while (this.assignments.size >= this.limits.maxStreams) this.evictLeastRecentlyHeard();
+    const lane = this.laneWithHeadroom(now) ?? this.leastBusyLane(now);
+    lane.load.streams++;
+    const assignment: Assignment = { lane, lastSeen: now };
+    const previous = this.draining.get(streamId);
+    if (previous) this.waitFor(assignment, previous);
+    this.assignments.set(streamId, assignment);
+    return assignment;
+  }
+
+  /** The first open lane (other than `except`) with headroom for one more stream; else a new lane, while there may be more. */
+  private laneWithHeadroom(now: number, except?: Lane): Lane | undefined {
+    this.recountStreams(now);
+    for (const lane of this.lanes) if (lane !== except && this.hasHeadroom(lane, now)) return lane;
+    return this.lanes.length < this.maxLanes ? this.startLane() : undefined;
+  }
+
+  private hasHeadroom(lane: Lane, now: number): boolean {
+    if (lane.admission.full) return false;
+    const served = Math.max(0, lane.load.streams - lane.admission.shedStreams);
+    return lane.load.shareWith(1, served, this.msPerAudioSecond(lane, now), now) <= OPEN_AT;
+  }
+
+  private leastBusyLane(now: number): Lane {
+    const busy = (lane: Lane) =>
+      lane.load.shareWith(0, Math.max(0, lane.load.streams - lane.admission.shedStreams), this.msPerAudioSecond(lane, now), now);
+    return this.lanes.reduce((best, lane) => (busy(lane) < busy(best) ? lane : best));
+  }
+
+  /** A lane's measured work per audio second; before it has measured, another lane's, or the prior. */
+  private msPerAudioSecond(lane: Lane, now: number): number {
+    const measured = lane.load.msPerAudioSecond(now);
+    if (measured !== undefined) this.measuredMsPerAudioSecond = measured;
+    return measured ?? this.measuredMsPerAudioSecond ?? PRIOR_MS_PER_AUDIO_SECOND;
+  }
+
+  /** Counts each lane's streams heard lately (placing or hearing a stream again counts it in between). */
+  private recountStreams(now: number): void {
+    if (now - this.lastRecount < RECOUNT_EVERY_MS) return;
+    this.lastRecount = now;
+    for (const lane of this.lanes) lane.load.streams = 0;
+    for (const assignment of this.assignments.values()) {
+      if (now - assignment.lastSeen <= HEARD_LATELY_MS) assignment.lane.load.streams++;
+    }
+  }
+
+  /** Moves a stream to another lane: its state on the old one is dropped there, after the audio it holds. */
+  private move(streamId: string, assignment: Assignment, to: Lane): void {
+    const from = assignment.lane;
+    from.admission.forget(streamId);
+    from.load.streams = Math.max(0, from.load.streams - 1);
+    to.load.streams++;
+    assignment.lane = to;
+    this.movedStreams++;
+    if (assignment.last) {
+      this.waitFor(assignment, assignment.last);
+      this.control(from, { kind: 'reset', id: this.nextId++, streamId }).catch(ignore);
+    }
+  }
+
+  /** The stream's answers from now on wait for `previous` (settled either way). */
+  private waitFor(assignment: Assignment, previous: Promise<unknown>): void {
+    const after = previous.then(ignore, ignore);
+    assignment.after = after;
+    void after.then(() => {
+      if (assignment.after === after) assignment.after = undefined;
+    });
+  }
+
+  /** Frees a stream's place; a stream of that id heard again is placed afresh, its answers after `lastAnswer`. */
+  private release(streamId: string, assignment: Assignment, lastAnswer: Promise<unknown> | undefined): void {
+    if (this.assignments.get(streamId) !== assignment) return;
+    this.assignments.delete(streamId);
+    if (this.now() - assignment.lastSeen <= HEARD_LATELY_MS) assignment.lane.load.streams = Math.max(0, assignment.lane.load.streams - 1);
+    if (!lastAnswer) return;
+    const settled = lastAnswer.then(ignore, ignore);
+    this.draining.set(streamId, settled);
+    void settled.then(() => {
+      if (this.draining.get(streamId) === settled) this.draining.delete(streamId);
+    });
+  }
+
+  /**
+   * Drops the least recently heard stream (to stay within maxStreams or maxBytes), counted as dropped; returns the
+   * bytes its lane's streams hold on average, which its lane is taken to hold less until it says.
+   */
+  private evictLeastRecentlyHeard(): number {
+    const oldest = this.assignments.entries().next().value as [string, Assignment] | undefined;
+    if (!oldest) return 0;
+    const [streamId, assignment] = oldest;
+    const lane = assignment.lane;
+    lane.admission.forget(streamId);
+    this.gaps.delete(streamId);
+    const freed = lane.size > 0 ? lane.bytes / lane.size : 0;
+    lane.bytes -= freed;
+    lane.size = Math.max(0, lane.size - 1);
+    this.evictedStreams++;
+    this.release(streamId, assignment, this.control(lane, { kind: 'reset', id: this.nextId++, streamId }));
+    return freed;
   }
 
   /** Ends every thread; chunks not done yet resolve without windows. */
@@ -299,6 +517,8 @@ export class FeatureWindowPool {
       lane.registry?.dispose();
     }
     this.ledger.forget();
+    this.assignments.clear();
+    this.draining.clear();
     await Promise.all(this.lanes.map((lane) => lane.thread?.dispose()));
   }
 
@@ -378,6 +598,17 @@ export class FeatureWindowPool {
     lane.queue = kept;
   }
 
+  /** Moves streams a lane just shed to lanes with headroom (opening lanes as needed); the rest stay shed. */
+  private moveShed(lane: Lane, streamIds: string[], now: number): void {
+    for (const streamId of streamIds) {
+      const assignment = this.assignments.get(streamId);
+      if (!assignment || assignment.lane !== lane) continue;
+      const to = this.laneWithHeadroom(now, lane);
+      if (!to) return;
+      this.move(streamId, assignment, to);
+    }
+  }
+
   /**
    * How late a chunk is: since its last sample (timestamped), or for an untimed chunk its wait since both it
    * and its thread were there. Timestamped audio played faster than real time is never late; the queue's
@@ -414,6 +645,7 @@ export class FeatureWindowPool {
         const shed = lane.admission.sent(now - Math.max(job.arrived, lane.thread?.ready ?? -Infinity), now);
         if (shed.length > 0) {
           this.dropShed(lane, shed);
+          this.moveShed(lane, shed, now);
           if (shed.includes(request.streamId)) {
             if (!this.drop(job, lane)) continue;
           }
@@ -441,6 +673,7 @@ export class FeatureWindowPool {
         lane.inFlightSeconds -= job.seconds;
         const now = this.now();
         lane.admission.served(job.seconds, Math.max(0, now - Math.max(job.sentAt, lane.lastReplyAt)), now);
+        if (job.seconds > 0 && reply.workMs !== undefined) lane.load.worked(job.seconds, reply.workMs, now);
         lane.lastReplyAt = now;
         this.settle(lane, job, reply);
         this.pump(lane);
@@ -454,9 +687,35 @@ export class FeatureWindowPool {
     );
   }
 
+  /**
+   * Frees the places of the least recently heard streams beyond those the lanes can still hold (held, queued or in
+   * flight): a lane's registry drops streams to stay within its budget, and their places must not pile up.
+   */
+  private forgetUnheld(): void {
+    const held = this.lanes.reduce((sum, lane) => sum + lane.size + lane.queue.length + lane.inFlight, 0);
+    for (const [streamId, assignment] of this.assignments) {
+      if (this.assignments.size <= held) return;
+      this.release(streamId, assignment, undefined);
+    }
+  }
+
+  /** Drops the least recently heard streams while all lanes together hold more than maxBytes (as they last said). */
+  private keepWithinMemory(): void {
+    if (this.lanes.length < 2) return; // one registry keeps its own budget
+    let held = this.lanes.reduce((sum, lane) => sum + lane.bytes, 0);
+    while (this.assignments.size > 1 && held > this.limits.maxBytes) {
+      const freed = this.evictLeastRecentlyHeard();
+      if (!(freed > 0)) return; // the lanes' next answers tell
+      held -= freed;
+    }
+  }
+
   private settle(lane: Lane, job: Job, reply: PoolReply): void {
     lane.size = reply.size;
     lane.droppedStreams = reply.droppedStreams;
+    lane.bytes = reply.bytes;
+    this.forgetUnheld();
+    this.keepWithinMemory();
     if (!reply.ok) {
       const err = new Error(reply.error.message);
       err.name = reply.error.name;
