@@ -29,14 +29,11 @@ import {
 import type { ClassifierKind } from '../src/core/training/cross-validation';
 import { otherSpeakersPool } from '../src/core/training/noise-augmentation';
 import { augmentedTrainingCopies, crossValidationTrainingCopies } from '../src/core/training/training-copies';
-import { roomDeviceAugmentedFeatures } from '../src/core/training/room-device-augmentation';
 import { addTrainingFlags, trainingOptionsFromCli, type TrainingFlags } from '../src/cli/training-flags';
 import { mergeTrainingOptions, type TrainingOptions } from '../src/core/training/training-options';
 
 const root = join(__dirname, '..');
 const FOLDS = 6;
-/** Seed of the simulated rooms and devices of --room-copies. */
-const ROOM_SEED = 11;
 
 interface Flags extends TrainingFlags {
   name: string;
@@ -50,7 +47,6 @@ interface Flags extends TrainingFlags {
   hiddenUnits?: string;
   trainStreams: 'speaker' | 'corpus';
   balanceCorpora?: boolean;
-  roomCopies: string;
   heldOut?: string;
   labelSmoothing?: string;
   baselines?: boolean;
@@ -109,7 +105,6 @@ function parseFlags(argv: string[]): Flags {
     .option('--ensemble <n>', 'average the probabilities of n models trained with seeds seed, seed+1, ...', '1')
     .option('--hidden-units <n>', 'width of the shared layer (default 128)')
     .option('--train-streams <unit>', 'per-stream normalisation groups in training: speaker or corpus', 'speaker')
-    .option('--room-copies <n>', 'copies of every training clip in a simulated room and device (reverberation, band limits)', '0')
     .option('--label-smoothing <share>', 'share of every one-hot training target spread over the classes, e.g. 0.1')
     .option('--balance-corpora', 'repeat the clips of smaller corpora so every training corpus weighs the same')
     .option('--baselines', "also train the paper's Table 2 (SVM, random forest, DNN, multi-task DNN, MT-A-DNN) on the same sets")
@@ -147,7 +142,6 @@ async function loadCorpus(
   profile: ClipFeatureProfile,
   training: TrainingOptions,
   forTraining: boolean,
-  roomCopies: number,
 ): Promise<Corpus> {
   const { entries } = await readManifest(spec.manifest);
   const frontEnd = { speechOnly: training.speechOnly, denoise: training.denoise };
@@ -161,18 +155,7 @@ async function loadCorpus(
     });
     if (augmented) copies.push(augmented);
   }
-  if (forTraining && roomCopies > 0) copies.push(await roomCopiesOf(spec.name, entries, profile, training, roomCopies));
   return { name: spec.name, manifest: spec.manifest, entries, clean, copies: copies.length ? copies.reduce(concatVectors) : undefined };
-}
-
-function roomCopiesOf(name: string, entries: ManifestEntry[], profile: ClipFeatureProfile, training: TrainingOptions, copies: number) {
-  log(`${name}: ${copies} room and device copies`);
-  return roomDeviceAugmentedFeatures(entries, profile, {
-    copies,
-    seed: ROOM_SEED,
-    speechOnly: training.speechOnly,
-    denoise: training.denoise,
-  });
 }
 
 /** The streams of a training set: per speaker as prepared, or the corpus in place of the speaker. */
@@ -226,7 +209,7 @@ async function kindsOn(trainOn: Corpus[], testOn: Corpus[], kind: CorpusTest['ki
   return results;
 }
 
-async function withinCorpusCv(corpus: Corpus, profile: ClipFeatureProfile, training: TrainingOptions, flags: Flags, roomCopies: number) {
+async function withinCorpusCv(corpus: Corpus, profile: ClipFeatureProfile, training: TrainingOptions, flags: Flags) {
   const seeds = flags.cvSeeds.split(',').map(Number);
   const [record] = await crossValidateOverFoldSeeds(withTrainingStreams(corpus.clean, corpus.name, flags.trainStreams), {
     corpus: corpus.name,
@@ -236,9 +219,7 @@ async function withinCorpusCv(corpus: Corpus, profile: ClipFeatureProfile, train
     training,
     extraTrainingFor: async (seed) => {
       log(`${corpus.name}: ${FOLDS}-fold cross-validation by speaker, fold seed ${seed}`);
-      const noisy = await crossValidationTrainingCopies(corpus.entries, profile, training, { folds: FOLDS, seed });
-      const rooms = roomCopies > 0 ? await roomCopiesOf(corpus.name, corpus.entries, profile, training, roomCopies) : undefined;
-      const extra = noisy && rooms ? concatVectors(noisy, rooms) : (noisy ?? rooms);
+      const extra = await crossValidationTrainingCopies(corpus.entries, profile, training, { folds: FOLDS, seed });
       return extra && withTrainingStreams(extra, corpus.name, flags.trainStreams);
     },
     onSeed: (_seed, [result]) => log(`  UAR ${pct(result.metrics.uar)}`),
@@ -271,16 +252,14 @@ async function main() {
   const backend = await initBackend();
   const profile = loadFeatureProfile(flags.profile);
   const corpora = [];
-  const roomCopies = Number(flags.roomCopies);
-  if (!(Number.isInteger(roomCopies) && roomCopies >= 0)) throw new Error('--room-copies is a whole number >= 0');
   const heldOut = flags.heldOut ? flags.heldOut.split(',') : trainable.map((c) => c.name);
   for (const name of heldOut)
     if (!trainable.some((c) => c.name === name)) throw new Error(`--held-out ${name} is not one of the --corpus names`);
   // A corpus needs its augmented copies only if some model trains on it.
   const trainedOn = (name: string) => evalOnly.length > 0 || heldOut.some((h) => h !== name);
-  for (const spec of trainable) corpora.push(await loadCorpus(spec, profile, training, trainedOn(spec.name), roomCopies));
+  for (const spec of trainable) corpora.push(await loadCorpus(spec, profile, training, trainedOn(spec.name)));
   const tests = [];
-  for (const spec of evalOnly) tests.push(await loadCorpus(spec, profile, training, false, 0));
+  for (const spec of evalOnly) tests.push(await loadCorpus(spec, profile, training, false));
   checkSpeakersApart([...corpora, ...tests]);
 
   const results: CorpusTest[] = [];
@@ -316,7 +295,7 @@ async function main() {
   if (!flags.skipCv) {
     const corpus = corpora.find((c) => c.name === flags.cvCorpus);
     if (!corpus) throw new Error(`--cv-corpus ${flags.cvCorpus} is not one of the --corpus names`);
-    crossValidation = await withinCorpusCv(corpus, profile, training, flags, roomCopies);
+    crossValidation = await withinCorpusCv(corpus, profile, training, flags);
   }
   const loco = results.filter((r) => r.kind === 'leave-one-corpus-out');
   const record: RunRecord = {

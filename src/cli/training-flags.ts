@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { DEFAULT_NOISE_AUGMENTATION } from '../core/training/noise-augmentation';
+import { DEFAULT_ROOM_DEVICE_SEED } from '../core/training/room-device-augmentation';
 import { checkSpeedFactors } from '../core/training/speed-perturbation';
 import {
   DEFAULT_TRAINING_OPTIONS,
@@ -29,6 +30,7 @@ export interface TrainingFlags {
   noiseSnr?: string;
   speedFactors?: string;
   speedStreams?: string;
+  roomCopies?: string;
 }
 
 export function addTrainingFlags(command: Command): Command {
@@ -58,6 +60,10 @@ export function addTrainingFlags(command: Command): Command {
       '--speed-streams <unit>',
       'speed perturbation: each speed copy of a speaker is a stream of its own (copy) or joins its speaker (speaker)',
       'copy',
+    )
+    .option(
+      '--room-copies <n>',
+      `room and device augmentation: copies of every clean training clip in a simulated room heard through a simulated device (reverberation, band limits; seed ${DEFAULT_ROOM_DEVICE_SEED}; 0 = none)`,
     );
 }
 
@@ -114,6 +120,11 @@ export function trainingOptionsFromCli(flags: TrainingFlags): TrainingOptions {
     const streams = flags.speedStreams ?? 'copy';
     if (streams !== 'copy' && streams !== 'speaker') throw new Error('--speed-streams is copy or speaker');
     patch.speedPerturbation = { factors, streams };
+  }
+  const roomCopies = num('room-copies', flags.roomCopies);
+  if (roomCopies !== undefined) {
+    if (!(Number.isInteger(roomCopies) && roomCopies >= 0)) throw new Error('--room-copies is a whole number >= 0');
+    patch.roomDevice = roomCopies > 0 ? { copies: roomCopies, seed: DEFAULT_ROOM_DEVICE_SEED } : undefined;
   }
   const architecture = { ...base.architecture };
   if (flags.attention) {

@@ -135,12 +135,12 @@ export function register(program: Command): void {
       protocol =
         `${k}-fold cross-validation by speaker within ${several ? `each corpus (${names})` : flags.manifest[0]}, fold seeds ${seeds} ` +
         `(confusion pooled over the seeds), ${flags.profile} features, normalisation ${training!.normalisation}, speech only ${training!.speechOnly ? 'yes' : 'no'}, ` +
-        `denoised ${training!.denoise ? 'yes' : 'no'}, noisy copies ${training!.noiseAugmentation?.copies ?? 0}, model seed ${training!.seed}`;
+        `denoised ${training!.denoise ? 'yes' : 'no'}, noisy copies ${training!.noiseAugmentation?.copies ?? 0}, room copies ${training!.roomDevice?.copies ?? 0}, model seed ${training!.seed}`;
     } else {
       leaveOneCorpusOut = await leaveEachCorpusOut(corpora, training!, flags, quiet);
       rows = leaveOneCorpusOut.map((t) => ({ name: `${t.testedOn} held out`, metrics: t.perSpeaker }));
       protocol =
-        `leave one corpus out over ${names}: MT-A-DNN trained on the other corpora (clean clips and ${training!.noiseAugmentation?.copies ?? 0} noisy copies), ` +
+        `leave one corpus out over ${names}: MT-A-DNN trained on the other corpora (clean clips, ${training!.noiseAugmentation?.copies ?? 0} noisy and ${training!.roomDevice?.copies ?? 0} room copies), ` +
         `tested with one stream per speaker (confusion tables) and one stream for the whole corpus; model seed ${training!.seed}`;
     }
 

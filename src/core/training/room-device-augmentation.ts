@@ -4,6 +4,17 @@ import { appendCopy, type LabelledVectors } from './labelled-vectors';
 import { drawRoomDevice, simulateRoomDevice } from './room-device-simulation';
 import { SeededRandom, seedFrom } from './seeded-random';
 
+/** Copies of every training clip as heard in simulated rooms through simulated devices. */
+export interface RoomDeviceAugmentation {
+  /** Copies per clip besides the clean one (and any noisy or speed copies). */
+  copies: number;
+  /** Seed of each clip's and copy's drawn condition. */
+  seed: number;
+}
+
+/** The seed of the room and device conditions the generalisation runs measured (docs/evaluation.md). */
+export const DEFAULT_ROOM_DEVICE_SEED = 11;
+
 /**
  * Feature vectors of `copies` versions of every clip as heard in a simulated room through a simulated
  * device (reverberation, band limits; one condition per clip and copy, seeded). Each speaker's copy k is
@@ -12,7 +23,12 @@ import { SeededRandom, seedFrom } from './seeded-random';
 export async function roomDeviceAugmentedFeatures(
   entries: ManifestEntry[],
   profile: ClipFeatureProfile,
-  options: { copies: number; seed: number; speechOnly: boolean; denoise?: boolean; cacheDir?: string },
+  options: RoomDeviceAugmentation & {
+    speechOnly: boolean;
+    denoise?: boolean;
+    cacheDir?: string;
+    onProgress?: (done: number, total: number) => void;
+  },
 ): Promise<LabelledVectors> {
   const out: LabelledVectors & { streams: string[] } = { vectors: [], labels: [], speakers: [], clips: [], streams: [] };
   for (let copy = 1; copy <= options.copies; copy++) {
@@ -20,6 +36,8 @@ export async function roomDeviceAugmentedFeatures(
       speechOnly: options.speechOnly,
       denoise: options.denoise,
       cacheDir: options.cacheDir,
+      onProgress:
+        options.onProgress && ((done) => options.onProgress!((copy - 1) * entries.length + done, options.copies * entries.length)),
       transformOf: (entry) => {
         const condition = drawRoomDevice(new SeededRandom(seedFrom(options.seed, 'room-device', entry.path, copy)));
         return {

@@ -2,12 +2,13 @@ import type { ClipFeatureProfile } from './corpus-features';
 import type { ManifestEntry } from './corpus-manifest';
 import { concatVectors, type LabelledVectors } from './labelled-vectors';
 import { noiseAugmentedFeatures, sameFoldPool, type BabblePool } from './noise-augmentation';
+import { roomDeviceAugmentedFeatures } from './room-device-augmentation';
 import { speedPerturbedFeatures } from './speed-perturbation';
 import type { TrainingOptions } from './training-options';
 
 /**
  * Every augmented training copy the training options ask for besides the clean clips: noisy copies
- * (babble from `pool`) and speed-perturbed copies. Undefined if the options ask for none.
+ * (babble from `pool`), speed-perturbed copies and room-and-device copies, in that order. Undefined if the options ask for none.
  */
 export async function augmentedTrainingCopies(
   entries: ManifestEntry[],
@@ -34,6 +35,16 @@ export async function augmentedTrainingCopies(
       await speedPerturbedFeatures(entries, profile, speed, {
         ...frontEnd,
         onProgress: onProgress && ((d, t) => onProgress(d, t, 'speed copies')),
+      }),
+    );
+  }
+  const room = training.roomDevice;
+  if (room && room.copies > 0) {
+    parts.push(
+      await roomDeviceAugmentedFeatures(entries, profile, {
+        ...room,
+        ...frontEnd,
+        onProgress: onProgress && ((d, t) => onProgress(d, t, 'room copies')),
       }),
     );
   }

@@ -1,6 +1,7 @@
 import type { Architecture } from '../model/mt-a-dnn';
 import type { TaskName } from '../model/emotion-tasks';
 import { DEFAULT_NOISE_AUGMENTATION, type NoiseAugmentation } from './noise-augmentation';
+import type { RoomDeviceAugmentation } from './room-device-augmentation';
 import type { SpeedPerturbation } from './speed-perturbation';
 
 export interface TrainingOptions {
@@ -31,6 +32,8 @@ export interface TrainingOptions {
   noiseAugmentation?: NoiseAugmentation;
   /** Copies of the clean training clips played faster or slower (pitch and formants shifted); absent = none. */
   speedPerturbation?: SpeedPerturbation;
+  /** Copies of the clean training clips in simulated rooms and devices (reverberation, band limits); absent = none. */
+  roomDevice?: RoomDeviceAugmentation;
   seed: number;
 }
 
