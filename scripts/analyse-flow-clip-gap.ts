@@ -7,15 +7,10 @@ import { loadAudioFileAs16kMono } from '../src/core/audio/load-audio-file';
 import { speechSpan } from '../src/core/features/front-end/speech-trimming';
 import { SAMPLE_RATE } from '../src/core/features/pyaudioanalysis-constants';
 import { DEFAULT_FEATURE_WINDOW_OPTIONS } from '../src/core/features/feature-window-stream';
+import type { WindowOutcome } from '../src/core/training/flow-level-evaluation';
 
-interface WindowRecord {
-  voiced: boolean;
-  partial: boolean;
-  seconds: number;
-  speechSeconds?: number;
-  predicted?: number;
-  confidence?: number;
-}
+/** A window as --clips-out writes it: the replay's outcome without its clip and truth, which the clip holds. */
+type WindowRecord = Omit<WindowOutcome, 'clip' | 'truth'>;
 
 interface ClipRecord {
   clip: number;

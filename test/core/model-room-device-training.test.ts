@@ -1,29 +1,18 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RAVDESS_MANIFEST } from '../helpers/corpus';
+import { writeTwoActorManifest } from '../helpers/corpus';
 import { STACK_LINE, runSpeechEmotion } from './cli-runner';
 
 describe('training with room and device copies', () => {
   test('speech-emotion train --room-copies trains on the clean clips and their room copies and records it; a wrong value is refused', () => {
     const dir = mkdtempSync(join(tmpdir(), 'room-copies-cli-'));
     try {
-      // One clip of each emotion from each of two actors, paths made absolute.
-      const [header, ...lines] = readFileSync(RAVDESS_MANIFEST, 'utf8').trim().split('\n');
-      const first = new Map<string, string>();
-      for (const line of lines) {
-        const [, speaker, , emotion] = line.split(',');
-        if (!first.has(`${speaker} ${emotion}`)) first.set(`${speaker} ${emotion}`, line);
-      }
-      const speakers = [...new Set(lines.map((l) => l.split(',')[1]))].slice(0, 2);
-      const rows = [...first.values()]
-        .filter((l) => speakers.includes(l.split(',')[1]))
-        .map((r) => join(RAVDESS_MANIFEST, '..', r.split(',')[0]) + r.slice(r.indexOf(',')));
+      // One clip of each emotion from each of two actors.
+      const { manifest, rows } = writeTwoActorManifest(dir);
       assert.equal(rows.length, 8);
-      const manifest = join(dir, 'clips.csv');
-      writeFileSync(manifest, [header, ...rows].join('\n') + '\n');
       const env = { SPEECH_EMOTION_CACHE: join(dir, 'cache') };
       const out = join(dir, 'model');
       const trained = runSpeechEmotion(

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadAudioFileAs16kMono } from '../../src/core/audio/load-audio-file';
@@ -8,7 +8,7 @@ import { YinPitchTracker } from '../../src/core/features/yin-pitch';
 import { corpusFeatures, loadFeatureProfile } from '../../src/core/training/corpus-features';
 import { readManifest } from '../../src/core/training/corpus-manifest';
 import { checkSpeedFactors, speedPerturb, speedPerturbedFeatures } from '../../src/core/training/speed-perturbation';
-import { RAVDESS_MANIFEST, goldenWav } from '../helpers/corpus';
+import { RAVDESS_MANIFEST, goldenWav, writeTwoActorManifest } from '../helpers/corpus';
 import { STACK_LINE, runSpeechEmotion } from './cli-runner';
 
 const RATE = 16000;
@@ -90,20 +90,9 @@ describe('speed perturbation', () => {
   test('speech-emotion train --speed-factors trains on a copy of every clip per factor and records it; a factor of 1 is refused', () => {
     const dir = mkdtempSync(join(tmpdir(), 'speed-perturbation-cli-'));
     try {
-      // One clip of each emotion from each of two actors, paths made absolute.
-      const [header, ...lines] = readFileSync(RAVDESS_MANIFEST, 'utf8').trim().split('\n');
-      const first = new Map<string, string>();
-      for (const line of lines) {
-        const [, speaker, , emotion] = line.split(',');
-        if (!first.has(`${speaker} ${emotion}`)) first.set(`${speaker} ${emotion}`, line);
-      }
-      const speakers = [...new Set(lines.map((l) => l.split(',')[1]))].slice(0, 2);
-      const rows = [...first.values()]
-        .filter((l) => speakers.includes(l.split(',')[1]))
-        .map((r) => join(RAVDESS_MANIFEST, '..', r.split(',')[0]) + r.slice(r.indexOf(',')));
+      // One clip of each emotion from each of two actors.
+      const { manifest, rows } = writeTwoActorManifest(dir);
       assert.equal(rows.length, 8);
-      const manifest = join(dir, 'clips.csv');
-      writeFileSync(manifest, [header, ...rows].join('\n') + '\n');
       const env = { SPEECH_EMOTION_CACHE: join(dir, 'cache') };
       const out = join(dir, 'model');
       const args = [

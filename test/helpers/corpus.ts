@@ -1,7 +1,7 @@
 // The one place that finds test data. The full shared data (all 672 RAVDESS clips, the five 48 kHz
 // originals, the 38 golden pyAudioAnalysis files) comes from SHARED_DIR, or from shared/ beside the
 // repository as in CI; without it, the small copies in test/fixtures stand in (see their README.md).
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -127,4 +127,24 @@ export function goldenWav(name: string): string {
   const path = join(GOLDEN_DIR, `${name}.wav`);
   if (!existsSync(path)) throw new Error(`golden case ${name} not found in ${GOLDEN_DIR}`);
   return path;
+}
+
+/**
+ * A manifest of one clip of each emotion from each of the first two actors (8 clips), paths made absolute, written
+ * to DIR/clips.csv: a training set small enough for the command-line tests.
+ */
+export function writeTwoActorManifest(dir: string): { manifest: string; rows: string[] } {
+  const [header, ...lines] = readFileSync(RAVDESS_MANIFEST, 'utf8').trim().split('\n');
+  const first = new Map<string, string>();
+  for (const line of lines) {
+    const [, speaker, , emotion] = line.split(',');
+    if (!first.has(`${speaker} ${emotion}`)) first.set(`${speaker} ${emotion}`, line);
+  }
+  const speakers = [...new Set(lines.map((l) => l.split(',')[1]))].slice(0, 2);
+  const rows = [...first.values()]
+    .filter((l) => speakers.includes(l.split(',')[1]))
+    .map((r) => join(RAVDESS_MANIFEST, '..', r.split(',')[0]) + r.slice(r.indexOf(',')));
+  const manifest = join(dir, 'clips.csv');
+  writeFileSync(manifest, [header, ...rows].join('\n') + '\n');
+  return { manifest, rows };
 }
