@@ -17,7 +17,12 @@ import { FeatureWindowRegistry } from '../../src/core/features/feature-window-re
 import { clip16k, manifest } from '../helpers/corpus';
 import { seededRandom } from '../helpers/random';
 
-const TOLERANCE = 1e-5;
+/**
+ * tfjs computes in float32. The shipped net (room copies) differs from it by up to 5e-7 on the full corpus's windows and
+ * by 1.0e-5 on the fixture clips of a fresh clone (fewer clips per stream: less settled normalisers, larger inputs).
+ * The bound still catches a wrong constant or attention scale, which move them by far more (RANDOM_NET_TOLERANCE below).
+ */
+const TOLERANCE = 5e-5;
 /**
  * tfjs computes in float32: with random weights the logits reach tens, and their float32 rounding moves a probability
  * by up to 6e-5 (measured on the fixture clips of a fresh clone; 7e-6 on the full corpus). A wrong SELU constant or
@@ -127,7 +132,7 @@ for (const backend of ['wasm', 'cpu'] as const) {
       inputs = await realInputs(shipped);
     });
 
-    test('every net of the shipped model, within 1e-5 of tfjs on hundreds of real windows', () => {
+    test('every net of the shipped model, within 5e-5 of tfjs on hundreds of real windows', () => {
       assert.ok(inputs.rows >= MIN_WINDOWS);
       for (const [i, net] of shipped.members.entries()) {
         const worst = compareWithTfjs(net, shipped.metadata.architecture, inputs.input, inputs.rows);
