@@ -9,9 +9,11 @@ import { corpusFeatures, loadFeatureProfile } from '../../core/training/corpus-f
 import { TABLE2_KINDS, type ClassifierKind } from '../../core/training/cross-validation';
 import {
   crossValidateOverFoldSeeds,
+  trainAndTestKinds,
   trainAndTestOnCorpus,
   type CorpusTest,
   type FoldSeedsRecord,
+  type KindTest,
 } from '../../core/training/corpus-generalisation';
 import { concatVectors, type LabelledVectors } from '../../core/training/labelled-vectors';
 import { otherSpeakersPool } from '../../core/training/noise-augmentation';
@@ -72,8 +74,11 @@ export function register(program: Command): void {
       '--leave-one-corpus-out',
       'for every corpus: train on the others, test on it (streams per speaker and one stream for the corpus)',
     )
-    .option('--baselines', "with --cv: the paper's Table 2 on the same folds (SVM, random forest, plain DNN, MT-A-DNN)")
-    .option('--models <list>', 'with --cv: comma-separated models among svm,random-forest,dnn,mt-dnn,mt-a-dnn')
+    .option(
+      '--baselines',
+      "with --cv or --leave-one-corpus-out: the paper's Table 2 on the same folds or corpora (SVM, random forest, plain DNN, MT-A-DNN)",
+    )
+    .option('--models <list>', 'with --cv or --leave-one-corpus-out: comma-separated models among svm,random-forest,dnn,mt-dnn,mt-a-dnn')
     .option('--robustness', `also score on the test clips with ${PERTURBATIONS.slice(1).join(', ')}`)
     .option('--json', 'print the results as JSON')
     .option('--report <file>', 'write an HTML (.html) or SVG (.svg) report with confusion heat maps');
@@ -90,10 +95,8 @@ export function register(program: Command): void {
     const unknownKinds = kinds.filter((kind) => !(TABLE2_KINDS as string[]).includes(kind) && kind !== 'mt-dnn');
     if (unknownKinds.length > 0)
       throw usageError(`--models: unknown model ${unknownKinds.join(', ')} (known: svm, random-forest, dnn, mt-dnn, mt-a-dnn)`);
-    if (flags.leaveOneCorpusOut && (flags.models || flags.baselines || flags.robustness || flags.augment)) {
-      throw usageError(
-        '--leave-one-corpus-out trains MT-A-DNN on clean clips and noisy copies only (no --models, --baselines, --robustness, --augment)',
-      );
+    if (flags.leaveOneCorpusOut && (flags.robustness || flags.augment)) {
+      throw usageError('--leave-one-corpus-out trains on clean clips and noisy or room copies only (no --robustness, --augment)');
     }
     const training = flags.model ? undefined : asUsageError(() => trainingOptionsFromCli(flags));
     const corpora = await readCorpora(flags.manifest);
@@ -118,6 +121,7 @@ export function register(program: Command): void {
     let protocol: string;
     let foldSeeds: FoldSeedsRecord[] | undefined;
     let leaveOneCorpusOut: CorpusTest[] | undefined;
+    let leaveOneCorpusOutKinds: KindTest[] | undefined;
 
     if (flags.model) {
       let nets: number;
@@ -137,21 +141,30 @@ export function register(program: Command): void {
         `(confusion pooled over the seeds), ${flags.profile} features, normalisation ${training!.normalisation}, speech only ${training!.speechOnly ? 'yes' : 'no'}, ` +
         `denoised ${training!.denoise ? 'yes' : 'no'}, noisy copies ${training!.noiseAugmentation?.copies ?? 0}, room copies ${training!.roomDevice?.copies ?? 0}, model seed ${training!.seed}`;
     } else {
-      leaveOneCorpusOut = await leaveEachCorpusOut(corpora, training!, flags, quiet);
-      rows = leaveOneCorpusOut.map((t) => ({ name: `${t.testedOn} held out`, metrics: t.perSpeaker }));
+      const byKind = flags.models !== undefined || flags.baselines === true;
+      const held = await leaveEachCorpusOut(corpora, training!, flags, byKind ? (kinds as ClassifierKind[]) : undefined, quiet);
+      if (byKind) {
+        leaveOneCorpusOutKinds = held as KindTest[];
+        rows = leaveOneCorpusOutKinds.map((t) => ({ name: `${t.classifier}, ${t.testedOn} held out`, metrics: t.perSpeaker }));
+      } else {
+        leaveOneCorpusOut = held as CorpusTest[];
+        rows = leaveOneCorpusOut.map((t) => ({ name: `${t.testedOn} held out`, metrics: t.perSpeaker }));
+      }
+      const trained = byKind ? kinds.join(', ') : 'MT-A-DNN';
       protocol =
-        `leave one corpus out over ${names}: MT-A-DNN trained on the other corpora (clean clips, ${training!.noiseAugmentation?.copies ?? 0} noisy and ${training!.roomDevice?.copies ?? 0} room copies), ` +
+        `leave one corpus out over ${names}: ${trained} trained on the other corpora (clean clips, ${training!.noiseAugmentation?.copies ?? 0} noisy and ${training!.roomDevice?.copies ?? 0} room copies), ` +
         `tested with one stream per speaker (confusion tables) and one stream for the whole corpus; model seed ${training!.seed}`;
     }
 
     if (flags.json) {
-      console.log(JSON.stringify({ protocol, backend, results: rows, foldSeeds, leaveOneCorpusOut }, null, 2));
+      console.log(JSON.stringify({ protocol, backend, results: rows, foldSeeds, leaveOneCorpusOut, leaveOneCorpusOutKinds }, null, 2));
     } else {
       console.log(protocol + ` (backend ${backend})\n`);
       for (const row of rows) console.log(formatConfusionTable(row.name, row.metrics) + '\n');
-      if (rows.length > 1 && !leaveOneCorpusOut) console.log(formatComparisonTable(rows) + '\n');
+      if (rows.length > 1 && !leaveOneCorpusOut && !leaveOneCorpusOutKinds) console.log(formatComparisonTable(rows) + '\n');
       if (foldSeeds) console.log(formatFoldSeeds(foldSeeds) + '\n');
       if (leaveOneCorpusOut) console.log(formatLeaveOneCorpusOut(leaveOneCorpusOut) + '\n');
+      if (leaveOneCorpusOutKinds) console.log(formatLeaveOneCorpusOutKinds(leaveOneCorpusOutKinds) + '\n');
       for (const row of rows.filter((r) => r.robustness)) console.log(formatRobustness(row.name, row.robustness!) + '\n');
     }
     if (flags.report) {
@@ -267,12 +280,14 @@ async function crossValidateCorpora(
   return records;
 }
 
+/** Leave each corpus out: MT-A-DNN as `trainAndTestOnCorpus` trains it, or with `kinds` every model of Table 2 on the same sets. */
 async function leaveEachCorpusOut(
   corpora: CorpusRows[],
   training: TrainingOptions,
   flags: EvaluateFlags,
+  kinds: ClassifierKind[] | undefined,
   quiet: boolean,
-): Promise<CorpusTest[]> {
+): Promise<CorpusTest[] | KindTest[]> {
   const profile = asUsageError(() => loadFeatureProfile(flags.profile));
   const frontEnd = { speechOnly: training.speechOnly, denoise: training.denoise };
   const progress = new TextProgress('features', process.stderr, !quiet);
@@ -286,10 +301,25 @@ async function leaveEachCorpusOut(
     prepared.push({ name: corpus.name, clean, trainingSet: copies ? concatVectors(clean, copies) : clean });
   }
   const tests: CorpusTest[] = [];
+  const kindTests: KindTest[] = [];
   const bar = new TextProgress('leave one corpus out', process.stderr, !quiet);
   for (const [i, held] of prepared.entries()) {
     bar.update(i, prepared.length, `${held.name} held out`);
     const others = prepared.filter((c) => c !== held);
+    if (kinds) {
+      const trainingSet = others.map((c) => c.trainingSet).reduce(concatVectors);
+      kindTests.push(
+        ...(await trainAndTestKinds(
+          trainingSet,
+          others.map((c) => c.name),
+          [held],
+          'leave-one-corpus-out',
+          training,
+          kinds,
+        )),
+      );
+      continue;
+    }
     tests.push(
       await trainAndTestOnCorpus(
         others.map((c) => c.trainingSet).reduce(concatVectors),
@@ -301,7 +331,28 @@ async function leaveEachCorpusOut(
     );
   }
   bar.update(prepared.length, prepared.length, 'done');
-  return tests;
+  return kinds ? kindTests : tests;
+}
+
+function formatLeaveOneCorpusOutKinds(tests: KindTest[]): string {
+  const heldOut = [...new Set(tests.map((t) => t.testedOn))];
+  const kinds = [...new Set(tests.map((t) => t.classifier))];
+  const cell = (perSpeaker: number, perCorpus: number) => `${pct(perSpeaker)} / ${pct(perCorpus)}`.padStart(16);
+  const lines = [
+    'leave one corpus out, every model on the same sets: UAR % with one stream per speaker / one stream for the whole corpus',
+    `${'model'.padEnd(16)}${[...heldOut.map((name) => `${name} held out`), 'mean'].map((h) => h.padStart(16)).join('')}`,
+  ];
+  for (const kind of kinds) {
+    const own = heldOut.map((name) => tests.find((t) => t.classifier === kind && t.testedOn === name)!);
+    const mean = (f: (t: KindTest) => number) => own.reduce((s, t) => s + f(t), 0) / own.length;
+    lines.push(
+      `${kind.padEnd(16)}${own.map((t) => cell(t.perSpeaker.uar, t.perCorpus.uar)).join('')}${cell(
+        mean((t) => t.perSpeaker.uar),
+        mean((t) => t.perCorpus.uar),
+      )}`,
+    );
+  }
+  return lines.join('\n');
 }
 
 function formatFoldSeeds(records: FoldSeedsRecord[]): string {
