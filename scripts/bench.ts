@@ -117,7 +117,7 @@ async function main() {
       sampleEverySeconds: soakEvery,
       onSample: (s) => {
         samples.push(s);
-        log(`  ${s.seconds} s: RSS ${s.rssMB} MB, heap ${s.heapMB} MB, ${s.tensors} tensors`);
+        log(`  ${s.seconds} s: RSS ${s.rssMB} MB, heap ${s.heapMB} MB, external ${s.externalMB} MB, ${s.tensors} tensors`);
       },
       log,
     });

@@ -93,7 +93,7 @@ msg.payload = {
   droppedAudioSeconds: c.droppedAudioSeconds,
   driverDoneAt: c.driverDoneAt, now: Date.now(),
   eventLoopUtilisation: elu.utilization,
-  rss: mem.rss, heapUsed: mem.heapUsed, tensors: bench.tensors(),
+  rss: mem.rss, heapUsed: mem.heapUsed, external: mem.external, tensors: bench.tensors(),
   latencies: msg.req.query.latencies ? c.latencies : undefined,
 };
 return msg;

@@ -42,6 +42,8 @@ export interface MemorySample {
   seconds: number;
   rssMB: number;
   heapMB: number;
+  /** memory of ArrayBuffers and other objects outside the main thread's heap (process.memoryUsage().external) */
+  externalMB: number;
   tensors: number;
 }
 
@@ -57,6 +59,7 @@ interface Stats {
   eventLoopUtilisation: number;
   rss: number;
   heapUsed: number;
+  external: number;
   tensors: number;
   latencies?: number[];
 }
@@ -144,6 +147,7 @@ export async function runEndToEnd(audio: StreamAudio, options: EndToEndOptions):
         seconds: round((Date.now() - started) / 1000, 0),
         rssMB: round(s.rss / MB),
         heapMB: round(s.heapUsed / MB),
+        externalMB: round(s.external / MB),
         tensors: s.tensors,
       };
       options.onSample?.(sample);

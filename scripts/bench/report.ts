@@ -54,9 +54,9 @@ export function benchMarkdown(report: BenchReport): string {
       '',
       `${report.soak.streams} streams for ${report.soak.seconds} s:`,
       '',
-      '| s | RSS MB | heap MB | tensors |',
-      '| --- | --- | --- | --- |',
-      ...report.soak.samples.map((s) => `| ${s.seconds} | ${s.rssMB} | ${s.heapMB} | ${s.tensors} |`),
+      '| s | RSS MB | heap MB | external MB | tensors |',
+      '| --- | --- | --- | --- | --- |',
+      ...report.soak.samples.map((s) => `| ${s.seconds} | ${s.rssMB} | ${s.heapMB} | ${s.externalMB} | ${s.tensors} |`),
       '',
     );
   }
