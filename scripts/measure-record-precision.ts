@@ -62,8 +62,9 @@ function roundWith(candidate: (typeof candidates)[number] | undefined): void {
 function streamVectors(clip: Int16Array, trimSilence: boolean): Float64Array[] {
   const stream = new FeatureWindowStream('measure', { windowSeconds: 3, hopSeconds: 1, trimSilence });
   const vectors: Float64Array[] = [];
-  for (let i = 0; i < clip.length; i += 4000) for (const w of stream.push(clip.subarray(i, i + 4000))) vectors.push(w.vector);
-  for (const w of stream.end()) vectors.push(w.vector);
+  for (let i = 0; i < clip.length; i += 4000)
+    for (const w of stream.push(clip.subarray(i, i + 4000))) vectors.push(Float64Array.from(w.vector));
+  for (const w of stream.end()) vectors.push(Float64Array.from(w.vector));
   return vectors;
 }
 
