@@ -32,20 +32,17 @@ export const REC = {
   sumA: 5,
   sumIndA: 6,
   sumInd2A: 7,
-  maxA: 8,
   /** sum of A_k^2 over bins 1..19 (spectral-entropy block 0 without bin 0) */
-  entropyBlock0: 9,
+  entropyBlock0: 8,
   /** sum of A_k^2 over bins 20..199 */
-  entropyUpper: 10,
+  entropyUpper: 9,
   /** sum over blocks 1..9 of b log2 b, b = block sum of A_k^2 */
-  entropyUpperBLogB: 11,
+  entropyUpperBLogB: 10,
   /** sum over bins 1..199 of A_k times the previous frame's A_k; NaN when there is none */
-  fluxCross: 12,
-  /** smallest filter-bank output G (in A units) */
-  minFilter: 13,
+  fluxCross: 11,
   /** DCT of log10 of the filter-bank outputs G */
-  logMelDct: 14, // 13 values
-  length: 27,
+  logMelDct: 12, // 13 values
+  length: 25,
 } as const;
 
 /** 40-sample blocks (the energy-entropy blocks) in a frame, and how many blocks frames are apart */
@@ -58,7 +55,9 @@ export const BLOCKS_PER_FRAME_STEP = 4;
  * the double-precision ones; and chroma, whose ratios single precision keeps to ~3e-8 relative (the
  * clip vectors' chroma means and stds of 40 RAVDESS clips: 2.7e-8 at worst, against 1e-15 in double
  * precision and the tests' 1e-6). The MFCCs' DCT of log10 G is not among them: c0's window std
- * moved by 1.5 times the tests' tolerance.
+ * moved by 1.5 times the tests' tolerance. The largest A_k and the smallest filter output are here
+ * too: the first only scales a normalisation that cancels but for eps (2e-9 of the tolerance at
+ * worst), the second is only compared with thresholds (measured by scripts/measure-record-precision.ts).
  */
 export const REC32 = {
   /** zero-crossing counts about REC.zcrPivot: pairs split by [r >= p] and by [r > p] */
@@ -75,7 +74,11 @@ export const REC32 = {
   inverseMelDct: 6, // 13 values
   /** chroma classes of bins 1..199, before dividing by the total */
   chroma: 19, // 12 values
-  length: 31,
+  /** the largest A_k over bins 1..199: it only scales a max-normalisation that cancels but for eps */
+  maxA: 31,
+  /** smallest filter-bank output G (in A units): only compared with thresholds that have wide margins */
+  minFilter: 32,
+  length: 33,
 } as const;
 
 /**
@@ -94,7 +97,9 @@ export const ROLLOFF_TAIL = 8;
  *
  * The slots are a ring of `ringSlots`: the frame in slot s + 1 (mod ringSlots) follows the frame in
  * slot s by 160 samples, so block b of slot s is block b - 4 of slot s + 1, and the blocks are a ring
- * of 4 ringSlots. Frames used together must lie in ringSlots - 2 consecutive slots (their last
+ * of 4 ringSlots. The blocks are in single precision: it moves no feature by more than 0.06 of
+ * the tests' tolerance, per frame or per clip vector (scripts/measure-record-precision.ts), and
+ * halves the blocks' bytes. Frames used together must lie in ringSlots - 2 consecutive slots (their last
  * frame's blocks reach 6 blocks past its slot's 4). `slots` can grow (ensureSlots) up to ringSlots,
  * keeping the first ones.
  */
@@ -104,8 +109,8 @@ export class FrameRecords {
   small: Float32Array;
   /** slot s holds k = max(0, rolloffBin - ROLLOFF_TAIL + 1) + i at [s * ROLLOFF_TAIL + i] */
   rolloffTail: Float32Array;
-  /** block i of the ring (blockIndex): its mean at [2 i], its energy about that mean at [2 i + 1] */
-  blocks: Float64Array;
+  /** block i of the ring (blockIndex): its mean at [2 i], its energy about that mean at [2 i + 1] (single precision, see FrameRecords) */
+  blocks: Float32Array;
   private readonly blockRing: number;
 
   constructor(
@@ -116,7 +121,7 @@ export class FrameRecords {
     this.values = new Float64Array(slots * REC.length);
     this.small = new Float32Array(slots * REC32.length);
     this.rolloffTail = new Float32Array(slots * ROLLOFF_TAIL);
-    this.blocks = new Float64Array(2 * this.blocksFor(slots));
+    this.blocks = new Float32Array(2 * this.blocksFor(slots));
   }
 
   /** Blocks held for `slots` slots: all the ring's once the slots are, else as far as their frames reach. */
@@ -141,7 +146,7 @@ export class FrameRecords {
     this.small = small;
     const tail = new Float32Array(grown * ROLLOFF_TAIL);
     tail.set(this.rolloffTail);
-    const blocks = new Float64Array(2 * this.blocksFor(grown));
+    const blocks = new Float32Array(2 * this.blocksFor(grown));
     blocks.set(this.blocks);
     this.values = values;
     this.rolloffTail = tail;
@@ -275,7 +280,7 @@ export class FrameAnalyser {
     rec[offset + REC.sumA] = sumA;
     rec[offset + REC.sumIndA] = sumIndA;
     rec[offset + REC.sumInd2A] = sumInd2A;
-    rec[offset + REC.maxA] = Math.sqrt(maxPower); // the largest A_k, exactly (sqrt is monotonic)
+    records.small[slot * REC32.length + REC32.maxA] = Math.sqrt(maxPower); // the largest A_k (sqrt is monotonic)
     rec[offset + REC.fluxCross] = this.hasLast ? cross : NaN;
     rec[offset + REC.entropyBlock0] = block0;
     rec[offset + REC.entropyUpper] = upper;
@@ -360,7 +365,7 @@ export class FrameAnalyser {
       G[i] = acc;
       if (acc < minFilter) minFilter = acc;
     }
-    rec[offset + REC.minFilter] = minFilter;
+    records.small[slot * REC32.length + REC32.minFilter] = minFilter;
     if (!(minFilter > 0)) return; // the window code recomputes these frames from the samples
     // Row k of the 40-point DCT-II takes L[n] and L[39-n] with the same sign for even k, opposite
     // for odd k; among the even rows, k = 0 mod 4 takes s[n] = L[n] + L[39-n] and s[19-n] with the

@@ -116,7 +116,7 @@ export class WindowFeatureComputer {
       const sumA = rec[o + REC.sumA] + A0;
 
       // centroid and spread: the max-normalisation cancels except through eps
-      let maxA = rec[o + REC.maxA];
+      let maxA = small[o32 + REC32.maxA];
       if (A0 > maxA) maxA = A0;
       if (maxA === 0) {
         out[3 * stride + j] = 0;
@@ -158,7 +158,7 @@ export class WindowFeatureComputer {
       // log10 G - log10(200 s) + log10(1 + x), x = 200 s eps / G: the first term is cached as its
       // DCT, the second only shifts c0, the third is x / ln10 to first order (DCT of 1/G cached);
       // exact to ~x^2, so used while x < 1e-6 for every filter.
-      const minFilter = rec[o + REC.minFilter];
+      const minFilter = small[o32 + REC32.minFilter];
       if (minFilter * MFCC_SHORTCUT_LIMIT > epsScale) {
         const correction = epsScale / Math.LN10;
         out[8 * stride + j] = rec[o + REC.logMelDct] - logScale * SQRT_FILTERS + correction * small[o32 + REC32.inverseMelDct];
