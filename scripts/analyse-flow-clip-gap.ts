@@ -39,9 +39,12 @@ interface ClipAnalysis {
 const hop = DEFAULT_FEATURE_WINDOW_OPTIONS.hopSeconds;
 const windowSeconds = DEFAULT_FEATURE_WINDOW_OPTIONS.windowSeconds;
 
-/** The clip's windows restart at its start (each file ends its stream): window k covers [k hop, k hop + its length). */
-function coverage(span: { start: number; end: number }, k: number, w: WindowRecord): number {
-  return spanCoverage(span, k * hop, k * hop + w.seconds);
+/**
+ * The clip's windows restart at its start (each file ends its stream): window k covers [k hop, k hop + its length), but
+ * the last one flushed at the clip's end (partial) ends there (end-aligned, or on the hop grid in records before it was).
+ */
+function coverage(span: { start: number; end: number }, k: number, w: WindowRecord, clipSeconds: number): number {
+  return w.partial ? spanCoverage(span, clipSeconds - w.seconds, clipSeconds) : spanCoverage(span, k * hop, k * hop + w.seconds);
 }
 
 function spanCoverage(span: { start: number; end: number }, fromSeconds: number, toSeconds: number): number {
@@ -59,8 +62,8 @@ async function analyse(file: string) {
     const n = record.windows.length;
     rows.push({
       record,
-      lastCoverage: n ? coverage(span, n - 1, record.windows[n - 1]) : 0,
-      firstCoverage: n ? coverage(span, 0, record.windows[0]) : 0,
+      lastCoverage: n ? coverage(span, n - 1, record.windows[n - 1], record.seconds) : 0,
+      firstCoverage: n ? coverage(span, 0, record.windows[0], record.seconds) : 0,
       endAlignedCoverage: spanCoverage(span, record.seconds - windowSeconds, record.seconds),
       speechSeconds: (span.end - span.start) / SAMPLE_RATE,
       clipVectorRight: record.clipVectorPredicted === record.truth,

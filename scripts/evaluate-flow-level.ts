@@ -46,7 +46,6 @@ interface Flags {
   results: string;
   perSpeaker?: string;
   clipsOut?: string;
-  finalWindow: 'partial' | 'end-aligned';
 }
 
 interface FlowRun {
@@ -74,11 +73,6 @@ function parseFlags(argv: string[]): Flags {
     .option('--fold-seed <n>', 'fold seed with --folds-of', '1')
     .option('--per-speaker <n>', 'with --corpus: only n clips of each speaker (a seeded choice), for quicker runs')
     .option(
-      '--final-window <how>',
-      "a clip's last window: partial (feature-window's) or end-aligned (its last 3 s, an alternative measured)",
-      'partial',
-    )
-    .option(
       '--clips-out <json>',
       'also write every clip and window (paths, labels, clip-vector and flow predictions) to this file, per corpus',
     )
@@ -101,14 +95,9 @@ async function clipVectorPredictions(model: EmotionModel, entries: ManifestEntry
   return model.predict(vectors).map((p) => argmax(EMOTIONS.map((e) => p.probabilities[e])));
 }
 
-async function replayTimed(
-  model: EmotionModel,
-  entries: ManifestEntry[],
-  cpu: { seconds: number },
-  finalWindow: Flags['finalWindow'],
-): Promise<FlowReplay> {
+async function replayTimed(model: EmotionModel, entries: ManifestEntry[], cpu: { seconds: number }): Promise<FlowReplay> {
   const start = process.cpuUsage();
-  const replay = await replayThroughFlow(model, entries, { orderSeed: STREAM_ORDER_SEED, finalWindow });
+  const replay = await replayThroughFlow(model, entries, { orderSeed: STREAM_ORDER_SEED });
   const used = process.cpuUsage(start);
   cpu.seconds += (used.user + used.system) / 1e6;
   return replay;
@@ -124,7 +113,7 @@ async function testCorpus(flags: Flags, spec: { name: string; manifest: string }
     const clipPredicted = await clipVectorPredictions(model, entries);
     log(`${spec.name}: playing ${new Set(entries.map((e) => e.speaker)).size} speaker streams through the flow`);
     const cpu = { seconds: 0 };
-    const replay = await replayTimed(model, entries, cpu, flags.finalWindow);
+    const replay = await replayTimed(model, entries, cpu);
     return {
       protocol: `${flags.model} on ${flags.perSpeaker ? `${flags.perSpeaker} clips of each speaker (seeded choice) of` : 'every clip of'} ${spec.name} (${entries.length} clips)`,
       clipVector: classificationMetrics(
@@ -186,7 +175,7 @@ async function testFolds(flags: Flags, spec: { name: string; manifest: string })
       const heldEntries = testIdx.map((i) => entries[i]);
       const predicted = await clipVectorPredictions(model, heldEntries);
       testIdx.forEach((i, j) => (clipPredicted[i] = predicted[j]));
-      const replay = await replayTimed(model, heldEntries, cpu, flags.finalWindow);
+      const replay = await replayTimed(model, heldEntries, cpu);
       // clip numbers back to the corpus's
       replays.push({
         ...replay,
@@ -241,7 +230,6 @@ function logFoldsSoFar(done: number, entries: ManifestEntry[], clipPredicted: nu
 async function main() {
   const argv = process.argv.slice(2);
   const flags = parseFlags(argv);
-  if (flags.finalWindow !== 'partial' && flags.finalWindow !== 'end-aligned') throw new Error('--final-window is partial or end-aligned');
   const backend = await initBackend();
   const jobs = [
     ...flags.corpus.map((arg) => ({ spec: parseCorpusArg(arg), folds: false })),
@@ -256,7 +244,7 @@ async function main() {
       command: `node --import tsx scripts/evaluate-flow-level.ts ${argv.join(' ')}`,
       model: flags.model,
       corpus: job.spec.name,
-      protocol: `${result.protocol}${flags.finalWindow === 'end-aligned' ? '; last window of each clip: its last 3 s (end-aligned)' : ''}; backend ${backend}`,
+      protocol: `${result.protocol}; last window of each clip: its last 3 s (end-aligned); backend ${backend}`,
       clipVector: result.clipVector,
       flow: flowLevelReport(result.replay),
       replayCpuSeconds: Number(result.cpu.seconds.toFixed(1)),

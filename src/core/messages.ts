@@ -39,7 +39,7 @@ export interface FeatureWindowPayload {
   /** sample offsets (16 kHz) of the window in its stream: [startSample, endSample) */
   startSample: number;
   endSample: number;
-  /** the shorter last window of a stream that ended (flushed when at least the minimum final length) */
+  /** the last window of a stream that ended: its last window length (end-aligned), or all of a shorter stream (sent when at least the minimum final length) */
   partial?: boolean;
   /** the window's silent edges were cut before its vector was computed (feature-window's "speech only") */
   trimmed?: boolean;

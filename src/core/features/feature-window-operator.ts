@@ -5,7 +5,7 @@ import { FeatureWindowRegistry, StreamLimits } from './feature-window-registry';
 
 /**
  * Audio chunks of any number of streams (16 kHz) to one FeatureWindow per analysis window per
- * stream. A chunk with `final` ends its stream (flushing a last partial window if long enough);
+ * stream. A chunk with `final` ends its stream (flushing its last window, FeatureWindowStream.end());
  * streams idle longer than `idleSeconds` are dropped; at most `maxStreams` are kept (least
  * recently used dropped first). With `voicedOnly`, unvoiced windows are not emitted.
  */

@@ -96,7 +96,7 @@ export class FeatureWindowRegistry {
     }
   }
 
-  /** Ends a stream: its last partial window (if long enough); its state is dropped. */
+  /** Ends a stream: its last window (FeatureWindowStream.end()); its state is dropped. */
   end(streamId: string): FeatureWindow[] {
     const stream = this.streams.get(streamId);
     if (!stream) return [];

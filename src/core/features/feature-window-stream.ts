@@ -16,7 +16,10 @@ export interface FeatureWindowOptions {
   windowSeconds: number;
   /** step between window starts, seconds, rounded to a multiple of 10 ms (default 1) */
   hopSeconds: number;
-  /** on the end of a stream, emit the last partial window if it is at least this long, seconds (default 1; 0 = never) */
+  /**
+   * on the end of a stream, emit a last window if it is at least this long, seconds (default 1; 0 = never): the
+   * stream's last windowSeconds (end-aligned) once it is a window long, else the whole stream
+   */
   minFinalSeconds: number;
   /** a window is voiced when at least this share of its frames is speech (default 0.2) */
   minSpeechRatio: number;
@@ -55,7 +58,10 @@ export interface FeatureWindow {
   /** sample offsets in the stream (16 kHz) of the window: [startSample, endSample) */
   startSample: number;
   endSample: number;
-  /** true for the shorter last window flushed at the end of a stream */
+  /**
+   * true for the last window flushed at the end of a stream: once the stream is a window long, its last
+   * windowSeconds (end-aligned, starting on the 10 ms frame grid, so up to 159 samples shorter); else the whole stream
+   */
   partial?: boolean;
   /** with trimSilence: true when silent edges were cut, and the stretch [speechStart, speechEnd) ms the vector describes */
   trimmed?: boolean;
@@ -97,7 +103,9 @@ export function resolveFeatureWindowOptions(partial: Partial<FeatureWindowOption
  *
  * Memory is bounded: the audio kept is one window (plus less than one hop when the hop is longer
  * than the window), the frame records one window's frames; both grow as audio comes, so a stream
- * that has sent little holds little. Audio on the 16-bit grid (nearly all of it) is kept as Int16;
+ * that has sent little holds little. The audio and the records slide: the oldest audio is dropped
+ * (on the 10 ms grid) only when new audio needs its room, not a hop at each window, so at the end of
+ * the stream its last window's worth is still there for the end-aligned last window (end()). Audio on the 16-bit grid (nearly all of it) is kept as Int16;
  * a float copy is kept only while the window holds samples off that grid. Work arrays, including
  * the float view of the audio the analysis reads, are in a WindowScratch shared by a registry's streams.
  */
@@ -119,6 +127,8 @@ export class FeatureWindowStream {
   private floatAudio: Float32Array | undefined;
   private bufferStart = 0;
   private bufferLength = 0;
+  /** stream sample index of the next full window's start (a multiple of the hop) */
+  private nextWindowStart = 0;
   /** buffer index after the last sample known to be off the 16-bit grid (multiples of 1/32768) */
   private offGridEnd = 0;
   /** frame records in a ring by frame index */
@@ -137,7 +147,8 @@ export class FeatureWindowStream {
   private readonly analyser: FrameAnalyser;
   private readonly normalisation: WindowNormalisation;
   private windowSeq = 0;
-  /** the length of the window being emitted, and its audio as floats once windowAudio() converted it */
+  /** where the window being emitted lies in the buffer, and its audio as floats once windowAudio() converted it */
+  private emittedOffset = 0;
   private emittedLength = 0;
   private emittedAudio: Float32Array | undefined;
   private timeAnchor = { sample: 0, timestamp: 0 };
@@ -203,30 +214,44 @@ export class FeatureWindowStream {
         this.totalSamples += skip;
         continue;
       }
-      const take = Math.min(this.windowSamples - this.bufferLength, samples.length - offset);
+      const windowEnd = this.nextWindowStart + this.windowSamples;
+      const take = Math.min(windowEnd - streamIndex, samples.length - offset);
+      this.makeRoom(samples, offset, take);
       const audio = this.copyIn(samples, offset, take);
       this.bufferLength += take;
       this.totalSamples += take;
       offset += take;
       this.analyseAvailableFrames(audio);
-      if (this.bufferLength === this.windowSamples) {
-        windows.push(this.emit(this.windowSamples, false));
+      if (this.totalSamples === windowEnd) {
+        windows.push(this.emit(this.nextWindowStart - this.bufferStart, this.windowSamples, false));
         this.advance();
       }
     }
     return windows;
   }
 
-  /** Ends the stream: returns the last partial window if long enough (minFinalSeconds). */
+  /**
+   * Ends the stream: returns its last window (partial: true) if it holds audio past the last full window and is
+   * long enough (minFinalSeconds). Once the stream is a window long, that is its last windowSeconds, its start
+   * rounded up to the 10 ms frame grid so that its frames are the stream's last ones, already analysed; a
+   * shorter stream gives all of itself. With a hop longer than the window, the audio between windows is not
+   * kept: the last window is then what came after the last window's hop.
+   */
   end(): FeatureWindow[] {
     if (this.ended) return [];
     this.ended = true;
-    const min = this.options.minFinalSeconds * SAMPLE_RATE;
-    // a partial window adds something only if it holds audio past the last full window
-    const hasNewAudio = this.windowSeq === 0 || this.bufferLength > this.windowSamples - this.hopSamples;
-    if (min > 0 && this.bufferLength >= Math.max(min, FRAME_LENGTH) && hasNewAudio) {
-      return [this.emit(this.bufferLength, true)];
+    const min = Math.max(this.options.minFinalSeconds * SAMPLE_RATE, FRAME_LENGTH);
+    if (this.options.minFinalSeconds <= 0) return [];
+    const window = this.windowSamples;
+    if (this.hopSamples < window && this.totalSamples >= window) {
+      const lastWindowEnd = this.nextWindowStart - this.hopSamples + window;
+      if (this.totalSamples === lastWindowEnd) return [];
+      const start = Math.ceil((this.totalSamples - window) / FRAME_STEP) * FRAME_STEP;
+      const length = this.totalSamples - start;
+      return length >= min ? [this.emit(start - this.bufferStart, length, true)] : [];
     }
+    const hasNewAudio = this.windowSeq === 0 || this.bufferLength > window - this.hopSamples;
+    if (this.bufferLength >= min && hasNewAudio) return [this.emit(0, this.bufferLength, true)];
     return [];
   }
 
@@ -352,19 +377,21 @@ export class FeatureWindowStream {
     }
   }
 
-  private emit(length: number, partial: boolean): FeatureWindow {
+  /** The window of `length` samples from buffer index `offset` (on the 10 ms grid). */
+  private emit(offset: number, length: number, partial: boolean): FeatureWindow {
+    this.emittedOffset = offset;
     this.emittedLength = length;
     this.emittedAudio = undefined;
     const span = this.options.trimSilence ? this.silenceTrim(length) : undefined;
-    const vector = span ? this.windowVector(span.start, span.end) : this.windowVector(0, length);
+    const vector = span ? this.windowVector(offset + span.start, offset + span.end) : this.windowVector(offset, offset + length);
     this.emittedAudio = undefined;
+    const startSample = this.bufferStart + offset;
     const numFrames = frameCount(length);
-    const firstFrame = this.bufferStart / FRAME_STEP;
+    const firstFrame = startSample / FRAME_STEP;
     const slots = this.recordSlots;
     let speechFrames = 0;
     for (let j = 0; j < numFrames; j++) speechFrames += this.speech[(firstFrame + j) % slots];
     const speechRatio = numFrames > 0 ? speechFrames / numFrames : 0;
-    const startSample = this.bufferStart;
     return {
       streamId: this.streamId,
       profile: this.options.profile,
@@ -380,16 +407,16 @@ export class FeatureWindowStream {
       ...(span
         ? {
             trimmed: true,
-            speechStart: this.timeOf(this.bufferStart + span.start),
-            speechEnd: this.timeOf(this.bufferStart + span.end - 1),
+            speechStart: this.timeOf(startSample + span.start),
+            speechEnd: this.timeOf(startSample + span.end - 1),
           }
         : {}),
     };
   }
 
   /**
-   * The stretch of the window left after cutting its silent edges, its start on the 10 ms frame
-   * grid (speechSpanOnFrameGrid), or undefined when nothing is cut.
+   * The stretch of the window being emitted left after cutting its silent edges (from the window's start),
+   * its start on the 10 ms frame grid (speechSpanOnFrameGrid), or undefined when nothing is cut.
    */
   private silenceTrim(length: number): { start: number; end: number } | undefined {
     const { start, end } = this.speechSpan(length);
@@ -397,21 +424,25 @@ export class FeatureWindowStream {
     return { start, end };
   }
 
-  /** speechSpanOnFrameGrid of the window's first `length` samples, from trimEnergies when they hold its frames. */
+  /**
+   * speechSpanOnFrameGrid of the window's first `length` samples, from trimEnergies when they hold its frames
+   * (always for the windows on the hop grid; for an end-aligned last window when it starts on their grid).
+   */
   private speechSpan(length: number): { start: number; end: number } {
     const ring = this.trimEnergies;
     const count = Math.floor(length / TRIM_FRAME);
-    if (ring === undefined || this.trimEnergiesEnd < this.bufferStart + count * TRIM_FRAME) {
-      return speechSpanOnFrameGrid(this.windowAudio().subarray(0, length));
+    const start = this.bufferStart + this.emittedOffset;
+    if (ring === undefined || start % TRIM_FRAME !== 0 || this.trimEnergiesEnd < start + count * TRIM_FRAME) {
+      return speechSpanOnFrameGrid(this.windowAudio().subarray(this.emittedOffset, this.emittedOffset + length));
     }
     const energies = this.scratch.trimEnergies(count);
-    const first = this.bufferStart / TRIM_FRAME;
+    const first = start / TRIM_FRAME;
     for (let t = 0; t < count; t++) energies[t] = ring[(first + t) % ring.length];
     return onFeatureFrameGrid(speechSpanOfEnergies(energies, length));
   }
 
   /**
-   * The vector of audio[from .. to) (from on the frame grid) from the frame records: only its own
+   * The vector of the buffer's audio[from .. to) (from on the frame grid) from the frame records: only its own
    * mean and scale are applied.
    */
   private windowVector(from: number, to: number): number[] {
@@ -454,11 +485,13 @@ export class FeatureWindowStream {
   }
 
   /**
-   * The window being emitted (emittedLength samples) as floats, converted from the 16-bit audio on
+   * The buffer as floats, valid over the window being emitted, converted from the 16-bit audio on
    * first use: most windows need only their frame records, not their samples.
    */
   private windowAudio(): Float32Array {
-    if (this.emittedAudio === undefined) this.emittedAudio = this.floatView(0, this.emittedLength);
+    if (this.emittedAudio === undefined) {
+      this.emittedAudio = this.floatView(this.emittedOffset, this.emittedOffset + this.emittedLength);
+    }
     return this.emittedAudio;
   }
 
@@ -479,22 +512,54 @@ export class FeatureWindowStream {
     }
   }
 
+  /**
+   * Past a window: the next starts a hop later. Its audio is not dropped here but by makeRoom, as new audio
+   * needs the room: that keeps the stream's last window's worth of audio (and frame records, their ring
+   * being a window long) for end() without a second buffer, at the cost of moving the buffer's audio once per
+   * chunk instead of once per hop.
+   */
   private advance(): void {
     const hop = this.hopSamples;
-    const audio = this.floatAudio ?? this.pcm;
-    if (hop < this.windowSamples) {
-      audio.copyWithin(0, hop, this.windowSamples);
-      this.bufferLength = this.windowSamples - hop;
-      this.offGridEnd = Math.max(0, this.offGridEnd - hop);
-    } else {
-      this.bufferLength = 0;
-      this.offGridEnd = 0;
-      this.analyser.resetRun();
+    this.nextWindowStart += hop;
+    if (hop < this.windowSamples) return;
+    // the hop is longer than the window: nothing before the next window is kept
+    this.bufferLength = 0;
+    this.offGridEnd = 0;
+    this.analyser.resetRun();
+    if (this.floatAudio !== undefined) this.switchToPcm();
+    this.normalisation.shift(0, 0);
+    this.bufferStart = this.nextWindowStart;
+    this.forgetBeforeBuffer();
+  }
+
+  /**
+   * Drops the oldest audio, on the 10 ms grid, so that samples[offset .. offset+take) fit in one window's room.
+   * Float samples are checked first: a refused chunk leaves the audio end() needs.
+   */
+  private makeRoom(samples: Float32Array | Int16Array | ArrayLike<number>, offset: number, take: number): void {
+    const excess = this.bufferLength + take - this.windowSamples;
+    if (excess <= 0) return;
+    if (!(samples instanceof Int16Array)) {
+      for (let i = offset; i < offset + take; i++) {
+        const v = samples[i];
+        if (typeof v !== 'number' || !Number.isFinite(v)) throw new RangeError(`sample ${i} of the chunk is not a finite number`);
+      }
     }
+    // never past the next window's start (on the grid, at most a window before the audio's end)
+    const drop = Math.ceil(excess / FRAME_STEP) * FRAME_STEP;
+    const audio = this.floatAudio ?? this.pcm;
+    audio.copyWithin(0, drop, this.bufferLength);
+    this.bufferLength -= drop;
+    this.offGridEnd = Math.max(0, this.offGridEnd - drop);
     if (this.floatAudio !== undefined && this.offGridEnd === 0) this.switchToPcm();
-    this.normalisation.shift(hop < this.windowSamples ? hop : 0, this.bufferLength);
-    this.bufferStart += hop;
-    if (this.trimEnergiesEnd < this.bufferStart) this.trimEnergiesEnd = this.bufferStart;
+    this.normalisation.shift(drop, this.bufferLength);
+    this.bufferStart += drop;
+    this.forgetBeforeBuffer();
+  }
+
+  /** Frames and trimming frames that start before the buffer are never analysed. */
+  private forgetBeforeBuffer(): void {
+    if (this.trimEnergiesEnd < this.bufferStart) this.trimEnergiesEnd = Math.ceil(this.bufferStart / TRIM_FRAME) * TRIM_FRAME;
     if (this.nextFrame * FRAME_STEP < this.bufferStart) {
       this.nextFrame = this.bufferStart / FRAME_STEP;
       this.analyser.resetRun();

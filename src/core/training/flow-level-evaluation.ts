@@ -7,13 +7,7 @@ import { AudioStreamConverter } from '../audio/audio-stream-converter';
 import { MODEL_SAMPLE_RATE } from '../audio/audio-chunk';
 import { decodeWav } from '../audio/wav-decoder';
 import { FeatureWindowRegistry } from '../features/feature-window-registry';
-import {
-  FeatureWindowStream,
-  resolveFeatureWindowOptions,
-  type FeatureWindow,
-  type FeatureWindowOptions,
-} from '../features/feature-window-stream';
-import { FRAME_STEP } from '../features/pyaudioanalysis-constants';
+import { resolveFeatureWindowOptions, type FeatureWindowOptions } from '../features/feature-window-stream';
 import type { FeatureProfileName } from '../features/feature-profile';
 import { EMOTIONS } from '../messages';
 import type { EmotionModel } from '../model/emotion-model';
@@ -45,12 +39,6 @@ export interface FlowReplayOptions {
   chunkSamples?: number;
   /** seed of the order of each speaker's clips (default 1) */
   orderSeed?: number;
-  /**
-   * How a clip's last window is taken: 'partial' (default), feature-window's shorter last window from the hop
-   * grid to the clip's end; 'end-aligned', measures an alternative: a clip at least a window long ends with a
-   * full window of its last windowSeconds instead (computed as feature-window computes a window of those samples).
-   */
-  finalWindow?: 'partial' | 'end-aligned';
 }
 
 /** One analysis window of a clip: classified when voiced, dropped as mt-a-dnn-infer does by default when not. */
@@ -58,6 +46,7 @@ export interface WindowOutcome {
   clip: number;
   truth: number;
   voiced: boolean;
+  /** the clip's last window, flushed at its end (its last windowSeconds, or the whole clip when shorter) */
   partial: boolean;
   /** the window's length, and with speech only the length of the speech stretch its vector describes */
   seconds: number;
@@ -109,16 +98,11 @@ export async function replayThroughFlow(model: EmotionModel, clips: ManifestEntr
         const clipStart = clock;
         const converter = new AudioStreamConverter({ streamId: speaker, chunkSamples: options.chunkSamples ?? 1600, now: () => clipStart });
         const chunks = converter.push(decoded.channels, decoded.sampleRate, true);
-        const clipSamples = concatSamples(chunks.map((c) => c.samples));
         let samples = 0;
         const outcome: ClipOutcome = { clip: index, truth: clip.emotion, speaker, seconds: 0, windows: 0, voicedWindows: 0, routed: {} };
         for (const chunk of chunks) {
           samples += chunk.samples.length;
-          for (const pushed of registry.push(speaker, chunk.samples, chunk.timestamp, chunk.final === true)) {
-            const w =
-              pushed.partial && options.finalWindow === 'end-aligned'
-                ? (endAlignedWindow(clipSamples, clipStart, windowOptions) ?? pushed)
-                : pushed;
+          for (const w of registry.push(speaker, chunk.samples, chunk.timestamp, chunk.final === true)) {
             outcome.windows++;
             const window: WindowOutcome = {
               clip: index,
@@ -152,26 +136,6 @@ export async function replayThroughFlow(model: EmotionModel, clips: ManifestEntr
     for (const [, router] of routers) router.clear();
   }
   return { windows, clips: outcomes, windowSeconds: windowOptions.windowSeconds, policies: routers.map(([name]) => name) };
-}
-
-function concatSamples(parts: Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
-/** A full window of the clip's last windowSeconds, its start on the 10 ms frame grid of the clip; none for a clip shorter than a window. */
-function endAlignedWindow(clip: Float32Array, clipStart: number, options: FeatureWindowOptions): FeatureWindow | undefined {
-  const length = Math.round(options.windowSeconds * MODEL_SAMPLE_RATE);
-  if (clip.length < length) return undefined;
-  const start = Math.floor((clip.length - length) / FRAME_STEP) * FRAME_STEP;
-  const stream = new FeatureWindowStream('end-aligned', options);
-  const [window] = stream.push(clip.subarray(start, start + length), clipStart + (1000 * start) / MODEL_SAMPLE_RATE);
-  return window && { ...window, startSample: start, endSample: start + length, partial: true };
 }
 
 /** The router's state at a clip's end, as a class: an emotion, or "no decision" (uncertain, or no state yet). */
