@@ -26,7 +26,8 @@ export function droppedFeatureNames(spec: readonly string[], vectorNames: readon
   for (const raw of spec) {
     const item = raw.trim();
     const names =
-      FEATURE_GROUPS[item] ?? (vectorNames.includes(item) ? [item] : [`${item}_mean`, `${item}_std`].filter((n) => vectorNames.includes(n)));
+      FEATURE_GROUPS[item] ??
+      (vectorNames.includes(item) ? [item] : [`${item}_mean`, `${item}_std`].filter((n) => vectorNames.includes(n)));
     if (names.length === 0 || names.some((n) => !vectorNames.includes(n))) {
       throw new Error(
         `unknown feature to drop "${item}": name a group (${Object.keys(FEATURE_GROUPS).join(', ')}), ` +
