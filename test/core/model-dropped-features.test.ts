@@ -8,6 +8,7 @@ import { EmotionModel } from '../../src/core/model/emotion-model';
 import { EmotionStreamClassifier } from '../../src/core/model/emotion-stream-classifier';
 import { PAPER_PROFILE } from '../../src/core/features/feature-profile';
 import { droppedFeatureNames } from '../../src/core/features/dropped-features';
+import { trainingOptionsFromCli, type TrainingFlags } from '../../src/cli/training-flags';
 import { trainMtADnn } from '../../src/core/training/train-mt-a-dnn';
 import { DEFAULT_TRAINING_OPTIONS, mergeTrainingOptions, type TrainingOptions } from '../../src/core/training/training-options';
 import { goldenNetMetadata, goldenRavdessVectors } from './model-fixtures';
@@ -91,4 +92,17 @@ test('a model trained without some features predicts the same whatever values th
     masked.dispose();
     plain.dispose();
   }
+});
+
+test('--drop-features becomes the training option dropFeatures, checked against the profile before any training', () => {
+  const flags = (dropFeatures: string | undefined): TrainingFlags => ({
+    profile: 'paper',
+    preset: 'default',
+    seed: '42',
+    classWeights: true,
+    dropFeatures,
+  });
+  assert.deepEqual(trainingOptionsFromCli(flags('mfcc-means, energy_mean')).dropFeatures, ['mfcc-means', 'energy_mean']);
+  assert.equal(trainingOptionsFromCli(flags(undefined)).dropFeatures, undefined);
+  assert.throws(() => trainingOptionsFromCli(flags('pitch_mean')), /unknown feature to drop "pitch_mean"/);
 });
