@@ -170,6 +170,7 @@ async function testFolds(flags: Flags, spec: { name: string; manifest: string })
       architecture: net.architecture,
       standardisation: net.standardisation,
       normalisation: net.normalisation,
+      ...(net.droppedFeatures ? { droppedFeatures: net.droppedFeatures } : {}),
     } as ModelMetadata);
     try {
       const heldEntries = testIdx.map((i) => entries[i]);

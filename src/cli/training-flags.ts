@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { DEFAULT_NOISE_AUGMENTATION } from '../core/training/noise-augmentation';
 import { DEFAULT_ROOM_DEVICE_SEED } from '../core/training/room-device-augmentation';
+import { droppedFeatureNames, FEATURE_GROUPS } from '../core/features/dropped-features';
+import { getFeatureProfile } from '../core/features/feature-profile-registry';
 import { checkSpeedFactors } from '../core/training/speed-perturbation';
 import {
   DEFAULT_TRAINING_OPTIONS,
@@ -31,6 +33,7 @@ export interface TrainingFlags {
   speedFactors?: string;
   speedStreams?: string;
   roomCopies?: string;
+  dropFeatures?: string;
 }
 
 export function addTrainingFlags(command: Command): Command {
@@ -64,6 +67,10 @@ export function addTrainingFlags(command: Command): Command {
     .option(
       '--room-copies <n>',
       `room and device augmentation: copies of every clean training clip in a simulated room heard through a simulated device (reverberation, band limits; seed ${DEFAULT_ROOM_DEVICE_SEED}; 0 = none)`,
+    )
+    .option(
+      '--drop-features <list>',
+      `features the net is trained without (set to their mean after normalisation, in training and inference): groups (${Object.keys(FEATURE_GROUPS).join(', ')}), short-term features (mfcc_1) or vector entries (energy_mean), e.g. mfcc-means,energy_mean`,
     );
 }
 
@@ -125,6 +132,11 @@ export function trainingOptionsFromCli(flags: TrainingFlags): TrainingOptions {
   if (roomCopies !== undefined) {
     if (!(Number.isInteger(roomCopies) && roomCopies >= 0)) throw new Error('--room-copies is a whole number >= 0');
     patch.roomDevice = roomCopies > 0 ? { copies: roomCopies, seed: DEFAULT_ROOM_DEVICE_SEED } : undefined;
+  }
+  if (flags.dropFeatures !== undefined && flags.dropFeatures.trim() !== '' && flags.dropFeatures !== 'none') {
+    const spec = flags.dropFeatures.split(',').map((item) => item.trim());
+    droppedFeatureNames(spec, getFeatureProfile(flags.profile ?? 'paper').vectorNames);
+    patch.dropFeatures = spec;
   }
   const architecture = { ...base.architecture };
   if (flags.attention) {

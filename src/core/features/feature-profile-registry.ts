@@ -9,3 +9,10 @@ export function getFeatureProfile(name: string): FeatureProfile {
   return name === 'paper' ? PAPER_PROFILE : EXTENDED_PROFILE;
 }
 export { FEATURE_PROFILE_NAMES, isFeatureProfileName } from './feature-profile';
+
+/** The feature profile whose vectors have `length` values; throws if none has. */
+export function featureProfileOfLength(length: number): FeatureProfile {
+  const profile = [PAPER_PROFILE, EXTENDED_PROFILE].find((p) => p.vectorLength === length);
+  if (!profile) throw new Error(`no feature profile has ${length}-value vectors (paper: 68, extended: ${EXTENDED_PROFILE.vectorLength})`);
+  return profile;
+}

@@ -1,6 +1,8 @@
 import * as tf from './tensorflow';
 import { EMOTIONS, type EmotionPrediction } from '../messages';
 import { argmax } from './argmax';
+import { droppedFeatureIndices, zeroDroppedInputs } from '../features/dropped-features';
+import { featureProfileOfLength, getFeatureProfile } from '../features/feature-profile-registry';
 import { TASK_CLASSES, TASKS } from './emotion-tasks';
 import { loadModelFiles, saveModelFiles } from './model-files';
 import type { ModelMetadata } from './model-metadata';
@@ -26,6 +28,8 @@ export class EmotionModel {
   readonly members: readonly tf.LayersModel[];
   /** Each member's forward pass in plain JavaScript (see plain-forward-pass.ts for why not tfjs). */
   private readonly passes: readonly PlainForwardPass[];
+  /** Inputs the net was trained without (metadata.droppedFeatures): 0 whatever the vector holds. */
+  private readonly droppedInputs: readonly number[];
 
   constructor(
     nets: tf.LayersModel | readonly tf.LayersModel[],
@@ -34,6 +38,7 @@ export class EmotionModel {
     this.members = Array.isArray(nets) ? [...nets] : [nets as tf.LayersModel];
     if (this.members.length === 0) throw new Error('a model needs at least one net');
     this.passes = this.members.map((net) => PlainForwardPass.fromNet(net, metadata.architecture));
+    this.droppedInputs = droppedInputsOf(metadata);
   }
 
   static async load(dir: string): Promise<EmotionModel> {
@@ -110,6 +115,7 @@ export class EmotionModel {
       this.checkInput(v);
       flat.set(standardise(v, this.metadata.standardisation, row), i * n);
     });
+    zeroDroppedInputs(flat, n, this.droppedInputs);
     const rows = vectors.length;
     const outs = this.passes.map((pass, i) => pass.run(flat, rows, { withAttention: options.attention && i === 0 }));
     const probabilities = outs[0].probabilities;
@@ -132,6 +138,13 @@ export class EmotionModel {
     this.disposed = true;
     for (const net of this.members) net.dispose();
   }
+}
+
+function droppedInputsOf(metadata: ModelMetadata): number[] {
+  const dropped = metadata.droppedFeatures ?? [];
+  if (dropped.length === 0) return [];
+  const profile = metadata.featureProfile ? getFeatureProfile(metadata.featureProfile) : featureProfileOfLength(metadata.vectorLength);
+  return droppedFeatureIndices(dropped, profile.vectorNames);
 }
 
 function toTaskOutputs(

@@ -50,6 +50,11 @@ export interface ModelMetadata {
   normalisation: NormalisationSpec;
   /** Features were computed on speech only (leading/trailing silence cut): do the same at inference. */
   speechOnly?: boolean;
+  /**
+   * Entries of the feature vector (names of the profile's vectorNames) the net was trained without: set to 0 after
+   * normalisation and standardisation, whatever the audio gives (training.options.dropFeatures, resolved). Absent = none.
+   */
+  droppedFeatures?: string[];
   /** Each clip's stationary noise floor was subtracted (spectral subtraction) before features: do the same at inference. */
   denoise?: boolean;
   training: {

@@ -86,6 +86,7 @@ export async function trainFromManifest(options: TrainFromManifestOptions): Prom
     architecture: net.architecture,
     standardisation: net.standardisation,
     normalisation: net.normalisation,
+    ...(net.droppedFeatures ? { droppedFeatures: net.droppedFeatures } : {}),
     speechOnly: options.training.speechOnly,
     denoise: !!options.training.denoise,
     training: {

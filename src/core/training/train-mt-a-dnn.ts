@@ -10,6 +10,8 @@ import { buildMtADnn, forward, kernelsOf, taskNamesOf, type Architecture } from 
 import { normaliseByGroup } from '../model/running-normaliser';
 import { SeededRandom } from './seeded-random';
 import { holdOutSpeakers } from './speaker-folds';
+import { droppedFeatureIndices, droppedFeatureNames, zeroDroppedInputs } from '../features/dropped-features';
+import { featureProfileOfLength } from '../features/feature-profile-registry';
 import { fitStandardisation, standardise, type Standardisation } from '../model/standardiser';
 import type { TrainingOptions } from './training-options';
 
@@ -26,6 +28,8 @@ export interface TrainedNetwork {
   architecture: Architecture;
   standardisation: Standardisation;
   normalisation: NormalisationSpec;
+  /** Vector entries the net was trained without (options.dropFeatures resolved); absent = none. */
+  droppedFeatures?: string[];
   /** Epochs whose weights were kept (the best on validation, or the last). */
   epochs: number;
   validationUar?: number;
@@ -59,6 +63,9 @@ export async function trainMtADnn(
   const inputLength = data.vectors[0].length;
   const architecture: Architecture = { ...options.architecture, inputLength };
   const tasks = taskNamesOf(architecture);
+  const vectorNames = options.dropFeatures?.length ? featureProfileOfLength(inputLength).vectorNames : [];
+  const droppedFeatures = options.dropFeatures?.length ? droppedFeatureNames(options.dropFeatures, vectorNames) : [];
+  const droppedInputs = droppedFeatureIndices(droppedFeatures, vectorNames);
 
   const model = buildMtADnn(architecture, rng.nextSeed());
   const optimizer = tf.train.adam(options.learningRate);
@@ -68,6 +75,7 @@ export async function trainMtADnn(
   const toMatrix = (vectors: ArrayLike<number>[]) => {
     const flat = new Float32Array(vectors.length * inputLength);
     vectors.forEach((v, i) => flat.set(standardise(v, standardisation), i * inputLength));
+    zeroDroppedInputs(flat, inputLength, droppedInputs);
     return tf.tensor2d(flat, [vectors.length, inputLength]);
   };
   const xTrain = toMatrix(train.vectors);
@@ -177,6 +185,7 @@ export async function trainMtADnn(
     architecture,
     standardisation,
     normalisation: options.normalisation === 'per-stream' ? { mode: 'per-stream', prior, ...PER_STREAM_DEFAULTS } : { mode: 'global' },
+    ...(droppedFeatures.length ? { droppedFeatures } : {}),
     epochs: best?.epoch ?? epochsRun,
     validationUar: best?.uar,
   };
@@ -195,5 +204,6 @@ export function modelForEvaluation(net: TrainedNetwork): EmotionModel {
     standardisation: net.standardisation,
     architecture: net.architecture,
     vectorLength: net.architecture.inputLength,
+    ...(net.droppedFeatures ? { droppedFeatures: net.droppedFeatures } : {}),
   } as ModelMetadata);
 }

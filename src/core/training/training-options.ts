@@ -34,6 +34,12 @@ export interface TrainingOptions {
   speedPerturbation?: SpeedPerturbation;
   /** Copies of the clean training clips in simulated rooms and devices (reverberation, band limits); absent = none. */
   roomDevice?: RoomDeviceAugmentation;
+  /**
+   * Clip-vector entries the net never sees (groups such as `mfcc-means`, short-term features such as `mfcc_1`, or
+   * entries such as `energy_mean`; see features/dropped-features.ts): set to 0, their training mean, after normalisation
+   * in training and inference alike; the net keeps its input length. Absent = none.
+   */
+  dropFeatures?: string[];
   seed: number;
 }
 
