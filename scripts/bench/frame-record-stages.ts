@@ -8,7 +8,7 @@
  * CommonJS that `npm run build` emits and Node-RED runs), into separate folders, so neither
  * variant's call sites see the other's arrays or classes.
  *
- * Usage: tsx scripts/bench/frame-record-stages.ts [--baseline REF] [--seconds 30] [--rounds 9]
+ * Usage: tsx scripts/bench/frame-record-stages.ts [--baseline REF] [--seconds 30] [--rounds 9] [--stages fft,mfcc]
  * It also checks that the two variants give the same records (largest difference, relative to each
  * value's spread over the frames).
  */
@@ -33,6 +33,8 @@ const option = (name: string, fallback: string) => {
 const baselineRef = option('baseline', 'HEAD');
 const targetSeconds = Number(option('seconds', '30'));
 const rounds = Number(option('rounds', '9'));
+/** --stages fft,mfcc: only these (record, fft, blocks, spectrum, chroma, mfcc) */
+const onlyStages = option('stages', '').split(',').filter(Boolean);
 
 function cpuMicroseconds(): number {
   const { user, system } = process.cpuUsage();
@@ -109,15 +111,19 @@ async function loadSpeech(): Promise<Float32Array> {
   return stream;
 }
 
+const CACHED_SPECTRA = 16;
+
 /** One variant's stages as passes over every frame; each returns a number so that nothing is optimised away. */
 function stagesOf(v: Variant, stream: Float32Array, numFrames: number) {
   const { FrameAnalyser, FrameRecords } = v.records;
   const ring = new FrameRecords(302, 302);
   const fft = new v.fft.RealFft400();
   const power = new Float64Array(200);
+  // The spectral stages read the spectra of a few frames in turn: in analyse() the spectrum is in the
+  // cache, and one array per frame (1.6 KB each) would time cache misses instead.
   const spectra: Float64Array[] = [];
   const magnitudes: Float64Array[] = [];
-  for (let j = 0; j < numFrames; j++) {
+  for (let j = 0; j < CACHED_SPECTRA; j++) {
     fft.powerSpectrum(stream, j * 160, power);
     spectra.push(Float64Array.from(power));
     magnitudes.push(power.map(Math.sqrt));
@@ -140,15 +146,15 @@ function stagesOf(v: Variant, stream: Float32Array, numFrames: number) {
       return ring.values[0];
     },
     spectrum: () => {
-      for (let j = 0; j < numFrames; j++) analyser.analyseSpectrum(spectra[j], ring, j % slots);
+      for (let j = 0; j < numFrames; j++) analyser.analyseSpectrum(spectra[j % CACHED_SPECTRA], ring, j % slots);
       return ring.values[5];
     },
     chroma: () => {
-      for (let j = 0; j < numFrames; j++) analyser.analyseChroma(spectra[j], ring, j % slots);
+      for (let j = 0; j < numFrames; j++) analyser.analyseChroma(spectra[j % CACHED_SPECTRA], ring, j % slots);
       return ring.small[19];
     },
     mfcc: () => {
-      for (let j = 0; j < numFrames; j++) analyser.analyseMfcc(magnitudes[j], ring, j % slots);
+      for (let j = 0; j < numFrames; j++) analyser.analyseMfcc(magnitudes[j % CACHED_SPECTRA], ring, j % slots);
       return ring.values[14];
     },
   };
@@ -216,7 +222,7 @@ async function main() {
     );
     const a = stagesOf(before, stream, numFrames);
     const b = stagesOf(after, stream, numFrames);
-    const stageNames = Object.keys(a) as (keyof typeof a)[];
+    const stageNames = (Object.keys(a) as (keyof typeof a)[]).filter((s) => onlyStages.length === 0 || onlyStages.includes(s));
     const times = new Map(stageNames.map((s) => [s, { a: [] as number[], b: [] as number[] }]));
     let sink = 0;
     // warm-up: both variants optimised before any pass is timed
