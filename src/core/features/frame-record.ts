@@ -1,10 +1,10 @@
 import { CHROMA_FEEDING_BINS, CHROMA_FEEDING_CLASS, CHROMA_FEEDING_WEIGHT } from './chroma-map';
 import { FrameSampleBlocks } from './frame-sample-blocks';
-import { MFCC_DCT, MFCC_FILTER_BANK, MFCC_FILTER_OFFSET, MFCC_FILTER_WEIGHTS } from './mfcc-filter-bank';
+import { MFCC_DCT } from './mfcc-filter-bank';
+import { mfccFilterSums } from './mfcc-filter-bins';
 import { ENTROPY_BLOCKS, FRAME_LENGTH, NUM_BINS, NUM_FILTERS, NUM_MFCC } from './pyaudioanalysis-constants';
 import { RealFft400 } from './real-fft-400';
 import type { FrameEnergies } from './voice-activity';
-const MFCC_FILTER_START = MFCC_FILTER_BANK.start;
 
 /**
  * What one 400-sample frame contributes to the toolkit's features in every window (clip) it lies
@@ -181,7 +181,9 @@ export class FrameAnalysisScratch {
   readonly magnitude = new Float64Array(NUM_BINS);
   readonly power = new Float64Array(NUM_BINS);
   readonly cumulative = new Float64Array(NUM_BINS);
-  readonly filterOutputs = new Float64Array(NUM_FILTERS);
+  /** the filter-bank outputs G at [1 .. NUM_FILTERS] (mfccFilterSums) */
+  readonly filterSums = new Float64Array(NUM_FILTERS + 1);
+  readonly filterOutputs = this.filterSums.subarray(1);
   readonly foldedLog = new Float64Array(NUM_FILTERS);
   readonly foldedInverse = new Float64Array(NUM_FILTERS);
   readonly chroma = new Float64Array(12);
@@ -351,15 +353,10 @@ export class FrameAnalyser {
   analyseMfcc(A: Float64Array, records: FrameRecords, slot: number): void {
     const rec = records.values;
     const offset = slot * REC.length;
+    mfccFilterSums(A, this.scratch.filterSums);
     const G = this.scratch.filterOutputs;
     let minFilter = Infinity;
-    for (let i = 0; i < NUM_FILTERS; i++) {
-      const first = MFCC_FILTER_START[i] - MFCC_FILTER_OFFSET[i];
-      let acc = 0;
-      for (let w = MFCC_FILTER_OFFSET[i]; w < MFCC_FILTER_OFFSET[i + 1]; w++) acc += MFCC_FILTER_WEIGHTS[w] * A[first + w];
-      G[i] = acc;
-      if (acc < minFilter) minFilter = acc;
-    }
+    for (let i = 0; i < NUM_FILTERS; i++) if (G[i] < minFilter) minFilter = G[i];
     rec[offset + REC.minFilter] = minFilter;
     if (!(minFilter > 0)) return; // the window code recomputes these frames from the samples
     // Row k of the 40-point DCT-II takes L[n] and L[39-n] with the same sign for even k, opposite
