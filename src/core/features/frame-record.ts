@@ -1,8 +1,8 @@
 import { CHROMA_FEEDING_BINS, CHROMA_FEEDING_CLASS, CHROMA_FEEDING_WEIGHT } from './chroma-map';
 import { FrameSampleBlocks } from './frame-sample-blocks';
-import { MFCC_DCT } from './mfcc-filter-bank';
 import { mfccFilterSums } from './mfcc-filter-bins';
-import { ENTROPY_BLOCKS, FRAME_LENGTH, NUM_BINS, NUM_FILTERS, NUM_MFCC } from './pyaudioanalysis-constants';
+import { FoldedMfccScratch, foldedMfccDcts } from './mfcc-folded-dct';
+import { ENTROPY_BLOCKS, FRAME_LENGTH, NUM_BINS, NUM_FILTERS } from './pyaudioanalysis-constants';
 import { RealFft400 } from './real-fft-400';
 import type { FrameEnergies } from './voice-activity';
 
@@ -184,8 +184,7 @@ export class FrameAnalysisScratch {
   /** the filter-bank outputs G at [1 .. NUM_FILTERS] (mfccFilterSums) */
   readonly filterSums = new Float64Array(NUM_FILTERS + 1);
   readonly filterOutputs = this.filterSums.subarray(1);
-  readonly foldedLog = new Float64Array(NUM_FILTERS);
-  readonly foldedInverse = new Float64Array(NUM_FILTERS);
+  readonly folded = new FoldedMfccScratch();
   readonly chroma = new Float64Array(12);
 }
 
@@ -359,44 +358,7 @@ export class FrameAnalyser {
     for (let i = 0; i < NUM_FILTERS; i++) if (G[i] < minFilter) minFilter = G[i];
     rec[offset + REC.minFilter] = minFilter;
     if (!(minFilter > 0)) return; // the window code recomputes these frames from the samples
-    // Row k of the 40-point DCT-II takes L[n] and L[39-n] with the same sign for even k, opposite
-    // for odd k; among the even rows, k = 0 mod 4 takes s[n] = L[n] + L[39-n] and s[19-n] with the
-    // same sign, k = 2 mod 4 opposite. So the inputs are folded to 10 + 10 + 20 values and each
-    // row is 10 or 20 products long instead of 40. Natural logs (Math.log costs 2/3 of Math.log10),
-    // each row's sum scaled to log10 once.
-    const foldedLog = this.scratch.foldedLog;
-    const foldedInverse = this.scratch.foldedInverse;
-    for (let n = 0; n < 10; n++) {
-      const logA = Math.log(G[n]);
-      const logB = Math.log(G[39 - n]);
-      const logC = Math.log(G[19 - n]);
-      const logD = Math.log(G[20 + n]);
-      foldedLog[n] = logA + logB + (logC + logD);
-      foldedLog[10 + n] = logA + logB - (logC + logD);
-      foldedLog[20 + n] = logA - logB;
-      foldedLog[39 - n] = logC - logD;
-      const invA = 1 / G[n];
-      const invB = 1 / G[39 - n];
-      const invC = 1 / G[19 - n];
-      const invD = 1 / G[20 + n];
-      foldedInverse[n] = invA + invB + (invC + invD);
-      foldedInverse[10 + n] = invA + invB - (invC + invD);
-      foldedInverse[20 + n] = invA - invB;
-      foldedInverse[39 - n] = invC - invD;
-    }
-    for (let c = 0; c < NUM_MFCC; c++) {
-      const input = c & 1 ? 20 : c & 2 ? 10 : 0;
-      const length = c & 1 ? 20 : 10;
-      const row = c * NUM_FILTERS;
-      let acc = 0;
-      let accInverse = 0;
-      for (let n = 0; n < length; n++) {
-        acc += MFCC_DCT[row + n] * foldedLog[input + n];
-        accInverse += MFCC_DCT[row + n] * foldedInverse[input + n];
-      }
-      rec[offset + REC.logMelDct + c] = acc * Math.LOG10E;
-      records.small[slot * REC32.length + REC32.inverseMelDct + c] = accInverse;
-    }
+    foldedMfccDcts(G, this.scratch.folded, rec, offset + REC.logMelDct, records.small, slot * REC32.length + REC32.inverseMelDct);
   }
 }
 
