@@ -1,10 +1,10 @@
 import { CHROMA_FEEDING_BINS, CHROMA_FEEDING_CLASS, CHROMA_FEEDING_WEIGHT } from './chroma-map';
 import { FrameSampleBlocks } from './frame-sample-blocks';
-import { MFCC_DCT, MFCC_FILTER_BANK, MFCC_FILTER_OFFSET, MFCC_FILTER_WEIGHTS } from './mfcc-filter-bank';
-import { ENTROPY_BLOCKS, FRAME_LENGTH, NUM_BINS, NUM_FILTERS, NUM_MFCC } from './pyaudioanalysis-constants';
+import { mfccFilterSums } from './mfcc-filter-bins';
+import { FoldedMfccScratch, foldedMfccDcts } from './mfcc-folded-dct';
+import { ENTROPY_BLOCKS, FRAME_LENGTH, NUM_BINS, NUM_FILTERS } from './pyaudioanalysis-constants';
 import { RealFft400 } from './real-fft-400';
 import type { FrameEnergies } from './voice-activity';
-const MFCC_FILTER_START = MFCC_FILTER_BANK.start;
 
 /**
  * What one 400-sample frame contributes to the toolkit's features in every window (clip) it lies
@@ -186,9 +186,10 @@ export class FrameAnalysisScratch {
   readonly magnitude = new Float64Array(NUM_BINS);
   readonly power = new Float64Array(NUM_BINS);
   readonly cumulative = new Float64Array(NUM_BINS);
-  readonly filterOutputs = new Float64Array(NUM_FILTERS);
-  readonly foldedLog = new Float64Array(NUM_FILTERS);
-  readonly foldedInverse = new Float64Array(NUM_FILTERS);
+  /** the filter-bank outputs G at [1 .. NUM_FILTERS] (mfccFilterSums) */
+  readonly filterSums = new Float64Array(NUM_FILTERS + 1);
+  readonly filterOutputs = this.filterSums.subarray(1);
+  readonly folded = new FoldedMfccScratch();
   readonly chroma = new Float64Array(12);
 }
 
@@ -299,11 +300,13 @@ export class FrameAnalyser {
   /** Chroma classes of the frame's power spectrum (bin 0 left to the window). */
   analyseChroma(power: Float64Array, records: FrameRecords, slot: number): void {
     const chroma = this.scratch.chroma;
-    chroma.fill(0);
+    // loops, not fill() and set(): for 12 values the builtins' calls cost more than the copying
+    for (let c = 0; c < 12; c++) chroma[c] = 0;
     for (let i = 0; i < CHROMA_FEEDING_BINS.length; i++) {
       chroma[CHROMA_FEEDING_CLASS[i]] += power[CHROMA_FEEDING_BINS[i]] * CHROMA_FEEDING_WEIGHT[i];
     }
-    records.small.set(chroma, slot * REC32.length + REC32.chroma);
+    const small = records.small;
+    for (let c = 0, at = slot * REC32.length + REC32.chroma; c < 12; c++) small[at + c] = chroma[c];
   }
 
   /** The time-domain part: per-block sums and energies, frame mean and energy, zero crossings. */
@@ -356,54 +359,13 @@ export class FrameAnalyser {
   analyseMfcc(A: Float64Array, records: FrameRecords, slot: number): void {
     const rec = records.values;
     const offset = slot * REC.length;
+    mfccFilterSums(A, this.scratch.filterSums);
     const G = this.scratch.filterOutputs;
     let minFilter = Infinity;
-    for (let i = 0; i < NUM_FILTERS; i++) {
-      const first = MFCC_FILTER_START[i] - MFCC_FILTER_OFFSET[i];
-      let acc = 0;
-      for (let w = MFCC_FILTER_OFFSET[i]; w < MFCC_FILTER_OFFSET[i + 1]; w++) acc += MFCC_FILTER_WEIGHTS[w] * A[first + w];
-      G[i] = acc;
-      if (acc < minFilter) minFilter = acc;
-    }
+    for (let i = 0; i < NUM_FILTERS; i++) if (G[i] < minFilter) minFilter = G[i];
     records.small[slot * REC32.length + REC32.minFilter] = minFilter;
     if (!(minFilter > 0)) return; // the window code recomputes these frames from the samples
-    // Row k of the 40-point DCT-II takes L[n] and L[39-n] with the same sign for even k, opposite
-    // for odd k; among the even rows, k = 0 mod 4 takes s[n] = L[n] + L[39-n] and s[19-n] with the
-    // same sign, k = 2 mod 4 opposite. So the inputs are folded to 10 + 10 + 20 values and each
-    // row is 10 or 20 products long instead of 40.
-    const foldedLog = this.scratch.foldedLog;
-    const foldedInverse = this.scratch.foldedInverse;
-    for (let n = 0; n < 10; n++) {
-      const logA = Math.log10(G[n]);
-      const logB = Math.log10(G[39 - n]);
-      const logC = Math.log10(G[19 - n]);
-      const logD = Math.log10(G[20 + n]);
-      foldedLog[n] = logA + logB + (logC + logD);
-      foldedLog[10 + n] = logA + logB - (logC + logD);
-      foldedLog[20 + n] = logA - logB;
-      foldedLog[39 - n] = logC - logD;
-      const invA = 1 / G[n];
-      const invB = 1 / G[39 - n];
-      const invC = 1 / G[19 - n];
-      const invD = 1 / G[20 + n];
-      foldedInverse[n] = invA + invB + (invC + invD);
-      foldedInverse[10 + n] = invA + invB - (invC + invD);
-      foldedInverse[20 + n] = invA - invB;
-      foldedInverse[39 - n] = invC - invD;
-    }
-    for (let c = 0; c < NUM_MFCC; c++) {
-      const input = c & 1 ? 20 : c & 2 ? 10 : 0;
-      const length = c & 1 ? 20 : 10;
-      const row = c * NUM_FILTERS;
-      let acc = 0;
-      let accInverse = 0;
-      for (let n = 0; n < length; n++) {
-        acc += MFCC_DCT[row + n] * foldedLog[input + n];
-        accInverse += MFCC_DCT[row + n] * foldedInverse[input + n];
-      }
-      rec[offset + REC.logMelDct + c] = acc;
-      records.small[slot * REC32.length + REC32.inverseMelDct + c] = accInverse;
-    }
+    foldedMfccDcts(G, this.scratch.folded, rec, offset + REC.logMelDct, records.small, slot * REC32.length + REC32.inverseMelDct);
   }
 }
 

@@ -48,12 +48,6 @@ function buildFilterBank(): MfccFilterBank {
 
 export const MFCC_FILTER_BANK: MfccFilterBank = buildFilterBank();
 
-/** The same bank in one array: filter i's weights are WEIGHTS[OFFSET[i] .. OFFSET[i+1]), from bin START[i]. */
-export const MFCC_FILTER_WEIGHTS: Float64Array = Float64Array.from(MFCC_FILTER_BANK.weights.flatMap((w) => Array.from(w)));
-export const MFCC_FILTER_OFFSET: Int32Array = Int32Array.from({ length: NUM_FILTERS + 1 }, (_, i) =>
-  MFCC_FILTER_BANK.weights.slice(0, i).reduce((n, w) => n + w.length, 0),
-);
-
 /** Orthonormal DCT-II rows 0..12 of a 40-point signal, [k * 40 + n]. */
 export const MFCC_DCT: Float64Array = (() => {
   const m = new Float64Array(13 * NUM_FILTERS);

@@ -1,0 +1,258 @@
+/**
+ * The stages of a frame record (frame-record.ts and what it calls), this checkout's src/ against a
+ * git revision's (HEAD unless --baseline), interleaved in one process: A, B, B, A, ... over the same
+ * frames of real RAVDESS speech, CPU time per pass, best and median over the rounds. On a loaded
+ * shared machine two runs apart can differ by 30%; passes side by side see the same load.
+ *
+ * Both trees' src/core/features are compiled file by file with the project's compiler options (the
+ * CommonJS that `npm run build` emits and Node-RED runs), into separate folders, so neither
+ * variant's call sites see the other's arrays or classes.
+ *
+ * Usage: tsx scripts/bench/frame-record-stages.ts [--baseline REF] [--seconds 30] [--rounds 9] [--stages fft,mfcc]
+ * It also checks that the two variants give the same records (largest difference, relative to each
+ * value's spread over the frames).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ts from 'typescript';
+import { loadAudioFileAs16kMono } from '../../src/core/audio/load-audio-file';
+import { FULL_DATA } from '../../test/helpers/corpus';
+
+type FrameRecordModule = typeof import('../../src/core/features/frame-record');
+type FftModule = typeof import('../../src/core/features/real-fft-400');
+
+const ROOT = join(__dirname, '..', '..');
+const FEATURES = 'src/core/features';
+const args = process.argv.slice(2);
+const option = (name: string, fallback: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+const baselineRef = option('baseline', 'HEAD');
+const targetSeconds = Number(option('seconds', '30'));
+const rounds = Number(option('rounds', '9'));
+/** --stages fft,mfcc: only these (record, fft, blocks, spectrum, chroma, mfcc) */
+const onlyStages = option('stages', '').split(',').filter(Boolean);
+
+function cpuMicroseconds(): number {
+  const { user, system } = process.cpuUsage();
+  return user + system;
+}
+
+/** Compiles the .ts files of a features folder (given as name -> source) into `outDir`, as tsc would. */
+function compileFeatures(sources: Map<string, string>, outDir: string): void {
+  const config = ts.readConfigFile(join(ROOT, 'tsconfig.json'), (p) => ts.sys.readFile(p));
+  const { options } = ts.convertCompilerOptionsFromJson(config.config.compilerOptions, ROOT);
+  mkdirSync(outDir, { recursive: true });
+  for (const [name, source] of sources) {
+    const { outputText } = ts.transpileModule(source, { compilerOptions: { ...options, declaration: false }, fileName: name });
+    writeFileSync(join(outDir, name.replace(/\.ts$/, '.js')), outputText);
+  }
+}
+
+function workingTreeSources(): Map<string, string> {
+  const dir = join(ROOT, FEATURES);
+  return new Map(
+    readdirSync(dir)
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => [f, readFileSync(join(dir, f), 'utf8')]),
+  );
+}
+
+function revisionSources(ref: string): Map<string, string> {
+  const git = (...a: string[]) => execFileSync('git', a, { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26 });
+  const names = git('ls-tree', '--name-only', `${ref}:${FEATURES}`)
+    .split('\n')
+    .filter((f) => f.endsWith('.ts'));
+  return new Map(names.map((f) => [f, git('show', `${ref}:${FEATURES}/${f}`)]));
+}
+
+interface Variant {
+  name: string;
+  records: FrameRecordModule;
+  fft: FftModule;
+}
+
+function load(name: string, sources: Map<string, string>, tmp: string): Variant {
+  const dir = join(tmp, name);
+  compileFeatures(sources, dir);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the module just compiled
+  const records = require(join(dir, 'frame-record.js')) as FrameRecordModule;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the module just compiled
+  const fft = require(join(dir, 'real-fft-400.js')) as FftModule;
+  return { name, records, fft };
+}
+
+async function loadSpeech(): Promise<Float32Array> {
+  const corpus = FULL_DATA.corpus16k;
+  const paths = readFileSync(join(corpus, 'manifest.csv'), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split(',')[0]);
+  const clips: Float32Array[] = [];
+  let samples = 0;
+  for (const p of paths) {
+    if (samples >= targetSeconds * 16000) break;
+    const clip = await loadAudioFileAs16kMono(join(corpus, p));
+    clips.push(clip);
+    samples += clip.length;
+  }
+  const stream = new Float32Array(samples);
+  let at = 0;
+  for (const c of clips) {
+    stream.set(c, at);
+    at += c.length;
+  }
+  // on the 16-bit grid, as the stream's samples are
+  for (let i = 0; i < stream.length; i++) stream[i] = Math.round(stream[i] * 32768) / 32768;
+  return stream;
+}
+
+const CACHED_SPECTRA = 16;
+
+/** One variant's stages as passes over every frame; each returns a number so that nothing is optimised away. */
+function stagesOf(v: Variant, stream: Float32Array, numFrames: number) {
+  const { FrameAnalyser, FrameRecords } = v.records;
+  const ring = new FrameRecords(302, 302);
+  const fft = new v.fft.RealFft400();
+  const power = new Float64Array(200);
+  // The spectral stages read the spectra of a few frames in turn: in analyse() the spectrum is in the
+  // cache, and one array per frame (1.6 KB each) would time cache misses instead.
+  const spectra: Float64Array[] = [];
+  const magnitudes: Float64Array[] = [];
+  for (let j = 0; j < CACHED_SPECTRA; j++) {
+    fft.powerSpectrum(stream, j * 160, power);
+    spectra.push(Float64Array.from(power));
+    magnitudes.push(power.map(Math.sqrt));
+  }
+  const analyser = new FrameAnalyser();
+  analyser.zcrReach = 1 / 32768;
+  const slots = ring.slots;
+  return {
+    record: () => {
+      analyser.resetRun();
+      for (let j = 0; j < numFrames; j++) analyser.analyse(stream, j * 160, ring, j % slots);
+      return ring.values[0];
+    },
+    fft: () => {
+      for (let j = 0; j < numFrames; j++) fft.powerSpectrum(stream, j * 160, power);
+      return power[1];
+    },
+    blocks: () => {
+      for (let j = 0; j < numFrames; j++) analyser.analyseBlocks(stream, j * 160, ring, j % slots);
+      return ring.values[0];
+    },
+    spectrum: () => {
+      for (let j = 0; j < numFrames; j++) analyser.analyseSpectrum(spectra[j % CACHED_SPECTRA], ring, j % slots);
+      return ring.values[5];
+    },
+    chroma: () => {
+      for (let j = 0; j < numFrames; j++) analyser.analyseChroma(spectra[j % CACHED_SPECTRA], ring, j % slots);
+      return ring.small[19];
+    },
+    mfcc: () => {
+      for (let j = 0; j < numFrames; j++) analyser.analyseMfcc(magnitudes[j % CACHED_SPECTRA], ring, j % slots);
+      return ring.values[14];
+    },
+  };
+}
+
+/** Largest difference between the two variants' records of every frame, relative to each value's spread. */
+function recordDifference(a: Variant, b: Variant, stream: Float32Array, numFrames: number): { values: number; small: number } {
+  const run = (v: Variant) => {
+    const records = new v.records.FrameRecords(numFrames);
+    const analyser = new v.records.FrameAnalyser();
+    analyser.zcrReach = 1 / 32768;
+    for (let j = 0; j < numFrames; j++) analyser.analyse(stream, j * 160, records, j);
+    return records;
+  };
+  const ra = run(a);
+  const rb = run(b);
+  const largest = (x: ArrayLike<number>, y: ArrayLike<number>, width: number) => {
+    let worst = 0;
+    for (let c = 0; c < width; c++) {
+      let low = Infinity;
+      let high = -Infinity;
+      for (let j = 0; j < numFrames; j++) {
+        const value = x[j * width + c];
+        if (Number.isFinite(value)) {
+          low = Math.min(low, value);
+          high = Math.max(high, value);
+        }
+      }
+      const spread = high - low || 1;
+      for (let j = 0; j < numFrames; j++) {
+        const p = x[j * width + c];
+        const q = y[j * width + c];
+        if (Number.isNaN(p) && Number.isNaN(q)) continue;
+        if (p === q) continue;
+        worst = Math.max(worst, Math.abs(p - q) / spread);
+      }
+    }
+    return worst;
+  };
+  return {
+    values: largest(ra.values, rb.values, a.records.REC.length),
+    small: largest(ra.small, rb.small, a.records.REC32.length),
+  };
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((p, q) => p - q);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+async function main() {
+  const tmp = mkdtempSync(join(tmpdir(), 'frame-record-stages-'));
+  try {
+    const before = load('baseline', revisionSources(baselineRef), tmp);
+    const after = load('working-tree', workingTreeSources(), tmp);
+    const stream = await loadSpeech();
+    const numFrames = Math.floor((stream.length - 400) / 160) + 1;
+    console.log(
+      `${(stream.length / 16000).toFixed(1)} s of RAVDESS speech, ${numFrames} frames, node ${process.version}; ` +
+        `${rounds} rounds, A = ${baselineRef}, B = working tree, interleaved; CPU time per frame`,
+    );
+    const difference = recordDifference(before, after, stream, numFrames);
+    console.log(
+      `records, largest difference relative to each value's spread: double ${difference.values.toExponential(2)}, single ${difference.small.toExponential(2)}`,
+    );
+    const a = stagesOf(before, stream, numFrames);
+    const b = stagesOf(after, stream, numFrames);
+    const stageNames = (Object.keys(a) as (keyof typeof a)[]).filter((s) => onlyStages.length === 0 || onlyStages.includes(s));
+    const times = new Map(stageNames.map((s) => [s, { a: [] as number[], b: [] as number[] }]));
+    let sink = 0;
+    // warm-up: both variants optimised before any pass is timed
+    for (let w = 0; w < 3; w++) for (const s of stageNames) sink += a[s]() + b[s]();
+    for (let r = 0; r < rounds; r++) {
+      for (const s of stageNames) {
+        const order = r % 2 === 0 ? (['a', 'b'] as const) : (['b', 'a'] as const);
+        for (const which of order) {
+          const pass = which === 'a' ? a[s] : b[s];
+          const t0 = cpuMicroseconds();
+          sink += pass();
+          times.get(s)![which].push((cpuMicroseconds() - t0) / numFrames);
+        }
+      }
+    }
+    const us = (x: number) => x.toFixed(2).padStart(6);
+    console.log('stage       A best  A median   B best  B median   B/A (medians)');
+    for (const s of stageNames) {
+      const t = times.get(s)!;
+      console.log(
+        `${s.padEnd(10)} ${us(Math.min(...t.a))}  ${us(median(t.a))}    ${us(Math.min(...t.b))}  ${us(median(t.b))}    ${(median(t.b) / median(t.a)).toFixed(3)}`,
+      );
+    }
+    if (Number.isNaN(sink)) console.log('(a stage gave NaN)');
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
