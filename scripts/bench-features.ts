@@ -7,11 +7,10 @@
  * --pyaudioanalysis DIR: also run pyAudioAnalysis itself (a checkout of tyiannak/pyAudioAnalysis; python3 with numpy
  * and scipy) on the same 16-bit audio in the same run, and compare CPU time and the first clip's features.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadAudioFileAs16kMono } from '../src/core/audio/load-audio-file';
 import { largestRelativeDifference, measurePyAudioAnalysis } from './bench/pyaudioanalysis-baseline';
-import { FULL_DATA } from '../test/helpers/corpus';
+import { loadRavdessSpeech } from './bench/ravdess-speech';
 
 // The code measured is the compiled package (dist/, built by `npm run build`), which Node-RED runs
 // in plain node. Run from src/ under tsx, every imported binding is read through a getter (esbuild
@@ -51,8 +50,6 @@ const beforeInt16 = !args.includes('--before-float');
 const toolkitIndex = args.indexOf('--pyaudioanalysis');
 const toolkitDir = toolkitIndex >= 0 ? args[toolkitIndex + 1] : undefined;
 
-const corpus = FULL_DATA.corpus16k;
-
 // CPU time of this process (user + system), not wall-clock time: on a shared machine the wall clock
 // also counts the time other processes held the cores.
 function cpuSeconds(): number {
@@ -71,26 +68,7 @@ function time(run: () => void, repeats = 3): number {
 }
 
 async function main() {
-  const paths = readFileSync(join(corpus, 'manifest.csv'), 'utf8')
-    .trim()
-    .split('\n')
-    .slice(1)
-    .map((l) => l.split(',')[0]);
-  const clips: Float32Array[] = [];
-  let seconds = 0;
-  for (const p of paths) {
-    if (seconds >= targetSeconds) break;
-    const s = await loadAudioFileAs16kMono(join(corpus, p));
-    clips.push(s);
-    seconds += s.length / 16000;
-  }
-  // one long stream of all clips back to back, as a microphone would give
-  const stream = new Float32Array(clips.reduce((n, c) => n + c.length, 0));
-  let o = 0;
-  for (const c of clips) {
-    stream.set(c, o);
-    o += c.length;
-  }
+  const { clips, stream, seconds } = await loadRavdessSpeech(targetSeconds);
   console.log(`audio: ${clips.length} RAVDESS clips, ${seconds.toFixed(1)} s, node ${process.version}, one thread, CPU time`);
 
   let sink = 0;

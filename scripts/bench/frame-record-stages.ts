@@ -17,8 +17,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ts from 'typescript';
-import { loadAudioFileAs16kMono } from '../../src/core/audio/load-audio-file';
-import { FULL_DATA } from '../../test/helpers/corpus';
+import { loadRavdessSpeech } from './ravdess-speech';
 
 type FrameRecordModule = typeof import('../../src/core/features/frame-record');
 type FftModule = typeof import('../../src/core/features/real-fft-400');
@@ -86,26 +85,7 @@ function load(name: string, sources: Map<string, string>, tmp: string): Variant 
 }
 
 async function loadSpeech(): Promise<Float32Array> {
-  const corpus = FULL_DATA.corpus16k;
-  const paths = readFileSync(join(corpus, 'manifest.csv'), 'utf8')
-    .trim()
-    .split('\n')
-    .slice(1)
-    .map((l) => l.split(',')[0]);
-  const clips: Float32Array[] = [];
-  let samples = 0;
-  for (const p of paths) {
-    if (samples >= targetSeconds * 16000) break;
-    const clip = await loadAudioFileAs16kMono(join(corpus, p));
-    clips.push(clip);
-    samples += clip.length;
-  }
-  const stream = new Float32Array(samples);
-  let at = 0;
-  for (const c of clips) {
-    stream.set(c, at);
-    at += c.length;
-  }
+  const { stream } = await loadRavdessSpeech(targetSeconds);
   // on the 16-bit grid, as the stream's samples are
   for (let i = 0; i < stream.length; i++) stream[i] = Math.round(stream[i] * 32768) / 32768;
   return stream;
