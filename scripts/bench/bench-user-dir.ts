@@ -11,7 +11,7 @@ import { benchFlow } from './bench-flow';
 const SETTINGS = `// Written by scripts/bench/bench-user-dir.ts: the demo's settings plus the benchmark's readings.
 const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
-const { performance } = require('node:perf_hooks');
+const { performance, monitorEventLoopDelay, PerformanceObserver } = require('node:perf_hooks');
 const base = require('./base-settings.js');
 // The same tfjs-core instance as the package's (both resolve to the project's node_modules).
 const tf = require(require.resolve('@tensorflow/tfjs-core', { paths: [${JSON.stringify(PROJECT_ROOT)}] }));
@@ -21,10 +21,35 @@ const bench = {
   memory: () => process.memoryUsage(),
   tensors: () => tf.memory().numTensors,
   counters: undefined,
+  delay: monitorEventLoopDelay({ resolution: 1 }),
+  // the main thread's event-loop delay since the run started, ms
+  eventLoopDelay() {
+    const h = this.delay;
+    const ms = (ns) => Math.round(ns / 1e4) / 100;
+    return { p50: ms(h.percentile(50)), p99: ms(h.percentile(99)), p999: ms(h.percentile(99.9)), max: ms(h.max) };
+  },
   reset() {
-    this.counters = { chunks: 0, windows: 0, voiced: 0, predictions: 0, dropped: 0, droppedAudioSeconds: 0, skippedSamples: {}, latencies: [], driverDoneAt: 0, elu0: performance.eventLoopUtilization() };
+    this.counters = { chunks: 0, windows: 0, voiced: 0, predictions: 0, dropped: 0, droppedAudioSeconds: 0, skippedSamples: {}, latencies: [], driverDoneAt: 0, elu0: performance.eventLoopUtilization(),
+      sentAt: [], stages: [], ticks: [], gc: [], stalls: [] };
+    this.delay.disable();
+    this.delay.reset();
+    this.delay.enable();
   },
 };
+// The main thread's garbage collections: [start, duration] in ms since epoch, and kind (perf_hooks' NODE_PERFORMANCE_GC_*)
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) bench.counters.gc.push([performance.timeOrigin + e.startTime, e.duration, e.detail ? e.detail.kind : e.kind]);
+}).observe({ entryTypes: ['gc'] });
+// Stalls of the main thread: a 10 ms timer that came 25 ms or more late, as [start ms since epoch, gap ms, ms the
+// thread ran on a CPU meanwhile, ms it waited for one (the kernel's run queue: other processes had the cores)].
+const schedstat = () => readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ').map((ns) => Number(ns) / 1e6);
+let lastTick = Date.now(), lastSched = schedstat();
+setInterval(() => {
+  const now = Date.now(), sched = schedstat();
+  if (now - lastTick >= 35) bench.counters.stalls.push([lastTick, now - lastTick, sched[0] - lastSched[0], sched[1] - lastSched[1]]);
+  lastTick = now;
+  lastSched = sched;
+}, 10).unref();
 bench.reset();
 module.exports = { ...base, functionGlobalContext: { bench } };
 `;
