@@ -90,6 +90,7 @@ function breakdown(detail: LatencyDetail) {
       byKind: detail.gc.reduce<Record<number, number>>((acc, [, , kind]) => ({ ...acc, [kind]: (acc[kind] ?? 0) + 1 }), {}),
     },
     eventLoopDelayMs: detail.eventLoopDelayMs,
+    processThreads: detail.threads,
     mainThreadStalls: {
       count: detail.stalls.length,
       gapMs: Math.round(detail.stalls.reduce((a, [, gap]) => a + gap, 0)),

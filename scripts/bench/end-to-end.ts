@@ -66,6 +66,7 @@ interface Stats {
   ticks?: LatencyDetail['ticks'];
   gc?: LatencyDetail['gc'];
   stalls?: LatencyDetail['stalls'];
+  threads?: LatencyDetail['threads'];
   eventLoopDelayMs?: LatencyDetail['eventLoopDelayMs'];
 }
 
@@ -79,6 +80,8 @@ export interface LatencyDetail {
   gc: [start: number, durationMs: number, kind: number][];
   /** the main thread's stalls (a 10 ms timer 35 ms or more late): [start, gap, ms on a CPU, ms waiting for a CPU] */
   stalls: [start: number, gapMs: number, ranMs: number, waitedMs: number][];
+  /** all the process's threads over the run: ms on a CPU and ms runnable but waiting for one (schedstat) */
+  threads: { ranMs: number; waitedForACpuMs: number };
   /** the main thread's event-loop delay over the run (monitorEventLoopDelay, 1 ms resolution) */
   eventLoopDelayMs: { p50: number; p99: number; p999: number; max: number };
 }
@@ -205,6 +208,7 @@ export async function runEndToEnd(audio: StreamAudio, options: EndToEndOptions):
       ticks: final.ticks ?? [],
       gc: final.gc ?? [],
       stalls: final.stalls ?? [],
+      threads: final.threads ?? { ranMs: NaN, waitedForACpuMs: NaN },
       eventLoopDelayMs: final.eventLoopDelayMs ?? { p50: NaN, p99: NaN, p999: NaN, max: NaN },
     });
     const latencies = (final.latencies ?? []).sort((a, b) => a - b);
