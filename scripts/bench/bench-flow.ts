@@ -7,11 +7,17 @@ import type { FlowNode } from '../../test/e2e/node-red-instance';
 
 export const CHUNK_MS = 250;
 export const CHUNK_SAMPLES = (CHUNK_MS * 16000) / 1000;
+/**
+ * Over how long the streams' start times spread, ms: one chunk by default (their windows then all end within the
+ * same chunk of each second); BENCH_PHASE_SPREAD_MS=1000 spreads them over a whole hop, as streams started at
+ * independent moments would be (docs/benchmark.md, "The latency tail at 100 streams").
+ */
+const PHASE_SPREAD_MS = Number(process.env.BENCH_PHASE_SPREAD_MS ?? CHUNK_MS);
 
 /**
  * POST /bench/start {streams, chunks}: stream i plays the shared 16 kHz PCM loop from starts[i % starts.length],
  * one 250 ms chunk each time a chunk's worth of audio has "been recorded" (its last sample's time), stream
- * phases spread evenly over a chunk, as independent microphones would be. Late ticks catch up, so the audio
+ * phases spread evenly over PHASE_SPREAD_MS (a chunk by default), as independent microphones would be. Late ticks catch up, so the audio
  * sent by any moment is what real time calls for.
  */
 const DRIVER = `
@@ -22,29 +28,40 @@ const chunkMs = ${CHUNK_MS}, chunkBytes = ${CHUNK_SAMPLES} * 2;
 const pcm = bench.audio.pcm, starts = bench.audio.starts;
 bench.reset();
 const t0 = Date.now() + 100;
-bench.schedule = { t0, streams, chunkMs };
-const phase = (i) => (i * chunkMs) / streams;
+const spreadMs = ${PHASE_SPREAD_MS};
+bench.schedule = { t0, streams, chunkMs, spreadMs };
+const phase = (i) => (i * spreadMs) / streams;
 const chunkOf = (i, k) => {
   const from = (starts[i % starts.length] + k * chunkBytes) % pcm.length;
   const to = from + chunkBytes;
   return to <= pcm.length ? pcm.subarray(from, to) : Buffer.concat([pcm.subarray(from), pcm.subarray(0, to - pcm.length)]);
 };
-// Every stream has the same period and the phases rise with i, so chunks fall due in the order
-// (chunk k, stream i): one cursor walks it, and a tick costs only the chunks it sends.
-let i = 0, k = 0;
-const due = () => t0 + phase(i) + (k + 1) * chunkMs;
+// Every stream has the same period. A stream's phase is whole chunks of delay (lead) plus an offset within a
+// chunk: in slot s (a chunk's time) stream i sends its chunk s - lead(i), so chunks fall due in the order
+// (slot s, streams by offset): one cursor walks it, and a tick costs only the chunks it sends.
+const lead = (i) => Math.floor(phase(i) / chunkMs);
+const offset = (i) => phase(i) - lead(i) * chunkMs;
+const order = Array.from({ length: streams }, (_, i) => i).sort((a, b) => offset(a) - offset(b) || a - b);
+const slots = chunks + lead(streams - 1);
+let j = 0, s = 0;
+const due = () => t0 + offset(order[j]) + (s + 1) * chunkMs;
 // Wakes when the next chunk is due (at most every 5 ms), as a stream of live chunks wakes a real flow.
 // Each chunk is a message of its own, not cloned: independent microphones' messages arrive one by one.
 const tick = () => {
   const now = Date.now();
   let sent = 0;
-  while (k < chunks && due() <= now) {
-    node.send([{ payload: chunkOf(i, k), streamId: 's' + i }, null], false);
-    sent++;
-    if (++i === streams) { i = 0; k++; }
+  while (s < slots && due() <= now) {
+    const i = order[j], k = s - lead(i);
+    if (k >= 0 && k < chunks) {
+      node.send([{ payload: chunkOf(i, k), streamId: 's' + i }, null], false);
+      (bench.counters.sentAt[i] ??= [])[k] = now;
+      sent++;
+    }
+    if (++j === streams) { j = 0; s++; }
   }
   bench.counters.chunks += sent;
-  if (k === chunks) bench.counters.driverDoneAt = Date.now();
+  if (sent) bench.counters.ticks.push([now, sent]);
+  if (s === slots) bench.counters.driverDoneAt = Date.now();
   else setTimeout(tick, Math.max(5, due() - Date.now()));
 };
 setTimeout(tick, Math.max(0, t0 - Date.now()));
@@ -69,7 +86,10 @@ if (msg.payload.droppedSeconds) {
   c.droppedAudioSeconds += msg.payload.droppedSeconds;
   c.skippedSamples[stream] = (c.skippedSamples[stream] || 0) + Math.round(msg.payload.droppedSeconds * 16000);
 }
-msg.benchDue = s.t0 + (stream * s.chunkMs) / s.streams + (msg.payload.endSample + (c.skippedSamples[stream] || 0)) / 16;
+msg.benchWindowAt = Date.now();
+// the chunk that completed the window (no audio skipped: the streams' chunks are numbered from their start)
+msg.benchChunk = Math.ceil(msg.payload.endSample / ${CHUNK_SAMPLES}) - 1;
+msg.benchDue = s.t0 + (stream * s.spreadMs) / s.streams + (msg.payload.endSample + (c.skippedSamples[stream] || 0)) / 16;
 return msg;
 `;
 
@@ -77,7 +97,12 @@ return msg;
 const COUNT_PREDICTIONS = `
 const c = global.get('bench').counters;
 c.predictions++;
-c.latencies.push(Date.now() - msg.benchDue);
+const now = Date.now();
+c.latencies.push(now - msg.benchDue);
+const stream = Number(String(msg.streamId).slice(1));
+const sentAt = (c.sentAt[stream] || [])[msg.benchChunk];
+// per prediction: [due, chunk sent by the driver, window at count-windows, prediction here] (ms since epoch)
+c.stages.push([msg.benchDue, sentAt === undefined ? NaN : sentAt, msg.benchWindowAt, now]);
 if (msg.dropped) c.dropped += msg.dropped;
 return msg;
 `;
@@ -95,6 +120,12 @@ msg.payload = {
   eventLoopUtilisation: elu.utilization,
   rss: mem.rss, heapUsed: mem.heapUsed, external: mem.external, tensors: bench.tensors(),
   latencies: msg.req.query.latencies ? c.latencies : undefined,
+  stages: msg.req.query.latencies ? c.stages : undefined,
+  ticks: msg.req.query.latencies ? c.ticks : undefined,
+  gc: msg.req.query.latencies ? c.gc : undefined,
+  stalls: msg.req.query.latencies ? c.stalls : undefined,
+  threads: msg.req.query.latencies ? bench.threadsSched() : undefined,
+  eventLoopDelayMs: msg.req.query.latencies ? bench.eventLoopDelay() : undefined,
 };
 return msg;
 `;

@@ -62,6 +62,28 @@ interface Stats {
   external: number;
   tensors: number;
   latencies?: number[];
+  stages?: LatencyDetail['stages'];
+  ticks?: LatencyDetail['ticks'];
+  gc?: LatencyDetail['gc'];
+  stalls?: LatencyDetail['stalls'];
+  threads?: LatencyDetail['threads'];
+  eventLoopDelayMs?: LatencyDetail['eventLoopDelayMs'];
+}
+
+/** What the benchmark flow notes along the way (bench-flow.ts), for a breakdown of the latency. */
+export interface LatencyDetail {
+  /** per prediction, ms since epoch: the completing chunk's due time, when the driver sent it, the window at count-windows, the prediction */
+  stages: [due: number, sent: number | null, window: number, prediction: number][];
+  /** the driver's ticks that sent chunks: [when, chunks sent] */
+  ticks: [at: number, chunks: number][];
+  /** the main thread's garbage collections: [start ms since epoch, duration ms, kind] */
+  gc: [start: number, durationMs: number, kind: number][];
+  /** the main thread's stalls (a 10 ms timer 35 ms or more late): [start, gap, ms on a CPU, ms waiting for a CPU] */
+  stalls: [start: number, gapMs: number, ranMs: number, waitedMs: number][];
+  /** all the process's threads over the run: ms on a CPU and ms runnable but waiting for one (schedstat) */
+  threads: { ranMs: number; waitedForACpuMs: number };
+  /** the main thread's event-loop delay over the run (monitorEventLoopDelay, 1 ms resolution) */
+  eventLoopDelayMs: { p50: number; p99: number; p999: number; max: number };
 }
 
 const CLOCK_TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
@@ -94,6 +116,8 @@ export interface EndToEndOptions {
   inferMaxWaitMs?: number;
   /** write a V8 CPU profile of the node-red process into this folder (node --cpu-prof) */
   cpuProfileDir?: string;
+  /** given the flow's per-stage timestamps, GC and event-loop delay at the end of the run */
+  onLatencyDetail?: (detail: LatencyDetail) => void;
   log?: (line: string) => void;
 }
 
@@ -179,6 +203,14 @@ export async function runEndToEnd(audio: StreamAudio, options: EndToEndOptions):
     let final = await stats(true);
     for (let attempt = 0; !final && attempt < 3; attempt++) final = await stats(true);
     if (!final) throw new Error(`${streams} streams: Node-RED did not answer for a minute after the run (overloaded)`);
+    options.onLatencyDetail?.({
+      stages: final.stages ?? [],
+      ticks: final.ticks ?? [],
+      gc: final.gc ?? [],
+      stalls: final.stalls ?? [],
+      threads: final.threads ?? { ranMs: NaN, waitedForACpuMs: NaN },
+      eventLoopDelayMs: final.eventLoopDelayMs ?? { p50: NaN, p99: NaN, p999: NaN, max: NaN },
+    });
     const latencies = (final.latencies ?? []).sort((a, b) => a - b);
     const p99 = percentile(latencies, 99);
     const result: EndToEndResult = {

@@ -5,6 +5,7 @@ import { LaneLoad } from './feature-window-pool-lane-load';
 import { DEFAULT_STREAM_LIMITS, FeatureWindowRegistry, StreamLimits } from './feature-window-registry';
 import { applyPoolRequest, PoolReply, PoolRequest, PoolThreadSetup } from './feature-window-pool-protocol';
 import { FeatureWindowPoolThread } from './feature-window-pool-thread';
+import { PoolTrace } from './feature-window-pool-trace';
 import { FeatureWindow, FeatureWindowOptions } from './feature-window-stream';
 import { SAMPLE_RATE } from './pyaudioanalysis-constants';
 
@@ -184,6 +185,7 @@ export class FeatureWindowPool {
   private readonly gaps = new Set<string>();
   private nextId = 1;
   private disposed = false;
+  private readonly trace = PoolTrace.create();
 
   constructor(
     options: FeatureWindowOptions,
@@ -517,6 +519,7 @@ export class FeatureWindowPool {
       lane.registry?.dispose();
     }
     this.ledger.forget();
+    this.trace?.flush();
     this.assignments.clear();
     this.draining.clear();
     await Promise.all(this.lanes.map((lane) => lane.thread?.dispose()));
@@ -665,6 +668,7 @@ export class FeatureWindowPool {
     if (lane.registry) return this.settle(lane, job, applyPoolRequest(lane.registry, job.request));
     lane.inFlight++;
     lane.inFlightSeconds += job.seconds;
+    const inFlightWhenSent = lane.inFlight;
     const request = job.request;
     const transfer = request.kind === 'push' ? [request.samples.buffer as ArrayBuffer] : [];
     (lane.thread as PoolThread).run(request, transfer).then(
@@ -674,6 +678,7 @@ export class FeatureWindowPool {
         const now = this.now();
         lane.admission.served(job.seconds, Math.max(0, now - Math.max(job.sentAt, lane.lastReplyAt)), now);
         if (job.seconds > 0 && reply.workMs !== undefined) lane.load.worked(job.seconds, reply.workMs, now);
+        if (job.seconds > 0) this.trace?.note(lane.index, job.arrived, job.sentAt, now, reply.workMs, inFlightWhenSent);
         lane.lastReplyAt = now;
         this.settle(lane, job, reply);
         this.pump(lane);
