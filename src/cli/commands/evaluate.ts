@@ -142,12 +142,16 @@ export function register(program: Command): void {
         `denoised ${training!.denoise ? 'yes' : 'no'}, noisy copies ${training!.noiseAugmentation?.copies ?? 0}, room copies ${training!.roomDevice?.copies ?? 0}, model seed ${training!.seed}`;
     } else {
       const byKind = flags.models !== undefined || flags.baselines === true;
-      const held = await leaveEachCorpusOut(corpora, training!, flags, byKind ? (kinds as ClassifierKind[]) : undefined, quiet);
+      const trainingOptions = training!;
       if (byKind) {
-        leaveOneCorpusOutKinds = held as KindTest[];
+        leaveOneCorpusOutKinds = await leaveEachCorpusOut(corpora, trainingOptions, flags, quiet, (set, trainedOn, held) =>
+          trainAndTestKinds(set, trainedOn, [held], 'leave-one-corpus-out', trainingOptions, kinds as ClassifierKind[]),
+        );
         rows = leaveOneCorpusOutKinds.map((t) => ({ name: `${t.classifier}, ${t.testedOn} held out`, metrics: t.perSpeaker }));
       } else {
-        leaveOneCorpusOut = held as CorpusTest[];
+        leaveOneCorpusOut = await leaveEachCorpusOut(corpora, trainingOptions, flags, quiet, async (set, trainedOn, held) => [
+          await trainAndTestOnCorpus(set, trainedOn, held, 'leave-one-corpus-out', trainingOptions),
+        ]);
         rows = leaveOneCorpusOut.map((t) => ({ name: `${t.testedOn} held out`, metrics: t.perSpeaker }));
       }
       const trained = byKind ? kinds.join(', ') : 'MT-A-DNN';
@@ -280,14 +284,17 @@ async function crossValidateCorpora(
   return records;
 }
 
-/** Leave each corpus out: MT-A-DNN as `trainAndTestOnCorpus` trains it, or with `kinds` every model of Table 2 on the same sets. */
-async function leaveEachCorpusOut(
+/**
+ * Leave each corpus out: `trainAndTest` trains on the other corpora (clean clips and the recipe's copies, babble from each
+ * corpus's own other speakers) and tests on the held-out one.
+ */
+async function leaveEachCorpusOut<T>(
   corpora: CorpusRows[],
   training: TrainingOptions,
   flags: EvaluateFlags,
-  kinds: ClassifierKind[] | undefined,
   quiet: boolean,
-): Promise<CorpusTest[] | KindTest[]> {
+  trainAndTest: (trainingSet: LabelledVectors, trainedOn: string[], held: { name: string; clean: LabelledVectors }) => Promise<T[]>,
+): Promise<T[]> {
   const profile = asUsageError(() => loadFeatureProfile(flags.profile));
   const frontEnd = { speechOnly: training.speechOnly, denoise: training.denoise };
   const progress = new TextProgress('features', process.stderr, !quiet);
@@ -300,38 +307,22 @@ async function leaveEachCorpusOut(
     );
     prepared.push({ name: corpus.name, clean, trainingSet: copies ? concatVectors(clean, copies) : clean });
   }
-  const tests: CorpusTest[] = [];
-  const kindTests: KindTest[] = [];
+  const results: T[] = [];
   const bar = new TextProgress('leave one corpus out', process.stderr, !quiet);
   for (const [i, held] of prepared.entries()) {
     bar.update(i, prepared.length, `${held.name} held out`);
     const others = prepared.filter((c) => c !== held);
-    if (kinds) {
-      const trainingSet = others.map((c) => c.trainingSet).reduce(concatVectors);
-      kindTests.push(
-        ...(await trainAndTestKinds(
-          trainingSet,
-          others.map((c) => c.name),
-          [held],
-          'leave-one-corpus-out',
-          training,
-          kinds,
-        )),
-      );
-      continue;
-    }
-    tests.push(
-      await trainAndTestOnCorpus(
-        others.map((c) => c.trainingSet).reduce(concatVectors),
+    const trainingSet = others.map((c) => c.trainingSet).reduce(concatVectors);
+    results.push(
+      ...(await trainAndTest(
+        trainingSet,
         others.map((c) => c.name),
         held,
-        'leave-one-corpus-out',
-        training,
-      ),
+      )),
     );
   }
   bar.update(prepared.length, prepared.length, 'done');
-  return kinds ? kindTests : tests;
+  return results;
 }
 
 function formatLeaveOneCorpusOutKinds(tests: KindTest[]): string {
