@@ -664,20 +664,45 @@ describe('editor and dashboard in chromium', () => {
     assert.deepEqual(pageErrors, []);
   });
 
-  /** Main menu > Import > Examples > this package > `name` > Import. */
+  /**
+   * Main menu > Import > Examples > this package > `name` > Import. The examples tree loads each folder
+   * over HTTP when it is first opened, and a click on a folder's label while it is still loading (or before
+   * its expand handler is bound) can be lost; so the package folder is clicked until the example shows,
+   * rather than once. A dialog a failed import left open is closed first.
+   */
   async function importExample(name: string) {
+    await closeImportDialog();
     await page.locator('#red-ui-header-button-sidemenu').click();
     await page.locator('#menu-item-import').click();
     await page.locator('a[href="#red-ui-clipboard-dialog-import-tab-examples"]').click();
     const tree = page.locator('#red-ui-clipboard-dialog-import-tab-examples .red-ui-treeList-label');
     const example = tree.filter({ hasText: name });
-    if ((await example.count()) === 0) await tree.filter({ hasText: 'node-red-contrib-speech-emotion' }).click();
-    await example.waitFor();
+    const packageFolder = tree.filter({ hasText: 'node-red-contrib-speech-emotion' });
+    await packageFolder.waitFor({ timeout: 60_000 });
+    const deadline = Date.now() + 60_000;
+    let lastClick = 0;
+    while (!(await example.isVisible())) {
+      if (Date.now() > deadline) {
+        await shot(`07-import-${name.slice(0, 2)}-not-found`);
+        throw new Error(`the example "${name}" never showed under node-red-contrib-speech-emotion in Import > Examples`);
+      }
+      const expanded = await packageFolder.evaluate((label) => label.parentElement?.classList.contains('expanded') ?? false);
+      if (!expanded && Date.now() - lastClick > 2000) {
+        await packageFolder.click();
+        lastClick = Date.now();
+      }
+      await page.waitForTimeout(200);
+    }
     await example.click();
     await shot(`07-import-${name.slice(0, 2)}`);
     await page.locator('#red-ui-clipboard-dialog-ok').click();
     // Nodes imported into the current tab stay attached to the mouse until placed: click to drop them.
     await page.locator('#red-ui-workspace-chart').click({ position: { x: 300, y: 500 } });
+  }
+
+  async function closeImportDialog(): Promise<void> {
+    const cancel = page.locator('#red-ui-clipboard-dialog-cancel');
+    if (await cancel.isVisible()) await cancel.click();
   }
 
   async function assertInvalid(selector: string, invalid: boolean) {
