@@ -52,7 +52,7 @@ describe('FeatureWindowPool', () => {
 
   test('a full queue drops the oldest waiting audio, counts it, and keeps the bytes within the bound', async () => {
     const maxQueuedBytes = 20 * CHUNK * 4;
-    const pool = new FeatureWindowPool(OPTIONS, {}, { threads: 1, lagBudgetMs: 0, maxQueuedBytes });
+    const pool = new FeatureWindowPool(OPTIONS, {}, { threads: 1, lagBudgetMs: 0, maxQueuedBytes, inFlightWorkMs: 0 });
     try {
       await pool.push('warm', clip.slice(0, CHUNK), undefined, false, true); // the thread is up
       const results: Array<Promise<PoolPushResult>> = [];
@@ -65,7 +65,7 @@ describe('FeatureWindowPool', () => {
       assert.ok(most <= maxQueuedBytes, `queued ${most} bytes`);
       const answered = await Promise.all(results);
       const dropped = answered.filter((r) => r.dropped).length;
-      // 4 went to the thread at once, 20 fit in the queue; the rest pushed the oldest out
+      // 4 went to the thread at once (no more in flight with inFlightWorkMs 0), 20 fit in the queue; the rest pushed the oldest out
       assert.equal(dropped, 100 - 4 - 20);
       assert.ok(Math.abs(pool.droppedSeconds - (dropped * CHUNK) / 16000) < 1e-9);
       assert.equal(pool.droppingStreams, 5);

@@ -2,6 +2,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { FeatureWindowRegistry } from './feature-window-registry';
 import { applyPoolRequest, PoolRequest, PoolThreadSetup, THREAD_READY } from './feature-window-pool-protocol';
+import { warmUpFeatureWindows } from './feature-window-warm-up';
 
 const setup = workerData as PoolThreadSetup;
 const registry = new FeatureWindowRegistry(setup.options, setup.limits);
@@ -13,4 +14,6 @@ port.on('message', (request: PoolRequest) => {
   reply.workMs = performance.now() - start;
   port.postMessage(reply);
 });
+// Before it takes audio: a thread's start is not lag, and its first windows should not run cold code.
+warmUpFeatureWindows(setup.options);
 port.postMessage(THREAD_READY);

@@ -1,0 +1,98 @@
+/**
+ * What a feature thread's first windows cost, cold and after warmUpFeatureWindows: 100 streams of RAVDESS speech
+ * started together (their windows fall due in the same second), 250 ms chunks of 16-bit PCM, in a fresh process per
+ * run (JIT state is per process), cold and warm runs alternated. Reports the CPU ms of the window-completing chunks in
+ * each second (the burst a thread must work through) and the warm-up's own CPU ms. Compiled code (dist/).
+ *
+ * Usage: npm run build && npx tsx scripts/bench/first-windows.ts [--runs 3] [--streams 100] [--seconds 8] [--warm-seconds 4]
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadRavdessSpeech } from './ravdess-speech';
+
+const args = process.argv.slice(2);
+const option = (name: string, fallback: number) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+const CHUNK_SAMPLES = 4000;
+
+function compiled<M>(modulePath: string): M {
+  const file = join(__dirname, '..', '..', 'dist', 'core', 'features', modulePath);
+  if (!existsSync(`${file}.js`)) throw new Error(`${file}.js is missing: run npm run build first`);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the compiled module, found at run time
+  return require(file) as M;
+}
+
+const cpuMs = () => {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
+};
+
+interface RunResult {
+  warmUpMs?: number;
+  /** per second with windows: CPU ms of the chunks that completed one */
+  burstMs: number[];
+}
+
+async function child(warm: boolean, streams: number, seconds: number): Promise<RunResult> {
+  const { FeatureWindowRegistry } = compiled<typeof import('../../src/core/features/feature-window-registry')>('feature-window-registry');
+  const { DEFAULT_FEATURE_WINDOW_OPTIONS } =
+    compiled<typeof import('../../src/core/features/feature-window-stream')>('feature-window-stream');
+  const { warmUpFeatureWindows } = compiled<typeof import('../../src/core/features/feature-window-warm-up')>('feature-window-warm-up');
+  const speech = await loadRavdessSpeech(60);
+  const pcm = Int16Array.from(speech.stream, (v) => Math.max(-32768, Math.min(32767, Math.round(v * 32768))));
+  const result: RunResult = { burstMs: [] };
+  if (warm) {
+    const start = cpuMs();
+    warmUpFeatureWindows(DEFAULT_FEATURE_WINDOW_OPTIONS, option('warm-seconds', 4));
+    result.warmUpMs = Math.round(cpuMs() - start);
+  }
+  const registry = new FeatureWindowRegistry(DEFAULT_FEATURE_WINDOW_OPTIONS, {});
+  const span = pcm.length - seconds * 16000;
+  for (let second = 0; second < seconds; second++) {
+    let burst = 0;
+    let windows = 0;
+    for (let quarter = 0; quarter < 4; quarter++) {
+      for (let s = 0; s < streams; s++) {
+        // each stream its own stretch of the speech
+        const at = ((s * 7919 * CHUNK_SAMPLES) % span) + (second * 4 + quarter) * CHUNK_SAMPLES;
+        const chunk = pcm.slice(at, at + CHUNK_SAMPLES);
+        const start = cpuMs();
+        const completed = registry.push(`s${s}`, chunk, undefined, false).length;
+        if (completed > 0) {
+          burst += cpuMs() - start;
+          windows += completed;
+        }
+      }
+    }
+    if (windows > 0) result.burstMs.push(Math.round(burst));
+  }
+  registry.dispose();
+  return result;
+}
+
+async function main() {
+  const streams = option('streams', 100);
+  const seconds = option('seconds', 8);
+  const childIndex = args.indexOf('--child');
+  if (childIndex >= 0) {
+    console.log(JSON.stringify(await child(args[childIndex + 1] === 'warm', streams, seconds)));
+    return;
+  }
+  const runs = option('runs', 3);
+  console.log(`${streams} streams, ${seconds} s, fresh process per run; CPU ms of each second's window-completing chunks`);
+  console.log('| run | warm-up | warm-up CPU ms | first windows | later seconds |');
+  console.log('| --- | --- | --- | --- | --- |');
+  for (let run = 1; run <= runs; run++) {
+    for (const kind of ['cold', 'warm']) {
+      const out = execFileSync(process.execPath, ['--import', 'tsx', __filename, '--child', kind, ...args], { encoding: 'utf8' });
+      const result = JSON.parse(out.trim().split('\n').pop() as string) as RunResult;
+      const [first, ...later] = result.burstMs;
+      console.log(`| ${run} | ${kind === 'warm' ? 'yes' : 'no'} | ${result.warmUpMs ?? '–'} | ${first} | ${later.join(', ')} |`);
+    }
+  }
+}
+
+void main();
