@@ -178,7 +178,11 @@ function recordValue(
   const rec = tables.REC!;
   const precise = r.precise;
   if (typeof precise === 'function') {
-    if (name === 'zcrPivot') return (r.zcrPivots as ArrayLike<number>)[slot];
+    if (name === 'zcrPivot') return (r.zcrPivot as (slot: number) => number).call(records, slot);
+    if (name === 'sampleGridStep') {
+      const exponent = recordValue(v, records, slot, 'sampleGridExponent', 0);
+      return exponent > 0 ? 2 ** -exponent : 0;
+    }
     if (name in rec) return precise.call(records, slot, rec[name] + offset);
     const rec32 = tables.REC32!;
     if (name in rec32) return (r.singles as ArrayLike<number>)[slot * rec32.length + rec32[name] + offset];

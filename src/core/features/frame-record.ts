@@ -55,22 +55,21 @@ export const ROLLOFF_TAIL = 8;
 
 /**
  * The values of a frame record in single precision, after the float32 parts of the REC values: those
- * single precision holds exactly (the grid step) or well beyond what they feed (a first-order
- * correction of ~1e-6 relative); chroma, whose ratios single precision keeps to ~3e-8 relative (the
+ * single precision holds well beyond what they feed (a first-order correction of ~1e-6 relative); chroma, whose ratios single precision keeps to ~3e-8 relative (the
  * clip vectors' chroma means and stds of 40 RAVDESS clips: 2.7e-8 at worst, against 1e-15 in double
  * precision and the tests' 1e-6); the largest A_k, which only scales a normalisation that cancels but
  * for eps, and the smallest filter output, only compared with thresholds (measured by
- * scripts/measure-record-precision.ts); the zero-crossing reaches, rounded down (a shorter reach only
- * serves fewer means) and the window code's pivot, rounded to single precision before it counts about it.
+ * scripts/measure-record-precision.ts); the zero-crossing pivots (the stream's are on the 16-bit grid;
+ * the window code rounds its own before it counts about it) and reaches, rounded down (a shorter reach
+ * only serves fewer means).
  */
 export const REC32 = {
-  /** zero-crossing counts about the frame's pivot (FrameRecords.zcrPivot) are valid for window means within zcrReach of it */
-  zcrReach: REC.length,
+  /** zero-crossing counts about the pivot p (FrameRecords.zcrPivot) are valid for window means within zcrReach of p */
+  zcrPivot: REC.length,
+  zcrReach: REC.length + 1,
   /** the same about the last window mean they did not serve, counted from the samples by the window code */
-  zcrPivot2: REC.length + 1,
-  zcrReach2: REC.length + 2,
-  /** the step of a grid every sample of the frame lies on (1/32768 for 16-bit audio), or 0 */
-  sampleGridStep: REC.length + 3,
+  zcrPivot2: REC.length + 2,
+  zcrReach2: REC.length + 3,
   /** DCT of 1 / G: the first-order change of the MFCCs when eps is added to small filter outputs */
   inverseMelDct: REC.length + 4, // 13 values
   /** chroma classes of bins 1..199, before dividing by the total */
@@ -94,7 +93,9 @@ export const REC16 = {
   zcrAbove2: REC.length + 3,
   /** first k >= 1 with cumulative A^2 over bins 1..k > 0.9 * total (the rolloff with A_0 = 0) */
   rolloffBin: REC.length + 4,
-  length: REC.length + 5,
+  /** e when every sample of the frame lies on a grid of step 2^-e (15 for 16-bit audio), else 0 */
+  sampleGridExponent: REC.length + 5,
+  length: REC.length + 6,
 } as const;
 
 /**
@@ -110,9 +111,8 @@ const CORRECTION_LIMIT = 2 ** 14;
 const EXACT = -32768;
 
 /**
- * Frame records in slots: the numbers of REC, REC32 and REC16, and each frame's zero-crossing pivot
- * (double precision: the clip path counts about the clip's mean itself), from which a window finds its
- * own zero-crossing rate, rolloff bin and the rest; and the blocks of the frames.
+ * Frame records in slots: the numbers of REC, REC32 and REC16, from which a window finds its own
+ * zero-crossing rate, rolloff bin and the rest; and the blocks of the frames.
  *
  * The slots are a ring of `ringSlots`: the frame in slot s + 1 (mod ringSlots) follows the frame in
  * slot s by 160 samples, so block b of slot s is block b - 4 of slot s + 1, and the blocks are a ring
@@ -127,10 +127,10 @@ export class FrameRecords {
   singles: Float32Array;
   /** REC16 values of each slot (the first REC.length the corrections of the REC values) */
   halves: Int16Array;
-  /** the pivot about which the zero-crossing counts REC16.zcrBelow and zcrAbove of each slot were counted */
-  zcrPivots: Float64Array;
   /** REC values outside float32's normal range, at [slot * REC.length + i]; allocated on the first */
   private exact: Float64Array | undefined;
+  /** zero-crossing pivots that are not float32 values (the clip path counts about the clip's mean itself), by slot */
+  private exactPivots: Float64Array | undefined;
   /** block i of the ring (blockIndex): its mean at [2 i], its energy about that mean at [2 i + 1] (single precision, see FrameRecords) */
   blocks: Float32Array;
   private readonly blockRing: number;
@@ -142,7 +142,6 @@ export class FrameRecords {
     this.blockRing = ringSlots * BLOCKS_PER_FRAME_STEP;
     this.singles = new Float32Array(slots * REC32.length);
     this.halves = new Int16Array(slots * REC16.length);
-    this.zcrPivots = new Float64Array(slots);
     this.blocks = new Float32Array(2 * this.blocksFor(slots));
   }
 
@@ -174,6 +173,22 @@ export class FrameRecords {
     }
   }
 
+  /** The pivot about which the slot's zero-crossing counts REC16.zcrBelow and zcrAbove were counted. */
+  zcrPivot(slot: number): number {
+    const p = this.singles[slot * REC32.length + REC32.zcrPivot];
+    return p === p ? p : this.exactPivots![slot];
+  }
+
+  setZcrPivot(slot: number, p: number): void {
+    const single = Math.fround(p);
+    if (single === p) this.singles[slot * REC32.length + REC32.zcrPivot] = p;
+    else {
+      this.singles[slot * REC32.length + REC32.zcrPivot] = NaN;
+      this.exactPivots ??= new Float64Array(this.slots);
+      this.exactPivots[slot] = p;
+    }
+  }
+
   /** Blocks held for `slots` slots: all the ring's once the slots are, else as far as their frames reach. */
   private blocksFor(slots: number): number {
     return slots >= this.ringSlots ? this.blockRing : slots * BLOCKS_PER_FRAME_STEP + BLOCKS_PER_FRAME;
@@ -195,13 +210,15 @@ export class FrameRecords {
     const halves = new Int16Array(grown * REC16.length);
     halves.set(this.halves);
     this.halves = halves;
-    const pivots = new Float64Array(grown);
-    pivots.set(this.zcrPivots);
-    this.zcrPivots = pivots;
     if (this.exact !== undefined) {
       const exact = new Float64Array(grown * REC.length);
       exact.set(this.exact);
       this.exact = exact;
+    }
+    if (this.exactPivots !== undefined) {
+      const pivots = new Float64Array(grown);
+      pivots.set(this.exactPivots);
+      this.exactPivots = pivots;
     }
     const blocks = new Float32Array(2 * this.blocksFor(grown));
     blocks.set(this.blocks);
@@ -211,7 +228,11 @@ export class FrameRecords {
 
   get byteLength(): number {
     return (
-      this.singles.byteLength + this.halves.byteLength + this.zcrPivots.byteLength + (this.exact?.byteLength ?? 0) + this.blocks.byteLength
+      this.singles.byteLength +
+      this.halves.byteLength +
+      (this.exact?.byteLength ?? 0) +
+      (this.exactPivots?.byteLength ?? 0) +
+      this.blocks.byteLength
     );
   }
 }
@@ -269,9 +290,13 @@ export class FrameAnalyser {
   /**
    * Unless NaN: every sample of the frames to come equals zcrPivot or lies at least this far from
    * it, so it is not measured. Set it to the grid step when samples and pivot lie on a grid
-   * (1/32768 for 16-bit audio): the window code then also keeps its own counts on that grid.
+   * (1/32768 for 16-bit audio): the window code then also keeps its own counts on that grid
+   * (a grid of a power of two: the record keeps its exponent).
    */
   zcrReach = NaN;
+  /** REC16.sampleGridExponent for zcrReach = gridStep */
+  private gridStep = 0;
+  private gridExponent = 0;
   /** the energies of the last analysed frame that voice activity needs (not kept in the records) */
   readonly energies: FrameEnergies = { centredEnergy: 0, spectralEnergy: 0, speechBandEnergy: 0 };
   /** A_k of the last analysed frame (for the flux cross term) */
@@ -410,16 +435,20 @@ export class FrameAnalyser {
     }
     records.setPrecise(slot, REC.frameMean, frameMean);
     this.energies.centredEnergy = frameCentred;
-    records.zcrPivots[slot] = pivot;
+    records.setZcrPivot(slot, pivot);
+    if (this.zcrReach !== this.gridStep) {
+      this.gridStep = this.zcrReach;
+      this.gridExponent = gridExponentOf(this.zcrReach);
+    }
     const singles = records.singles;
     const at = slot * REC32.length;
     singles[at + REC32.zcrReach] = float32AtMost(reach);
     singles[at + REC32.zcrPivot2] = NaN;
-    singles[at + REC32.sampleGridStep] = this.zcrReach > 0 ? this.zcrReach : 0;
     const halves = records.halves;
     const at16 = slot * REC16.length;
     halves[at16 + REC16.zcrBelow] = below;
     halves[at16 + REC16.zcrAbove] = above;
+    halves[at16 + REC16.sampleGridExponent] = this.gridExponent;
   }
 
   /** Filter-bank outputs G (in A units) and the DCTs of log10 G and of 1 / G. */
@@ -434,6 +463,13 @@ export class FrameAnalyser {
     foldedMfccDcts(G, this.scratch.folded, logMelDct, 0, records.singles, slot * REC32.length + REC32.inverseMelDct);
     for (let c = 0; c < NUM_MFCC; c++) records.setPrecise(slot, REC.logMelDct + c, logMelDct[c]);
   }
+}
+
+/** e for a grid step of 2^-e (e >= 1), else 0 (no grid the record can keep). */
+function gridExponentOf(step: number): number {
+  if (!(step > 0)) return 0;
+  const e = -Math.log2(step);
+  return Number.isInteger(e) && e >= 1 && e <= 1074 && 2 ** -e === step ? e : 0;
 }
 
 /** First k >= 1 with cumulative[k] > target (cumulative non-decreasing), or NUM_BINS - 1 if none. */

@@ -78,7 +78,7 @@ export class WindowFeatureComputer {
 
       // zero-crossing rate: the counts about the frame's pivot, else the window code's own, else recount
       let zcr = zeroCrossingRateAbout(
-        records.zcrPivots[slot],
+        records.zcrPivot(slot),
         singles[o32 + REC32.zcrReach],
         halves[o16 + REC16.zcrBelow],
         halves[o16 + REC16.zcrAbove],
@@ -216,7 +216,8 @@ export class WindowFeatureComputer {
   private recountZeroCrossings(samples: ArrayLike<number>, start: number, m: number, records: FrameRecords, slot: number): void {
     const o32 = slot * REC32.length;
     const o16 = slot * REC16.length;
-    const step = records.singles[o32 + REC32.sampleGridStep];
+    const exponent = records.halves[o16 + REC16.sampleGridExponent];
+    const step = exponent > 0 ? 2 ** -exponent : 0;
     const pivot = Math.fround(step > 0 ? Math.round(m / step) * step : m);
     const counts = this.zeroCrossings;
     countZeroCrossings(samples, start, FRAME_LENGTH, pivot, NaN, counts);
