@@ -100,8 +100,9 @@ export const REC16 = {
 
 /**
  * A REC value is its float32 rounding hi and a 16-bit correction c, hi (1 + c 2^-38): the rest x - hi is
- * within 2^-24 |hi| for x in float32's normal range, so |c| <= 2^14 and the value is kept to 2^-39 relative
- * (1.8e-12; float32 alone would move features by up to 8 times the tests' tolerance, 2^-39 by under 1e-3 of it:
+ * within 2^-24 |hi| for x in float32's normal range, so |c| <= 2^14, and c truncated to a whole number (a
+ * Math.round per value cost more than the rest of the encoding) keeps the value to 2^-38 relative (3.6e-12;
+ * float32 alone would move features by up to 8 times the tests' tolerance, this by under 1e-3 of it:
  * scripts/measure-record-precision.ts). A value outside that range (a signal below ~1e-19 of full scale or
  * beyond float32's) is marked by the correction EXACT and kept in double precision beside the records.
  */
@@ -152,10 +153,11 @@ export class FrameRecords {
     return c === EXACT ? this.exact![slot * REC.length + i] : hi + hi * (c * CORRECTION_UNIT);
   }
 
-  /** Sets REC value i of the slot to x (kept to 2^-39 relative, see CORRECTION_UNIT). */
+  /** Sets REC value i of the slot to x (kept to 2^-38 relative, see CORRECTION_UNIT). */
   setPrecise(slot: number, i: number, x: number): void {
     const hi = Math.fround(x);
-    const c = Math.round(((x - hi) / hi) * CORRECTION_SCALE);
+    // stored in an Int16Array: truncated toward 0
+    const c = ((x - hi) / hi) * CORRECTION_SCALE;
     this.singles[slot * REC32.length + i] = hi;
     const at = slot * REC16.length + i;
     if (c >= -CORRECTION_LIMIT && c <= CORRECTION_LIMIT) this.halves[at] = c;
@@ -189,9 +191,9 @@ export class FrameRecords {
     }
   }
 
-  /** Blocks held for `slots` slots: all the ring's once the slots are, else as far as their frames reach. */
+  /** Blocks held for `slots` slots: as far as their frames reach, at most the ring's. */
   private blocksFor(slots: number): number {
-    return slots >= this.ringSlots ? this.blockRing : slots * BLOCKS_PER_FRAME_STEP + BLOCKS_PER_FRAME;
+    return Math.min(this.blockRing, slots * BLOCKS_PER_FRAME_STEP + BLOCKS_PER_FRAME);
   }
 
   /** Index in the block ring of block b (0..9) of the frame in slot `slot`. */
