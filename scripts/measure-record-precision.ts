@@ -54,7 +54,7 @@ if (extra) {
 // every REC value as it was computed, beside the records' own encoding of it
 const exactValues = new WeakMap<FrameRecords, Map<number, number>>();
 const originalSet = FrameRecords.prototype.setPrecise;
-const originalRead = FrameRecords.prototype.precise;
+const originalRead = FrameRecords.prototype.readPrecise;
 FrameRecords.prototype.setPrecise = function (slot, i, x) {
   originalSet.call(this, slot, i, x);
   let values = exactValues.get(this);
@@ -64,10 +64,14 @@ FrameRecords.prototype.setPrecise = function (slot, i, x) {
 /** Reads the candidate's values rounded to float32 (or as stored), the others exactly; all exactly without a candidate. */
 function roundWith(candidate: (typeof candidates)[number] | undefined): void {
   const rounded = new Set(candidate?.rec ?? []);
-  FrameRecords.prototype.precise = function (slot, i) {
-    if (!rounded.has(i)) return exactValues.get(this)!.get(slot * REC.length + i)!;
-    if (candidate!.stored) return originalRead.call(this, slot, i);
-    return Math.fround(exactValues.get(this)!.get(slot * REC.length + i)!);
+  FrameRecords.prototype.readPrecise = function (slot, out) {
+    originalRead.call(this, slot, out);
+    const exact = exactValues.get(this)!;
+    for (let i = 0; i < REC.length; i++) {
+      if (rounded.has(i) && candidate!.stored) continue;
+      const x = exact.get(slot * REC.length + i)!;
+      out[i] = rounded.has(i) ? Math.fround(x) : x;
+    }
   };
 }
 

@@ -8,6 +8,9 @@
  * CommonJS that `npm run build` emits and Node-RED runs), into separate folders, so neither
  * variant's call sites see the other's arrays or classes.
  *
+ * The stage `window` is the window code instead: a window's 34 features from its frames' records (3 s windows
+ * every 1 s, each frame in 3), per frame.
+ *
  * Usage: tsx scripts/bench/frame-record-stages.ts [--baseline REF] [--seconds 30] [--rounds 9] [--stages fft,mfcc]
  * It also checks that the two variants give the same records (largest difference, relative to each
  * value's spread over the frames).
@@ -21,6 +24,8 @@ import { loadRavdessSpeech } from './ravdess-speech';
 
 type FrameRecordModule = typeof import('../../src/core/features/frame-record');
 type FftModule = typeof import('../../src/core/features/real-fft-400');
+type WindowModule = typeof import('../../src/core/features/window-short-term-features');
+type ReferenceModule = typeof import('../../src/core/features/reference-short-term-features');
 
 const ROOT = join(__dirname, '..', '..');
 const FEATURES = 'src/core/features';
@@ -32,7 +37,7 @@ const option = (name: string, fallback: string) => {
 const baselineRef = option('baseline', 'HEAD');
 const targetSeconds = Number(option('seconds', '30'));
 const rounds = Number(option('rounds', '9'));
-/** --stages fft,mfcc: only these (record, fft, blocks, spectrum, chroma, mfcc) */
+/** --stages fft,mfcc: only these (record, fft, blocks, spectrum, chroma, mfcc, window) */
 const onlyStages = option('stages', '').split(',').filter(Boolean);
 
 function cpuMicroseconds(): number {
@@ -72,6 +77,8 @@ interface Variant {
   name: string;
   records: FrameRecordModule;
   fft: FftModule;
+  window: WindowModule;
+  reference: ReferenceModule;
 }
 
 function load(name: string, sources: Map<string, string>, tmp: string): Variant {
@@ -81,7 +88,11 @@ function load(name: string, sources: Map<string, string>, tmp: string): Variant 
   const records = require(join(dir, 'frame-record.js')) as FrameRecordModule;
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the module just compiled
   const fft = require(join(dir, 'real-fft-400.js')) as FftModule;
-  return { name, records, fft };
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the module just compiled
+  const window = require(join(dir, 'window-short-term-features.js')) as WindowModule;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the module just compiled
+  const reference = require(join(dir, 'reference-short-term-features.js')) as ReferenceModule;
+  return { name, records, fft, window, reference };
 }
 
 async function loadSpeech(): Promise<Float32Array> {
@@ -111,6 +122,17 @@ function stagesOf(v: Variant, stream: Float32Array, numFrames: number) {
   const analyser = new FrameAnalyser();
   analyser.zcrReach = 1 / 32768;
   const slots = ring.slots;
+  // every frame's record, and 3 s windows every 1 s over them with their own mean and scale
+  const all = new FrameRecords(numFrames);
+  const allAnalyser = new FrameAnalyser();
+  allAnalyser.zcrReach = 1 / 32768;
+  for (let j = 0; j < numFrames; j++) allAnalyser.analyse(stream, j * 160, all, j);
+  const windowFrames = 298;
+  const windowStarts: number[] = [];
+  for (let first = 0; first + windowFrames <= numFrames; first += 100) windowStarts.push(first);
+  const normalisations = windowStarts.map((first) => v.reference.normalisationOf(stream, first * 160, first * 160 + 48000));
+  const computer = new v.window.WindowFeatureComputer();
+  const matrix = new Float64Array(34 * windowFrames);
   return {
     record: () => {
       analyser.resetRun();
@@ -136,6 +158,20 @@ function stagesOf(v: Variant, stream: Float32Array, numFrames: number) {
     mfcc: () => {
       for (let j = 0; j < numFrames; j++) analyser.analyseMfcc(magnitudes[j % CACHED_SPECTRA], ring, j % slots);
       return ring.blocks[0];
+    },
+    window: () => {
+      for (let w = 0; w < windowStarts.length; w++) {
+        const first = windowStarts[w];
+        const frames = {
+          records: all,
+          slot: (j: number) => first + j,
+          samples: () => stream,
+          sampleOffset: (j: number) => (first + j) * 160,
+          numFrames: windowFrames,
+        };
+        computer.compute(frames, normalisations[w].mean, normalisations[w].scale, matrix, windowFrames);
+      }
+      return matrix[5 * windowFrames];
     },
   };
 }

@@ -20,6 +20,10 @@ test('a record value kept as float32 plus a 16-bit correction reads back within 
   assert.equal(records.byteLength, before + 3 * REC.length * 8);
   records.ensureSlots(5);
   assert.equal(records.precise(1, REC.fluxCross), 2 ** -1074);
+  // the window code reads a slot's values at once
+  const all = new Float64Array(REC.length);
+  records.readPrecise(1, all);
+  for (let i = 0; i < REC.length; i++) assert.ok(Object.is(all[i], records.precise(1, i)));
 });
 
 test('zero-crossing pivots: float32 values kept as they are, others exactly; reaches rounded down', () => {
