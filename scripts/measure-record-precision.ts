@@ -61,6 +61,13 @@ FrameRecords.prototype.setPrecise = function (slot, i, x) {
   if (!values) exactValues.set(this, (values = new Map()));
   values.set(slot * REC.length + i, x);
 };
+const originalSetValues = FrameRecords.prototype.setPreciseValues;
+FrameRecords.prototype.setPreciseValues = function (slot, values, first, count) {
+  originalSetValues.call(this, slot, values, first, count);
+  let kept = exactValues.get(this);
+  if (!kept) exactValues.set(this, (kept = new Map()));
+  for (let i = first; i < first + count; i++) kept.set(slot * REC.length + i, values[i]);
+};
 /** Reads the candidate's values rounded to float32 (or as stored), the others exactly; all exactly without a candidate. */
 function roundWith(candidate: (typeof candidates)[number] | undefined): void {
   const rounded = new Set(candidate?.rec ?? []);

@@ -177,6 +177,22 @@ export class FrameRecords {
     else this.setOutsideSingleRange(slot, i, x);
   }
 
+  /** Sets REC values first .. first + count - 1 of the slot to values[first ..] (a loop: the divisions overlap). */
+  setPreciseValues(slot: number, values: Float64Array, first: number, count: number): void {
+    const singles = this.singles;
+    const halves = this.halves;
+    const at32 = slot * REC32.length;
+    const at16 = slot * REC16.length;
+    for (let i = first; i < first + count; i++) {
+      const x = values[i];
+      const hi = Math.fround(x);
+      const c = ((x - hi) / hi) * CORRECTION_SCALE;
+      singles[at32 + i] = hi;
+      if (c >= -CORRECTION_LIMIT && c <= CORRECTION_LIMIT) halves[at16 + i] = c;
+      else this.setOutsideSingleRange(slot, i, x);
+    }
+  }
+
   /** setPrecise of a value float32 alone keeps (0, NaN) or whose rest it cannot (beyond float32's normal range). */
   private setOutsideSingleRange(slot: number, i: number, x: number): void {
     const at = slot * REC16.length + i;
@@ -295,7 +311,8 @@ export class FrameAnalysisScratch {
   readonly filterOutputs = this.filterSums.subarray(1);
   readonly folded = new FoldedMfccScratch();
   readonly chroma = new Float64Array(12);
-  readonly logMelDct = new Float64Array(NUM_MFCC);
+  /** REC values of the frame being analysed, before they are encoded into the records */
+  readonly values = new Float64Array(REC.length);
 }
 
 /** The analysis of one run of frames (one signal, frames 160 samples apart); one per stream. */
@@ -385,16 +402,18 @@ export class FrameAnalyser {
         if (blockSum > 0) upperBLogB += blockSum * Math.log2(blockSum);
       }
     }
-    records.setPrecise(slot, REC.sumA, sumA);
-    records.setPrecise(slot, REC.sumIndA, sumIndA);
-    records.setPrecise(slot, REC.sumInd2A, sumInd2A);
+    const values = scratch.values;
+    values[REC.sumA] = sumA;
+    values[REC.sumIndA] = sumIndA;
+    values[REC.sumInd2A] = sumInd2A;
     const singles = records.singles;
     const at = slot * REC32.length;
     singles[at + REC32.maxA] = Math.sqrt(maxPower); // the largest A_k (sqrt is monotonic)
-    records.setPrecise(slot, REC.fluxCross, this.hasLast ? cross : NaN);
-    records.setPrecise(slot, REC.entropyBlock0, block0);
-    records.setPrecise(slot, REC.entropyUpper, upper);
-    records.setPrecise(slot, REC.entropyUpperBLogB, upperBLogB);
+    values[REC.fluxCross] = this.hasLast ? cross : NaN;
+    values[REC.entropyBlock0] = block0;
+    values[REC.entropyUpper] = upper;
+    values[REC.entropyUpperBLogB] = upperBLogB;
+    records.setPreciseValues(slot, values, REC.sumA, REC.fluxCross - REC.sumA + 1);
     this.energies.spectralEnergy = block0 + upper;
     this.energies.speechBandEnergy = cumulative[SPEECH_BAND_LAST_BIN] - cumulative[SPEECH_BAND_FIRST_BIN - 1];
 
@@ -474,9 +493,9 @@ export class FrameAnalyser {
     for (let i = 0; i < NUM_FILTERS; i++) if (G[i] < minFilter) minFilter = G[i];
     records.singles[slot * REC32.length + REC32.minFilter] = minFilter;
     if (!(minFilter > 0)) return; // the window code recomputes these frames from the samples
-    const logMelDct = this.scratch.logMelDct;
-    foldedMfccDcts(G, this.scratch.folded, logMelDct, 0, records.singles, slot * REC32.length + REC32.inverseMelDct);
-    for (let c = 0; c < NUM_MFCC; c++) records.setPrecise(slot, REC.logMelDct + c, logMelDct[c]);
+    const values = this.scratch.values;
+    foldedMfccDcts(G, this.scratch.folded, values, REC.logMelDct, records.singles, slot * REC32.length + REC32.inverseMelDct);
+    records.setPreciseValues(slot, values, REC.logMelDct, NUM_MFCC);
   }
 }
 
