@@ -54,7 +54,7 @@ if (extra) {
 // every REC value as it was computed, beside the records' own encoding of it
 const exactValues = new WeakMap<FrameRecords, Map<number, number>>();
 const originalSet = FrameRecords.prototype.setPrecise;
-const originalRead = FrameRecords.prototype.readPrecise;
+const originalRead = FrameRecords.precise;
 FrameRecords.prototype.setPrecise = function (slot, i, x) {
   originalSet.call(this, slot, i, x);
   let values = exactValues.get(this);
@@ -71,14 +71,10 @@ FrameRecords.prototype.setPreciseValues = function (slot, values, first, count) 
 /** Reads the candidate's values rounded to float32 (or as stored), the others exactly; all exactly without a candidate. */
 function roundWith(candidate: (typeof candidates)[number] | undefined): void {
   const rounded = new Set(candidate?.rec ?? []);
-  FrameRecords.prototype.readPrecise = function (slot, out) {
-    originalRead.call(this, slot, out);
-    const exact = exactValues.get(this)!;
-    for (let i = 0; i < REC.length; i++) {
-      if (rounded.has(i) && candidate!.stored) continue;
-      const x = exact.get(slot * REC.length + i)!;
-      out[i] = rounded.has(i) ? Math.fround(x) : x;
-    }
+  FrameRecords.precise = (records, singles, halves, at32, at16, slot, i) => {
+    if (!rounded.has(i)) return exactValues.get(records)!.get(slot * REC.length + i)!;
+    if (candidate!.stored) return originalRead(records, singles, halves, at32, at16, slot, i);
+    return Math.fround(exactValues.get(records)!.get(slot * REC.length + i)!);
   };
 }
 

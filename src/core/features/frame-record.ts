@@ -153,17 +153,22 @@ export class FrameRecords {
     return c === EXACT ? this.exact![slot * REC.length + i] : hi + hi * (c * CORRECTION_UNIT);
   }
 
-  /** All REC values of the slot into out[0 .. REC.length): one call per frame, where the window code would not inline 21. */
-  readPrecise(slot: number, out: Float64Array): void {
-    const singles = this.singles;
-    const halves = this.halves;
-    const at32 = slot * REC32.length;
-    const at16 = slot * REC16.length;
-    for (let i = 0; i < REC.length; i++) {
-      const c = halves[at16 + i];
-      const hi = singles[at32 + i];
-      out[i] = c === EXACT ? this.exact![slot * REC.length + i] : hi + hi * (c * CORRECTION_UNIT);
-    }
+  /**
+   * REC value i of the slot, given the records' arrays and the slot's offsets in them: the window code reads
+   * 21 a frame and window, and with the arrays and offsets at hand (not a method reading them) it takes half the time.
+   */
+  static precise(
+    records: FrameRecords,
+    singles: Float32Array,
+    halves: Int16Array,
+    at32: number,
+    at16: number,
+    slot: number,
+    i: number,
+  ): number {
+    const c = halves[at16 + i];
+    const hi = singles[at32 + i];
+    return c === EXACT ? records.exact![slot * REC.length + i] : hi + hi * (c * CORRECTION_UNIT);
   }
 
   /** Sets REC value i of the slot to x (kept to 2^-38 relative, see CORRECTION_UNIT). */

@@ -48,8 +48,6 @@ export class WindowFeatureComputer {
   private readonly filterOutputs = new Float64Array(NUM_FILTERS);
   private readonly blockEnergy = new Float64Array(ENTROPY_BLOCKS);
   private readonly chroma = new Float64Array(12);
-  /** the REC values of the frame being computed */
-  private readonly rec = new Float64Array(REC.length);
   private readonly zeroCrossings = new ZeroCrossingCounts();
   readonly fallbacks: FallbackCounts = { zcr: 0, rolloff: 0, mfcc: 0 };
 
@@ -61,7 +59,6 @@ export class WindowFeatureComputer {
     const records = frames.records;
     const singles = records.singles;
     const halves = records.halves;
-    const rec = this.rec;
     const sigma = 40000 * scale * scale; // X = A / (200 s), so X^2 = A^2 / sigma
     const fluxEps = 40000 * scale * EPS; // 200 eps in A units
     const logScale = Math.log10(200 * scale);
@@ -98,8 +95,6 @@ export class WindowFeatureComputer {
       }
       out[j] = zcr;
 
-      records.readPrecise(slot, rec);
-
       // energy and energy entropy (raw units; y = (r - m) / s)
       let energy = 0;
       const blocks = frames.records.blocks;
@@ -120,8 +115,8 @@ export class WindowFeatureComputer {
       out[2 * stride + j] = entropy;
 
       // bin 0 of this window's spectrum, in A units
-      const A0 = 400 * Math.abs(rec[REC.frameMean] - mean);
-      const sumA = rec[REC.sumA] + A0;
+      const A0 = 400 * Math.abs(FrameRecords.precise(records, singles, halves, o32, o16, slot, REC.frameMean) - mean);
+      const sumA = FrameRecords.precise(records, singles, halves, o32, o16, slot, REC.sumA) + A0;
 
       // centroid and spread: the max-normalisation cancels except through eps
       let maxA = singles[o32 + REC32.maxA];
@@ -130,28 +125,30 @@ export class WindowFeatureComputer {
         out[3 * stride + j] = 0;
         out[4 * stride + j] = 0;
       } else {
-        const num = (rec[REC.sumIndA] + 40 * A0) / maxA;
+        const num = (FrameRecords.precise(records, singles, halves, o32, o16, slot, REC.sumIndA) + 40 * A0) / maxA;
         const sumXt = sumA / maxA;
         const den = sumXt + EPS;
         const centroid = num / den;
-        const second = (rec[REC.sumInd2A] + 1600 * A0) / maxA;
+        const second = (FrameRecords.precise(records, singles, halves, o32, o16, slot, REC.sumInd2A) + 1600 * A0) / maxA;
         const spreadSum = second - 2 * centroid * num + centroid * centroid * sumXt;
         out[3 * stride + j] = centroid / HALF_RATE;
         out[4 * stride + j] = Math.sqrt(Math.max(0, spreadSum) / den) / HALF_RATE;
       }
 
       // spectral entropy: H = -sum s log2 s with s = b / T', T' = T + eps sigma
-      const block0 = A0 * A0 + rec[REC.entropyBlock0];
-      const squares = block0 + rec[REC.entropyUpper];
+      const block0 = A0 * A0 + FrameRecords.precise(records, singles, halves, o32, o16, slot, REC.entropyBlock0);
+      const squares = block0 + FrameRecords.precise(records, singles, halves, o32, o16, slot, REC.entropyUpper);
       const totalDen = squares + EPS * sigma;
-      const bLogB = rec[REC.entropyUpperBLogB] + (block0 > 0 ? block0 * Math.log2(block0) : 0);
+      const bLogB =
+        FrameRecords.precise(records, singles, halves, o32, o16, slot, REC.entropyUpperBLogB) +
+        (block0 > 0 ? block0 * Math.log2(block0) : 0);
       out[5 * stride + j] = squares > 0 ? -bLogB / totalDen + (squares / totalDen) * Math.log2(totalDen) : 0;
 
       // flux against the previous frame of the window (0 on the first)
       const u = sumA + fluxEps;
       if (j === 0) out[6 * stride + j] = 0;
       else {
-        const cross = rec[REC.fluxCross] + A0 * prevA0;
+        const cross = FrameRecords.precise(records, singles, halves, o32, o16, slot, REC.fluxCross) + A0 * prevA0;
         const flux = squares / (u * u) - (2 * cross) / (u * prevU) + prevSquares / (prevU * prevU);
         out[6 * stride + j] = flux > 0 ? flux : 0;
       }
@@ -169,9 +166,14 @@ export class WindowFeatureComputer {
       const minFilter = singles[o32 + REC32.minFilter];
       if (minFilter * MFCC_SHORTCUT_LIMIT > epsScale) {
         const correction = epsScale / Math.LN10;
-        out[8 * stride + j] = rec[REC.logMelDct] - logScale * SQRT_FILTERS + correction * singles[o32 + REC32.inverseMelDct];
+        out[8 * stride + j] =
+          FrameRecords.precise(records, singles, halves, o32, o16, slot, REC.logMelDct) -
+          logScale * SQRT_FILTERS +
+          correction * singles[o32 + REC32.inverseMelDct];
         for (let c = 1; c < NUM_MFCC; c++) {
-          out[(8 + c) * stride + j] = rec[REC.logMelDct + c] + correction * singles[o32 + REC32.inverseMelDct + c];
+          out[(8 + c) * stride + j] =
+            FrameRecords.precise(records, singles, halves, o32, o16, slot, REC.logMelDct + c) +
+            correction * singles[o32 + REC32.inverseMelDct + c];
         }
       } else {
         this.fallbacks.mfcc++;
