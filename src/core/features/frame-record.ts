@@ -103,8 +103,8 @@ export const REC16 = {
  * within 2^-24 |hi| for x in float32's normal range, so |c| <= 2^14, and c truncated to a whole number (a
  * Math.round per value cost more than the rest of the encoding) keeps the value to 2^-38 relative (3.6e-12;
  * float32 alone would move features by up to 8 times the tests' tolerance, this by under 1e-3 of it:
- * scripts/measure-record-precision.ts). A value outside that range (a signal below ~1e-19 of full scale or
- * beyond float32's) is marked by the correction EXACT and kept in double precision beside the records.
+ * scripts/measure-record-precision.ts). A value outside that range (the squared spectral sums of speech at 1e20
+ * of full scale, say) is marked by the correction EXACT and kept in double precision beside the records.
  */
 const CORRECTION_UNIT = 2 ** -38;
 const CORRECTION_SCALE = 2 ** 38;
@@ -155,7 +155,7 @@ export class FrameRecords {
 
   /**
    * REC value i of the slot, given the records' arrays and the slot's offsets in them: the window code reads
-   * 21 a frame and window, and with the arrays and offsets at hand (not a method reading them) it takes half the time.
+   * 21 a frame and window, and through a method that loads them its extra time over double precision doubled.
    */
   static precise(
     records: FrameRecords,
