@@ -3,7 +3,8 @@
  * thread), whole-file and streaming with overlapping windows, on the real RAVDESS corpus.
  * Usage: npm run bench:features [-- --seconds 600 --window 3 --hop 1 --before DIR] (builds dist/ first)
  * --before DIR [--before-float]: also measure the built dist/ of another checkout (e.g. a git worktree of an earlier
- * commit, built there) on the same audio in the same run, alternating, for before/after figures.
+ * commit, built there) on the same audio in the same run, alternating, for before/after figures (--before-rounds N
+ * alternations, best of each; default 2).
  * --pyaudioanalysis DIR: also run pyAudioAnalysis itself (a checkout of tyiannak/pyAudioAnalysis; python3 with numpy
  * and scipy) on the same 16-bit audio in the same run, and compare CPU time and the first clip's features.
  */
@@ -47,6 +48,7 @@ const beforeIndex = args.indexOf('--before');
 const beforeRoot = beforeIndex >= 0 ? args[beforeIndex + 1] : undefined;
 /** --before-float: feed the earlier build floats (builds older than 16-bit input to FeatureWindowStream) */
 const beforeInt16 = !args.includes('--before-float');
+const beforeRounds = arg('before-rounds', 2);
 const toolkitIndex = args.indexOf('--pyaudioanalysis');
 const toolkitDir = toolkitIndex >= 0 ? args[toolkitIndex + 1] : undefined;
 
@@ -123,7 +125,7 @@ async function main() {
       beforeRoot,
     ).FeatureWindowStream;
     const beforeClip = compiled<typeof import('../src/core/features/paper-features')>('paper-features', beforeRoot).paperClipVector;
-    for (let r = 0; r < 2; r++) {
+    for (let r = 0; r < beforeRounds; r++) {
       const b = headline(Before, beforeClip, beforeInt16);
       const a = headline(FeatureWindowStream, paperClipVector, true);
       const best = (x: typeof b | undefined, y: typeof b) =>
@@ -257,7 +259,7 @@ async function main() {
   console.log(`  streaming total:                            ${usPerFrame(streaming)}; speech-only ${usPerFrame(speechOnly)}`);
   if (before && after) {
     console.log(
-      `before (${beforeRoot}, ${beforeInt16 ? '16-bit' : 'float'} input) / after (this build, 16-bit input), same audio, same run, best of 2 alternating:`,
+      `before (${beforeRoot}, ${beforeInt16 ? '16-bit' : 'float'} input) / after (this build, 16-bit input), same audio, same run, best of ${beforeRounds} alternating:`,
     );
     console.log(`  whole file:        ${rtf(before.whole)} / ${rtf(after.whole)}`);
     console.log(`  streaming:         ${rtf(before.streaming)} / ${rtf(after.streaming)}`);

@@ -8,6 +8,9 @@
  * CommonJS that `npm run build` emits and Node-RED runs), into separate folders, so neither
  * variant's call sites see the other's arrays or classes.
  *
+ * The stage `window` is the window code instead: a window's 34 features from its frames' records (3 s windows
+ * every 1 s, each frame in 3), per frame.
+ *
  * Usage: tsx scripts/bench/frame-record-stages.ts [--baseline REF] [--seconds 30] [--rounds 9] [--stages fft,mfcc]
  * It also checks that the two variants give the same records (largest difference, relative to each
  * value's spread over the frames).
@@ -21,6 +24,8 @@ import { loadRavdessSpeech } from './ravdess-speech';
 
 type FrameRecordModule = typeof import('../../src/core/features/frame-record');
 type FftModule = typeof import('../../src/core/features/real-fft-400');
+type WindowModule = typeof import('../../src/core/features/window-short-term-features');
+type ReferenceModule = typeof import('../../src/core/features/reference-short-term-features');
 
 const ROOT = join(__dirname, '..', '..');
 const FEATURES = 'src/core/features';
@@ -32,7 +37,7 @@ const option = (name: string, fallback: string) => {
 const baselineRef = option('baseline', 'HEAD');
 const targetSeconds = Number(option('seconds', '30'));
 const rounds = Number(option('rounds', '9'));
-/** --stages fft,mfcc: only these (record, fft, blocks, spectrum, chroma, mfcc) */
+/** --stages fft,mfcc: only these (record, fft, blocks, spectrum, chroma, mfcc, window) */
 const onlyStages = option('stages', '').split(',').filter(Boolean);
 
 function cpuMicroseconds(): number {
@@ -72,6 +77,8 @@ interface Variant {
   name: string;
   records: FrameRecordModule;
   fft: FftModule;
+  window: WindowModule;
+  reference: ReferenceModule;
 }
 
 function load(name: string, sources: Map<string, string>, tmp: string): Variant {
@@ -81,7 +88,11 @@ function load(name: string, sources: Map<string, string>, tmp: string): Variant 
   const records = require(join(dir, 'frame-record.js')) as FrameRecordModule;
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the module just compiled
   const fft = require(join(dir, 'real-fft-400.js')) as FftModule;
-  return { name, records, fft };
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the module just compiled
+  const window = require(join(dir, 'window-short-term-features.js')) as WindowModule;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the module just compiled
+  const reference = require(join(dir, 'reference-short-term-features.js')) as ReferenceModule;
+  return { name, records, fft, window, reference };
 }
 
 async function loadSpeech(): Promise<Float32Array> {
@@ -111,11 +122,22 @@ function stagesOf(v: Variant, stream: Float32Array, numFrames: number) {
   const analyser = new FrameAnalyser();
   analyser.zcrReach = 1 / 32768;
   const slots = ring.slots;
+  // every frame's record, and 3 s windows every 1 s over them with their own mean and scale
+  const all = new FrameRecords(numFrames);
+  const allAnalyser = new FrameAnalyser();
+  allAnalyser.zcrReach = 1 / 32768;
+  for (let j = 0; j < numFrames; j++) allAnalyser.analyse(stream, j * 160, all, j);
+  const windowFrames = 298;
+  const windowStarts: number[] = [];
+  for (let first = 0; first + windowFrames <= numFrames; first += 100) windowStarts.push(first);
+  const normalisations = windowStarts.map((first) => v.reference.normalisationOf(stream, first * 160, first * 160 + 48000));
+  const computer = new v.window.WindowFeatureComputer();
+  const matrix = new Float64Array(34 * windowFrames);
   return {
     record: () => {
       analyser.resetRun();
       for (let j = 0; j < numFrames; j++) analyser.analyse(stream, j * 160, ring, j % slots);
-      return ring.values[0];
+      return ring.blocks[0];
     },
     fft: () => {
       for (let j = 0; j < numFrames; j++) fft.powerSpectrum(stream, j * 160, power);
@@ -123,21 +145,89 @@ function stagesOf(v: Variant, stream: Float32Array, numFrames: number) {
     },
     blocks: () => {
       for (let j = 0; j < numFrames; j++) analyser.analyseBlocks(stream, j * 160, ring, j % slots);
-      return ring.values[0];
+      return ring.blocks[0];
     },
     spectrum: () => {
       for (let j = 0; j < numFrames; j++) analyser.analyseSpectrum(spectra[j % CACHED_SPECTRA], ring, j % slots);
-      return ring.values[5];
+      return ring.blocks[0];
     },
     chroma: () => {
       for (let j = 0; j < numFrames; j++) analyser.analyseChroma(spectra[j % CACHED_SPECTRA], ring, j % slots);
-      return ring.small[19];
+      return ring.blocks[0];
     },
     mfcc: () => {
       for (let j = 0; j < numFrames; j++) analyser.analyseMfcc(magnitudes[j % CACHED_SPECTRA], ring, j % slots);
-      return ring.values[14];
+      return ring.blocks[0];
+    },
+    window: () => {
+      for (let w = 0; w < windowStarts.length; w++) {
+        const first = windowStarts[w];
+        const frames = {
+          records: all,
+          slot: (j: number) => first + j,
+          samples: () => stream,
+          sampleOffset: (j: number) => (first + j) * 160,
+          numFrames: windowFrames,
+        };
+        computer.compute(frames, normalisations[w].mean, normalisations[w].scale, matrix, windowFrames);
+      }
+      return matrix[5 * windowFrames];
     },
   };
+}
+
+/** The record fields the two variants compare: those kept to ~1e-12 (double) and those in single precision or whole numbers. */
+const DOUBLE_FIELDS: [string, number][] = [
+  ['frameMean', 1],
+  ['sumA', 1],
+  ['sumIndA', 1],
+  ['sumInd2A', 1],
+  ['entropyBlock0', 1],
+  ['entropyUpper', 1],
+  ['entropyUpperBLogB', 1],
+  ['fluxCross', 1],
+  ['logMelDct', 13],
+  ['zcrPivot', 1],
+];
+const SINGLE_FIELDS: [string, number][] = [
+  ['zcrReach', 1],
+  ['zcrBelow', 1],
+  ['zcrAbove', 1],
+  ['rolloffBin', 1],
+  ['sampleGridStep', 1],
+  ['inverseMelDct', 13],
+  ['chroma', 12],
+  ['maxA', 1],
+  ['minFilter', 1],
+];
+
+/** Value `offset` of field `name` of a slot's record, in either layout (REC in doubles, or REC as float32 + 16-bit correction). */
+function recordValue(
+  v: Variant,
+  records: InstanceType<FrameRecordModule['FrameRecords']>,
+  slot: number,
+  name: string,
+  offset: number,
+): number {
+  const tables = v.records as unknown as Record<string, Record<string, number> | undefined>;
+  const r = records as unknown as Record<string, ArrayLike<number> | ((slot: number, i: number) => number) | undefined>;
+  const rec = tables.REC!;
+  const precise = r.precise;
+  if (typeof precise === 'function') {
+    if (name === 'zcrPivot') return (r.zcrPivot as (slot: number) => number).call(records, slot);
+    if (name === 'sampleGridStep') {
+      const exponent = recordValue(v, records, slot, 'sampleGridExponent', 0);
+      return exponent > 0 ? 2 ** -exponent : 0;
+    }
+    if (name in rec) return precise.call(records, slot, rec[name] + offset);
+    const rec32 = tables.REC32!;
+    if (name in rec32) return (r.singles as ArrayLike<number>)[slot * rec32.length + rec32[name] + offset];
+    const rec16 = tables.REC16!;
+    return (r.halves as ArrayLike<number>)[slot * rec16.length + rec16[name] + offset];
+  }
+  if (name in rec) return (r.values as ArrayLike<number>)[slot * rec.length + rec[name] + offset];
+  const rec32 = tables.REC32!;
+  return (r.small as ArrayLike<number>)[slot * rec32.length + rec32[name] + offset];
 }
 
 /** Largest difference between the two variants' records of every frame, relative to each value's spread. */
@@ -151,33 +241,33 @@ function recordDifference(a: Variant, b: Variant, stream: Float32Array, numFrame
   };
   const ra = run(a);
   const rb = run(b);
-  const largest = (x: ArrayLike<number>, y: ArrayLike<number>, width: number) => {
+  const largest = (fields: [string, number][]) => {
     let worst = 0;
-    for (let c = 0; c < width; c++) {
-      let low = Infinity;
-      let high = -Infinity;
-      for (let j = 0; j < numFrames; j++) {
-        const value = x[j * width + c];
-        if (Number.isFinite(value)) {
-          low = Math.min(low, value);
-          high = Math.max(high, value);
+    for (const [name, width] of fields) {
+      for (let c = 0; c < width; c++) {
+        const x = Array.from({ length: numFrames }, (_, j) => recordValue(a, ra, j, name, c));
+        const y = Array.from({ length: numFrames }, (_, j) => recordValue(b, rb, j, name, c));
+        let low = Infinity;
+        let high = -Infinity;
+        for (const value of x) {
+          if (Number.isFinite(value)) {
+            low = Math.min(low, value);
+            high = Math.max(high, value);
+          }
         }
-      }
-      const spread = high - low || 1;
-      for (let j = 0; j < numFrames; j++) {
-        const p = x[j * width + c];
-        const q = y[j * width + c];
-        if (Number.isNaN(p) && Number.isNaN(q)) continue;
-        if (p === q) continue;
-        worst = Math.max(worst, Math.abs(p - q) / spread);
+        const spread = high - low || 1;
+        for (let j = 0; j < numFrames; j++) {
+          const p = x[j];
+          const q = y[j];
+          if (Number.isNaN(p) && Number.isNaN(q)) continue;
+          if (p === q) continue;
+          worst = Math.max(worst, Math.abs(p - q) / spread);
+        }
       }
     }
     return worst;
   };
-  return {
-    values: largest(ra.values, rb.values, a.records.REC.length),
-    small: largest(ra.small, rb.small, a.records.REC32.length),
-  };
+  return { values: largest(DOUBLE_FIELDS), small: largest(SINGLE_FIELDS) };
 }
 
 const median = (xs: number[]) => {
@@ -198,7 +288,7 @@ async function main() {
     );
     const difference = recordDifference(before, after, stream, numFrames);
     console.log(
-      `records, largest difference relative to each value's spread: double ${difference.values.toExponential(2)}, single ${difference.small.toExponential(2)}`,
+      `records, largest difference relative to each value's spread: double (or float32 + correction) ${difference.values.toExponential(2)}, single ${difference.small.toExponential(2)}`,
     );
     const a = stagesOf(before, stream, numFrames);
     const b = stagesOf(after, stream, numFrames);

@@ -2,7 +2,7 @@ import { CHROMA_FEEDING_BINS, CHROMA_FEEDING_CLASS, CHROMA_FEEDING_WEIGHT } from
 import { FrameSampleBlocks } from './frame-sample-blocks';
 import { mfccFilterSums } from './mfcc-filter-bins';
 import { FoldedMfccScratch, foldedMfccDcts } from './mfcc-folded-dct';
-import { ENTROPY_BLOCKS, FRAME_LENGTH, NUM_BINS, NUM_FILTERS } from './pyaudioanalysis-constants';
+import { ENTROPY_BLOCKS, FRAME_LENGTH, NUM_BINS, NUM_FILTERS, NUM_MFCC } from './pyaudioanalysis-constants';
 import { RealFft400 } from './real-fft-400';
 import type { FrameEnergies } from './voice-activity';
 
@@ -21,65 +21,28 @@ import type { FrameEnergies } from './voice-activity';
  * filter output near eps, a zero-crossing pattern that m changes, a rolloff too close to call
  * from the single-precision cumulative spectrum) the window code recomputes from the samples.
  */
+/** The values a window needs to ~1e-12 relative: each kept as float32 plus a 16-bit correction (FrameRecords.precise). */
 export const REC = {
-  /** zero-crossing counts about the pivot p (zero-crossing-counts.ts): valid for window means within zcrReach of p (counts in REC32) */
-  zcrPivot: 0,
-  zcrReach: 1,
-  /** the same about the last window mean they did not serve, counted from the samples by the window code */
-  zcrPivot2: 2,
-  zcrReach2: 3,
-  frameMean: 4,
-  sumA: 5,
-  sumIndA: 6,
-  sumInd2A: 7,
+  frameMean: 0,
+  sumA: 1,
+  sumIndA: 2,
+  sumInd2A: 3,
   /** sum of A_k^2 over bins 1..19 (spectral-entropy block 0 without bin 0) */
-  entropyBlock0: 8,
+  entropyBlock0: 4,
   /** sum of A_k^2 over bins 20..199 */
-  entropyUpper: 9,
+  entropyUpper: 5,
   /** sum over blocks 1..9 of b log2 b, b = block sum of A_k^2 */
-  entropyUpperBLogB: 10,
+  entropyUpperBLogB: 6,
   /** sum over bins 1..199 of A_k times the previous frame's A_k; NaN when there is none */
-  fluxCross: 11,
+  fluxCross: 7,
   /** DCT of log10 of the filter-bank outputs G */
-  logMelDct: 12, // 13 values
-  length: 25,
+  logMelDct: 8, // 13 values
+  length: 21,
 } as const;
 
 /** 40-sample blocks (the energy-entropy blocks) in a frame, and how many blocks frames are apart */
 export const BLOCKS_PER_FRAME = 10;
 export const BLOCKS_PER_FRAME_STEP = 4;
-
-/**
- * The values of a frame record that single precision holds exactly (small whole numbers, the grid
- * step) or well beyond what they feed (a first-order correction of ~1e-6 relative): half the bytes of
- * the double-precision ones; and chroma, whose ratios single precision keeps to ~3e-8 relative (the
- * clip vectors' chroma means and stds of 40 RAVDESS clips: 2.7e-8 at worst, against 1e-15 in double
- * precision and the tests' 1e-6). The MFCCs' DCT of log10 G is not among them: c0's window std
- * moved by 1.5 times the tests' tolerance. The largest A_k and the smallest filter output are here
- * too: the first only scales a normalisation that cancels but for eps (2e-9 of the tolerance at
- * worst), the second is only compared with thresholds (measured by scripts/measure-record-precision.ts).
- */
-export const REC32 = {
-  /** zero-crossing counts about REC.zcrPivot: pairs split by [r >= p] and by [r > p] */
-  zcrBelow: 0,
-  zcrAbove: 1,
-  /** the same about REC.zcrPivot2 */
-  zcrBelow2: 2,
-  zcrAbove2: 3,
-  /** first k >= 1 with cumulative A^2 over bins 1..k > 0.9 * total (the rolloff with A_0 = 0) */
-  rolloffBin: 4,
-  /** the step of a grid every sample of the frame lies on (1/32768 for 16-bit audio), or 0 */
-  sampleGridStep: 5,
-  /** DCT of 1 / G: the first-order change of the MFCCs when eps is added to small filter outputs */
-  inverseMelDct: 6, // 13 values
-  /** chroma classes of bins 1..199, before dividing by the total */
-  chroma: 19, // 12 values
-  /** the largest A_k over bins 1..199: it only scales a max-normalisation that cancels but for eps */
-  maxA: 31,
-  /** smallest filter-bank output G (in A units): only compared with thresholds that have wide margins */
-  minFilter: 32,
-  length: 33,
-} as const;
 
 /**
  * How many values of a frame's cumulative A^2 are kept, ending at its rolloff bin with A_0 = 0:
@@ -91,9 +54,66 @@ export const REC32 = {
 export const ROLLOFF_TAIL = 8;
 
 /**
- * Frame records in slots: the numbers of REC and REC32, and each frame's cumulative A^2 over bins 1..k
- * (0 at k = 0) in single precision for the ROLLOFF_TAIL bins k ending at its rolloff bin, from
- * which a window finds its own rolloff bin; and the blocks of the frames.
+ * The values of a frame record in single precision, after the float32 parts of the REC values: those
+ * single precision holds well beyond what they feed (a first-order correction of ~1e-6 relative); chroma, whose ratios single precision keeps to ~3e-8 relative (the
+ * clip vectors' chroma means and stds of 40 RAVDESS clips: 2.7e-8 at worst, against 1e-15 in double
+ * precision and the tests' 1e-6); the largest A_k, which only scales a normalisation that cancels but
+ * for eps, and the smallest filter output, only compared with thresholds (measured by
+ * scripts/measure-record-precision.ts); the zero-crossing pivots (the stream's are on the 16-bit grid;
+ * the window code rounds its own before it counts about it) and reaches, rounded down (a shorter reach
+ * only serves fewer means).
+ */
+export const REC32 = {
+  /** zero-crossing counts about the pivot p (FrameRecords.zcrPivot) are valid for window means within zcrReach of p */
+  zcrPivot: REC.length,
+  zcrReach: REC.length + 1,
+  /** the same about the last window mean they did not serve, counted from the samples by the window code */
+  zcrPivot2: REC.length + 2,
+  zcrReach2: REC.length + 3,
+  /** DCT of 1 / G: the first-order change of the MFCCs when eps is added to small filter outputs */
+  inverseMelDct: REC.length + 4, // 13 values
+  /** chroma classes of bins 1..199, before dividing by the total */
+  chroma: REC.length + 17, // 12 values
+  /** the largest A_k over bins 1..199: it only scales a max-normalisation that cancels but for eps */
+  maxA: REC.length + 29,
+  /** smallest filter-bank output G (in A units): only compared with thresholds that have wide margins */
+  minFilter: REC.length + 30,
+  /** the cumulative A^2 over bins 1..k for the ROLLOFF_TAIL bins k ending at the rolloff bin: k = rolloffTailStart(rolloffBin) + i at [rolloffTail + i] */
+  rolloffTail: REC.length + 31,
+  length: REC.length + 31 + ROLLOFF_TAIL,
+} as const;
+
+/** The 16-bit values of a frame record, after the corrections of the REC values: whole numbers below 400. */
+export const REC16 = {
+  /** zero-crossing counts about FrameRecords.zcrPivot: pairs split by [r >= p] and by [r > p] */
+  zcrBelow: REC.length,
+  zcrAbove: REC.length + 1,
+  /** the same about REC32.zcrPivot2 */
+  zcrBelow2: REC.length + 2,
+  zcrAbove2: REC.length + 3,
+  /** first k >= 1 with cumulative A^2 over bins 1..k > 0.9 * total (the rolloff with A_0 = 0) */
+  rolloffBin: REC.length + 4,
+  /** e when every sample of the frame lies on a grid of step 2^-e (15 for 16-bit audio), else 0 */
+  sampleGridExponent: REC.length + 5,
+  length: REC.length + 6,
+} as const;
+
+/**
+ * A REC value is its float32 rounding hi and a 16-bit correction c, hi (1 + c 2^-38): the rest x - hi is
+ * within 2^-24 |hi| for x in float32's normal range, so |c| <= 2^14, and c truncated to a whole number (a
+ * Math.round per value cost more than the rest of the encoding) keeps the value to 2^-38 relative (3.6e-12;
+ * float32 alone would move features by up to 8 times the tests' tolerance, this by under 1e-3 of it:
+ * scripts/measure-record-precision.ts). A value outside that range (the squared spectral sums of speech at 1e20
+ * of full scale, say) is marked by the correction EXACT and kept in double precision beside the records.
+ */
+const CORRECTION_UNIT = 2 ** -38;
+const CORRECTION_SCALE = 2 ** 38;
+const CORRECTION_LIMIT = 2 ** 14;
+const EXACT = -32768;
+
+/**
+ * Frame records in slots: the numbers of REC, REC32 and REC16, from which a window finds its own
+ * zero-crossing rate, rolloff bin and the rest; and the blocks of the frames.
  *
  * The slots are a ring of `ringSlots`: the frame in slot s + 1 (mod ringSlots) follows the frame in
  * slot s by 160 samples, so block b of slot s is block b - 4 of slot s + 1, and the blocks are a ring
@@ -104,11 +124,14 @@ export const ROLLOFF_TAIL = 8;
  * keeping the first ones.
  */
 export class FrameRecords {
-  values: Float64Array;
-  /** the REC32 values of each slot */
-  small: Float32Array;
-  /** slot s holds k = max(0, rolloffBin - ROLLOFF_TAIL + 1) + i at [s * ROLLOFF_TAIL + i] */
-  rolloffTail: Float32Array;
+  /** REC32 values of each slot (the first REC.length the float32 parts of the REC values) */
+  singles: Float32Array;
+  /** REC16 values of each slot (the first REC.length the corrections of the REC values) */
+  halves: Int16Array;
+  /** REC values outside float32's normal range, at [slot * REC.length + i]; allocated on the first */
+  private exact: Float64Array | undefined;
+  /** zero-crossing pivots that are not float32 values (the clip path counts about the clip's mean itself), by slot */
+  private exactPivots: Float64Array | undefined;
   /** block i of the ring (blockIndex): its mean at [2 i], its energy about that mean at [2 i + 1] (single precision, see FrameRecords) */
   blocks: Float32Array;
   private readonly blockRing: number;
@@ -118,15 +141,93 @@ export class FrameRecords {
     readonly ringSlots = slots + 2,
   ) {
     this.blockRing = ringSlots * BLOCKS_PER_FRAME_STEP;
-    this.values = new Float64Array(slots * REC.length);
-    this.small = new Float32Array(slots * REC32.length);
-    this.rolloffTail = new Float32Array(slots * ROLLOFF_TAIL);
+    this.singles = new Float32Array(slots * REC32.length);
+    this.halves = new Int16Array(slots * REC16.length);
     this.blocks = new Float32Array(2 * this.blocksFor(slots));
   }
 
-  /** Blocks held for `slots` slots: all the ring's once the slots are, else as far as their frames reach. */
+  /** REC value i of the slot. */
+  precise(slot: number, i: number): number {
+    const c = this.halves[slot * REC16.length + i];
+    const hi = this.singles[slot * REC32.length + i];
+    return c === EXACT ? this.exact![slot * REC.length + i] : hi + hi * (c * CORRECTION_UNIT);
+  }
+
+  /**
+   * REC value i of the slot, given the records' arrays and the slot's offsets in them: the window code reads
+   * 21 a frame and window, and through a method that loads them its extra time over double precision doubled.
+   */
+  static precise(
+    records: FrameRecords,
+    singles: Float32Array,
+    halves: Int16Array,
+    at32: number,
+    at16: number,
+    slot: number,
+    i: number,
+  ): number {
+    const c = halves[at16 + i];
+    const hi = singles[at32 + i];
+    return c === EXACT ? records.exact![slot * REC.length + i] : hi + hi * (c * CORRECTION_UNIT);
+  }
+
+  /** Sets REC value i of the slot to x (kept to 2^-38 relative, see CORRECTION_UNIT). */
+  setPrecise(slot: number, i: number, x: number): void {
+    const hi = Math.fround(x);
+    // stored in an Int16Array: truncated toward 0
+    const c = ((x - hi) / hi) * CORRECTION_SCALE;
+    this.singles[slot * REC32.length + i] = hi;
+    const at = slot * REC16.length + i;
+    if (c >= -CORRECTION_LIMIT && c <= CORRECTION_LIMIT) this.halves[at] = c;
+    else this.setOutsideSingleRange(slot, i, x);
+  }
+
+  /** Sets REC values first .. first + count - 1 of the slot to values[first ..] (a loop: the divisions overlap). */
+  setPreciseValues(slot: number, values: Float64Array, first: number, count: number): void {
+    const singles = this.singles;
+    const halves = this.halves;
+    const at32 = slot * REC32.length;
+    const at16 = slot * REC16.length;
+    for (let i = first; i < first + count; i++) {
+      const x = values[i];
+      const hi = Math.fround(x);
+      const c = ((x - hi) / hi) * CORRECTION_SCALE;
+      singles[at32 + i] = hi;
+      if (c >= -CORRECTION_LIMIT && c <= CORRECTION_LIMIT) halves[at16 + i] = c;
+      else this.setOutsideSingleRange(slot, i, x);
+    }
+  }
+
+  /** setPrecise of a value float32 alone keeps (0, NaN) or whose rest it cannot (beyond float32's normal range). */
+  private setOutsideSingleRange(slot: number, i: number, x: number): void {
+    const at = slot * REC16.length + i;
+    if (x === 0 || x !== x) this.halves[at] = 0;
+    else {
+      this.halves[at] = EXACT;
+      this.exact ??= new Float64Array(this.slots * REC.length);
+      this.exact[slot * REC.length + i] = x;
+    }
+  }
+
+  /** The pivot about which the slot's zero-crossing counts REC16.zcrBelow and zcrAbove were counted. */
+  zcrPivot(slot: number): number {
+    const p = this.singles[slot * REC32.length + REC32.zcrPivot];
+    return p === p ? p : this.exactPivots![slot];
+  }
+
+  setZcrPivot(slot: number, p: number): void {
+    const single = Math.fround(p);
+    if (single === p) this.singles[slot * REC32.length + REC32.zcrPivot] = p;
+    else {
+      this.singles[slot * REC32.length + REC32.zcrPivot] = NaN;
+      this.exactPivots ??= new Float64Array(this.slots);
+      this.exactPivots[slot] = p;
+    }
+  }
+
+  /** Blocks held for `slots` slots: as far as their frames reach, at most the ring's. */
   private blocksFor(slots: number): number {
-    return slots >= this.ringSlots ? this.blockRing : slots * BLOCKS_PER_FRAME_STEP + BLOCKS_PER_FRAME;
+    return Math.min(this.blockRing, slots * BLOCKS_PER_FRAME_STEP + BLOCKS_PER_FRAME);
   }
 
   /** Index in the block ring of block b (0..9) of the frame in slot `slot`. */
@@ -139,24 +240,48 @@ export class FrameRecords {
   ensureSlots(slots: number): void {
     if (slots <= this.slots) return;
     const grown = Math.min(this.ringSlots, Math.max(slots, this.slots * 2));
-    const values = new Float64Array(grown * REC.length);
-    values.set(this.values);
-    const small = new Float32Array(grown * REC32.length);
-    small.set(this.small);
-    this.small = small;
-    const tail = new Float32Array(grown * ROLLOFF_TAIL);
-    tail.set(this.rolloffTail);
+    const singles = new Float32Array(grown * REC32.length);
+    singles.set(this.singles);
+    this.singles = singles;
+    const halves = new Int16Array(grown * REC16.length);
+    halves.set(this.halves);
+    this.halves = halves;
+    if (this.exact !== undefined) {
+      const exact = new Float64Array(grown * REC.length);
+      exact.set(this.exact);
+      this.exact = exact;
+    }
+    if (this.exactPivots !== undefined) {
+      const pivots = new Float64Array(grown);
+      pivots.set(this.exactPivots);
+      this.exactPivots = pivots;
+    }
     const blocks = new Float32Array(2 * this.blocksFor(grown));
     blocks.set(this.blocks);
-    this.values = values;
-    this.rolloffTail = tail;
     this.blocks = blocks;
     this.slots = grown;
   }
 
   get byteLength(): number {
-    return this.values.byteLength + this.small.byteLength + this.rolloffTail.byteLength + this.blocks.byteLength;
+    return (
+      this.singles.byteLength +
+      this.halves.byteLength +
+      (this.exact?.byteLength ?? 0) +
+      (this.exactPivots?.byteLength ?? 0) +
+      this.blocks.byteLength
+    );
   }
+}
+
+/** The largest float32 at most x (x > 0): a reach rounded down still holds. */
+export function float32AtMost(x: number): number {
+  let f = Math.fround(x);
+  if (f > x) {
+    // the float32 below f is within 2^-23 f of it (one or two steps down)
+    f = Math.fround(f * (1 - 2 ** -23));
+    if (f > x) f = 0;
+  }
+  return f;
 }
 
 /** First bin kept in a frame's rolloff tail, for its rolloff bin with A_0 = 0. */
@@ -191,6 +316,8 @@ export class FrameAnalysisScratch {
   readonly filterOutputs = this.filterSums.subarray(1);
   readonly folded = new FoldedMfccScratch();
   readonly chroma = new Float64Array(12);
+  /** REC values of the frame being analysed, before they are encoded into the records */
+  readonly values = new Float64Array(REC.length);
 }
 
 /** The analysis of one run of frames (one signal, frames 160 samples apart); one per stream. */
@@ -200,9 +327,13 @@ export class FrameAnalyser {
   /**
    * Unless NaN: every sample of the frames to come equals zcrPivot or lies at least this far from
    * it, so it is not measured. Set it to the grid step when samples and pivot lie on a grid
-   * (1/32768 for 16-bit audio): the window code then also keeps its own counts on that grid.
+   * (1/32768 for 16-bit audio): the window code then also keeps its own counts on that grid
+   * (a grid of a power of two: the record keeps its exponent).
    */
   zcrReach = NaN;
+  /** REC16.sampleGridExponent for zcrReach = gridStep */
+  private gridStep = 0;
+  private gridExponent = 0;
   /** the energies of the last analysed frame that voice activity needs (not kept in the records) */
   readonly energies: FrameEnergies = { centredEnergy: 0, spectralEnergy: 0, speechBandEnergy: 0 };
   /** A_k of the last analysed frame (for the flux cross term) */
@@ -238,8 +369,6 @@ export class FrameAnalyser {
 
   /** Spectral sums of the frame's power spectrum (bin 0 ignored): A_k into the scratch, moments, entropy blocks, flux cross term, rolloff. */
   analyseSpectrum(power: Float64Array, records: FrameRecords, slot: number): void {
-    const rec = records.values;
-    const offset = slot * REC.length;
     const scratch = this.scratch;
     const A = scratch.magnitude;
     const last = this.lastMagnitude;
@@ -278,23 +407,25 @@ export class FrameAnalyser {
         if (blockSum > 0) upperBLogB += blockSum * Math.log2(blockSum);
       }
     }
-    rec[offset + REC.sumA] = sumA;
-    rec[offset + REC.sumIndA] = sumIndA;
-    rec[offset + REC.sumInd2A] = sumInd2A;
-    records.small[slot * REC32.length + REC32.maxA] = Math.sqrt(maxPower); // the largest A_k (sqrt is monotonic)
-    rec[offset + REC.fluxCross] = this.hasLast ? cross : NaN;
-    rec[offset + REC.entropyBlock0] = block0;
-    rec[offset + REC.entropyUpper] = upper;
-    rec[offset + REC.entropyUpperBLogB] = upperBLogB;
+    const values = scratch.values;
+    values[REC.sumA] = sumA;
+    values[REC.sumIndA] = sumIndA;
+    values[REC.sumInd2A] = sumInd2A;
+    const singles = records.singles;
+    const at = slot * REC32.length;
+    singles[at + REC32.maxA] = Math.sqrt(maxPower); // the largest A_k (sqrt is monotonic)
+    values[REC.fluxCross] = this.hasLast ? cross : NaN;
+    values[REC.entropyBlock0] = block0;
+    values[REC.entropyUpper] = upper;
+    values[REC.entropyUpperBLogB] = upperBLogB;
+    records.setPreciseValues(slot, values, REC.sumA, REC.fluxCross - REC.sumA + 1);
     this.energies.spectralEnergy = block0 + upper;
     this.energies.speechBandEnergy = cumulative[SPEECH_BAND_LAST_BIN] - cumulative[SPEECH_BAND_FIRST_BIN - 1];
 
     // rolloff with A_0 = 0 and no eps: the largest bin any window can give
     const rolloffBin = firstAbove(cumulative, 0.9 * (block0 + upper));
-    records.small[slot * REC32.length + REC32.rolloffBin] = rolloffBin;
-    const tailStart = rolloffTailStart(rolloffBin);
-    const tail = records.rolloffTail;
-    for (let i = 0, at = slot * ROLLOFF_TAIL, k = tailStart; k <= rolloffBin; i++, k++) tail[at + i] = cumulative[k];
+    records.halves[slot * REC16.length + REC16.rolloffBin] = rolloffBin;
+    for (let i = at + REC32.rolloffTail, k = rolloffTailStart(rolloffBin); k <= rolloffBin; i++, k++) singles[i] = cumulative[k];
   }
 
   /** Chroma classes of the frame's power spectrum (bin 0 left to the window). */
@@ -305,16 +436,12 @@ export class FrameAnalyser {
     for (let i = 0; i < CHROMA_FEEDING_BINS.length; i++) {
       chroma[CHROMA_FEEDING_CLASS[i]] += power[CHROMA_FEEDING_BINS[i]] * CHROMA_FEEDING_WEIGHT[i];
     }
-    const small = records.small;
-    for (let c = 0, at = slot * REC32.length + REC32.chroma; c < 12; c++) small[at + c] = chroma[c];
+    const singles = records.singles;
+    for (let c = 0, at = slot * REC32.length + REC32.chroma; c < 12; c++) singles[at + c] = chroma[c];
   }
 
   /** The time-domain part: per-block sums and energies, frame mean and energy, zero crossings. */
   analyseBlocks(samples: ArrayLike<number>, start: number, records: FrameRecords, slot: number): void {
-    const rec = records.values;
-    const offset = slot * REC.length;
-    const small = records.small;
-    const smallOffset = slot * REC32.length;
     const blocks = this.blocks;
     const pivot = this.zcrPivot;
     blocks.update(samples, start, pivot, this.zcrReach);
@@ -345,28 +472,43 @@ export class FrameAnalyser {
       const d = blocks.mean[b] - frameMean;
       frameCentred += blocks.centredEnergy[b] + 40 * d * d;
     }
-    rec[offset + REC.frameMean] = frameMean;
+    records.setPrecise(slot, REC.frameMean, frameMean);
     this.energies.centredEnergy = frameCentred;
-    rec[offset + REC.zcrPivot] = pivot;
-    rec[offset + REC.zcrReach] = reach;
-    small[smallOffset + REC32.zcrBelow] = below;
-    small[smallOffset + REC32.zcrAbove] = above;
-    rec[offset + REC.zcrPivot2] = NaN;
-    small[smallOffset + REC32.sampleGridStep] = this.zcrReach > 0 ? this.zcrReach : 0;
+    records.setZcrPivot(slot, pivot);
+    if (this.zcrReach !== this.gridStep) {
+      this.gridStep = this.zcrReach;
+      this.gridExponent = gridExponentOf(this.zcrReach);
+    }
+    const singles = records.singles;
+    const at = slot * REC32.length;
+    singles[at + REC32.zcrReach] = float32AtMost(reach);
+    singles[at + REC32.zcrPivot2] = NaN;
+    const halves = records.halves;
+    const at16 = slot * REC16.length;
+    halves[at16 + REC16.zcrBelow] = below;
+    halves[at16 + REC16.zcrAbove] = above;
+    halves[at16 + REC16.sampleGridExponent] = this.gridExponent;
   }
 
   /** Filter-bank outputs G (in A units) and the DCTs of log10 G and of 1 / G. */
   analyseMfcc(A: Float64Array, records: FrameRecords, slot: number): void {
-    const rec = records.values;
-    const offset = slot * REC.length;
     mfccFilterSums(A, this.scratch.filterSums);
     const G = this.scratch.filterOutputs;
     let minFilter = Infinity;
     for (let i = 0; i < NUM_FILTERS; i++) if (G[i] < minFilter) minFilter = G[i];
-    records.small[slot * REC32.length + REC32.minFilter] = minFilter;
+    records.singles[slot * REC32.length + REC32.minFilter] = minFilter;
     if (!(minFilter > 0)) return; // the window code recomputes these frames from the samples
-    foldedMfccDcts(G, this.scratch.folded, rec, offset + REC.logMelDct, records.small, slot * REC32.length + REC32.inverseMelDct);
+    const values = this.scratch.values;
+    foldedMfccDcts(G, this.scratch.folded, values, REC.logMelDct, records.singles, slot * REC32.length + REC32.inverseMelDct);
+    records.setPreciseValues(slot, values, REC.logMelDct, NUM_MFCC);
   }
+}
+
+/** e for a grid step of 2^-e (e >= 1), else 0 (no grid the record can keep). */
+function gridExponentOf(step: number): number {
+  if (!(step > 0)) return 0;
+  const e = -Math.log2(step);
+  return Number.isInteger(e) && e >= 1 && e <= 1074 && 2 ** -e === step ? e : 0;
 }
 
 /** First k >= 1 with cumulative[k] > target (cumulative non-decreasing), or NUM_BINS - 1 if none. */

@@ -1,4 +1,4 @@
-import { FrameRecords, REC, REC32, ROLLOFF_TAIL, rolloffTailStart } from './frame-record';
+import { float32AtMost, FrameRecords, REC, REC16, REC32, rolloffTailStart } from './frame-record';
 import { MFCC_DCT, MFCC_FILTER_BANK } from './mfcc-filter-bank';
 import { CHROMA_MAP } from './chroma-map';
 import { ENTROPY_BLOCKS, EPS, FRAME_LENGTH, NUM_BINS, NUM_FILTERS, NUM_MFCC, SAMPLE_RATE } from './pyaudioanalysis-constants';
@@ -56,8 +56,9 @@ export class WindowFeatureComputer {
    * mean m and scale s (max |r - m| + 1e-10).
    */
   compute(frames: WindowFrames, mean: number, scale: number, out: Float64Array, stride: number): void {
-    const rec = frames.records.values;
-    const small = frames.records.small;
+    const records = frames.records;
+    const singles = records.singles;
+    const halves = records.halves;
     const sigma = 40000 * scale * scale; // X = A / (200 s), so X^2 = A^2 / sigma
     const fluxEps = 40000 * scale * EPS; // 200 eps in A units
     const logScale = Math.log10(200 * scale);
@@ -72,23 +73,25 @@ export class WindowFeatureComputer {
     let prevSquares = 0;
     for (let j = 0; j < frames.numFrames; j++) {
       const slot = frames.slot(j);
-      const o = slot * REC.length;
       const o32 = slot * REC32.length;
+      const o16 = slot * REC16.length;
 
       // zero-crossing rate: the counts about the frame's pivot, else the window code's own, else recount
       let zcr = zeroCrossingRateAbout(
-        rec[o + REC.zcrPivot],
-        rec[o + REC.zcrReach],
-        small[o32 + REC32.zcrBelow],
-        small[o32 + REC32.zcrAbove],
+        records.zcrPivot(slot),
+        singles[o32 + REC32.zcrReach],
+        halves[o16 + REC16.zcrBelow],
+        halves[o16 + REC16.zcrAbove],
         mean,
         ZCR_PAIRS,
       );
-      if (zcr < 0) zcr = this.secondZeroCrossingRate(rec, small, o, o32, mean);
+      if (zcr < 0) zcr = this.secondZeroCrossingRate(singles, halves, o32, o16, mean);
       if (zcr < 0) {
-        this.recountZeroCrossings(frames.samples(), frames.sampleOffset(j), mean, frames.records, slot);
+        this.recountZeroCrossings(frames.samples(), frames.sampleOffset(j), mean, records, slot);
         this.fallbacks.zcr++;
-        zcr = this.secondZeroCrossingRate(rec, small, o, o32, mean);
+        zcr = this.secondZeroCrossingRate(singles, halves, o32, o16, mean);
+        // the single-precision pivot left a sample between it and m, or the reach rounded down below it
+        if (zcr < 0) zcr = this.zeroCrossingRateAt(frames.samples(), frames.sampleOffset(j), mean);
       }
       out[j] = zcr;
 
@@ -112,38 +115,40 @@ export class WindowFeatureComputer {
       out[2 * stride + j] = entropy;
 
       // bin 0 of this window's spectrum, in A units
-      const A0 = 400 * Math.abs(rec[o + REC.frameMean] - mean);
-      const sumA = rec[o + REC.sumA] + A0;
+      const A0 = 400 * Math.abs(FrameRecords.precise(records, singles, halves, o32, o16, slot, REC.frameMean) - mean);
+      const sumA = FrameRecords.precise(records, singles, halves, o32, o16, slot, REC.sumA) + A0;
 
       // centroid and spread: the max-normalisation cancels except through eps
-      let maxA = small[o32 + REC32.maxA];
+      let maxA = singles[o32 + REC32.maxA];
       if (A0 > maxA) maxA = A0;
       if (maxA === 0) {
         out[3 * stride + j] = 0;
         out[4 * stride + j] = 0;
       } else {
-        const num = (rec[o + REC.sumIndA] + 40 * A0) / maxA;
+        const num = (FrameRecords.precise(records, singles, halves, o32, o16, slot, REC.sumIndA) + 40 * A0) / maxA;
         const sumXt = sumA / maxA;
         const den = sumXt + EPS;
         const centroid = num / den;
-        const second = (rec[o + REC.sumInd2A] + 1600 * A0) / maxA;
+        const second = (FrameRecords.precise(records, singles, halves, o32, o16, slot, REC.sumInd2A) + 1600 * A0) / maxA;
         const spreadSum = second - 2 * centroid * num + centroid * centroid * sumXt;
         out[3 * stride + j] = centroid / HALF_RATE;
         out[4 * stride + j] = Math.sqrt(Math.max(0, spreadSum) / den) / HALF_RATE;
       }
 
       // spectral entropy: H = -sum s log2 s with s = b / T', T' = T + eps sigma
-      const block0 = A0 * A0 + rec[o + REC.entropyBlock0];
-      const squares = block0 + rec[o + REC.entropyUpper];
+      const block0 = A0 * A0 + FrameRecords.precise(records, singles, halves, o32, o16, slot, REC.entropyBlock0);
+      const squares = block0 + FrameRecords.precise(records, singles, halves, o32, o16, slot, REC.entropyUpper);
       const totalDen = squares + EPS * sigma;
-      const bLogB = rec[o + REC.entropyUpperBLogB] + (block0 > 0 ? block0 * Math.log2(block0) : 0);
+      const bLogB =
+        FrameRecords.precise(records, singles, halves, o32, o16, slot, REC.entropyUpperBLogB) +
+        (block0 > 0 ? block0 * Math.log2(block0) : 0);
       out[5 * stride + j] = squares > 0 ? -bLogB / totalDen + (squares / totalDen) * Math.log2(totalDen) : 0;
 
       // flux against the previous frame of the window (0 on the first)
       const u = sumA + fluxEps;
       if (j === 0) out[6 * stride + j] = 0;
       else {
-        const cross = rec[o + REC.fluxCross] + A0 * prevA0;
+        const cross = FrameRecords.precise(records, singles, halves, o32, o16, slot, REC.fluxCross) + A0 * prevA0;
         const flux = squares / (u * u) - (2 * cross) / (u * prevU) + prevSquares / (prevU * prevU);
         out[6 * stride + j] = flux > 0 ? flux : 0;
       }
@@ -158,12 +163,17 @@ export class WindowFeatureComputer {
       // log10 G - log10(200 s) + log10(1 + x), x = 200 s eps / G: the first term is cached as its
       // DCT, the second only shifts c0, the third is x / ln10 to first order (DCT of 1/G cached);
       // exact to ~x^2, so used while x < 1e-6 for every filter.
-      const minFilter = small[o32 + REC32.minFilter];
+      const minFilter = singles[o32 + REC32.minFilter];
       if (minFilter * MFCC_SHORTCUT_LIMIT > epsScale) {
         const correction = epsScale / Math.LN10;
-        out[8 * stride + j] = rec[o + REC.logMelDct] - logScale * SQRT_FILTERS + correction * small[o32 + REC32.inverseMelDct];
+        out[8 * stride + j] =
+          FrameRecords.precise(records, singles, halves, o32, o16, slot, REC.logMelDct) -
+          logScale * SQRT_FILTERS +
+          correction * singles[o32 + REC32.inverseMelDct];
         for (let c = 1; c < NUM_MFCC; c++) {
-          out[(8 + c) * stride + j] = rec[o + REC.logMelDct + c] + correction * small[o32 + REC32.inverseMelDct + c];
+          out[(8 + c) * stride + j] =
+            FrameRecords.precise(records, singles, halves, o32, o16, slot, REC.logMelDct + c) +
+            correction * singles[o32 + REC32.inverseMelDct + c];
         }
       } else {
         this.fallbacks.mfcc++;
@@ -180,7 +190,7 @@ export class WindowFeatureComputer {
       }
 
       // chroma (scale-free: ratio of energies)
-      for (let c = 0; c < 12; c++) chroma[c] = small[o32 + REC32.chroma + c];
+      for (let c = 0; c < 12; c++) chroma[c] = singles[o32 + REC32.chroma + c];
       if (bin0Class >= 0) chroma[bin0Class] += (A0 * A0) / bin0Divisor;
       let chromaMean = 0;
       if (squares === 0) {
@@ -206,32 +216,40 @@ export class WindowFeatureComputer {
   /**
    * Counts zero crossings of the frame from `start` for window mean m into the record's second set:
    * about the grid value nearest m when the frame's samples lie on a grid (so they serve the means
-   * on both sides of it), else about m itself; the reach measured (it can be wider than a step).
+   * on both sides of it), else about m itself, each rounded to single precision as the record keeps it;
+   * the reach measured (it can be wider than a step) and kept rounded down.
    */
   private recountZeroCrossings(samples: ArrayLike<number>, start: number, m: number, records: FrameRecords, slot: number): void {
-    const rec = records.values;
-    const o = slot * REC.length;
     const o32 = slot * REC32.length;
-    const step = records.small[o32 + REC32.sampleGridStep];
-    const pivot = step > 0 ? Math.round(m / step) * step : m;
+    const o16 = slot * REC16.length;
+    const exponent = records.halves[o16 + REC16.sampleGridExponent];
+    const step = exponent > 0 ? 2 ** -exponent : 0;
+    const pivot = Math.fround(step > 0 ? Math.round(m / step) * step : m);
     const counts = this.zeroCrossings;
     countZeroCrossings(samples, start, FRAME_LENGTH, pivot, NaN, counts);
-    rec[o + REC.zcrPivot2] = pivot;
-    rec[o + REC.zcrReach2] = counts.reach;
-    records.small[o32 + REC32.zcrBelow2] = counts.below;
-    records.small[o32 + REC32.zcrAbove2] = counts.above;
+    records.singles[o32 + REC32.zcrPivot2] = pivot;
+    records.singles[o32 + REC32.zcrReach2] = float32AtMost(counts.reach);
+    records.halves[o16 + REC16.zcrBelow2] = counts.below;
+    records.halves[o16 + REC16.zcrAbove2] = counts.above;
   }
 
   /** The zero-crossing rate from the window code's own counts, or -1 when they do not serve mean m. */
-  private secondZeroCrossingRate(rec: Float64Array, small: Float32Array, o: number, o32: number, m: number): number {
+  private secondZeroCrossingRate(singles: Float32Array, halves: Int16Array, o32: number, o16: number, m: number): number {
     return zeroCrossingRateAbout(
-      rec[o + REC.zcrPivot2],
-      rec[o + REC.zcrReach2],
-      small[o32 + REC32.zcrBelow2],
-      small[o32 + REC32.zcrAbove2],
+      singles[o32 + REC32.zcrPivot2],
+      singles[o32 + REC32.zcrReach2],
+      halves[o16 + REC16.zcrBelow2],
+      halves[o16 + REC16.zcrAbove2],
       m,
       ZCR_PAIRS,
     );
+  }
+
+  /** The zero-crossing rate of the frame from `start` about m itself, from its samples (not kept). */
+  private zeroCrossingRateAt(samples: ArrayLike<number>, start: number, m: number): number {
+    const counts = this.zeroCrossings;
+    countZeroCrossings(samples, start, FRAME_LENGTH, m, 0, counts);
+    return zeroCrossingRateAbout(m, 0, counts.below, counts.above, m, ZCR_PAIRS);
   }
 
   /**
@@ -244,11 +262,11 @@ export class WindowFeatureComputer {
     if (squares === 0) return 0;
     const threshold = 0.9 * squares - A0 * A0 - EPS * sigma;
     if (0 > threshold) return 0;
-    const tail = frames.records.rolloffTail;
-    let k = frames.records.small[slot * REC32.length + REC32.rolloffBin];
+    const tail = frames.records.singles;
+    let k = frames.records.halves[slot * REC16.length + REC16.rolloffBin];
     const first = rolloffTailStart(k);
     // cumulative(1..k) is tail[base + k]
-    const base = slot * ROLLOFF_TAIL - first;
+    const base = slot * REC32.length + REC32.rolloffTail - first;
     if (tail[base + k] > threshold) {
       while (k > 1 && k > first && tail[base + k - 1] > threshold) k--;
       const above = tail[base + k];
