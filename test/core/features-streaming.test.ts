@@ -321,7 +321,7 @@ describe('many streams, bounded state', () => {
     streams.dispose();
   });
 
-  test('a stream holds what it was sent: one 0.1 s chunk, tens of KB; a full 3 s window, under 200 KB (204,800 bytes), as the heap measures it', async () => {
+  test('a stream holds what it was sent: one 0.1 s chunk, tens of KB; a full 3 s window, at most 204,800 bytes (200 KiB), as the heap measures it', async () => {
     const streams = new FeatureWindowRegistry(resolveFeatureWindowOptions({ trimSilence: true }), { maxStreams: 1000 });
     const speech = new Int16Array(3.2 * 16000).map((_, i) => Math.round(3000 * Math.sin(i / 7)));
     for (let i = 0; i < 50; i++) streams.push(`short${i}`, speech.subarray(0, 1600), undefined, false);
