@@ -15,5 +15,9 @@ port.on('message', (request: PoolRequest) => {
   port.postMessage(reply);
 });
 // Before it takes audio: a thread's start is not lag, and its first windows should not run cold code.
-warmUpFeatureWindows(setup.options);
+try {
+  warmUpFeatureWindows(setup.options);
+} catch {
+  // Only speed is lost: whatever failed fails again on real audio, where it is answered as that request's error.
+}
 port.postMessage(THREAD_READY);
