@@ -148,9 +148,7 @@ export class FrameRecords {
 
   /** REC value i of the slot. */
   precise(slot: number, i: number): number {
-    const c = this.halves[slot * REC16.length + i];
-    const hi = this.singles[slot * REC32.length + i];
-    return c === EXACT ? this.exact![slot * REC.length + i] : hi + hi * (c * CORRECTION_UNIT);
+    return FrameRecords.precise(this, this.singles, this.halves, slot * REC32.length, slot * REC16.length, slot, i);
   }
 
   /**
