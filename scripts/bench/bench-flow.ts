@@ -54,13 +54,13 @@ const tick = () => {
     const i = order[j], k = s - lead(i);
     if (k >= 0 && k < chunks) {
       node.send([{ payload: chunkOf(i, k), streamId: 's' + i }, null], false);
-      (bench.counters.sentAt[i] ??= [])[k] = now;
+      if (bench.detail) (bench.counters.sentAt[i] ??= [])[k] = now;
       sent++;
     }
     if (++j === streams) { j = 0; s++; }
   }
   bench.counters.chunks += sent;
-  if (sent) bench.counters.ticks.push([now, sent]);
+  if (sent && bench.detail) bench.counters.ticks.push([now, sent]);
   if (s === slots) bench.counters.driverDoneAt = Date.now();
   else setTimeout(tick, Math.max(5, due() - Date.now()));
 };
@@ -95,14 +95,17 @@ return msg;
 
 /** Latency of each prediction from the moment the chunk that completed its window was sent. */
 const COUNT_PREDICTIONS = `
-const c = global.get('bench').counters;
+const bench = global.get('bench');
+const c = bench.counters;
 c.predictions++;
 const now = Date.now();
 c.latencies.push(now - msg.benchDue);
-const stream = Number(String(msg.streamId).slice(1));
-const sentAt = (c.sentAt[stream] || [])[msg.benchChunk];
-// per prediction: [due, chunk sent by the driver, window at count-windows, prediction here] (ms since epoch)
-c.stages.push([msg.benchDue, sentAt === undefined ? NaN : sentAt, msg.benchWindowAt, now]);
+if (bench.detail) {
+  const stream = Number(String(msg.streamId).slice(1));
+  const sentAt = (c.sentAt[stream] || [])[msg.benchChunk];
+  // per prediction: [due, chunk sent by the driver, window at count-windows, prediction here] (ms since epoch)
+  c.stages.push([msg.benchDue, sentAt === undefined ? NaN : sentAt, msg.benchWindowAt, now]);
+}
 if (msg.dropped) c.dropped += msg.dropped;
 return msg;
 `;

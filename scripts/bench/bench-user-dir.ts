@@ -21,6 +21,9 @@ const bench = {
   memory: () => process.memoryUsage(),
   tensors: () => tf.memory().numTensors,
   counters: undefined,
+  // Per chunk and prediction timestamps, GCs and stalls for bench-latency-tail; off otherwise, since they grow with the
+  // run (about 20 MB in a 20-minute soak of 100 streams, which the soak would report as the process's growth).
+  detail: process.env.BENCH_LATENCY_DETAIL === '1',
   delay: monitorEventLoopDelay({ resolution: 1 }),
   // the main thread's event-loop delay since the run started, ms
   eventLoopDelay() {
@@ -43,7 +46,7 @@ const bench = {
 };
 // The main thread's garbage collections: [start, duration] in ms since epoch, and kind (perf_hooks' NODE_PERFORMANCE_GC_*)
 new PerformanceObserver((list) => {
-  for (const e of list.getEntries()) bench.counters.gc.push([performance.timeOrigin + e.startTime, e.duration, e.detail ? e.detail.kind : e.kind]);
+  if (bench.detail) for (const e of list.getEntries()) bench.counters.gc.push([performance.timeOrigin + e.startTime, e.duration, e.detail ? e.detail.kind : e.kind]);
 }).observe({ entryTypes: ['gc'] });
 // Stalls of the main thread: a 10 ms timer that came 25 ms or more late, as [start ms since epoch, gap ms, ms the
 // thread ran on a CPU meanwhile, ms it waited for one (the kernel's run queue: other processes had the cores)].
@@ -56,7 +59,7 @@ const schedstat = () => readFileSync('/proc/thread-self/schedstat', 'utf8').spli
 let lastTick = Date.now(), lastSched = schedstat();
 setInterval(() => {
   const now = Date.now(), sched = schedstat();
-  if (now - lastTick >= 35) bench.counters.stalls.push([lastTick, now - lastTick, sched[0] - lastSched[0], sched[1] - lastSched[1]]);
+  if (bench.detail && now - lastTick >= 35) bench.counters.stalls.push([lastTick, now - lastTick, sched[0] - lastSched[0], sched[1] - lastSched[1]]);
   lastTick = now;
   lastSched = sched;
 }, 10).unref();

@@ -133,6 +133,7 @@ export async function runEndToEnd(audio: StreamAudio, options: EndToEndOptions):
         SPEECH_EMOTION_CPU_PROFILE_DIR: options.cpuProfileDir,
       }
     : {};
+  if (options.onLatencyDetail) env.BENCH_LATENCY_DETAIL = '1';
   const red = await NodeRedInstance.startIn({ userDir: benchUserDir(audio.pcm, audio.starts, options.inferMaxWaitMs), env });
   try {
     // All threads, and the threads they start later, on core 0: a Raspberry-Pi-like budget of one core.
