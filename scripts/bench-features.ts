@@ -8,21 +8,11 @@
  * --pyaudioanalysis DIR: also run pyAudioAnalysis itself (a checkout of tyiannak/pyAudioAnalysis; python3 with numpy
  * and scipy) on the same 16-bit audio in the same run, and compare CPU time and the first clip's features.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { largestRelativeDifference, measurePyAudioAnalysis } from './bench/pyaudioanalysis-baseline';
+import { compiledFeatures } from './bench/compiled-features';
 import { loadRavdessSpeech } from './bench/ravdess-speech';
 
-// The code measured is the compiled package (dist/, built by `npm run build`), which Node-RED runs
-// in plain node. Run from src/ under tsx, every imported binding is read through a getter (esbuild
-// turns imports into getters), and the feature code ran 3-4x slower (CPU time, 60 s of audio,
-// streaming about 200x against 700x real time on the shared 2-core machine).
-function compiled<M>(modulePath: string, root = join(__dirname, '..')): M {
-  const file = join(root, 'dist', 'core', 'features', modulePath);
-  if (!existsSync(`${file}.js`)) throw new Error(`${file}.js is missing: run npm run build first`);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the compiled module, found at run time
-  return require(file) as M;
-}
+const compiled = compiledFeatures;
 const { FeatureWindowStream } = compiled<typeof import('../src/core/features/feature-window-stream')>('feature-window-stream');
 const { FrameAnalyser, FrameRecords } = compiled<typeof import('../src/core/features/frame-record')>('frame-record');
 const { paperClipVector, paperShortTermMatrix } = compiled<typeof import('../src/core/features/paper-features')>('paper-features');

@@ -7,8 +7,7 @@
  * Usage: npm run build && npx tsx scripts/bench/first-windows.ts [--runs 3] [--streams 100] [--seconds 8] [--warm-seconds 4]
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { compiledFeatures } from './compiled-features';
 import { loadRavdessSpeech } from './ravdess-speech';
 
 const args = process.argv.slice(2);
@@ -18,12 +17,7 @@ const option = (name: string, fallback: number) => {
 };
 const CHUNK_SAMPLES = 4000;
 
-function compiled<M>(modulePath: string): M {
-  const file = join(__dirname, '..', '..', 'dist', 'core', 'features', modulePath);
-  if (!existsSync(`${file}.js`)) throw new Error(`${file}.js is missing: run npm run build first`);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the compiled module, found at run time
-  return require(file) as M;
-}
+const compiled = compiledFeatures;
 
 const cpuMs = () => {
   const usage = process.cpuUsage();
