@@ -110,10 +110,10 @@ export function resolveFeatureWindowOptions(partial: Partial<FeatureWindowOption
  * the float view of the audio the analysis reads, are in a WindowScratch shared by a registry's streams.
  */
 /**
- * A stream's objects and small arrays besides those counted by name: heap growth over 500 and 1,000
- * streams past their first 3 s window, after gc, less the counted arrays, was 5.9-6.2 KB a stream.
+ * A stream's objects and small arrays besides those counted by name: heap growth over 1,000 streams past their
+ * first 3 s window, after gc, was 2.26-2.60 KB a stream (the 38 bytes of speech flags included): scripts/measure-stream-memory.ts.
  */
-const FIXED_STREAM_BYTES = 6 * 1024;
+const FIXED_STREAM_BYTES = 2560;
 const PCM_SCALE = 1 / 32768;
 
 export class FeatureWindowStream {
@@ -290,7 +290,8 @@ export class FeatureWindowStream {
         Math.min(
           to,
           this.normalisation.summarisedLength,
-          this.nextFrameLocalStart(),
+          // the previous frame too: the analyser computes it again if another stream used the scratch since
+          this.nextFrameLocalStart() - FRAME_STEP,
           this.trimEnergies === undefined ? to : this.trimEnergiesEnd - this.bufferStart,
         ),
         length,
@@ -552,6 +553,11 @@ export class FeatureWindowStream {
     }
     // never past the next window's start (on the grid, at most a window before the audio's end)
     const drop = Math.ceil(excess / FRAME_STEP) * FRAME_STEP;
+    const previousFrame = this.nextFrameLocalStart() - FRAME_STEP;
+    if (drop > previousFrame && this.analyser.continuesRun) {
+      // the run's last frame leaves the buffer: the analyser takes what it carries from it first
+      this.analyser.hold(this.floatView(previousFrame, previousFrame + FRAME_LENGTH), previousFrame + FRAME_STEP);
+    }
     const audio = this.floatAudio ?? this.pcm;
     audio.copyWithin(0, drop, this.bufferLength);
     this.bufferLength -= drop;

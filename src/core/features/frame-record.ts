@@ -2,7 +2,7 @@ import { CHROMA_FEEDING_BINS, CHROMA_FEEDING_CLASS, CHROMA_FEEDING_WEIGHT } from
 import { FrameSampleBlocks } from './frame-sample-blocks';
 import { mfccFilterSums } from './mfcc-filter-bins';
 import { FoldedMfccScratch, foldedMfccDcts } from './mfcc-folded-dct';
-import { ENTROPY_BLOCKS, FRAME_LENGTH, NUM_BINS, NUM_FILTERS, NUM_MFCC } from './pyaudioanalysis-constants';
+import { ENTROPY_BLOCKS, FRAME_LENGTH, FRAME_STEP, NUM_BINS, NUM_FILTERS, NUM_MFCC } from './pyaudioanalysis-constants';
 import { RealFft400 } from './real-fft-400';
 import type { FrameEnergies } from './voice-activity';
 
@@ -316,9 +316,22 @@ export class FrameAnalysisScratch {
   readonly chroma = new Float64Array(12);
   /** REC values of the frame being analysed, before they are encoded into the records */
   readonly values = new Float64Array(REC.length);
+  /** the energies of the last analysed frame that voice activity needs (not kept in the records) */
+  readonly energies: FrameEnergies = { centredEnergy: 0, spectralEnergy: 0, speechBandEnergy: 0 };
+  /**
+   * What a run carries from one frame to the next, for `holder`'s run: A_k of its last frame (the flux cross term)
+   * and that frame's blocks (shared with the next frame). Kept here, not per stream: 2.2 KB a stream otherwise,
+   * and an analyser that finds another one holding them computes its last frame's again from its samples.
+   */
+  readonly lastMagnitude = new Float64Array(NUM_BINS);
+  readonly blocks = new FrameSampleBlocks();
+  holder: FrameAnalyser | undefined;
 }
 
-/** The analysis of one run of frames (one signal, frames 160 samples apart); one per stream. */
+/**
+ * The analysis of one run of frames (one signal, frames 160 samples apart); one per stream. What the run carries
+ * from frame to frame is in the scratch while this analyser holds it (FrameAnalysisScratch.holder).
+ */
 export class FrameAnalyser {
   /** value about which zero crossings are counted; set it near the means of the windows to come */
   zcrPivot = 0;
@@ -332,19 +345,44 @@ export class FrameAnalyser {
   /** REC16.sampleGridExponent for zcrReach = gridStep */
   private gridStep = 0;
   private gridExponent = 0;
-  /** the energies of the last analysed frame that voice activity needs (not kept in the records) */
-  readonly energies: FrameEnergies = { centredEnergy: 0, spectralEnergy: 0, speechBandEnergy: 0 };
-  /** A_k of the last analysed frame (for the flux cross term) */
-  private readonly lastMagnitude = new Float64Array(NUM_BINS);
-  private readonly blocks = new FrameSampleBlocks();
   private hasLast = false;
 
   constructor(private readonly scratch: FrameAnalysisScratch = new FrameAnalysisScratch()) {}
 
+  /** The energies of the last analysed frame that voice activity needs (valid until the scratch's next frame). */
+  get energies(): FrameEnergies {
+    return this.scratch.energies;
+  }
+
+  /** Whether the next frame continues a run (its predecessor's samples are needed until it is analysed). */
+  get continuesRun(): boolean {
+    return this.hasLast;
+  }
+
   /** Forget the previous frame (the next frame starts a new run). */
   resetRun(): void {
     this.hasLast = false;
-    this.blocks.resetRun();
+    if (this.scratch.holder === this) this.scratch.holder = undefined;
+  }
+
+  /**
+   * Takes the scratch for this run: when another analyser held it since this one's last frame, that frame (from
+   * `start` - 160, its samples unchanged) is computed again, so the next frame continues the run exactly as if
+   * no other had come between. Call it while those samples are still there (analyse calls it itself).
+   */
+  hold(samples: ArrayLike<number>, start: number): void {
+    const scratch = this.scratch;
+    if (scratch.holder === this) return;
+    scratch.holder = this;
+    scratch.blocks.resetRun();
+    if (!this.hasLast) return;
+    const previous = start - FRAME_STEP;
+    if (previous < 0) throw new RangeError('frame analysis: the previous frame of the run is no longer there');
+    scratch.blocks.update(samples, previous, this.zcrPivot, this.zcrReach);
+    const power = scratch.power;
+    scratch.fft.powerSpectrum(samples, previous, power);
+    const last = scratch.lastMagnitude;
+    for (let k = 1; k < NUM_BINS; k++) last[k] = Math.sqrt(power[k]);
   }
 
   /**
@@ -353,13 +391,14 @@ export class FrameAnalyser {
    * the same signal: it is this frame's predecessor for the flux, and their shared blocks are reused.
    */
   analyse(samples: ArrayLike<number>, start: number, records: FrameRecords, slot: number): void {
+    this.hold(samples, start);
     this.analyseBlocks(samples, start, records, slot);
     const power = this.scratch.power;
     this.scratch.fft.powerSpectrum(samples, start, power);
     this.analyseSpectrum(power, records, slot);
     this.analyseChroma(power, records, slot);
     this.analyseMfcc(this.scratch.magnitude, records, slot);
-    this.lastMagnitude.set(this.scratch.magnitude);
+    this.scratch.lastMagnitude.set(this.scratch.magnitude);
     this.hasLast = true;
   }
 
@@ -369,7 +408,7 @@ export class FrameAnalyser {
   analyseSpectrum(power: Float64Array, records: FrameRecords, slot: number): void {
     const scratch = this.scratch;
     const A = scratch.magnitude;
-    const last = this.lastMagnitude;
+    const last = scratch.lastMagnitude;
     const cumulative = scratch.cumulative;
     A[0] = 0;
     power[0] = 0; // bin 0 depends on the window's mean: the window code adds it
@@ -417,8 +456,8 @@ export class FrameAnalyser {
     values[REC.entropyUpper] = upper;
     values[REC.entropyUpperBLogB] = upperBLogB;
     records.setPreciseValues(slot, values, REC.sumA, REC.fluxCross - REC.sumA + 1);
-    this.energies.spectralEnergy = block0 + upper;
-    this.energies.speechBandEnergy = cumulative[SPEECH_BAND_LAST_BIN] - cumulative[SPEECH_BAND_FIRST_BIN - 1];
+    scratch.energies.spectralEnergy = block0 + upper;
+    scratch.energies.speechBandEnergy = cumulative[SPEECH_BAND_LAST_BIN] - cumulative[SPEECH_BAND_FIRST_BIN - 1];
 
     // rolloff with A_0 = 0 and no eps: the largest bin any window can give
     const rolloffBin = firstAbove(cumulative, 0.9 * (block0 + upper));
@@ -440,7 +479,7 @@ export class FrameAnalyser {
 
   /** The time-domain part: per-block sums and energies, frame mean and energy, zero crossings. */
   analyseBlocks(samples: ArrayLike<number>, start: number, records: FrameRecords, slot: number): void {
-    const blocks = this.blocks;
+    const blocks = this.scratch.blocks;
     const pivot = this.zcrPivot;
     blocks.update(samples, start, pivot, this.zcrReach);
     let frameSum = 0;
@@ -471,7 +510,7 @@ export class FrameAnalyser {
       frameCentred += blocks.centredEnergy[b] + 40 * d * d;
     }
     records.setPrecise(slot, REC.frameMean, frameMean);
-    this.energies.centredEnergy = frameCentred;
+    this.scratch.energies.centredEnergy = frameCentred;
     records.setZcrPivot(slot, pivot);
     if (this.zcrReach !== this.gridStep) {
       this.gridStep = this.zcrReach;
