@@ -121,8 +121,13 @@ export class FeatureWindowStream {
   private readonly windowSamples: number;
   private readonly hopSamples: number;
   private readonly framesPerWindow: number;
-  /** audio from `bufferStart` (stream sample index) on, as 16-bit PCM; grows up to windowSamples */
+  /**
+   * audio from `bufferStart` (stream sample index) on, as 16-bit PCM in a ring: buffer index i at pcmIndex(i). A ring,
+   * so that dropping the oldest audio moves no samples (moving ~88 KB a chunk was 3-4% of the feature threads' CPU);
+   * grows up to windowSamples
+   */
   private pcm = new Int16Array(0);
+  private pcmStart = 0;
   /** the same audio as floats, only while some of it is off the 16-bit grid (then `pcm` is unused) */
   private floatAudio: Float32Array | undefined;
   private bufferStart = 0;
@@ -270,11 +275,11 @@ export class FeatureWindowStream {
     let floatFrom = to;
     if (wasPcm) {
       const pcm = this.pcm;
-      if (isPcm) pcm.set(samples.subarray(offset, offset + take), to);
+      if (isPcm) this.writePcm(samples.subarray(offset, offset + take), to);
       else {
         for (let i = 0; i < take; i++) {
           const steps = (samples[offset + i] as number) * 32768;
-          if (steps >= -32768 && steps <= 32767 && steps === Math.round(steps)) pcm[to + i] = steps;
+          if (steps >= -32768 && steps <= 32767 && steps === Math.round(steps)) pcm[this.pcmIndex(to + i)] = steps;
           else {
             floatFrom = to + i;
             this.switchToFloat(floatFrom);
@@ -343,12 +348,35 @@ export class FeatureWindowStream {
     }
   }
 
-  /** Keeps the audio as floats from now on: pcm[0 .. copied) is converted. */
+  /** Keeps the audio as floats from now on: the PCM of buffer indices [0 .. copied) is converted. */
   private switchToFloat(copied: number): void {
     const floatAudio = new Float32Array(this.pcm.length);
     const pcm = this.pcm;
-    for (let i = 0; i < copied; i++) floatAudio[i] = pcm[i] * PCM_SCALE;
+    for (let i = 0; i < copied; i++) floatAudio[i] = pcm[this.pcmIndex(i)] * PCM_SCALE;
     this.floatAudio = floatAudio;
+  }
+
+  /** Where buffer index i (below the ring's length) lies in the PCM ring. */
+  private pcmIndex(i: number): number {
+    const j = this.pcmStart + i;
+    return j >= this.pcm.length ? j - this.pcm.length : j;
+  }
+
+  /** Writes samples at buffer index `at` on into the PCM ring (they fit: the buffer holds at most its length). */
+  private writePcm(samples: Int16Array, at: number): void {
+    const pcm = this.pcm;
+    const j = this.pcmIndex(at);
+    const first = Math.min(samples.length, pcm.length - j);
+    pcm.set(first === samples.length ? samples : samples.subarray(0, first), j);
+    if (first < samples.length) pcm.set(samples.subarray(first), 0);
+  }
+
+  /** The PCM ring's buffer indices [0 .. bufferLength) into `to` from its start, in order. */
+  private copyPcmInOrder(to: Int16Array): void {
+    const pcm = this.pcm;
+    const first = Math.min(this.bufferLength, pcm.length - this.pcmStart);
+    to.set(pcm.subarray(this.pcmStart, this.pcmStart + first));
+    if (first < this.bufferLength) to.set(pcm.subarray(0, this.bufferLength - first), first);
   }
 
   /** The buffer as floats, valid at [from, to): the float copy, or the shared scratch filled from the PCM. */
@@ -356,7 +384,13 @@ export class FeatureWindowStream {
     if (this.floatAudio !== undefined) return this.floatAudio;
     const view = this.scratch.audio(this.windowSamples);
     const pcm = this.pcm;
-    for (let i = Math.max(0, from); i < to; i++) view[i] = pcm[i] * PCM_SCALE;
+    const start = Math.max(0, from);
+    if (start >= to) return view;
+    // two runs: up to the ring's end, then from its start
+    const j = this.pcmIndex(start);
+    const wrap = Math.min(to, start + pcm.length - j);
+    for (let i = start, k = j; i < wrap; i++, k++) view[i] = pcm[k] * PCM_SCALE;
+    for (let i = wrap, k = 0; i < to; i++, k++) view[i] = pcm[k] * PCM_SCALE;
     return view;
   }
 
@@ -513,9 +547,10 @@ export class FeatureWindowStream {
       this.pcm = new Int16Array(0);
     } else {
       const pcm = new Int16Array(grown);
-      pcm.set(this.pcm.subarray(0, this.bufferLength));
+      this.copyPcmInOrder(pcm);
       this.pcm = pcm;
     }
+    this.pcmStart = 0;
   }
 
   /**
@@ -558,8 +593,8 @@ export class FeatureWindowStream {
       // the run's last frame leaves the buffer: the analyser takes what it carries from it first
       this.analyser.hold(this.floatView(previousFrame, previousFrame + FRAME_LENGTH), previousFrame + FRAME_STEP);
     }
-    const audio = this.floatAudio ?? this.pcm;
-    audio.copyWithin(0, drop, this.bufferLength);
+    if (this.floatAudio !== undefined) this.floatAudio.copyWithin(0, drop, this.bufferLength);
+    else this.pcmStart = this.pcmIndex(drop);
     this.bufferLength -= drop;
     this.offGridEnd = Math.max(0, this.offGridEnd - drop);
     if (this.floatAudio !== undefined && this.offGridEnd === 0) this.switchToPcm();
@@ -583,6 +618,7 @@ export class FeatureWindowStream {
     const pcm = new Int16Array(floatAudio.length);
     for (let i = 0; i < this.bufferLength; i++) pcm[i] = floatAudio[i] * 32768;
     this.pcm = pcm;
+    this.pcmStart = 0;
     this.floatAudio = undefined;
   }
 
