@@ -5,19 +5,26 @@
  *
  *   npx tsx scripts/measure-stream-memory.ts [--streams 1000] [--window 3] [--trim true|false]
  */
+import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { FeatureWindowRegistry } from '../src/core/features/feature-window-registry';
 import { resolveFeatureWindowOptions } from '../src/core/features/feature-window-stream';
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && args[i + 1] !== undefined ? args[i + 1] : fallback;
-};
-const streamCount = Number(option('streams', '1000'));
-const windowSeconds = Number(option('window', '3'));
-const trimSilence = option('trim', 'true') !== 'false';
+const { values } = parseArgs({
+  options: {
+    streams: { type: 'string', default: '1000' },
+    window: { type: 'string', default: '3' },
+    trim: { type: 'string', default: 'true' },
+  },
+});
+const streamCount = Number(values.streams);
+const windowSeconds = Number(values.window);
+const trimSilence = values.trim !== 'false';
+if (!(Number.isInteger(streamCount) && streamCount > 0) || !(windowSeconds > 0)) {
+  console.error('usage: npx tsx scripts/measure-stream-memory.ts [--streams N] [--window SECONDS] [--trim true|false]');
+  process.exit(2);
+}
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
