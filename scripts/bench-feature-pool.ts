@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadAudioFileAs16kMono } from '../src/core/audio/load-audio-file';
 import { CORPUS_16K } from '../test/helpers/corpus';
+import { cpuSeconds } from './bench/cpu-time';
 
 // The compiled package (dist/), as Node-RED runs it; its threads load the compiled worker script.
 const poolModule = join(__dirname, '..', 'dist', 'core', 'features', 'feature-window-pool');
@@ -28,11 +29,6 @@ const streams = Number(arg('streams', '16'));
 const seconds = Number(arg('seconds', '30'));
 const threadCounts = arg('threads', '0,1,2').split(',').map(Number);
 const CHUNK = 4000; // 250 ms, as audio-source sends
-
-const cpuSeconds = () => {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1e6;
-};
 
 async function streamAudio(): Promise<Float32Array[]> {
   const paths = readFileSync(join(CORPUS_16K, 'manifest.csv'), 'utf8')

@@ -11,6 +11,7 @@
 import { largestRelativeDifference, measurePyAudioAnalysis } from './bench/pyaudioanalysis-baseline';
 import { compiledFeatures } from './bench/compiled-features';
 import { loadRavdessSpeech } from './bench/ravdess-speech';
+import { cpuSeconds } from './bench/cpu-time';
 
 const compiled = compiledFeatures;
 const { FeatureWindowStream } = compiled<typeof import('../src/core/features/feature-window-stream')>('feature-window-stream');
@@ -41,13 +42,6 @@ const beforeInt16 = !args.includes('--before-float');
 const beforeRounds = arg('before-rounds', 2);
 const toolkitIndex = args.indexOf('--pyaudioanalysis');
 const toolkitDir = toolkitIndex >= 0 ? args[toolkitIndex + 1] : undefined;
-
-// CPU time of this process (user + system), not wall-clock time: on a shared machine the wall clock
-// also counts the time other processes held the cores.
-function cpuSeconds(): number {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1e6;
-}
 
 function time(run: () => void, repeats = 3): number {
   let best = Infinity;

@@ -14,6 +14,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadAudioFileAs16kMono } from '../src/core/audio/load-audio-file';
 import { CORPUS_16K } from '../test/helpers/corpus';
+import { cpuSeconds } from './bench/cpu-time';
 
 type PoolModule = typeof import('../src/core/features/feature-window-pool');
 type StreamModule = typeof import('../src/core/features/feature-window-stream');
@@ -54,10 +55,7 @@ async function speech(): Promise<Int16Array> {
   return pcm;
 }
 
-const cpuMs = () => {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1000;
-};
+const cpuMs = () => cpuSeconds() * 1000;
 
 async function run(
   label: string,

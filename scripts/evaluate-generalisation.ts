@@ -31,6 +31,7 @@ import { otherSpeakersPool } from '../src/core/training/noise-augmentation';
 import { augmentedTrainingCopies, crossValidationTrainingCopies } from '../src/core/training/training-copies';
 import { addTrainingFlags, trainingOptionsFromCli, type TrainingFlags } from '../src/cli/training-flags';
 import { mergeTrainingOptions, type TrainingOptions } from '../src/core/training/training-options';
+import { cpuSeconds } from './bench/cpu-time';
 
 const root = join(__dirname, '..');
 const FOLDS = 6;
@@ -421,8 +422,7 @@ function baselineTable(baselines: KindTest[]): string[] {
 }
 
 function cpuSecondsSinceStart(): number {
-  const { user, system } = process.cpuUsage();
-  return Math.round((user + system) / 1e5) / 10;
+  return Math.round(cpuSeconds() * 10) / 10;
 }
 
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;

@@ -9,6 +9,7 @@
 import { execFileSync } from 'node:child_process';
 import { compiledFeatures } from './compiled-features';
 import { loadRavdessSpeech } from './ravdess-speech';
+import { cpuSeconds } from './cpu-time';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => {
@@ -19,10 +20,7 @@ const CHUNK_SAMPLES = 4000;
 
 const compiled = compiledFeatures;
 
-const cpuMs = () => {
-  const usage = process.cpuUsage();
-  return (usage.user + usage.system) / 1000;
-};
+const cpuMs = () => cpuSeconds() * 1000;
 
 interface RunResult {
   warmUpMs?: number;

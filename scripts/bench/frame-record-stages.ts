@@ -21,6 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ts from 'typescript';
 import { loadRavdessSpeech } from './ravdess-speech';
+import { cpuSeconds } from './cpu-time';
 
 type FrameRecordModule = typeof import('../../src/core/features/frame-record');
 type FftModule = typeof import('../../src/core/features/real-fft-400');
@@ -40,10 +41,7 @@ const rounds = Number(option('rounds', '9'));
 /** --stages fft,mfcc: only these (record, fft, blocks, spectrum, chroma, mfcc, window) */
 const onlyStages = option('stages', '').split(',').filter(Boolean);
 
-function cpuMicroseconds(): number {
-  const { user, system } = process.cpuUsage();
-  return user + system;
-}
+const cpuMicroseconds = () => cpuSeconds() * 1e6;
 
 /** Compiles the .ts files of a features folder (given as name -> source) into `outDir`, as tsc would. */
 function compileFeatures(sources: Map<string, string>, outDir: string): void {

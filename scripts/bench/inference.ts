@@ -2,6 +2,7 @@
 // mt-a-dnn-infer runs it (the compiled package, the backend it picks).
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { cpuSeconds } from './cpu-time';
 
 export interface InferenceResult {
   backend: string;
@@ -22,11 +23,6 @@ export interface ForwardPassCost {
 }
 
 export const FORWARD_PASS_BATCHES = [1, 4, 16, 64];
-
-function cpuSeconds(): number {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1e6;
-}
 
 /** The compiled modules the comparison needs beside the package's index (the same files mt-a-dnn-infer loads). */
 interface ModelInternals {
