@@ -250,7 +250,7 @@ describe('voice activity', () => {
 });
 
 describe('many streams, bounded state', () => {
-  test('streams sharing their work arrays give, interleaved, exactly what each gives alone (16-bit and float audio, chunks from 160 samples to 3 s)', async () => {
+  test('streams sharing their work arrays give, interleaved, exactly what each gives alone (16-bit and float audio, chunks from 7 samples to 3 s, windows from 25 ms to 3 s)', async () => {
     const clipsPcm = await Promise.all(
       corpusClips.slice(0, 3).map(async (p) => Int16Array.from(await loadSamples(clip16k(p)), (v) => v * 32768)),
     );
@@ -266,6 +266,8 @@ describe('many streams, bounded state', () => {
       { samples: clipsPcm[1], chunks: [1234, 48000, 160, 7777, 15680] },
       { samples: clipsPcm[2], chunks: [48000, 397] },
       { samples: offGrid, chunks: [999, 48000, 15680] },
+      // with the 25 ms window: chunks too short for the next frame, after the run's last frame left the buffer
+      { samples: clipsPcm[2], chunks: [10, 150, 7] },
     ];
     const chunked = inputs.map(({ samples, chunks }) => {
       const parts: Array<Int16Array | Float32Array> = [];
@@ -278,6 +280,7 @@ describe('many streams, bounded state', () => {
       [false, 3, 1],
       [true, 3, 1],
       [false, 1, 0.98],
+      [false, 0.025, 0.01],
     ] as const) {
       const options = { trimSilence, windowSeconds, hopSeconds };
       const alone = chunked.map((parts, s) => {

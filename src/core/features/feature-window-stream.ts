@@ -190,6 +190,7 @@ export class FeatureWindowStream {
       this.records.byteLength +
       this.speech.byteLength +
       (this.trimEnergies?.byteLength ?? 0) +
+      this.analyser.byteLength +
       FIXED_STREAM_BYTES
     );
   }
@@ -590,8 +591,10 @@ export class FeatureWindowStream {
     const drop = Math.ceil(excess / FRAME_STEP) * FRAME_STEP;
     const previousFrame = this.nextFrameLocalStart() - FRAME_STEP;
     if (drop > previousFrame && this.analyser.continuesRun) {
-      // the run's last frame leaves the buffer: the analyser takes what it carries from it first
+      // the run's last frame leaves the buffer: the analyser takes what it carries from it first, and keeps a copy
+      // when the next frame does not come with this audio (windows under ~0.07 s), as another stream may take the scratch
       this.analyser.hold(this.floatView(previousFrame, previousFrame + FRAME_LENGTH), previousFrame + FRAME_STEP);
+      if (previousFrame + FRAME_STEP + FRAME_LENGTH > this.bufferLength + take) this.analyser.park();
     }
     if (this.floatAudio !== undefined) this.floatAudio.copyWithin(0, drop, this.bufferLength);
     else this.pcmStart = this.pcmIndex(drop);

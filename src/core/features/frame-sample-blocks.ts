@@ -27,6 +27,18 @@ export class FrameSampleBlocks {
     this.continues = false;
   }
 
+  /** Takes over another's blocks, so that the next frame follows its last one. */
+  copyFrom(other: FrameSampleBlocks): void {
+    this.sum.set(other.sum);
+    this.mean.set(other.mean);
+    this.centredEnergy.set(other.centredEnergy);
+    this.crossingsBelow.set(other.crossingsBelow);
+    this.crossingsAbove.set(other.crossingsAbove);
+    this.reach.set(other.reach);
+    this.pivot = other.pivot;
+    this.continues = other.continues;
+  }
+
   /**
    * Blocks of the frame samples[start .. start+400) about `pivot`. Unless resetRun() was called,
    * the previous call's frame must have started 160 samples earlier in the same signal.
