@@ -7,10 +7,9 @@
  *   npx tsx scripts/measure-stream-memory.ts [--streams 1000] [--window 3] [--hop 1] [--trim true|false] [--chunk SAMPLES]
  */
 import { parseArgs } from 'node:util';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { FeatureWindowRegistry } from '../src/core/features/feature-window-registry';
 import { resolveFeatureWindowOptions } from '../src/core/features/feature-window-stream';
+import { memoryAfterGc } from '../test/helpers/memory-after-gc';
 
 const { values } = parseArgs({
   options: {
@@ -38,18 +37,6 @@ if (
   process.exit(2);
 }
 
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-
-async function measured() {
-  for (let i = 0; i < 3; i++) {
-    gc();
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  const { heapUsed, arrayBuffers, rss } = process.memoryUsage();
-  return { heapUsed, arrayBuffers, rss };
-}
-
 async function main() {
   const registry = new FeatureWindowRegistry(resolveFeatureWindowOptions({ windowSeconds, hopSeconds, trimSilence }), {
     maxStreams: streamCount + 1,
@@ -62,9 +49,9 @@ async function main() {
   };
   // one stream first, so that what every stream shares (work arrays, compiled code) is not counted
   send('first');
-  const before = await measured();
+  const before = await memoryAfterGc();
   for (let i = 0; i < streamCount; i++) send(`stream-${i}`);
-  const after = await measured();
+  const after = await memoryAfterGc();
   const per = (bytes: number) => Math.round(bytes / streamCount);
   const result = {
     streams: streamCount,

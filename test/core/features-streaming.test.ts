@@ -1,10 +1,9 @@
 import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { from, lastValueFrom, toArray } from 'rxjs';
 import { loadSamples, worstViolation } from './features-golden-fixtures';
 import { clip16k, goldenWav, manifest, speakers } from '../helpers/corpus';
+import { heapAndTypedArrayBytes } from '../helpers/memory-after-gc';
 import {
   FeatureWindowStream,
   FeatureWindowRegistry,
@@ -18,19 +17,6 @@ import {
 } from '../../src/core/features';
 import { WindowScratch } from '../../src/core/features/window-scratch';
 import { AudioChunk } from '../../src/core/audio/audio-chunk';
-
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-
-/** Bytes held in the V8 heap and in typed arrays, after garbage collection. */
-async function memoryAfterGc(): Promise<number> {
-  for (let i = 0; i < 3; i++) {
-    gc();
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  const { heapUsed, arrayBuffers } = process.memoryUsage();
-  return heapUsed + arrayBuffers;
-}
 
 function referenceVector(samples: Float32Array, from: number, to: number): Float64Array {
   return clipVectorOf(referenceShortTermFeatures(samples.subarray(from, to)));
@@ -381,9 +367,9 @@ describe('many streams, bounded state', () => {
     assert.ok(perShortStream < 40_000, `a stream sent 0.1 s holds ${perShortStream} bytes`);
     streams.reset();
     const streamCount = 300;
-    const before = await memoryAfterGc();
+    const before = await heapAndTypedArrayBytes();
     for (let i = 0; i < streamCount; i++) streams.push(`full${i}`, speech, undefined, false);
-    const grown = (await memoryAfterGc()) - before;
+    const grown = (await heapAndTypedArrayBytes()) - before;
     const perFullStream = streams.footprintBytes() / streamCount;
     // a window of 48,000 16-bit samples (96 KB), the records of its 298 frames and 2 more (294 bytes
     // each) and their 1,200 40-sample blocks (8 bytes each): 199,766 bytes with the rest

@@ -2,8 +2,6 @@
 // distinct streams cannot grow the heap past the nodes' limits. Heap is measured after gc.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import helper from 'node-red-node-test-helper';
 import audioSourceNode from '../../src/nodes/audio-source/audio-source';
 import featureWindowNode from '../../src/nodes/feature-window/feature-window';
@@ -11,19 +9,14 @@ import inferNode from '../../src/nodes/mt-a-dnn-infer/mt-a-dnn-infer';
 import emotionRouterNode from '../../src/nodes/emotion-router/emotion-router';
 import { prediction, T0 } from '../core/routing-fixtures';
 import { withRuntimeAndRealInput } from '../helpers/real-input';
+import { memoryAfterGc } from '../helpers/memory-after-gc';
 
 helper.init(require.resolve('node-red'));
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
 
 async function heapUsedAfterGc(): Promise<number> {
   // the test helper's spies keep the arguments of every node.send, node.status, ... call
   (helper as unknown as { _sandbox: { resetHistory(): void } })._sandbox.resetHistory();
-  for (let i = 0; i < 3; i++) {
-    gc();
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return process.memoryUsage().heapUsed;
+  return (await memoryAfterGc()).heapUsed;
 }
 
 type Msg = { payload?: unknown; streamId?: string; error?: { message: string } };
