@@ -38,7 +38,7 @@ function breakdown(detail: LatencyDetail) {
     window: sent === null ? NaN : window - sent,
     infer: prediction - window,
   }));
-  const firstDue = Math.min(...rows.map((r) => r.due));
+  const firstDue = rows.reduce((least, r) => Math.min(least, r.due), Infinity);
   const totals = sortedOf(rows.map((r) => r.total));
   const p99 = percentile(totals, 99);
   const tail = rows.filter((r) => r.total >= p99);
@@ -117,7 +117,7 @@ function poolTrace(file: string) {
     .split('\n')
     .filter(Boolean)
     .map((line) => JSON.parse(line) as [number, number, number, number, number | null, number]);
-  const first = Math.min(...rows.map((r) => r[1]));
+  const first = rows.reduce((least, r) => Math.min(least, r[1]), Infinity);
   const quarters = new Map<number, { chunks: number; queueMs: number; roundTripMs: number; workMs: number; inFlight: number }>();
   for (const [, arrived, sent, answered, work, inFlight] of rows) {
     const q = Math.floor((arrived - first) / 250);

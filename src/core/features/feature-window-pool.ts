@@ -51,7 +51,7 @@ export interface PoolThread {
 
 /**
  * The cores, at least 1: the most threads a pool opens by default. It opens a second only when the first would be
- * busy more than OPEN_AT of the time, so a light load stays on one thread (a second one costs CPU of its own).
+ * busy more than SPREAD_AT of the time, so a light load stays on one thread (a second one costs memory and a warm-up).
  */
 export function defaultThreadCount(): number {
   const cores = typeof availableParallelism === 'function' ? availableParallelism() : cpus().length;
@@ -75,8 +75,17 @@ const MIN_IN_FLIGHT = 4;
 const MAX_IN_FLIGHT = 64;
 const DEFAULT_IN_FLIGHT_WORK_MS = 100;
 
-/** A new stream goes to the first open lane that stays busy at most this share of the time with it; else a lane opens. */
-const OPEN_AT = 0.7;
+/**
+ * A new stream goes to the least busy open lane while that stays busy at most this share of the time with it; else
+ * a lane opens (when all are open, the least busy takes it). Streams stay where they are placed, and their windows
+ * fall due together (a live stream's windows all end in the same quarter second when its microphones started
+ * together), so a lane's average load understates its bursts: with lanes opened at 70% (the first filled to 70%,
+ * then the next), 1,000 streams on 2 threads were placed 822 and 178 and the first thread's queue set the latency
+ * tail (p99 238-383 ms); spread from 25%, 500 and 500.
+ */
+const SPREAD_AT = 0.25;
+/** A stream a lane shed moves to the least busy lane that stays busy at most this share of the time with it. */
+const HEADROOM_AT = 0.7;
 /**
  * A thread's work per audio second before any lane has measured it, ms: the feature thread's CPU at 100 streams
  * was 2.1 ms per stream-second (README, "Where the CPU goes"), with some margin for a shared machine.
@@ -155,8 +164,8 @@ function transferable(samples: Float32Array | Int16Array, owned: boolean): Float
 
 /**
  * FeatureWindowRegistry's operations spread over worker threads ("lanes"), opened as the load needs them: a
- * stream is placed on a lane when first heard, the first open lane that its predicted load (LaneLoad) keeps
- * busy at most 70% of the time; when none would, the next lane's thread starts (up to `threads`). A stream
+ * stream is placed on a lane when first heard, the least busy open lane while its predicted load (LaneLoad) keeps
+ * it busy at most 25% of the time; when none would, the next lane's thread starts (up to `threads`). A stream
  * stays on its lane, which keeps its windows in order; different streams run in parallel.
  * Audio waits in a bounded queue per thread, where a lag budget drops the oldest late audio of a
  * stream (its state is then reset, so no window spans the gap), counted per stream and in total.
@@ -409,7 +418,7 @@ export class FeatureWindowPool {
       return known;
     }
     while (this.assignments.size >= this.limits.maxStreams) this.evictLeastRecentlyHeard();
-    const lane = this.laneWithHeadroom(now) ?? this.leastBusyLane(now);
+    const lane = this.placementLane(now);
     lane.load.streams++;
     const assignment: Assignment = { lane, lastSeen: now };
     const previous = this.draining.get(streamId);
@@ -418,23 +427,44 @@ export class FeatureWindowPool {
     return assignment;
   }
 
-  /** The first open lane (other than `except`) with headroom for one more stream; else a new lane, while there may be more. */
+  /** A new stream's lane: the least busy open one while it stays under SPREAD_AT; else a new lane; else the least busy. */
+  private placementLane(now: number): Lane {
+    return this.laneUnder(SPREAD_AT, now) ?? this.leastBusyLane(now);
+  }
+
+  /** The least busy lane (other than `except`) with headroom for one more stream; else a new lane, while there may be more. */
   private laneWithHeadroom(now: number, except?: Lane): Lane | undefined {
+    return this.laneUnder(HEADROOM_AT, now, except);
+  }
+
+  /**
+   * The least busy open lane (other than `except`, not full) that one more stream keeps busy at most `share` of the
+   * time; else a new lane, while there may be more.
+   */
+  private laneUnder(share: number, now: number, except?: Lane): Lane | undefined {
     this.recountStreams(now);
-    for (const lane of this.lanes) if (lane !== except && this.hasHeadroom(lane, now)) return lane;
+    let best: Lane | undefined;
+    let bestShare = Infinity;
+    for (const lane of this.lanes) {
+      if (lane === except || lane.admission.full) continue;
+      const withOneMore = this.shareOf(lane, 1, now);
+      if (withOneMore < bestShare) {
+        best = lane;
+        bestShare = withOneMore;
+      }
+    }
+    if (best && bestShare <= share) return best;
     return this.lanes.length < this.maxLanes ? this.startLane() : undefined;
   }
 
-  private hasHeadroom(lane: Lane, now: number): boolean {
-    if (lane.admission.full) return false;
-    const served = Math.max(0, lane.load.streams - lane.admission.shedStreams);
-    return lane.load.shareWith(1, served, this.msPerAudioSecond(lane, now), now) <= OPEN_AT;
+  private leastBusyLane(now: number): Lane {
+    return this.lanes.reduce((best, lane) => (this.shareOf(lane, 0, now) < this.shareOf(best, 0, now) ? lane : best));
   }
 
-  private leastBusyLane(now: number): Lane {
-    const busy = (lane: Lane) =>
-      lane.load.shareWith(0, Math.max(0, lane.load.streams - lane.admission.shedStreams), this.msPerAudioSecond(lane, now), now);
-    return this.lanes.reduce((best, lane) => (busy(lane) < busy(best) ? lane : best));
+  /** The share of the time a lane's thread would be busy with `extraStreams` more (its shed streams not counted). */
+  private shareOf(lane: Lane, extraStreams: number, now: number): number {
+    const served = Math.max(0, lane.load.streams - lane.admission.shedStreams);
+    return lane.load.shareWith(extraStreams, served, this.msPerAudioSecond(lane, now), now);
   }
 
   /** A lane's measured work per audio second; before it has measured, another lane's, or the prior. */

@@ -17,10 +17,10 @@ export interface WindowFrames {
   records: FrameRecords;
   slot(frame: number): number;
   /**
-   * The samples, and the index in them of frame j's first sample. Called only when a shortcut
-   * falls back to the samples (so a stream converts its 16-bit audio to floats only then).
+   * The samples, valid at least over frame j's (from sampleOffset(j), FRAME_LENGTH of them). Called only when a
+   * shortcut falls back to the samples, so a stream converts only that frame's 16-bit audio to floats.
    */
-  samples(): ArrayLike<number>;
+  samples(frame: number): ArrayLike<number>;
   sampleOffset(frame: number): number;
   numFrames: number;
 }
@@ -87,11 +87,11 @@ export class WindowFeatureComputer {
       );
       if (zcr < 0) zcr = this.secondZeroCrossingRate(singles, halves, o32, o16, mean);
       if (zcr < 0) {
-        this.recountZeroCrossings(frames.samples(), frames.sampleOffset(j), mean, records, slot);
+        this.recountZeroCrossings(frames.samples(j), frames.sampleOffset(j), mean, records, slot);
         this.fallbacks.zcr++;
         zcr = this.secondZeroCrossingRate(singles, halves, o32, o16, mean);
         // the single-precision pivot left a sample between it and m, or the reach rounded down below it
-        if (zcr < 0) zcr = this.zeroCrossingRateAt(frames.samples(), frames.sampleOffset(j), mean);
+        if (zcr < 0) zcr = this.zeroCrossingRateAt(frames.samples(j), frames.sampleOffset(j), mean);
       }
       out[j] = zcr;
 
@@ -177,7 +177,7 @@ export class WindowFeatureComputer {
         }
       } else {
         this.fallbacks.mfcc++;
-        const G = this.filterOutputsOf(frames.samples(), frames.sampleOffset(j));
+        const G = this.filterOutputsOf(frames.samples(j), frames.sampleOffset(j));
         const invScale = 1 / (200 * scale);
         for (let c = 0; c < NUM_MFCC; c++) {
           let acc = 0;
@@ -281,7 +281,7 @@ export class WindowFeatureComputer {
     }
     this.fallbacks.rolloff++;
     const power = this.power;
-    this.fft.powerSpectrum(frames.samples(), frames.sampleOffset(j), power);
+    this.fft.powerSpectrum(frames.samples(j), frames.sampleOffset(j), power);
     let running = 0;
     for (let k = 1; k < NUM_BINS; k++) {
       running += power[k];
