@@ -199,6 +199,24 @@ describe('FeatureWindowPool', () => {
     }
   });
 
+  test('a heavy load is spread evenly over the threads, each new stream to the least busy', async () => {
+    const pool = new FeatureWindowPool(OPTIONS, {}, { threads: 2 });
+    try {
+      // 400 live streams at first sight (each 1 audio s/s at the prior's cost): more than a quarter of one thread
+      const ids = Array.from({ length: 400 }, (_, i) => `s${i}`);
+      await Promise.all(ids.map((id) => pool.push(id, clip.slice(0, CHUNK), undefined, false, true)));
+      assert.equal(pool.threads, 2);
+      const perThread = new Map<unknown, number>();
+      for (const id of ids) perThread.set(pool.threadOf(id), (perThread.get(pool.threadOf(id)) ?? 0) + 1);
+      const counts = [...perThread.values()];
+      assert.equal(counts.length, 2);
+      // filling the first thread before opening the next would give 233 and 167
+      for (const count of counts) assert.ok(Math.abs(count - 200) <= 2, `streams per thread: ${counts.join(', ')}`);
+    } finally {
+      await pool.dispose();
+    }
+  });
+
   test('dispose ends every thread', async () => {
     const baseline = threadCount();
     const pool = new FeatureWindowPool(OPTIONS, {}, { threads: 3 });
