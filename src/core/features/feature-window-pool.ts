@@ -77,11 +77,11 @@ const DEFAULT_IN_FLIGHT_WORK_MS = 100;
 
 /**
  * A new stream goes to the least busy open lane while that stays busy at most this share of the time with it; else
- * a lane opens (when all are open, the least busy takes it). Streams stay where they are placed, and their windows
- * fall due together (a live stream's windows all end in the same quarter second when its microphones started
- * together), so a lane's average load understates its bursts: with lanes opened at 70% (the first filled to 70%,
- * then the next), 1,000 streams on 2 threads were placed 822 and 178 and the first thread's queue set the latency
- * tail (p99 238-383 ms); spread from 25%, 500 and 500.
+ * a lane opens (when all are open, the least busy takes it). Streams stay where they are placed, and the windows of
+ * streams started together fall due together, so a lane's average load understates its bursts: with the first lane
+ * filled to 70% before the next opened, 1,000 streams on 2 threads were placed 822 and 178, and the first thread's
+ * queue set the latency tail (docs/benchmark.md, "One thread held 822 of the 1,000 streams"); spread from 25%, 500
+ * and 500.
  */
 const SPREAD_AT = 0.25;
 /** A stream a lane shed moves to the least busy lane that stays busy at most this share of the time with it. */
