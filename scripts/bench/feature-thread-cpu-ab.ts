@@ -12,7 +12,7 @@
 import { parseArgs } from 'node:util';
 import { compiledFeatures } from './compiled-features';
 import { cpuSeconds } from './cpu-time';
-import { loadRavdessSpeech } from './ravdess-speech';
+import { loadRavdessSpeech, speechAsPcm16, streamChunk } from './ravdess-speech';
 
 type RegistryModule = typeof import('../../src/core/features/feature-window-registry');
 type StreamModule = typeof import('../../src/core/features/feature-window-stream');
@@ -29,7 +29,6 @@ if (!values.baseline) throw new Error('--baseline DIR (a checkout with its dist/
 const rounds = Number(values.rounds);
 const streams = Number(values.streams);
 const seconds = Number(values.seconds);
-const CHUNK_SAMPLES = 4000;
 
 interface Build {
   name: string;
@@ -46,14 +45,12 @@ const load = (name: string, root?: string): Build => ({
 /** CPU ms of all chunks, and of the chunks that completed a window. */
 function run(build: Build, pcm: Int16Array): { totalMs: number; completingMs: number; windows: number[][] } {
   const registry = new build.registry.FeatureWindowRegistry(build.stream.DEFAULT_FEATURE_WINDOW_OPTIONS, {});
-  const span = pcm.length - seconds * 16000;
   let totalMs = 0;
   let completingMs = 0;
   const windows: number[][] = [];
   for (let quarter = 0; quarter < seconds * 4; quarter++) {
     for (let s = 0; s < streams; s++) {
-      const at = ((s * 7919 * CHUNK_SAMPLES) % span) + quarter * CHUNK_SAMPLES;
-      const chunk = pcm.slice(at, at + CHUNK_SAMPLES);
+      const chunk = streamChunk(pcm, s, quarter, seconds);
       const start = cpuSeconds();
       const completed = registry.push(`s${s}`, chunk, undefined, false);
       const ms = (cpuSeconds() - start) * 1000;
@@ -70,7 +67,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 async function main(): Promise<void> {
   const speech = await loadRavdessSpeech(60);
-  const pcm = Int16Array.from(speech.stream, (v) => Math.max(-32768, Math.min(32767, Math.round(v * 32768))));
+  const pcm = speechAsPcm16(speech);
   const builds = [load('baseline', values.baseline), load('this checkout')];
   const results = builds.map(() => ({ totalMs: [] as number[], completingMs: [] as number[] }));
   let largestDifference = 0;

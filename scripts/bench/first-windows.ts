@@ -8,7 +8,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { compiledFeatures } from './compiled-features';
-import { loadRavdessSpeech } from './ravdess-speech';
+import { loadRavdessSpeech, speechAsPcm16, streamChunk } from './ravdess-speech';
 import { cpuSeconds } from './cpu-time';
 
 const args = process.argv.slice(2);
@@ -16,7 +16,6 @@ const option = (name: string, fallback: number) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? Number(args[i + 1]) : fallback;
 };
-const CHUNK_SAMPLES = 4000;
 
 const compiled = compiledFeatures;
 
@@ -34,7 +33,7 @@ async function child(warm: boolean, streams: number, seconds: number): Promise<R
     compiled<typeof import('../../src/core/features/feature-window-stream')>('feature-window-stream');
   const { warmUpFeatureWindows } = compiled<typeof import('../../src/core/features/feature-window-warm-up')>('feature-window-warm-up');
   const speech = await loadRavdessSpeech(60);
-  const pcm = Int16Array.from(speech.stream, (v) => Math.max(-32768, Math.min(32767, Math.round(v * 32768))));
+  const pcm = speechAsPcm16(speech);
   const result: RunResult = { burstMs: [] };
   if (warm) {
     const start = cpuMs();
@@ -42,15 +41,12 @@ async function child(warm: boolean, streams: number, seconds: number): Promise<R
     result.warmUpMs = Math.round(cpuMs() - start);
   }
   const registry = new FeatureWindowRegistry(DEFAULT_FEATURE_WINDOW_OPTIONS, {});
-  const span = pcm.length - seconds * 16000;
   for (let second = 0; second < seconds; second++) {
     let burst = 0;
     let windows = 0;
     for (let quarter = 0; quarter < 4; quarter++) {
       for (let s = 0; s < streams; s++) {
-        // each stream its own stretch of the speech
-        const at = ((s * 7919 * CHUNK_SAMPLES) % span) + (second * 4 + quarter) * CHUNK_SAMPLES;
-        const chunk = pcm.slice(at, at + CHUNK_SAMPLES);
+        const chunk = streamChunk(pcm, s, second * 4 + quarter, seconds);
         const start = cpuMs();
         const completed = registry.push(`s${s}`, chunk, undefined, false).length;
         if (completed > 0) {

@@ -34,3 +34,21 @@ export async function loadRavdessSpeech(seconds: number, corpus = FULL_DATA.corp
   }
   return { clips, stream, seconds: samples / 16000 };
 }
+
+/** The speech as 16-bit PCM, as audio-source sends it. */
+export function speechAsPcm16(speech: RavdessSpeech): Int16Array {
+  return Int16Array.from(speech.stream, (v) => Math.max(-32768, Math.min(32767, Math.round(v * 32768))));
+}
+
+/** 250 ms at 16 kHz: audio-source's chunk. */
+export const CHUNK_SAMPLES = 4000;
+
+/**
+ * Chunk `index` of stream `stream` when many streams play `pcm` for `seconds`: each stream its own stretch of the
+ * speech, so that streams started together do not carry the same audio.
+ */
+export function streamChunk(pcm: Int16Array, stream: number, index: number, seconds: number): Int16Array {
+  const span = pcm.length - seconds * 16000;
+  const at = ((stream * 7919 * CHUNK_SAMPLES) % span) + index * CHUNK_SAMPLES;
+  return pcm.slice(at, at + CHUNK_SAMPLES);
+}
