@@ -43,32 +43,45 @@ const onlyStages = option('stages', '').split(',').filter(Boolean);
 
 const cpuMicroseconds = () => cpuSeconds() * 1e6;
 
-/** Compiles the .ts files of a features folder (given as name -> source) into `outDir`, as tsc would. */
-function compileFeatures(sources: Map<string, string>, outDir: string): void {
+/**
+ * Compiles the .ts files of a features folder (given as name -> source) into `outDir`, as tsc would, and writes its
+ * WebAssembly modules (name -> bytes) beside them, as the build does.
+ */
+function compileFeatures(sources: Map<string, string | Buffer>, outDir: string): void {
   const config = ts.readConfigFile(join(ROOT, 'tsconfig.json'), (p) => ts.sys.readFile(p));
   const { options } = ts.convertCompilerOptionsFromJson(config.config.compilerOptions, ROOT);
   mkdirSync(outDir, { recursive: true });
   for (const [name, source] of sources) {
+    if (typeof source !== 'string') {
+      writeFileSync(join(outDir, name), source);
+      continue;
+    }
     const { outputText } = ts.transpileModule(source, { compilerOptions: { ...options, declaration: false }, fileName: name });
     writeFileSync(join(outDir, name.replace(/\.ts$/, '.js')), outputText);
   }
 }
 
-function workingTreeSources(): Map<string, string> {
+function workingTreeSources(): Map<string, string | Buffer> {
   const dir = join(ROOT, FEATURES);
   return new Map(
     readdirSync(dir)
-      .filter((f) => f.endsWith('.ts'))
-      .map((f) => [f, readFileSync(join(dir, f), 'utf8')]),
+      .filter((f) => f.endsWith('.ts') || f.endsWith('.wasm'))
+      .map((f) => [f, f.endsWith('.ts') ? readFileSync(join(dir, f), 'utf8') : readFileSync(join(dir, f))]),
   );
 }
 
-function revisionSources(ref: string): Map<string, string> {
-  const git = (...a: string[]) => execFileSync('git', a, { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26 });
+function revisionSources(ref: string): Map<string, string | Buffer> {
+  const git = (...a: string[]) => execFileSync('git', a, { cwd: ROOT, maxBuffer: 1 << 26 });
   const names = git('ls-tree', '--name-only', `${ref}:${FEATURES}`)
+    .toString('utf8')
     .split('\n')
-    .filter((f) => f.endsWith('.ts'));
-  return new Map(names.map((f) => [f, git('show', `${ref}:${FEATURES}/${f}`)]));
+    .filter((f) => f.endsWith('.ts') || f.endsWith('.wasm'));
+  return new Map(
+    names.map((f) => {
+      const bytes = git('show', `${ref}:${FEATURES}/${f}`);
+      return [f, f.endsWith('.ts') ? bytes.toString('utf8') : bytes];
+    }),
+  );
 }
 
 interface Variant {

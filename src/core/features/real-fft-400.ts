@@ -15,7 +15,12 @@
  * (X[200-k] = conj(E - W^k O) from the same E and W^k O as X[k]). Per frame in npm run
  * bench:features (Node 20): 1.9 us with a packing pass, radix 8-5-5 Stockham stages and a per-bin
  * split; 1.34 us reading the samples in the first stage and pairing the split; 1.07 us prime-factor.
+ *
+ * Where WebAssembly SIMD runs (Node 16.4 and later, unless --jitless), the same algorithm runs there instead
+ * (assembly/real-fft-400.ts, real-fft-400-simd.ts): the same bits, about 3x faster per frame (6.87 -> 2.05 us,
+ * `npx tsx scripts/bench/frame-record-stages.ts --baseline 8f408c6 --stages fft`, Node 20, x86-64).
  */
+import { simdRealFft400, type SimdRealFft400 } from './real-fft-400-simd';
 
 const N = 400;
 const M = 200;
@@ -41,10 +46,20 @@ const TWIDDLE25_IM = Float64Array.from({ length: 25 }, (_, i) => Math.sin((-2 * 
 // split twiddles e^{-2 pi i k / 400} for the real-from-complex step
 const SPLIT_RE = Float64Array.from({ length: M }, (_, k) => Math.cos((-2 * Math.PI * k) / N));
 const SPLIT_IM = Float64Array.from({ length: M }, (_, k) => Math.sin((-2 * Math.PI * k) / N));
+const TABLES = {
+  inputPairs: INPUT_OFFSET.map((offset) => offset / 2),
+  outputBins: OUTPUT_BIN,
+  twiddle25Re: TWIDDLE25_RE,
+  twiddle25Im: TWIDDLE25_IM,
+  splitRe: SPLIT_RE,
+  splitIm: SPLIT_IM,
+  fivePoint: [C1, C2, S1, S2] as [number, number, number, number],
+};
 
 /** Reusable 400-point real FFT; one instance per thread of work (it owns scratch buffers). */
 export class RealFft400 {
   static readonly size = N;
+  private readonly simd: SimdRealFft400 | null;
   /** the 8-point DFTs' outputs, row k1 at [k1 * 25 .. k1 * 25 + 25) */
   private readonly rowRe = new Float64Array(M);
   private readonly rowIm = new Float64Array(M);
@@ -55,8 +70,23 @@ export class RealFft400 {
   private readonly zRe = new Float64Array(M);
   private readonly zIm = new Float64Array(M);
 
+  /** `simd: false` runs the JavaScript even where the WebAssembly kernel would (for tests and benchmarks). */
+  constructor(options: { simd?: boolean } = {}) {
+    this.simd = options.simd === false ? null : simdRealFft400(TABLES);
+  }
+
+  /** Whether the WebAssembly SIMD kernel does the work. */
+  get usesSimd(): boolean {
+    return this.simd !== null;
+  }
+
   /** |X_k|^2 of bins 0..199 of the spectrum of `input[offset .. offset+400)` into out (length >= 200). */
   powerSpectrum(input: ArrayLike<number>, offset: number, out: Float64Array): void {
+    if (this.simd !== null) this.simd.powerSpectrum(input, offset, out);
+    else this.scalarPowerSpectrum(input, offset, out);
+  }
+
+  private scalarPowerSpectrum(input: ArrayLike<number>, offset: number, out: Float64Array): void {
     eightPointDfts(input, offset, this.rowRe, this.rowIm);
     for (let k1 = 0; k1 < 8; k1++) this.twentyFivePointDft(k1);
     const zRe = this.zRe;

@@ -1,0 +1,46 @@
+// Compiles the AssemblyScript kernels in assembly/ into the WebAssembly modules the features load
+// (src/core/features/NAME-simd.wasm, copied into dist/ by build.mjs). The modules are committed: `npm run
+// build` and an install from git need no AssemblyScript; test/core/features-fft-simd.test.ts compiles them
+// again and fails if a module is not what its source gives.
+//   node scripts/build-wasm.mjs [--out DIR]   (default: src/core/features)
+import { execFileSync } from 'node:child_process';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+const outIndex = process.argv.indexOf('--out');
+const outDir = outIndex >= 0 ? process.argv[outIndex + 1] : join(root, 'src', 'core', 'features');
+
+/** Each kernel: its source and the module it becomes. */
+const KERNELS = [{ source: 'assembly/real-fft-400.ts', module: 'real-fft-400-simd.wasm' }];
+
+const asc = join(dirname(require.resolve('assemblyscript/package.json')), 'bin', 'asc.js');
+for (const { source, module } of KERNELS) {
+  // no runtime, allocator or imports: the kernel works in fixed places of its one 64 KiB page
+  execFileSync(
+    process.execPath,
+    [
+      asc,
+      join(root, source),
+      '-O3',
+      '--enable',
+      'simd',
+      '--runtime',
+      'stub',
+      '--noAssert',
+      '--use',
+      'abort=',
+      '--memoryBase',
+      '32768',
+      '--initialMemory',
+      '1',
+      '--maximumMemory',
+      '1',
+      '-o',
+      join(outDir, module),
+    ],
+    { stdio: 'inherit', cwd: root },
+  );
+}

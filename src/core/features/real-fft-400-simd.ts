@@ -1,0 +1,83 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** The tables the kernel reads, computed by the JavaScript FFT's own expressions (real-fft-400.ts). */
+export interface RealFft400Tables {
+  /** pair index n of z[n] (n = (25 n1 + 8 n2) mod 200) at [n2 * 8 + n1] */
+  inputPairs: Int32Array;
+  /** bin of the 25-point DFT output l1 + 5 l2 of row k1 at [k1 * 25 + l1 * 5 + l2] */
+  outputBins: Int32Array;
+  twiddle25Re: Float64Array;
+  twiddle25Im: Float64Array;
+  splitRe: Float64Array;
+  splitIm: Float64Array;
+  /** cos(2 pi / 5), cos(4 pi / 5), sin(2 pi / 5), sin(4 pi / 5) */
+  fivePoint: [number, number, number, number];
+}
+
+/** The power spectrum of 400 samples by the WebAssembly SIMD kernel (assembly/real-fft-400.ts). */
+export interface SimdRealFft400 {
+  powerSpectrum(input: ArrayLike<number>, offset: number, out: Float64Array): void;
+}
+
+interface KernelExports {
+  memory: WebAssembly.Memory;
+  inputF32(): number;
+  inputF64(): number;
+  power(): number;
+  inputPairs(): number;
+  outputBins(): number;
+  twiddles25(): number;
+  splitTwiddles(): number;
+  fivePointConstants(): number;
+  powerSpectrumF32(): void;
+  powerSpectrumF64(): void;
+}
+
+const MODULE_FILE = join(__dirname, 'real-fft-400-simd.wasm');
+
+let loaded: SimdRealFft400 | null | undefined;
+
+/**
+ * The kernel, one per thread (every caller shares it: each call is synchronous), or null where WebAssembly or its
+ * SIMD is not there (node --jitless, an engine without it): the JavaScript FFT then runs.
+ */
+export function simdRealFft400(tables: RealFft400Tables): SimdRealFft400 | null {
+  if (loaded === undefined) loaded = instantiate(tables);
+  return loaded;
+}
+
+function instantiate(tables: RealFft400Tables): SimdRealFft400 | null {
+  if (typeof WebAssembly !== 'object') return null;
+  // a missing file is a broken install, not a missing feature: let it throw
+  const bytes = readFileSync(MODULE_FILE);
+  if (!WebAssembly.validate(bytes)) return null;
+  const kernel = new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports as unknown as KernelExports;
+  const buffer = kernel.memory.buffer;
+  new Int32Array(buffer, kernel.inputPairs(), 200).set(tables.inputPairs);
+  new Int32Array(buffer, kernel.outputBins(), 200).set(tables.outputBins);
+  const twiddles = new Float64Array(buffer, kernel.twiddles25(), 4 * 25);
+  for (let i = 0; i < 25; i++)
+    twiddles.set([tables.twiddle25Re[i], tables.twiddle25Re[i], -tables.twiddle25Im[i], tables.twiddle25Im[i]], 4 * i);
+  const split = new Float64Array(buffer, kernel.splitTwiddles(), 4 * 200);
+  for (let k = 0; k < 200; k++) split.set([tables.splitRe[k], tables.splitRe[k], -tables.splitIm[k], tables.splitIm[k]], 4 * k);
+  new Float64Array(buffer, kernel.fivePointConstants(), 4).set(tables.fivePoint);
+  // the memory never grows (one fixed page), so these views stay valid
+  const inputF32 = new Float32Array(buffer, kernel.inputF32(), 400);
+  const inputF64 = new Float64Array(buffer, kernel.inputF64(), 400);
+  const power = new Float64Array(buffer, kernel.power(), 200);
+  return {
+    powerSpectrum(input, offset, out) {
+      if (!(offset >= 0 && offset + 400 <= input.length)) throw new RangeError(`no 400 samples at ${offset} of ${input.length}`);
+      if (input instanceof Float32Array) {
+        inputF32.set(input.subarray(offset, offset + 400));
+        kernel.powerSpectrumF32();
+      } else {
+        if (input instanceof Float64Array) inputF64.set(input.subarray(offset, offset + 400));
+        else for (let i = 0; i < 400; i++) inputF64[i] = input[offset + i];
+        kernel.powerSpectrumF64();
+      }
+      out.set(power);
+    },
+  };
+}
