@@ -92,7 +92,7 @@ interface Variant {
   reference: ReferenceModule;
 }
 
-function load(name: string, sources: Map<string, string>, tmp: string): Variant {
+function load(name: string, sources: Map<string, string | Buffer>, tmp: string): Variant {
   const dir = join(tmp, name);
   compileFeatures(sources, dir);
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the module just compiled
