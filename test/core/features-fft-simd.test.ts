@@ -52,3 +52,23 @@ test('the committed WebAssembly module is what scripts/build-wasm.mjs compiles f
     rmSync(out, { recursive: true, force: true });
   }
 });
+
+test('without WebAssembly (node --jitless) the JavaScript FFT runs, and gives the same spectrum', async () => {
+  const script = `const { RealFft400 } = require(${JSON.stringify(join(root, 'src', 'core', 'features', 'real-fft-400.ts'))});
+const x = Float32Array.from({ length: 400 }, (_, i) => Math.round(Math.sin(i * 0.3) * 9000) / 32768);
+const fft = new RealFft400();
+const power = new Float64Array(200);
+fft.powerSpectrum(x, 0, power);
+process.stdout.write(JSON.stringify({ usesSimd: fft.usesSimd, power: Array.from(power) }));`;
+  const output = execFileSync(process.execPath, ['--jitless', '--import', 'tsx', '-e', script], {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: 'pipe',
+  });
+  const { usesSimd, power } = JSON.parse(output) as { usesSimd: boolean; power: number[] };
+  assert.equal(usesSimd, false);
+  const x = Float32Array.from({ length: 400 }, (_, i) => Math.round(Math.sin(i * 0.3) * 9000) / 32768);
+  const expected = new Float64Array(200);
+  new RealFft400().powerSpectrum(x, 0, expected);
+  assert.deepEqual(power, Array.from(expected));
+});

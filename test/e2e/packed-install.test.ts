@@ -88,6 +88,7 @@ describe('packed tarball installed into a fresh Node-RED user directory', { time
       'dist/core/index.d.ts',
       'models/default/metadata.json',
       'demo/clips/02-bright-high.wav',
+      'dist/core/features/real-fft-400-simd.wasm',
     ]) {
       assert.ok(packedFiles.includes(file), file);
     }
@@ -104,7 +105,7 @@ describe('packed tarball installed into a fresh Node-RED user directory', { time
     assert.equal(packedFiles.filter((f) => f.startsWith('examples/') && f.endsWith('.json')).length, 6);
     const unwanted = packedFiles.filter(
       (f) =>
-        /^(test|src|scripts|scratch|docs|\.ci)\//.test(f) ||
+        /^(test|src|scripts|scratch|docs|assembly|\.ci)\//.test(f) ||
         (f.endsWith('.ts') && !f.endsWith('.d.ts')) ||
         f.endsWith('.map') ||
         /^(nodes|icons|locales)\//.test(f),
@@ -117,6 +118,12 @@ describe('packed tarball installed into a fresh Node-RED user directory', { time
     for (const devOnly of ['meyda', 'fftjs', 'libsvm-js', 'ml-random-forest']) {
       assert.ok(!existsSync(join(userDir, 'node_modules', devOnly)), `${devOnly} is installed for users`);
     }
+  });
+
+  test('the installed features run the FFT in WebAssembly SIMD', () => {
+    const script = `const { RealFft400 } = require(${JSON.stringify(join(installed, 'dist', 'core', 'features', 'real-fft-400.js'))});
+process.stdout.write(String(new RealFft400().usesSimd));`;
+    assert.equal(execFileSync(process.execPath, ['-e', script], { cwd: elsewhere, encoding: 'utf8' }), 'true');
   });
 
   test('all five node types load', async () => {
