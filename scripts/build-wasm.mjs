@@ -14,7 +14,10 @@ const outIndex = process.argv.indexOf('--out');
 const outDir = outIndex >= 0 ? process.argv[outIndex + 1] : join(root, 'src', 'core', 'features');
 
 /** Each kernel: its source and the module it becomes. */
-const KERNELS = [{ source: 'assembly/real-fft-400.ts', module: 'real-fft-400-simd.wasm' }];
+const KERNELS = [
+  { source: 'assembly/real-fft-400.ts', module: 'real-fft-400-simd.wasm' },
+  { source: 'assembly/frame-sample-blocks.ts', module: 'frame-sample-blocks-simd.wasm' },
+];
 
 const asc = join(dirname(require.resolve('assemblyscript/package.json')), 'bin', 'asc.js');
 for (const { source, module } of KERNELS) {

@@ -89,6 +89,7 @@ describe('packed tarball installed into a fresh Node-RED user directory', { time
       'models/default/metadata.json',
       'demo/clips/02-bright-high.wav',
       'dist/core/features/real-fft-400-simd.wasm',
+      'dist/core/features/frame-sample-blocks-simd.wasm',
     ]) {
       assert.ok(packedFiles.includes(file), file);
     }

@@ -1,3 +1,4 @@
+import { simdFrameSampleBlocks, type SimdFrameSampleBlocks } from './frame-sample-blocks-simd';
 import { ENTROPY_BLOCKS } from './pyaudioanalysis-constants';
 import { countZeroCrossings, ZeroCrossingCounts } from './zero-crossing-counts';
 
@@ -21,6 +22,18 @@ export class FrameSampleBlocks {
   private pivot = NaN;
   private continues = false;
   private readonly counts = new ZeroCrossingCounts();
+  /** the 4 new blocks of a frame that follows its predecessor, where WebAssembly SIMD runs (the same bits) */
+  private readonly simd: SimdFrameSampleBlocks | null;
+
+  /** `simd: false` runs the JavaScript even where the WebAssembly kernel would (for tests and benchmarks). */
+  constructor(options: { simd?: boolean } = {}) {
+    this.simd = options.simd === false ? null : simdFrameSampleBlocks();
+  }
+
+  /** Whether the WebAssembly SIMD kernel does the common case. */
+  get usesSimd(): boolean {
+    return this.simd !== null;
+  }
 
   /** The next frame does not follow the last one. */
   resetRun(): void {
@@ -61,18 +74,29 @@ export class FrameSampleBlocks {
         for (let b = 0; b < firstNew; b++) this.countCrossings(samples, start + b * BLOCK_LENGTH, b, pivot, knownReach);
       }
     }
-    for (let b = firstNew; b < ENTROPY_BLOCKS; b++) {
-      const from = start + b * BLOCK_LENGTH;
-      const sum = this.countCrossings(samples, from, b, pivot, knownReach);
-      const mean = sum / BLOCK_LENGTH;
-      let centred = 0;
-      for (let i = 0; i < BLOCK_LENGTH; i++) {
-        const d = samples[from + i] - mean;
-        centred += d * d;
+    if (
+      firstNew === ENTROPY_BLOCKS - BLOCKS_PER_STEP &&
+      this.simd !== null &&
+      samples instanceof Float32Array &&
+      !Number.isNaN(knownReach)
+    ) {
+      // the common case, a frame after its predecessor in 16-bit audio (the reach known): the kernel's 4 blocks
+      this.simd.blocks(samples, start + firstNew * BLOCK_LENGTH, pivot, firstNew, this);
+      for (let b = firstNew; b < ENTROPY_BLOCKS; b++) this.reach[b] = knownReach;
+    } else {
+      for (let b = firstNew; b < ENTROPY_BLOCKS; b++) {
+        const from = start + b * BLOCK_LENGTH;
+        const sum = this.countCrossings(samples, from, b, pivot, knownReach);
+        const mean = sum / BLOCK_LENGTH;
+        let centred = 0;
+        for (let i = 0; i < BLOCK_LENGTH; i++) {
+          const d = samples[from + i] - mean;
+          centred += d * d;
+        }
+        this.sum[b] = sum;
+        this.mean[b] = mean;
+        this.centredEnergy[b] = centred;
       }
-      this.sum[b] = sum;
-      this.mean[b] = mean;
-      this.centredEnergy[b] = centred;
     }
     this.pivot = pivot;
     this.continues = true;

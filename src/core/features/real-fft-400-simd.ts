@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { loadSimdKernel } from './simd-kernel';
 
 /** The tables the kernel reads, computed by the JavaScript FFT's own expressions (real-fft-400.ts). */
 export interface RealFft400Tables {
@@ -34,8 +33,6 @@ interface KernelExports {
   powerSpectrumF64(): void;
 }
 
-const MODULE_FILE = join(__dirname, 'real-fft-400-simd.wasm');
-
 let loaded: SimdRealFft400 | null | undefined;
 
 /**
@@ -48,11 +45,8 @@ export function simdRealFft400(tables: RealFft400Tables): SimdRealFft400 | null 
 }
 
 function instantiate(tables: RealFft400Tables): SimdRealFft400 | null {
-  if (typeof WebAssembly !== 'object') return null;
-  // a missing file is a broken install, not a missing feature: let it throw
-  const bytes = readFileSync(MODULE_FILE);
-  if (!WebAssembly.validate(bytes)) return null;
-  const kernel = new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports as unknown as KernelExports;
+  const kernel = loadSimdKernel<KernelExports>('real-fft-400-simd.wasm');
+  if (kernel === null) return null;
   const buffer = kernel.memory.buffer;
   new Int32Array(buffer, kernel.inputPairs(), 200).set(tables.inputPairs);
   new Int32Array(buffer, kernel.outputBins(), 200).set(tables.outputBins);

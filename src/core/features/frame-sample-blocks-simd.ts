@@ -1,0 +1,63 @@
+import { loadSimdKernel } from './simd-kernel';
+
+/** The 4 new blocks of a frame by the WebAssembly SIMD kernel (assembly/frame-sample-blocks.ts). */
+export interface SimdFrameSampleBlocks {
+  /**
+   * Sums, means, centred energies and zero-crossing counts about `pivot` of the 4 blocks of 40 samples from
+   * samples[from], into the arrays' entries first .. first + 3.
+   */
+  blocks(
+    samples: Float32Array,
+    from: number,
+    pivot: number,
+    first: number,
+    out: { sum: Float64Array; mean: Float64Array; centredEnergy: Float64Array; crossingsBelow: Float64Array; crossingsAbove: Float64Array },
+  ): void;
+}
+
+interface KernelExports {
+  memory: WebAssembly.Memory;
+  samples(): number;
+  sums(): number;
+  means(): number;
+  centredEnergies(): number;
+  crossingsBelow(): number;
+  crossingsAbove(): number;
+  blocks(pivot: number): void;
+}
+
+let loaded: SimdFrameSampleBlocks | null | undefined;
+
+/** The kernel, one per thread (its callers share it: each call is synchronous), or null where it cannot run. */
+export function simdFrameSampleBlocks(): SimdFrameSampleBlocks | null {
+  if (loaded === undefined) loaded = instantiate();
+  return loaded;
+}
+
+function instantiate(): SimdFrameSampleBlocks | null {
+  const kernel = loadSimdKernel<KernelExports>('frame-sample-blocks-simd.wasm');
+  if (kernel === null) return null;
+  // the memory never grows (one fixed page), so these views stay valid
+  const buffer = kernel.memory.buffer;
+  const input = new Float32Array(buffer, kernel.samples(), 160);
+  const sum = new Float64Array(buffer, kernel.sums(), 4);
+  const mean = new Float64Array(buffer, kernel.means(), 4);
+  const centred = new Float64Array(buffer, kernel.centredEnergies(), 4);
+  const below = new Float64Array(buffer, kernel.crossingsBelow(), 4);
+  const above = new Float64Array(buffer, kernel.crossingsAbove(), 4);
+  return {
+    blocks(samples, from, pivot, first, out) {
+      if (!(from >= 0 && from + 160 <= samples.length)) throw new RangeError(`no 160 samples at ${from} of ${samples.length}`);
+      input.set(samples.subarray(from, from + 160));
+      kernel.blocks(pivot);
+      // loops, not set(): for 4 values the builtins' calls cost more than the copying
+      for (let b = 0; b < 4; b++) {
+        out.sum[first + b] = sum[b];
+        out.mean[first + b] = mean[b];
+        out.centredEnergy[first + b] = centred[b];
+        out.crossingsBelow[first + b] = below[b];
+        out.crossingsAbove[first + b] = above[b];
+      }
+    },
+  };
+}
