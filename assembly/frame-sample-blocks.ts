@@ -14,7 +14,7 @@ const CENTRED: usize = 704;
 const BELOW: usize = 736; // 4 f64: pairs split by [r >= pivot]
 const ABOVE: usize = 768; // 4 f64: pairs split by [r > pivot]
 const PAIRS: usize = 800; // 40 f64x2: the samples of two blocks side by side, kept for the second pass
-const END: usize = 1440;
+const END: usize = 1440; // within the page, below --memoryBase (32768)
 
 const BLOCK_BYTES: usize = 40 * 4;
 
@@ -35,9 +35,6 @@ export function crossingsBelow(): usize {
 }
 export function crossingsAbove(): usize {
   return ABOVE;
-}
-export function bytesUsed(): usize {
-  return END;
 }
 
 /** Sample i of two blocks (the first at byte p) as an f64x2. */

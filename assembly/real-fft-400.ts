@@ -20,9 +20,8 @@ const INPUT_PAIR: usize = 13200; // 200 i32: index of z[n] (n = (25 n1 + 8 n2) m
 const OUTPUT_BIN: usize = 14000; // 200 i32: bin of the 25-point DFT output l1 + 5 l2 of row k1 at [k1 * 25 + l1 * 5 + l2]
 const TWIDDLE25: usize = 14800; // 25 x [cos, cos, -sin, sin] of W25^(l1 m2) at [l1 * 5 + m2]
 const SPLIT: usize = 15600; // 200 x [cos, cos, -sin, sin] of e^{-2 pi i k / 400}
-
 const FIVE_POINT: usize = 22000; // f64 cos(2 pi / 5), cos(4 pi / 5), sin(2 pi / 5), sin(4 pi / 5)
-const END: usize = 22032;
+const END: usize = 22032; // within the page, below --memoryBase (32768), where the compiler puts any data of its own
 
 const M = 200;
 
@@ -49,9 +48,6 @@ export function splitTwiddles(): usize {
 }
 export function fivePointConstants(): usize {
   return FIVE_POINT;
-}
-export function bytesUsed(): usize {
-  return END;
 }
 
 /** -i v = (im, -re) */

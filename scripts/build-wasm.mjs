@@ -1,6 +1,6 @@
 // Compiles the AssemblyScript kernels in assembly/ into the WebAssembly modules the features load
 // (src/core/features/NAME-simd.wasm, copied into dist/ by build.mjs). The modules are committed: `npm run
-// build` and an install from git need no AssemblyScript; test/core/features-fft-simd.test.ts compiles them
+// build` and an install from git need no AssemblyScript; test/core/features-simd-kernels.test.ts compiles them
 // again and fails if a module is not what its source gives.
 //   node scripts/build-wasm.mjs [--out DIR]   (default: src/core/features)
 import { execFileSync } from 'node:child_process';
