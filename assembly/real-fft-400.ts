@@ -138,6 +138,50 @@ export function powerSpectrumF64(): void {
   v128.store(y, f64x2.sub(E3, P3), 175 * 16);
 }
 
+/**
+ * The 5-point DFT of a0..a4 (constants c1 = cos(2 pi / 5), c2 = cos(4 pi / 5), s1, s2 the sines) to the addresses
+ * o0..o4; outputs 1..4 times the twiddles W25^(l1 m2) when `twiddles` (their address for l1 = 0, m2 > 0) is not 0.
+ */
+// @ts-ignore: decorator
+@inline function fivePointDft(
+  a0: v128,
+  a1: v128,
+  a2: v128,
+  a3: v128,
+  a4: v128,
+  o0: usize,
+  o1: usize,
+  o2: usize,
+  o3: usize,
+  o4: usize,
+  twiddles: usize,
+  c1: v128,
+  c2: v128,
+  s1: v128,
+  s2: v128,
+): void {
+  const s14 = f64x2.add(a1, a4);
+  const d14 = f64x2.sub(a1, a4);
+  const s23 = f64x2.add(a2, a3);
+  const d23 = f64x2.sub(a2, a3);
+  const m1 = f64x2.add(f64x2.add(a0, f64x2.mul(c1, s14)), f64x2.mul(c2, s23));
+  const m2 = f64x2.add(f64x2.add(a0, f64x2.mul(c2, s14)), f64x2.mul(c1, s23));
+  const n1 = timesMinusI(f64x2.add(f64x2.mul(s1, d14), f64x2.mul(s2, d23)));
+  const n2 = timesMinusI(f64x2.sub(f64x2.mul(s2, d14), f64x2.mul(s1, d23)));
+  v128.store(o0, f64x2.add(f64x2.add(a0, s14), s23));
+  if (twiddles == 0) {
+    v128.store(o1, f64x2.add(m1, n1));
+    v128.store(o2, f64x2.add(m2, n2));
+    v128.store(o3, f64x2.sub(m2, n2));
+    v128.store(o4, f64x2.sub(m1, n1));
+  } else {
+    v128.store(o1, times(f64x2.add(m1, n1), twiddles + 5 * 32));
+    v128.store(o2, times(f64x2.add(m2, n2), twiddles + 10 * 32));
+    v128.store(o3, times(f64x2.sub(m2, n2), twiddles + 15 * 32));
+    v128.store(o4, times(f64x2.sub(m1, n1), twiddles + 20 * 32));
+  }
+}
+
 /** Each row's 25-point DFT (5 x 5) into Z, then the split into the real spectrum's power. */
 function rowsAndSplit(): void {
   const c1 = f64x2.splat(load<f64>(FIVE_POINT));
@@ -149,56 +193,46 @@ function rowsAndSplit(): void {
     // 5-point DFTs over m1 for each m2, times W25^(l1 m2)
     for (let m2 = 0; m2 < 5; m2++) {
       const p = row + (<usize>m2 << 4);
-      const a0 = v128.load(p);
-      const a1 = v128.load(p, 80);
-      const a2 = v128.load(p, 160);
-      const a3 = v128.load(p, 240);
-      const a4 = v128.load(p, 320);
-      const s14 = f64x2.add(a1, a4);
-      const d14 = f64x2.sub(a1, a4);
-      const s23 = f64x2.add(a2, a3);
-      const d23 = f64x2.sub(a2, a3);
-      const m1 = f64x2.add(f64x2.add(a0, f64x2.mul(c1, s14)), f64x2.mul(c2, s23));
-      const mm2 = f64x2.add(f64x2.add(a0, f64x2.mul(c2, s14)), f64x2.mul(c1, s23));
-      const n1 = timesMinusI(f64x2.add(f64x2.mul(s1, d14), f64x2.mul(s2, d23)));
-      const n2 = timesMinusI(f64x2.sub(f64x2.mul(s2, d14), f64x2.mul(s1, d23)));
       const q = MID + (<usize>m2 << 4);
-      v128.store(q, f64x2.add(f64x2.add(a0, s14), s23));
-      if (m2 == 0) {
-        v128.store(q, f64x2.add(m1, n1), 80);
-        v128.store(q, f64x2.add(mm2, n2), 160);
-        v128.store(q, f64x2.sub(mm2, n2), 240);
-        v128.store(q, f64x2.sub(m1, n1), 320);
-      } else {
-        const t = TWIDDLE25 + (<usize>m2 << 5);
-        v128.store(q, times(f64x2.add(m1, n1), t + 5 * 32), 80);
-        v128.store(q, times(f64x2.add(mm2, n2), t + 10 * 32), 160);
-        v128.store(q, times(f64x2.sub(mm2, n2), t + 15 * 32), 240);
-        v128.store(q, times(f64x2.sub(m1, n1), t + 20 * 32), 320);
-      }
+      fivePointDft(
+        v128.load(p),
+        v128.load(p, 80),
+        v128.load(p, 160),
+        v128.load(p, 240),
+        v128.load(p, 320),
+        q,
+        q + 80,
+        q + 160,
+        q + 240,
+        q + 320,
+        m2 == 0 ? 0 : TWIDDLE25 + (<usize>m2 << 5),
+        c1,
+        c2,
+        s1,
+        s2,
+      );
     }
     // 5-point DFTs over m2 for each l1, to bins (25 k1 + 176 (l1 + 5 l2)) mod 200
     for (let l1 = 0; l1 < 5; l1++) {
       const p = MID + <usize>(l1 * 80);
-      const a0 = v128.load(p);
-      const a1 = v128.load(p, 16);
-      const a2 = v128.load(p, 32);
-      const a3 = v128.load(p, 48);
-      const a4 = v128.load(p, 64);
-      const s14 = f64x2.add(a1, a4);
-      const d14 = f64x2.sub(a1, a4);
-      const s23 = f64x2.add(a2, a3);
-      const d23 = f64x2.sub(a2, a3);
-      const m1 = f64x2.add(f64x2.add(a0, f64x2.mul(c1, s14)), f64x2.mul(c2, s23));
-      const mm2 = f64x2.add(f64x2.add(a0, f64x2.mul(c2, s14)), f64x2.mul(c1, s23));
-      const n1 = timesMinusI(f64x2.add(f64x2.mul(s1, d14), f64x2.mul(s2, d23)));
-      const n2 = timesMinusI(f64x2.sub(f64x2.mul(s2, d14), f64x2.mul(s1, d23)));
       const b = OUTPUT_BIN + (<usize>(k1 * 25 + l1 * 5) << 2);
-      v128.store(Z + (<usize>load<i32>(b) << 4), f64x2.add(f64x2.add(a0, s14), s23));
-      v128.store(Z + (<usize>load<i32>(b, 4) << 4), f64x2.add(m1, n1));
-      v128.store(Z + (<usize>load<i32>(b, 8) << 4), f64x2.add(mm2, n2));
-      v128.store(Z + (<usize>load<i32>(b, 12) << 4), f64x2.sub(mm2, n2));
-      v128.store(Z + (<usize>load<i32>(b, 16) << 4), f64x2.sub(m1, n1));
+      fivePointDft(
+        v128.load(p),
+        v128.load(p, 16),
+        v128.load(p, 32),
+        v128.load(p, 48),
+        v128.load(p, 64),
+        Z + (<usize>load<i32>(b) << 4),
+        Z + (<usize>load<i32>(b, 4) << 4),
+        Z + (<usize>load<i32>(b, 8) << 4),
+        Z + (<usize>load<i32>(b, 12) << 4),
+        Z + (<usize>load<i32>(b, 16) << 4),
+        0,
+        c1,
+        c2,
+        s1,
+        s2,
+      );
     }
   }
   // X[k] = E[k] + W^k O[k], 2E = Z[k] + conj Z[M-k], 2O = (Z[k] - conj Z[M-k]) / i; |X|^2 a quarter of |2X|^2
