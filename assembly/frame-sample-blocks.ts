@@ -5,37 +5,18 @@
  * block's samples in the JavaScript's order, so the results are the same bits. Compiled by scripts/build-wasm.mjs
  * into src/core/features/frame-sample-blocks-simd.wasm, loaded by src/core/features/frame-sample-blocks-simd.ts.
  *
- * Memory (bytes, fixed addresses in the module's one 64 KiB page):
+ * Memory (bytes, fixed addresses in the module's one 64 KiB page; the exported ones are the loader's):
  */
-const SAMPLES: usize = 0; // 160 f32: the 4 blocks
-const SUM: usize = 640; // 4 f64 per output
-const MEAN: usize = 672;
-const CENTRED: usize = 704;
-const BELOW: usize = 736; // 4 f64: pairs split by [r >= pivot]
-const ABOVE: usize = 768; // 4 f64: pairs split by [r > pivot]
+export const SAMPLES: usize = 0; // 160 f32: the 4 blocks
+export const SUM: usize = 640; // 4 f64 per output
+export const MEAN: usize = 672;
+export const CENTRED: usize = 704;
+export const BELOW: usize = 736; // 4 f64: pairs split by [r >= pivot]
+export const ABOVE: usize = 768; // 4 f64: pairs split by [r > pivot]
 const PAIRS: usize = 800; // 40 f64x2: the samples of two blocks side by side, kept for the second pass
 const END: usize = 1440; // within the page, below --memoryBase (32768)
 
 const BLOCK_BYTES: usize = 40 * 4;
-
-export function samples(): usize {
-  return SAMPLES;
-}
-export function sums(): usize {
-  return SUM;
-}
-export function means(): usize {
-  return MEAN;
-}
-export function centredEnergies(): usize {
-  return CENTRED;
-}
-export function crossingsBelow(): usize {
-  return BELOW;
-}
-export function crossingsAbove(): usize {
-  return ABOVE;
-}
 
 /** Sample i of two blocks (the first at byte p) as an f64x2. */
 // @ts-ignore: decorator

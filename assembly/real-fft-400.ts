@@ -8,47 +8,22 @@
  * the tables below (computed by the JavaScript's own expressions: the two builds' Math.cos may differ in the
  * last bit).
  *
- * Memory (bytes, one 64 KiB page, fixed addresses: the module has no allocator):
+ * Memory (bytes, one 64 KiB page, fixed addresses: the module has no allocator; the exported ones are the loader's):
  */
-const INPUT_F32: usize = 0; // 400 f32
-const INPUT_F64: usize = 1600; // 400 f64
+export const INPUT_F32: usize = 0; // 400 f32
+export const INPUT_F64: usize = 1600; // 400 f64
 const ROW: usize = 4800; // 200 complex: the 8-point DFTs' outputs, row k1 at [k1 * 25 ..)
 const MID: usize = 8000; // 25 complex: one 25-point DFT's middle values
 const Z: usize = 8400; // 200 complex: Z[k], the 200-point DFT of z[n] = x[2n] + i x[2n+1]
-const POWER: usize = 11600; // 200 f64: |X_k|^2
-const INPUT_PAIR: usize = 13200; // 200 i32: index of z[n] (n = (25 n1 + 8 n2) mod 200) at [n2 * 8 + n1]
-const OUTPUT_BIN: usize = 14000; // 200 i32: bin of the 25-point DFT output l1 + 5 l2 of row k1 at [k1 * 25 + l1 * 5 + l2]
-const TWIDDLE25: usize = 14800; // 25 x [cos, cos, -sin, sin] of W25^(l1 m2) at [l1 * 5 + m2]
-const SPLIT: usize = 15600; // 200 x [cos, cos, -sin, sin] of e^{-2 pi i k / 400}
-const FIVE_POINT: usize = 22000; // f64 cos(2 pi / 5), cos(4 pi / 5), sin(2 pi / 5), sin(4 pi / 5)
+export const POWER: usize = 11600; // 200 f64: |X_k|^2
+export const INPUT_PAIR: usize = 13200; // 200 i32: index of z[n] (n = (25 n1 + 8 n2) mod 200) at [n2 * 8 + n1]
+export const OUTPUT_BIN: usize = 14000; // 200 i32: bin of the 25-point DFT output l1 + 5 l2 of row k1 at [k1 * 25 + l1 * 5 + l2]
+export const TWIDDLE25: usize = 14800; // 25 x [cos, cos, -sin, sin] of W25^(l1 m2) at [l1 * 5 + m2]
+export const SPLIT: usize = 15600; // 200 x [cos, cos, -sin, sin] of e^{-2 pi i k / 400}
+export const FIVE_POINT: usize = 22000; // f64 cos(2 pi / 5), cos(4 pi / 5), sin(2 pi / 5), sin(4 pi / 5)
 const END: usize = 22032; // within the page, below --memoryBase (32768), where the compiler puts any data of its own
 
 const M = 200;
-
-export function inputF32(): usize {
-  return INPUT_F32;
-}
-export function inputF64(): usize {
-  return INPUT_F64;
-}
-export function power(): usize {
-  return POWER;
-}
-export function inputPairs(): usize {
-  return INPUT_PAIR;
-}
-export function outputBins(): usize {
-  return OUTPUT_BIN;
-}
-export function twiddles25(): usize {
-  return TWIDDLE25;
-}
-export function splitTwiddles(): usize {
-  return SPLIT;
-}
-export function fivePointConstants(): usize {
-  return FIVE_POINT;
-}
 
 /** -i v = (im, -re) */
 // @ts-ignore: decorator

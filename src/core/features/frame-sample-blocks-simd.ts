@@ -15,14 +15,15 @@ export interface SimdFrameSampleBlocks {
   ): void;
 }
 
+/** The kernel's exports: its addresses (in its memory) and entry point. */
 interface KernelExports {
   memory: WebAssembly.Memory;
-  samples(): number;
-  sums(): number;
-  means(): number;
-  centredEnergies(): number;
-  crossingsBelow(): number;
-  crossingsAbove(): number;
+  SAMPLES: WebAssembly.Global;
+  SUM: WebAssembly.Global;
+  MEAN: WebAssembly.Global;
+  CENTRED: WebAssembly.Global;
+  BELOW: WebAssembly.Global;
+  ABOVE: WebAssembly.Global;
   blocks(pivot: number): void;
 }
 
@@ -39,12 +40,12 @@ function instantiate(): SimdFrameSampleBlocks | null {
   if (kernel === null) return null;
   // the memory never grows (one fixed page), so these views stay valid
   const buffer = kernel.memory.buffer;
-  const input = new Float32Array(buffer, kernel.samples(), 160);
-  const sum = new Float64Array(buffer, kernel.sums(), 4);
-  const mean = new Float64Array(buffer, kernel.means(), 4);
-  const centred = new Float64Array(buffer, kernel.centredEnergies(), 4);
-  const below = new Float64Array(buffer, kernel.crossingsBelow(), 4);
-  const above = new Float64Array(buffer, kernel.crossingsAbove(), 4);
+  const input = new Float32Array(buffer, kernel.SAMPLES.value, 160);
+  const sum = new Float64Array(buffer, kernel.SUM.value, 4);
+  const mean = new Float64Array(buffer, kernel.MEAN.value, 4);
+  const centred = new Float64Array(buffer, kernel.CENTRED.value, 4);
+  const below = new Float64Array(buffer, kernel.BELOW.value, 4);
+  const above = new Float64Array(buffer, kernel.ABOVE.value, 4);
   return {
     blocks(samples, from, pivot, first, out) {
       if (!(from >= 0 && from + 160 <= samples.length)) throw new RangeError(`no 160 samples at ${from} of ${samples.length}`);

@@ -19,16 +19,17 @@ export interface SimdRealFft400 {
   powerSpectrum(input: ArrayLike<number>, offset: number, out: Float64Array): void;
 }
 
+/** The kernel's exports: its addresses (in its memory) and entry points. */
 interface KernelExports {
   memory: WebAssembly.Memory;
-  inputF32(): number;
-  inputF64(): number;
-  power(): number;
-  inputPairs(): number;
-  outputBins(): number;
-  twiddles25(): number;
-  splitTwiddles(): number;
-  fivePointConstants(): number;
+  INPUT_F32: WebAssembly.Global;
+  INPUT_F64: WebAssembly.Global;
+  POWER: WebAssembly.Global;
+  INPUT_PAIR: WebAssembly.Global;
+  OUTPUT_BIN: WebAssembly.Global;
+  TWIDDLE25: WebAssembly.Global;
+  SPLIT: WebAssembly.Global;
+  FIVE_POINT: WebAssembly.Global;
   powerSpectrumF32(): void;
   powerSpectrumF64(): void;
 }
@@ -48,18 +49,18 @@ function instantiate(tables: RealFft400Tables): SimdRealFft400 | null {
   const kernel = loadSimdKernel<KernelExports>('real-fft-400-simd.wasm');
   if (kernel === null) return null;
   const buffer = kernel.memory.buffer;
-  new Int32Array(buffer, kernel.inputPairs(), 200).set(tables.inputPairs);
-  new Int32Array(buffer, kernel.outputBins(), 200).set(tables.outputBins);
-  const twiddles = new Float64Array(buffer, kernel.twiddles25(), 4 * 25);
+  new Int32Array(buffer, kernel.INPUT_PAIR.value, 200).set(tables.inputPairs);
+  new Int32Array(buffer, kernel.OUTPUT_BIN.value, 200).set(tables.outputBins);
+  const twiddles = new Float64Array(buffer, kernel.TWIDDLE25.value, 4 * 25);
   for (let i = 0; i < 25; i++)
     twiddles.set([tables.twiddle25Re[i], tables.twiddle25Re[i], -tables.twiddle25Im[i], tables.twiddle25Im[i]], 4 * i);
-  const split = new Float64Array(buffer, kernel.splitTwiddles(), 4 * 200);
+  const split = new Float64Array(buffer, kernel.SPLIT.value, 4 * 200);
   for (let k = 0; k < 200; k++) split.set([tables.splitRe[k], tables.splitRe[k], -tables.splitIm[k], tables.splitIm[k]], 4 * k);
-  new Float64Array(buffer, kernel.fivePointConstants(), 4).set(tables.fivePoint);
+  new Float64Array(buffer, kernel.FIVE_POINT.value, 4).set(tables.fivePoint);
   // the memory never grows (one fixed page), so these views stay valid
-  const inputF32 = new Float32Array(buffer, kernel.inputF32(), 400);
-  const inputF64 = new Float64Array(buffer, kernel.inputF64(), 400);
-  const power = new Float64Array(buffer, kernel.power(), 200);
+  const inputF32 = new Float32Array(buffer, kernel.INPUT_F32.value, 400);
+  const inputF64 = new Float64Array(buffer, kernel.INPUT_F64.value, 400);
+  const power = new Float64Array(buffer, kernel.POWER.value, 200);
   return {
     powerSpectrum(input, offset, out) {
       if (!(offset >= 0 && offset + 400 <= input.length)) throw new RangeError(`no 400 samples at ${offset} of ${input.length}`);
