@@ -37,43 +37,40 @@ const M = 200;
   return f64x2.add(f64x2.mul(v, v128.load(t)), f64x2.mul(v128.shuffle<f64>(v, v, 1, 0), v128.load(t, 16)));
 }
 
-/** |X_k|^2 of bins 0..199 of the 400 f32 samples at inputF32() into power(). */
+/** |X_k|^2 of bins 0..199 of the 400 f32 samples at INPUT_F32 into POWER. */
 export function powerSpectrumF32(): void {
-  const sqrt1_2 = f64x2.splat(Math.SQRT1_2);
-  for (let n2 = 0; n2 < 25; n2++) {
-    const map = INPUT_PAIR + ((n2 * 8) << 2);
-    eightPointDft(
-      n2,
-      sqrt1_2,
-      f64x2.promote_low_f32x4(v128.load64_zero(INPUT_F32 + (load<i32>(map) << 3))),
-      f64x2.promote_low_f32x4(v128.load64_zero(INPUT_F32 + (load<i32>(map, 4) << 3))),
-      f64x2.promote_low_f32x4(v128.load64_zero(INPUT_F32 + (load<i32>(map, 8) << 3))),
-      f64x2.promote_low_f32x4(v128.load64_zero(INPUT_F32 + (load<i32>(map, 12) << 3))),
-      f64x2.promote_low_f32x4(v128.load64_zero(INPUT_F32 + (load<i32>(map, 16) << 3))),
-      f64x2.promote_low_f32x4(v128.load64_zero(INPUT_F32 + (load<i32>(map, 20) << 3))),
-      f64x2.promote_low_f32x4(v128.load64_zero(INPUT_F32 + (load<i32>(map, 24) << 3))),
-      f64x2.promote_low_f32x4(v128.load64_zero(INPUT_F32 + (load<i32>(map, 28) << 3))),
-    );
-  }
-  rowsAndSplit();
+  powerSpectrumOf<f32>();
 }
 
-/** The same for 400 f64 samples at inputF64(). */
+/** The same for 400 f64 samples at INPUT_F64. */
 export function powerSpectrumF64(): void {
+  powerSpectrumOf<f64>();
+}
+
+/** z[n] = x[2n] + i x[2n+1] for the pair index at `map` + `at`, from the samples of type T (f32 or f64). */
+// @ts-ignore: decorator
+@inline function pairOf<T>(map: usize, at: usize): v128 {
+  const n = <usize>load<i32>(map + at);
+  // sizeof<T>() is known when compiling: each instance keeps one of the two loads
+  if (sizeof<T>() == 4) return f64x2.promote_low_f32x4(v128.load64_zero(INPUT_F32 + (n << 3)));
+  return v128.load(INPUT_F64 + (n << 4));
+}
+
+function powerSpectrumOf<T>(): void {
   const sqrt1_2 = f64x2.splat(Math.SQRT1_2);
   for (let n2 = 0; n2 < 25; n2++) {
     const map = INPUT_PAIR + ((n2 * 8) << 2);
     eightPointDft(
       n2,
       sqrt1_2,
-      v128.load(INPUT_F64 + (load<i32>(map) << 4)),
-      v128.load(INPUT_F64 + (load<i32>(map, 4) << 4)),
-      v128.load(INPUT_F64 + (load<i32>(map, 8) << 4)),
-      v128.load(INPUT_F64 + (load<i32>(map, 12) << 4)),
-      v128.load(INPUT_F64 + (load<i32>(map, 16) << 4)),
-      v128.load(INPUT_F64 + (load<i32>(map, 20) << 4)),
-      v128.load(INPUT_F64 + (load<i32>(map, 24) << 4)),
-      v128.load(INPUT_F64 + (load<i32>(map, 28) << 4)),
+      pairOf<T>(map, 0),
+      pairOf<T>(map, 4),
+      pairOf<T>(map, 8),
+      pairOf<T>(map, 12),
+      pairOf<T>(map, 16),
+      pairOf<T>(map, 20),
+      pairOf<T>(map, 24),
+      pairOf<T>(map, 28),
     );
   }
   rowsAndSplit();
