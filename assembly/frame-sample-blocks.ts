@@ -14,7 +14,7 @@ export const CENTRED: usize = 704;
 export const BELOW: usize = 736; // 4 f64: pairs split by [r >= pivot]
 export const ABOVE: usize = 768; // 4 f64: pairs split by [r > pivot]
 const PAIRS: usize = 800; // 40 f64x2: the samples of two blocks side by side, kept for the second pass
-const END: usize = 1440; // within the page, below --memoryBase (32768)
+const END: usize = 1440; // within the page, below --memoryBase (scripts/build-wasm.mjs)
 
 const BLOCK_BYTES: usize = 40 * 4;
 

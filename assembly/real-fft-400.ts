@@ -21,7 +21,8 @@ export const OUTPUT_BIN: usize = 14000; // 200 i32: bin of the 25-point DFT outp
 export const TWIDDLE25: usize = 14800; // 25 x [cos, cos, -sin, sin] of W25^(l1 m2) at [l1 * 5 + m2]
 export const SPLIT: usize = 15600; // 200 x [cos, cos, -sin, sin] of e^{-2 pi i k / 400}
 export const FIVE_POINT: usize = 22000; // f64 cos(2 pi / 5), cos(4 pi / 5), sin(2 pi / 5), sin(4 pi / 5)
-const END: usize = 22032; // within the page, below --memoryBase (32768), where the compiler puts any data of its own
+/** the first byte past this kernel's memory: assembly/frame-spectrum.ts puts its own there */
+export const FFT_END: usize = 22032; // within the page, below --memoryBase, where the compiler puts any data of its own
 
 const M = 200;
 

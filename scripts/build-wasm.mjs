@@ -17,6 +17,7 @@ const outDir = outIndex >= 0 ? process.argv[outIndex + 1] : join(root, 'src', 'c
 const KERNELS = [
   { source: 'assembly/real-fft-400.ts', module: 'real-fft-400-simd.wasm' },
   { source: 'assembly/frame-sample-blocks.ts', module: 'frame-sample-blocks-simd.wasm' },
+  { source: 'assembly/frame-spectrum.ts', module: 'frame-spectrum-simd.wasm' },
 ];
 
 const asc = join(dirname(require.resolve('assemblyscript/package.json')), 'bin', 'asc.js');
@@ -36,7 +37,7 @@ for (const { source, module } of KERNELS) {
       '--use',
       'abort=',
       '--memoryBase',
-      '32768',
+      '49152',
       '--initialMemory',
       '1',
       '--maximumMemory',

@@ -8,6 +8,7 @@ import { loadSamples } from './features-golden-fixtures';
 import { clip16k, manifest } from '../helpers/corpus';
 import { RealFft400 } from '../../src/core/features/real-fft-400';
 import { FrameSampleBlocks } from '../../src/core/features/frame-sample-blocks';
+import { FrameAnalyser, FrameAnalysisScratch, FrameRecords, REC, REC16, REC32 } from '../../src/core/features/frame-record';
 
 const root = join(__dirname, '..', '..');
 
@@ -47,7 +48,7 @@ test('the committed WebAssembly modules are what scripts/build-wasm.mjs compiles
   try {
     execFileSync(process.execPath, [join(root, 'scripts', 'build-wasm.mjs'), '--out', out], { stdio: 'pipe' });
     const modules = readdirSync(out);
-    assert.deepEqual(modules.sort(), ['frame-sample-blocks-simd.wasm', 'real-fft-400-simd.wasm']);
+    assert.deepEqual(modules.sort(), ['frame-sample-blocks-simd.wasm', 'frame-spectrum-simd.wasm', 'real-fft-400-simd.wasm']);
     for (const module of modules) {
       const committed = readFileSync(join(root, 'src', 'core', 'features', module));
       assert.ok(
@@ -88,7 +89,58 @@ test('the WebAssembly SIMD blocks give the JavaScript blocks bit for bit, across
   assert.ok(frames > 300);
 });
 
-test('without WebAssembly (node --jitless) the JavaScript FFT and blocks run, and give the same numbers', async () => {
+/** Every number of the records (singles, halves, blocks) must be the same bits. */
+function assertSameRecords(a: FrameRecords, b: FrameRecords, what: string): void {
+  for (const field of ['singles', 'halves', 'blocks'] as const) {
+    for (let i = 0; i < a[field].length; i++) {
+      assert.ok(Object.is(a[field][i], b[field][i]), `${what}: ${field}[${i}] ${a[field][i]} vs ${b[field][i]}`);
+    }
+  }
+}
+
+test('the WebAssembly SIMD frame spectrum gives the JavaScript frame records bit for bit', async () => {
+  const speech = await loadSamples(clip16k(manifest()[1].path));
+  assert.equal(new FrameAnalysisScratch().spectrum !== null, true);
+  assert.equal(new FrameAnalysisScratch({ simd: false }).spectrum, null);
+  const silenceThenTone = Float32Array.from({ length: 8000 }, (_, i) => (i < 3000 ? 0 : Math.round(Math.sin(i * 0.2) * 3000) / 32768));
+  const inputs: [string, ArrayLike<number>, number][] = [
+    ['16-bit speech', speech, 1 / 32768],
+    ['float64 speech', Float64Array.from(speech, (v) => v * 0.37 + 1e-3), NaN],
+    // frames of zeros: no filter output, so no MFCC shortcut; then a tone that leaves most bins empty
+    ['silence, then a tone', silenceThenTone, 1 / 32768],
+    // sums beyond float32's range: the records keep them in double precision
+    ['loud float64', Float64Array.from({ length: 6000 }, (_, i) => 1e18 * Math.sin(i * 0.7) + 1e17 * (i % 13)), NaN],
+  ];
+  for (const [name, x, reach] of inputs) {
+    const frames = Math.floor((x.length - 400) / 160) + 1;
+    const withKernel = new FrameRecords(frames);
+    const javaScript = new FrameRecords(frames);
+    // two analysers take turns on one scratch (as a thread's streams do), so each takes over the other's run
+    const kernelScratch = new FrameAnalysisScratch();
+    const scalarScratch = new FrameAnalysisScratch({ simd: false });
+    const kernel = [new FrameAnalyser(kernelScratch), new FrameAnalyser(kernelScratch)];
+    const scalar = [new FrameAnalyser(scalarScratch), new FrameAnalyser(scalarScratch)];
+    for (const analyser of [...kernel, ...scalar]) analyser.zcrReach = reach;
+    for (let j = 0; j < frames; j++) {
+      const turn = Math.floor(j / 7) % 2;
+      if (j % 97 === 0) for (const analyser of [...kernel, ...scalar]) analyser.resetRun();
+      kernel[turn].analyse(x, j * 160, withKernel, j);
+      scalar[turn].analyse(x, j * 160, javaScript, j);
+      assert.deepEqual(kernelScratch.energies, scalarScratch.energies, `${name} frame ${j}: energies`);
+    }
+    assertSameRecords(withKernel, javaScript, name);
+    // the exact values beside the records (private) show in every precise value
+    for (let j = 0; j < frames; j++) {
+      for (let i = 0; i < REC.length; i++) {
+        const a = FrameRecords.precise(withKernel, withKernel.singles, withKernel.halves, j * REC32.length, j * REC16.length, j, i);
+        const b = FrameRecords.precise(javaScript, javaScript.singles, javaScript.halves, j * REC32.length, j * REC16.length, j, i);
+        assert.ok(Object.is(a, b), `${name} frame ${j} value ${i}: ${a} vs ${b}`);
+      }
+    }
+  }
+});
+
+test('without WebAssembly (node --jitless) the JavaScript FFT, blocks and spectral stages run, and give the same numbers', async () => {
   const script = `const { RealFft400 } = require(${JSON.stringify(join(root, 'src', 'core', 'features', 'real-fft-400.ts'))});
 const { FrameSampleBlocks } = require(${JSON.stringify(join(root, 'src', 'core', 'features', 'frame-sample-blocks.ts'))});
 const x = Float32Array.from({ length: 560 }, (_, i) => Math.round(Math.sin(i * 0.3) * 9000) / 32768);
@@ -98,14 +150,20 @@ fft.powerSpectrum(x, 0, power);
 const blocks = new FrameSampleBlocks();
 blocks.update(x, 0, 0, 1 / 32768);
 blocks.update(x, 160, 0, 1 / 32768);
-process.stdout.write(JSON.stringify({ simd: [fft.usesSimd, blocks.usesSimd], power: Array.from(power), energies: Array.from(blocks.centredEnergy) }));`;
+const { FrameAnalyser, FrameAnalysisScratch, FrameRecords } = require(${JSON.stringify(join(root, 'src', 'core', 'features', 'frame-record.ts'))});
+const scratch = new FrameAnalysisScratch();
+const records = new FrameRecords(2);
+const analyser = new FrameAnalyser(scratch);
+analyser.analyse(x, 0, records, 0);
+analyser.analyse(x, 160, records, 1);
+process.stdout.write(JSON.stringify({ simd: [fft.usesSimd, blocks.usesSimd, scratch.spectrum !== null], power: Array.from(power), energies: Array.from(blocks.centredEnergy), records: Array.from(new Uint32Array(records.singles.buffer)) }));`;
   const output = execFileSync(process.execPath, ['--jitless', '--import', 'tsx', '-e', script], {
     cwd: root,
     encoding: 'utf8',
     stdio: 'pipe',
   });
-  const jitless = JSON.parse(output) as { simd: boolean[]; power: number[]; energies: number[] };
-  assert.deepEqual(jitless.simd, [false, false]);
+  const jitless = JSON.parse(output) as { simd: boolean[]; power: number[]; energies: number[]; records: number[] };
+  assert.deepEqual(jitless.simd, [false, false, false]);
   const x = Float32Array.from({ length: 560 }, (_, i) => Math.round(Math.sin(i * 0.3) * 9000) / 32768);
   const power = new Float64Array(200);
   new RealFft400().powerSpectrum(x, 0, power);
@@ -115,4 +173,12 @@ process.stdout.write(JSON.stringify({ simd: [fft.usesSimd, blocks.usesSimd], pow
   blocks.update(x, 160, 0, 1 / 32768);
   assert.equal(blocks.usesSimd, true);
   assert.deepEqual(jitless.energies, Array.from(blocks.centredEnergy));
+  const scratch = new FrameAnalysisScratch();
+  assert.notEqual(scratch.spectrum, null);
+  const records = new FrameRecords(2);
+  const analyser = new FrameAnalyser(scratch);
+  analyser.analyse(x, 0, records, 0);
+  analyser.analyse(x, 160, records, 1);
+  // as bits: JSON has no NaN (a frame without a predecessor has no flux cross term)
+  assert.deepEqual(jitless.records, Array.from(new Uint32Array(records.singles.buffer)));
 });

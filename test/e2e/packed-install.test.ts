@@ -90,6 +90,7 @@ describe('packed tarball installed into a fresh Node-RED user directory', { time
       'demo/clips/02-bright-high.wav',
       'dist/core/features/real-fft-400-simd.wasm',
       'dist/core/features/frame-sample-blocks-simd.wasm',
+      'dist/core/features/frame-spectrum-simd.wasm',
     ]) {
       assert.ok(packedFiles.includes(file), file);
     }

@@ -2,6 +2,7 @@ import { CHROMA_FEEDING_BINS, CHROMA_FEEDING_CLASS, CHROMA_FEEDING_WEIGHT } from
 import { FrameSampleBlocks } from './frame-sample-blocks';
 import { mfccFilterSums } from './mfcc-filter-bins';
 import { FoldedMfccScratch, foldedMfccDcts } from './mfcc-folded-dct';
+import { simdFrameSpectrum, SPECTRUM_SUM, type SimdFrameSpectrum } from './frame-spectrum-simd';
 import { ENTROPY_BLOCKS, FRAME_LENGTH, FRAME_STEP, NUM_BINS, NUM_FILTERS, NUM_MFCC } from './pyaudioanalysis-constants';
 import { RealFft400 } from './real-fft-400';
 import type { FrameEnergies } from './voice-activity';
@@ -304,11 +305,15 @@ export { BIN_INDEX_HZ };
  * run at the same time (the streams of one registry) can share one.
  */
 export class FrameAnalysisScratch {
-  readonly fft = new RealFft400();
+  readonly fft: RealFft400;
+  /** the FFT and the spectral stages in WebAssembly SIMD (the same bits), or null where they run in JavaScript */
+  readonly spectrum: SimdFrameSpectrum | null;
   /** A_k of the frame being analysed */
   readonly magnitude = new Float64Array(NUM_BINS);
   readonly power = new Float64Array(NUM_BINS);
   readonly cumulative = new Float64Array(NUM_BINS);
+  /** power over each entropy block (block 0 from bin 1) */
+  readonly blockSums = new Float64Array(ENTROPY_BLOCKS);
   /** the filter-bank outputs G at [1 .. NUM_FILTERS] (mfccFilterSums) */
   readonly filterSums = new Float64Array(NUM_FILTERS + 1);
   readonly filterOutputs = this.filterSums.subarray(1);
@@ -324,8 +329,15 @@ export class FrameAnalysisScratch {
    * and an analyser that finds another one holding them computes its last frame's again from its samples.
    */
   readonly lastMagnitude = new Float64Array(NUM_BINS);
-  readonly blocks = new FrameSampleBlocks();
+  readonly blocks: FrameSampleBlocks;
   holder: FrameAnalyser | undefined;
+
+  /** `simd: false` runs the JavaScript even where the WebAssembly kernels would (for tests and benchmarks). */
+  constructor(options: { simd?: boolean } = {}) {
+    this.fft = new RealFft400(options);
+    this.blocks = new FrameSampleBlocks(options);
+    this.spectrum = options.simd === false ? null : simdFrameSpectrum();
+  }
 }
 
 const PARKED_BYTES = 3584;
@@ -426,12 +438,47 @@ export class FrameAnalyser {
   analyse(samples: ArrayLike<number>, start: number, records: FrameRecords, slot: number): void {
     this.hold(samples, start);
     this.analyseBlocks(samples, start, records, slot);
-    const power = this.scratch.power;
-    this.scratch.fft.powerSpectrum(samples, start, power);
-    this.analyseSpectrum(power, records, slot);
-    this.analyseChroma(power, records, slot);
-    this.analyseMfcc(this.scratch.magnitude, records, slot);
-    this.scratch.lastMagnitude.set(this.scratch.magnitude);
+    const scratch = this.scratch;
+    const kernel = scratch.spectrum;
+    if (kernel !== null) {
+      kernel.analyse(samples, start, this.hasLast ? scratch.lastMagnitude : undefined);
+      const sums = kernel.sums;
+      this.recordSpectrum(
+        records,
+        slot,
+        sums[SPECTRUM_SUM.sumA],
+        sums[SPECTRUM_SUM.sumIndA],
+        sums[SPECTRUM_SUM.sumInd2A],
+        sums[SPECTRUM_SUM.maxPower],
+        sums[SPECTRUM_SUM.cross],
+        kernel.blockSums,
+        kernel.cumulative,
+      );
+      const singles = records.singles;
+      for (let c = 0, at = slot * REC32.length + REC32.chroma; c < 12; c++) singles[at + c] = kernel.chroma[c];
+      if (this.recordMinFilter(sums[SPECTRUM_SUM.minFilter], records, slot)) {
+        const G = kernel.filters;
+        const logs = kernel.logFilters;
+        for (let i = 0; i < NUM_FILTERS; i++) logs[i] = Math.log(G[i]);
+        kernel.mfccDcts();
+        const values = scratch.values;
+        const logDct = kernel.logDct;
+        const inverseDct = kernel.inverseDct;
+        for (let k = 0, at = slot * REC32.length + REC32.inverseMelDct; k < NUM_MFCC; k++) {
+          values[REC.logMelDct + k] = logDct[k] * Math.LOG10E;
+          singles[at + k] = inverseDct[k];
+        }
+        records.setPreciseValues(slot, values, REC.logMelDct, NUM_MFCC);
+      }
+      scratch.lastMagnitude.set(kernel.magnitude);
+    } else {
+      const power = scratch.power;
+      scratch.fft.powerSpectrum(samples, start, power);
+      this.analyseSpectrum(power, records, slot);
+      this.analyseChroma(power, records, slot);
+      this.analyseMfcc(scratch.magnitude, records, slot);
+      scratch.lastMagnitude.set(scratch.magnitude);
+    }
     this.hasLast = true;
   }
 
@@ -443,6 +490,7 @@ export class FrameAnalyser {
     const A = scratch.magnitude;
     const last = scratch.lastMagnitude;
     const cumulative = scratch.cumulative;
+    const blockSums = scratch.blockSums;
     A[0] = 0;
     power[0] = 0; // bin 0 depends on the window's mean: the window code adds it
     cumulative[0] = 0;
@@ -452,9 +500,6 @@ export class FrameAnalyser {
     let maxPower = 0;
     let cross = 0;
     let running = 0;
-    let block0 = 0;
-    let upper = 0;
-    let upperBLogB = 0;
     for (let b = 0, k = 1; b < ENTROPY_BLOCKS; b++) {
       let blockSum = 0;
       for (const end = (b + 1) * BINS_PER_ENTROPY_BLOCK; k < end; k++) {
@@ -471,11 +516,31 @@ export class FrameAnalyser {
         running += p;
         cumulative[k] = running;
       }
-      if (b === 0) block0 = blockSum;
-      else {
-        upper += blockSum;
-        if (blockSum > 0) upperBLogB += blockSum * Math.log2(blockSum);
-      }
+      blockSums[b] = blockSum;
+    }
+    this.recordSpectrum(records, slot, sumA, sumIndA, sumInd2A, maxPower, cross, blockSums, cumulative);
+  }
+
+  /** The spectral sums into the record (and the energies voice activity needs), from analyseSpectrum or the kernel. */
+  private recordSpectrum(
+    records: FrameRecords,
+    slot: number,
+    sumA: number,
+    sumIndA: number,
+    sumInd2A: number,
+    maxPower: number,
+    cross: number,
+    blockSums: Float64Array,
+    cumulative: Float64Array,
+  ): void {
+    const scratch = this.scratch;
+    const block0 = blockSums[0];
+    let upper = 0;
+    let upperBLogB = 0;
+    for (let b = 1; b < ENTROPY_BLOCKS; b++) {
+      const blockSum = blockSums[b];
+      upper += blockSum;
+      if (blockSum > 0) upperBLogB += blockSum * Math.log2(blockSum);
     }
     const values = scratch.values;
     values[REC.sumA] = sumA;
@@ -491,7 +556,6 @@ export class FrameAnalyser {
     records.setPreciseValues(slot, values, REC.sumA, REC.fluxCross - REC.sumA + 1);
     scratch.energies.spectralEnergy = block0 + upper;
     scratch.energies.speechBandEnergy = cumulative[SPEECH_BAND_LAST_BIN] - cumulative[SPEECH_BAND_FIRST_BIN - 1];
-
     // rolloff with A_0 = 0 and no eps: the largest bin any window can give
     const rolloffBin = firstAbove(cumulative, 0.9 * (block0 + upper));
     records.halves[slot * REC16.length + REC16.rolloffBin] = rolloffBin;
@@ -566,11 +630,16 @@ export class FrameAnalyser {
     const G = this.scratch.filterOutputs;
     let minFilter = Infinity;
     for (let i = 0; i < NUM_FILTERS; i++) if (G[i] < minFilter) minFilter = G[i];
-    records.singles[slot * REC32.length + REC32.minFilter] = minFilter;
-    if (!(minFilter > 0)) return; // the window code recomputes these frames from the samples
+    if (!this.recordMinFilter(minFilter, records, slot)) return;
     const values = this.scratch.values;
     foldedMfccDcts(G, this.scratch.folded, values, REC.logMelDct, records.singles, slot * REC32.length + REC32.inverseMelDct);
     records.setPreciseValues(slot, values, REC.logMelDct, NUM_MFCC);
+  }
+
+  /** Records the smallest filter output; whether the MFCC DCTs follow (else the window code recomputes the frame from its samples). */
+  private recordMinFilter(minFilter: number, records: FrameRecords, slot: number): boolean {
+    records.singles[slot * REC32.length + REC32.minFilter] = minFilter;
+    return minFilter > 0;
   }
 }
 

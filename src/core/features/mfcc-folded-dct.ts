@@ -28,6 +28,8 @@ function interleavedRows(rows: number[], length: number): Float64Array {
 const D0 = interleavedRows(ROWS_0_MOD_4, 10);
 const D2 = interleavedRows(ROWS_2_MOD_4, 10);
 const D1 = interleavedRows(ODD_ROWS, 20);
+/** The rows' coefficients by folded input, for the WebAssembly kernel that does the same sums (frame-spectrum-simd.ts). */
+export const FOLDED_DCT_ROWS = { rows0Mod4: D0, rows2Mod4: D2, oddRows: D1 };
 if (NUM_MFCC !== 13) throw new Error('mfcc-folded-dct: written for 13 coefficients');
 
 /** Work arrays of foldedMfccDcts: the folded log10 G and 1 / G. */

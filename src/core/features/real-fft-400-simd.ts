@@ -45,9 +45,18 @@ export function simdRealFft400(tables: RealFft400Tables): SimdRealFft400 | null 
   return loaded;
 }
 
-function instantiate(tables: RealFft400Tables): SimdRealFft400 | null {
-  const kernel = loadSimdKernel<KernelExports>('real-fft-400-simd.wasm');
-  if (kernel === null) return null;
+/** The kernel's table addresses: this module's and frame-spectrum-simd.wasm's, which holds the same FFT. */
+export interface FftTableAddresses {
+  memory: WebAssembly.Memory;
+  INPUT_PAIR: WebAssembly.Global;
+  OUTPUT_BIN: WebAssembly.Global;
+  TWIDDLE25: WebAssembly.Global;
+  SPLIT: WebAssembly.Global;
+  FIVE_POINT: WebAssembly.Global;
+}
+
+/** Writes the FFT's tables into a kernel's memory. */
+export function writeFftTables(kernel: FftTableAddresses, tables: RealFft400Tables): void {
   const buffer = kernel.memory.buffer;
   new Int32Array(buffer, kernel.INPUT_PAIR.value, 200).set(tables.inputPairs);
   new Int32Array(buffer, kernel.OUTPUT_BIN.value, 200).set(tables.outputBins);
@@ -57,21 +66,41 @@ function instantiate(tables: RealFft400Tables): SimdRealFft400 | null {
   const split = new Float64Array(buffer, kernel.SPLIT.value, 4 * 200);
   for (let k = 0; k < 200; k++) split.set([tables.splitRe[k], tables.splitRe[k], -tables.splitIm[k], tables.splitIm[k]], 4 * k);
   new Float64Array(buffer, kernel.FIVE_POINT.value, 4).set(tables.fivePoint);
+}
+
+/** Copies 400 samples from input[offset] into the kernel's input (f32 or f64) and runs its power spectrum. */
+export function fftOfInput(kernel: {
+  INPUT_F32: WebAssembly.Global;
+  INPUT_F64: WebAssembly.Global;
+  memory: WebAssembly.Memory;
+  powerSpectrumF32(): void;
+  powerSpectrumF64(): void;
+}): (input: ArrayLike<number>, offset: number) => void {
   // the memory never grows (one fixed page), so these views stay valid
-  const inputF32 = new Float32Array(buffer, kernel.INPUT_F32.value, 400);
-  const inputF64 = new Float64Array(buffer, kernel.INPUT_F64.value, 400);
-  const power = new Float64Array(buffer, kernel.POWER.value, 200);
+  const inputF32 = new Float32Array(kernel.memory.buffer, kernel.INPUT_F32.value, 400);
+  const inputF64 = new Float64Array(kernel.memory.buffer, kernel.INPUT_F64.value, 400);
+  return (input, offset) => {
+    if (!(offset >= 0 && offset + 400 <= input.length)) throw new RangeError(`no 400 samples at ${offset} of ${input.length}`);
+    if (input instanceof Float32Array) {
+      inputF32.set(input.subarray(offset, offset + 400));
+      kernel.powerSpectrumF32();
+    } else {
+      if (input instanceof Float64Array) inputF64.set(input.subarray(offset, offset + 400));
+      else for (let i = 0; i < 400; i++) inputF64[i] = input[offset + i];
+      kernel.powerSpectrumF64();
+    }
+  };
+}
+
+function instantiate(tables: RealFft400Tables): SimdRealFft400 | null {
+  const kernel = loadSimdKernel<KernelExports>('real-fft-400-simd.wasm');
+  if (kernel === null) return null;
+  writeFftTables(kernel, tables);
+  const fft = fftOfInput(kernel);
+  const power = new Float64Array(kernel.memory.buffer, kernel.POWER.value, 200);
   return {
     powerSpectrum(input, offset, out) {
-      if (!(offset >= 0 && offset + 400 <= input.length)) throw new RangeError(`no 400 samples at ${offset} of ${input.length}`);
-      if (input instanceof Float32Array) {
-        inputF32.set(input.subarray(offset, offset + 400));
-        kernel.powerSpectrumF32();
-      } else {
-        if (input instanceof Float64Array) inputF64.set(input.subarray(offset, offset + 400));
-        else for (let i = 0; i < 400; i++) inputF64[i] = input[offset + i];
-        kernel.powerSpectrumF64();
-      }
+      fft(input, offset);
       out.set(power);
     },
   };

@@ -46,7 +46,8 @@ const TWIDDLE25_IM = Float64Array.from({ length: 25 }, (_, i) => Math.sin((-2 * 
 // split twiddles e^{-2 pi i k / 400} for the real-from-complex step
 const SPLIT_RE = Float64Array.from({ length: M }, (_, k) => Math.cos((-2 * Math.PI * k) / N));
 const SPLIT_IM = Float64Array.from({ length: M }, (_, k) => Math.sin((-2 * Math.PI * k) / N));
-const TABLES = {
+/** The tables of the WebAssembly kernels that hold this FFT (real-fft-400-simd.ts, frame-spectrum-simd.ts). */
+export const REAL_FFT_400_TABLES = {
   inputPairs: INPUT_OFFSET.map((offset) => offset / 2),
   outputBins: OUTPUT_BIN,
   twiddle25Re: TWIDDLE25_RE,
@@ -72,7 +73,7 @@ export class RealFft400 {
 
   /** `simd: false` runs the JavaScript even where the WebAssembly kernel would (for tests and benchmarks). */
   constructor(options: { simd?: boolean } = {}) {
-    this.simd = options.simd === false ? null : simdRealFft400(TABLES);
+    this.simd = options.simd === false ? null : simdRealFft400(REAL_FFT_400_TABLES);
   }
 
   /** Whether the WebAssembly SIMD kernel does the work. */
