@@ -18,6 +18,7 @@ const KERNELS = [
   { source: 'assembly/real-fft-400.ts', module: 'real-fft-400-simd.wasm' },
   { source: 'assembly/frame-sample-blocks.ts', module: 'frame-sample-blocks-simd.wasm' },
   { source: 'assembly/frame-spectrum.ts', module: 'frame-spectrum-simd.wasm' },
+  { source: 'assembly/pcm-chunk.ts', module: 'pcm-chunk-simd.wasm' },
 ];
 
 const asc = join(dirname(require.resolve('assemblyscript/package.json')), 'bin', 'asc.js');

@@ -151,7 +151,11 @@ describe('FeatureWindowPool', () => {
       await pool.push('x', chunks[0].slice(), undefined, false, true);
       const thread = pool.threadOf('x') as FeatureWindowPoolThread;
       const before = thread.threadId;
-      const held = pool.push('x', chunks[1].slice(), undefined, false, true);
+      // a long chunk (the clip five times over, ~0.1 s of the thread's work), so that the thread is still on it when
+      // it is stopped: a 250 ms chunk can be answered before terminate() takes effect
+      const long = new Float32Array(clip.length * 5);
+      for (let k = 0; k < 5; k++) long.set(clip, k * clip.length);
+      const held = pool.push('x', long, undefined, false, true);
       await thread.runningWorker!.terminate();
       await assert.rejects(held, /feature-window thread \d stopped/);
       assert.equal(errors.length, 1);

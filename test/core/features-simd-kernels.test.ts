@@ -9,6 +9,9 @@ import { clip16k, manifest } from '../helpers/corpus';
 import { RealFft400 } from '../../src/core/features/real-fft-400';
 import { FrameSampleBlocks } from '../../src/core/features/frame-sample-blocks';
 import { FrameAnalyser, FrameAnalysisScratch, FrameRecords, REC, REC16, REC32 } from '../../src/core/features/frame-record';
+import { simdPcmChunk } from '../../src/core/features/pcm-chunk-simd';
+import { FeatureWindowStream } from '../../src/core/features/feature-window-stream';
+import { WindowScratch } from '../../src/core/features/window-scratch';
 
 const root = join(__dirname, '..', '..');
 
@@ -48,7 +51,12 @@ test('the committed WebAssembly modules are what scripts/build-wasm.mjs compiles
   try {
     execFileSync(process.execPath, [join(root, 'scripts', 'build-wasm.mjs'), '--out', out], { stdio: 'pipe' });
     const modules = readdirSync(out);
-    assert.deepEqual(modules.sort(), ['frame-sample-blocks-simd.wasm', 'frame-spectrum-simd.wasm', 'real-fft-400-simd.wasm']);
+    assert.deepEqual(modules.sort(), [
+      'frame-sample-blocks-simd.wasm',
+      'frame-spectrum-simd.wasm',
+      'pcm-chunk-simd.wasm',
+      'real-fft-400-simd.wasm',
+    ]);
     for (const module of modules) {
       const committed = readFileSync(join(root, 'src', 'core', 'features', module));
       assert.ok(
@@ -137,6 +145,76 @@ test('the WebAssembly SIMD frame spectrum gives the JavaScript frame records bit
         assert.ok(Object.is(a, b), `${name} frame ${j} value ${i}: ${a} vs ${b}`);
       }
     }
+  }
+});
+
+test('the WebAssembly SIMD PCM kernel gives the JavaScript sample loops exactly, across the ring and call sizes', () => {
+  const kernel = simdPcmChunk();
+  assert.notEqual(kernel, null);
+  // full scale both ways (squares of -32768 need 64-bit sums), a ring of a length that is no multiple of 8 or 160
+  let seed = 7;
+  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 65536 - 32768;
+  const ring = Int16Array.from({ length: 13_331 }, (_, i) => (i % 1000 < 30 ? (i % 2 ? 32767 : -32768) : Math.floor(random())));
+  for (const at of [0, 5, 12_000, 13_330]) {
+    for (const n of [1, 7, 160, 4001, 13_331]) {
+      const floats = new Float32Array(n + 3);
+      kernel!.toFloats(ring, at, n, floats, 3);
+      for (let i = 0; i < n; i++) {
+        const expected = Math.fround(ring[(at + i) % ring.length] * (1 / 32768));
+        assert.ok(Object.is(floats[3 + i], expected), `toFloats at ${at}, n ${n}, sample ${i}`);
+      }
+    }
+    const blocks = 83; // 13,280 samples: past the ring's end, over several calls
+    const sums = new Int32Array(blocks + 2);
+    const mins = new Int16Array(blocks + 2);
+    const maxs = new Int16Array(blocks + 2);
+    kernel!.blockSummaries(ring, at, blocks, sums, mins, maxs, 2);
+    for (let b = 0; b < blocks; b++) {
+      let sum = 0;
+      let min = Infinity;
+      let max = -Infinity;
+      for (let i = 0; i < 160; i++) {
+        const v = ring[(at + b * 160 + i) % ring.length];
+        sum += v;
+        min = Math.min(min, v);
+        max = Math.max(max, v);
+      }
+      assert.deepEqual([sums[2 + b], mins[2 + b], maxs[2 + b]], [sum, min, max], `block ${b} from ${at}`);
+    }
+    const frames = 33;
+    const squares = new Float64Array(frames);
+    kernel!.frameSquares(ring, at, frames, squares);
+    for (let f = 0; f < frames; f++) {
+      let e = 0;
+      for (let i = 0; i < 400; i++) {
+        const a = Math.fround(ring[(at + f * 400 + i) % ring.length] / 32768);
+        e += a * a;
+      }
+      assert.ok(Object.is(squares[f], e), `frame ${f} from ${at}: ${squares[f]} vs ${e}`);
+    }
+  }
+});
+
+test('16-bit streams give the same windows with the WebAssembly kernels as with the JavaScript, whatever the chunk size', async () => {
+  const speech = await loadSamples(clip16k(manifest()[2].path));
+  const pcm = Int16Array.from(speech, (v) => v * 32768);
+  for (const [chunk, options] of [
+    [4000, {}],
+    [16_000, { windowSeconds: 1, hopSeconds: 0.25 }],
+    [333, { windowSeconds: 2, hopSeconds: 0.5 }],
+  ] as const) {
+    const windowsOf = (scratch: WindowScratch) => {
+      const stream = new FeatureWindowStream('s', options, scratch);
+      const vectors: number[][] = [];
+      for (let i = 0; i < pcm.length; i += chunk) vectors.push(...stream.push(pcm.subarray(i, i + chunk)).map((w) => w.vector));
+      vectors.push(...stream.end().map((w) => w.vector));
+      return vectors;
+    };
+    const withKernels = new WindowScratch();
+    assert.notEqual(withKernels.pcmChunk, null);
+    const vectors = windowsOf(withKernels);
+    assert.ok(vectors.length >= 2);
+    assert.deepEqual(vectors, windowsOf(new WindowScratch({ simd: false })), `chunks of ${chunk}`);
   }
 });
 

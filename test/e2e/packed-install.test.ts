@@ -91,6 +91,7 @@ describe('packed tarball installed into a fresh Node-RED user directory', { time
       'dist/core/features/real-fft-400-simd.wasm',
       'dist/core/features/frame-sample-blocks-simd.wasm',
       'dist/core/features/frame-spectrum-simd.wasm',
+      'dist/core/features/pcm-chunk-simd.wasm',
     ]) {
       assert.ok(packedFiles.includes(file), file);
     }

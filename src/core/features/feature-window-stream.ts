@@ -7,6 +7,7 @@ import { FRAME_LENGTH, FRAME_STEP, SAMPLE_RATE, frameCount } from './pyaudioanal
 import { DEFAULT_VOICE_ACTIVITY, isSpeechFrame, VoiceActivityOptions } from './voice-activity';
 import { WINDOW_NORMALISATION_BLOCK, WindowNormalisation } from './window-normalisation';
 import { WindowScratch } from './window-scratch';
+import type { SimdPcmChunk } from './pcm-chunk-simd';
 // The shipped model's training recipe trims whole clips with this rule; speech-only windows apply it per window.
 import { onFeatureFrameGrid, speechSpanOfEnergies, speechSpanOnFrameGrid, TRIM_FRAME } from './front-end/speech-trimming';
 
@@ -302,8 +303,17 @@ export class FeatureWindowStream {
         ),
         length,
       );
-      this.normalisation.update(audio, length);
-      this.updateTrimEnergies(audio, length);
+      const kernel = this.scratch.pcmChunk;
+      if (
+        kernel === null ||
+        !this.normalisation.updateFromPcm(length, (from, count, sums, mins, maxs, at) =>
+          kernel.blockSummaries(this.pcm, this.pcmIndex(from), count, sums, mins, maxs, at),
+        )
+      ) {
+        this.normalisation.update(audio, length);
+      }
+      if (kernel !== null) this.updateTrimEnergiesFromPcm(kernel, length);
+      else this.updateTrimEnergies(audio, length);
       return audio;
     }
     for (let i = floatFrom; i < length; i++) {
@@ -337,6 +347,21 @@ export class FeatureWindowStream {
   }
 
   /** The trimming frames' energies (trimEnergies) of the buffer audio[0 .. length) not yet computed. */
+  /** updateTrimEnergies from the 16-bit samples, by the kernel (the same sums: they are exact). */
+  private updateTrimEnergiesFromPcm(kernel: SimdPcmChunk, length: number): void {
+    const ring = this.trimEnergies;
+    if (ring === undefined) return;
+    const local = this.trimEnergiesEnd - this.bufferStart;
+    const count = Math.max(0, Math.floor((length - local) / TRIM_FRAME));
+    if (count === 0) return;
+    const squares = this.scratch.frameSquares(count);
+    kernel.frameSquares(this.pcm, this.pcmIndex(local), count, squares);
+    for (let f = 0; f < count; f++) {
+      ring[(this.trimEnergiesEnd / TRIM_FRAME) % ring.length] = squares[f] / TRIM_FRAME;
+      this.trimEnergiesEnd += TRIM_FRAME;
+    }
+  }
+
   private updateTrimEnergies(audio: Float32Array, length: number): void {
     const ring = this.trimEnergies;
     if (ring === undefined) return;
@@ -404,6 +429,11 @@ export class FeatureWindowStream {
     const pcm = this.pcm;
     const start = Math.max(0, from);
     if (start >= to) return view;
+    const kernel = this.scratch.pcmChunk;
+    if (kernel !== null) {
+      kernel.toFloats(pcm, this.pcmIndex(start), to - start, view, start);
+      return view;
+    }
     // two runs: up to the ring's end, then from its start
     const j = this.pcmIndex(start);
     const wrap = Math.min(to, start + pcm.length - j);

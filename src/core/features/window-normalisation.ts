@@ -75,6 +75,25 @@ export class WindowNormalisation {
     return true;
   }
 
+  /**
+   * update() for a buffer of 16-bit samples, by `summarise` (the sums, minima and maxima in 1/32768 steps of `count`
+   * blocks from buffer index `from` into the arrays from index `at`): false, doing nothing, unless the summaries are
+   * in 16-bit steps (then update() must run).
+   */
+  updateFromPcm(
+    length: number,
+    summarise: (from: number, count: number, sums: Int32Array, mins: Int16Array, maxs: Int16Array, at: number) => void,
+  ): boolean {
+    if (this.unit !== PCM_STEP) return false;
+    const first = this.summarised / BLOCK;
+    const end = Math.floor(length / BLOCK);
+    if (end > first) {
+      summarise(first * BLOCK, end - first, this.sum as Int32Array, this.min as Int16Array, this.max as Int16Array, first);
+      this.summarised = end * BLOCK;
+    }
+    return true;
+  }
+
   /** From 16-bit steps to numbers, for a block off the grid. */
   private widen(): void {
     this.sum = Float64Array.from(this.sum, (v) => v * PCM_STEP);

@@ -1,5 +1,6 @@
 import { PAPER_FEATURE_COUNT } from './feature-names';
 import { FrameAnalysisScratch } from './frame-record';
+import { simdPcmChunk, type SimdPcmChunk } from './pcm-chunk-simd';
 import { WindowFeatureComputer } from './window-short-term-features';
 
 /**
@@ -9,11 +10,20 @@ import { WindowFeatureComputer } from './window-short-term-features';
  * streams run one at a time, so they share one instead of holding ~100 KB each.
  */
 export class WindowScratch {
-  readonly frameAnalysis = new FrameAnalysisScratch();
+  readonly frameAnalysis: FrameAnalysisScratch;
+  /** a 16-bit stream's per-sample work in WebAssembly SIMD, or null where the JavaScript runs it */
+  readonly pcmChunk: SimdPcmChunk | null;
   readonly computer = new WindowFeatureComputer();
   private matrix = new Float64Array(0);
   private audioView = new Float32Array(0);
   private trimEnergyView = new Float64Array(0);
+  private squaresView = new Float64Array(0);
+
+  /** `simd: false` runs the JavaScript even where the WebAssembly kernels would (for tests and benchmarks). */
+  constructor(options: { simd?: boolean } = {}) {
+    this.frameAnalysis = new FrameAnalysisScratch(options);
+    this.pcmChunk = options.simd === false ? null : simdPcmChunk();
+  }
 
   /** A float view of a stream's 16-bit audio, at least `length` samples (contents undefined). */
   audio(length: number): Float32Array {
@@ -25,6 +35,12 @@ export class WindowScratch {
   trimEnergies(count: number): Float64Array {
     if (this.trimEnergyView.length < count) this.trimEnergyView = new Float64Array(count);
     return this.trimEnergyView.subarray(0, count);
+  }
+
+  /** `count` sums of squares of speech-trimming frames (contents undefined). */
+  frameSquares(count: number): Float64Array {
+    if (this.squaresView.length < count) this.squaresView = new Float64Array(count);
+    return this.squaresView;
   }
 
   /** A matrix of the 34 features of `numFrames` frames (contents undefined). */
