@@ -55,28 +55,48 @@ export const TERM_CAPACITY: i32 = 16;
 export function spectrumSums(): void {
   store<f64>(MAGNITUDE, 0);
   store<f64>(CUMULATIVE, 0);
-  let moments = f64x2.splat(0); // [sum A, sum f A]
-  let secondAndCross = f64x2.splat(0); // [sum f^2 A, sum A A_last]
-  let blockAndRunning = f64x2.splat(0); // [the block's sum, the running sum]
-  let maxPower: f64 = 0;
+  // bin 1 alone (bin 0 is the window's), then bins in pairs (k, k + 1): the square roots two at a time, each bin
+  // added to the sums in turn, as the JavaScript adds it
+  const p1 = load<f64>(POWER, 8);
+  const a1 = Math.sqrt(p1);
+  store<f64>(MAGNITUDE, a1, 8);
+  let moments = f64x2.mul(f64x2(1, 80), f64x2.splat(a1)); // [sum A, sum f A]
+  let secondAndCross = f64x2.mul(f64x2.replace_lane(f64x2.splat(80 * 80), 1, load<f64>(LAST, 8)), f64x2.splat(a1)); // [sum f^2 A, sum A A_last]
+  let blockAndRunning = f64x2.splat(p1); // [the block's sum, the running sum]
+  store<f64>(CUMULATIVE, p1, 8);
+  const firstMax: f64 = p1 > 0 ? p1 : 0;
+  let maxima = f64x2.splat(0); // of the pairs' first and second bins
   const one = f64x2.splat(1);
-  for (let b = 0, k = 1; b < 10; b++) {
-    for (const end = (b + 1) * 20; k < end; k++) {
+  const hzStep = f64x2.splat(80);
+  let hz = f64x2(120, 160); // bins 2 and 3 lie at 120 and 160 Hz
+  for (let b = 0, k = 2; b < 10; b++) {
+    for (const end = (b + 1) * 20; k < end; k += 2) {
       const at = <usize>k << 3;
-      const p = load<f64>(POWER + at);
-      const a = Math.sqrt(p);
-      store<f64>(MAGNITUDE + at, a);
-      const hz = <f64>(k + 1) * 40;
-      const spread = f64x2.splat(a);
-      moments = f64x2.add(moments, f64x2.mul(f64x2.replace_lane(one, 1, hz), spread));
-      secondAndCross = f64x2.add(secondAndCross, f64x2.mul(f64x2.replace_lane(f64x2.splat(hz * hz), 1, load<f64>(LAST + at)), spread));
-      if (p > maxPower) maxPower = p;
-      blockAndRunning = f64x2.add(blockAndRunning, f64x2.splat(p));
+      const p = v128.load(POWER + at);
+      const a = f64x2.sqrt(p);
+      v128.store(MAGNITUDE + at, a);
+      const last = v128.load(LAST + at);
+      const hzSquared = f64x2.mul(hz, hz);
+      const first = v128.shuffle<f64>(a, a, 0, 0);
+      moments = f64x2.add(moments, f64x2.mul(v128.shuffle<f64>(one, hz, 0, 2), first));
+      secondAndCross = f64x2.add(secondAndCross, f64x2.mul(v128.shuffle<f64>(hzSquared, last, 0, 2), first));
+      const second = v128.shuffle<f64>(a, a, 1, 1);
+      moments = f64x2.add(moments, f64x2.mul(v128.shuffle<f64>(one, hz, 0, 3), second));
+      secondAndCross = f64x2.add(secondAndCross, f64x2.mul(v128.shuffle<f64>(hzSquared, last, 1, 3), second));
+      // lane by lane as the JavaScript's `if (p > max) max = p` (a NaN is passed over)
+      maxima = v128.bitselect(p, maxima, f64x2.gt(p, maxima));
+      blockAndRunning = f64x2.add(blockAndRunning, v128.shuffle<f64>(p, p, 0, 0));
       store<f64>(CUMULATIVE + at, f64x2.extract_lane(blockAndRunning, 1));
+      blockAndRunning = f64x2.add(blockAndRunning, v128.shuffle<f64>(p, p, 1, 1));
+      store<f64>(CUMULATIVE + at, f64x2.extract_lane(blockAndRunning, 1), 8);
+      hz = f64x2.add(hz, hzStep);
     }
     store<f64>(BLOCK_SUMS + (<usize>b << 3), f64x2.extract_lane(blockAndRunning, 0));
     blockAndRunning = f64x2.replace_lane(blockAndRunning, 0, 0);
   }
+  let maxPower = firstMax;
+  if (f64x2.extract_lane(maxima, 0) > maxPower) maxPower = f64x2.extract_lane(maxima, 0);
+  if (f64x2.extract_lane(maxima, 1) > maxPower) maxPower = f64x2.extract_lane(maxima, 1);
   v128.store(SUMS, moments);
   v128.store(SUMS, secondAndCross, 16);
   store<f64>(SUMS, maxPower, 32);
