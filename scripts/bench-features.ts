@@ -20,6 +20,7 @@ const { paperClipVector, paperShortTermMatrix } = compiled<typeof import('../src
 const { referenceShortTermFeatures, normalisationOf } =
   compiled<typeof import('../src/core/features/reference-short-term-features')>('reference-short-term-features');
 const { RealFft400 } = compiled<typeof import('../src/core/features/real-fft-400')>('real-fft-400');
+const { simdPcmChunk } = compiled<typeof import('../src/core/features/pcm-chunk-simd')>('pcm-chunk-simd');
 const { simdFrameSpectrum } = compiled<typeof import('../src/core/features/frame-spectrum-simd')>('frame-spectrum-simd');
 const { WindowFeatureComputer } = compiled<typeof import('../src/core/features/window-short-term-features')>('window-short-term-features');
 const { onFeatureFrameGrid, speechSpanOfEnergies, frameEnergies } =
@@ -184,11 +185,14 @@ async function main() {
       sink += onFeatureFrameGrid(speechSpanOfEnergies(energies.subarray(first, first + perWindow), windowSeconds * 16000)).start;
     }
   });
+  // as the stream converts its 16-bit audio: by the WebAssembly kernel where there is one
+  const pcmKernel = simdPcmChunk();
   const toFloatTime = time(() => {
     const view = new Float32Array(windowSeconds * 16000);
     for (let i = 0; i < stream16.length; i += chunk) {
       const part = stream16.subarray(i, i + chunk);
-      for (let k = 0; k < part.length; k++) view[k] = part[k] * (1 / 32768);
+      if (pcmKernel) pcmKernel.toFloats(part, 0, part.length, view, 0);
+      else for (let k = 0; k < part.length; k++) view[k] = part[k] * (1 / 32768);
     }
     sink += view[0];
   });
@@ -256,7 +260,7 @@ async function main() {
     `  window statistics (34 features from records + mean/std, ${windowCount} windows): ${((windowTime / frameWindows) * 1e9).toFixed(0)} ns/frame-window, ${usPerFrame(windowTime)}`,
   );
   console.log(`  speech trimming (energies once, each window's stretch): ${usPerFrame(trimTime)}`);
-  console.log(`  16-bit PCM to floats for the analysis:      ${usPerFrame(toFloatTime)}`);
+  console.log(`  16-bit PCM to floats for the analysis${pcmKernel ? ' (WebAssembly SIMD)' : ''}: ${usPerFrame(toFloatTime)}`);
   console.log(`  streaming total:                            ${usPerFrame(streaming)}; speech-only ${usPerFrame(speechOnly)}`);
   if (before && after) {
     console.log(
