@@ -19,10 +19,13 @@ const KERNELS = [
   { source: 'assembly/frame-sample-blocks.ts', module: 'frame-sample-blocks-simd.wasm' },
   { source: 'assembly/frame-spectrum.ts', module: 'frame-spectrum-simd.wasm' },
   { source: 'assembly/pcm-chunk.ts', module: 'pcm-chunk-simd.wasm' },
+  // shrink level 1 selects AssemblyScript's fdlibm Math.log2 (not its table-driven one): V8's Math.log2 is fdlibm's
+  // too, and the two give the same bits (test/core/features-simd-kernels.test.ts)
+  { source: 'assembly/window-frames.ts', module: 'window-frames-simd.wasm', options: ['--shrinkLevel', '1'] },
 ];
 
 const asc = join(dirname(require.resolve('assemblyscript/package.json')), 'bin', 'asc.js');
-for (const { source, module } of KERNELS) {
+for (const { source, module, options = [] } of KERNELS) {
   // no runtime, allocator or imports: the kernel works in fixed places of its one 64 KiB page
   execFileSync(
     process.execPath,
@@ -30,6 +33,7 @@ for (const { source, module } of KERNELS) {
       asc,
       join(root, source),
       '-O3',
+      ...options,
       '--enable',
       'simd',
       '--runtime',

@@ -12,6 +12,7 @@ import { FrameAnalyser, FrameAnalysisScratch, FrameRecords, REC, REC16, REC32 } 
 import { simdPcmChunk } from '../../src/core/features/pcm-chunk-simd';
 import { FeatureWindowStream } from '../../src/core/features/feature-window-stream';
 import { WindowScratch } from '../../src/core/features/window-scratch';
+import type { FeatureWindowOptions } from '../../src/core/features/feature-window-stream';
 
 const root = join(__dirname, '..', '..');
 
@@ -56,6 +57,7 @@ test('the committed WebAssembly modules are what scripts/build-wasm.mjs compiles
       'frame-spectrum-simd.wasm',
       'pcm-chunk-simd.wasm',
       'real-fft-400-simd.wasm',
+      'window-frames-simd.wasm',
     ]);
     for (const module of modules) {
       const committed = readFileSync(join(root, 'src', 'core', 'features', module));
@@ -218,7 +220,51 @@ test('16-bit streams give the same windows with the WebAssembly kernels as with 
   }
 });
 
-test('without WebAssembly (node --jitless) the JavaScript FFT, blocks and spectral stages run, and give the same numbers', async () => {
+test('the WebAssembly window features give the JavaScript ones bit for bit, fallbacks to the samples included', async () => {
+  const clips = await Promise.all(
+    manifest()
+      .slice(3, 9)
+      .map((row) => loadSamples(clip16k(row.path))),
+  );
+  const speech = new Float32Array(clips.reduce((n, c) => n + c.length, 0));
+  clips.reduce((at, c) => (speech.set(c, at), at + c.length), 0);
+  const pcm = Int16Array.from(speech, (v) => v * 32768);
+  const cases: [string, Float32Array | Int16Array | Float64Array, Partial<FeatureWindowOptions>][] = [
+    ['16-bit, speech only', pcm, {}],
+    ['16-bit, every window', pcm, { trimSilence: false }],
+    // off the 16-bit grid: the zero-crossing counts must often come from the samples
+    ['floats', speech.map((v) => v * 0.3 + 1e-4), {}],
+    ['1 s windows every 0.1 s', pcm, { windowSeconds: 1, hopSeconds: 0.1 }],
+    // sums beyond float32's range: such windows stay with the JavaScript
+    ['loud', Float64Array.from(speech.subarray(0, 80_000), (v) => v * 1e30), { trimSilence: false }],
+  ];
+  const total = { zcr: 0, rolloff: 0 };
+  for (const [name, input, options] of cases) {
+    const run = (scratch: WindowScratch) => {
+      const stream = new FeatureWindowStream('s', options, scratch);
+      const vectors: number[][] = [];
+      for (let i = 0; i < input.length; i += 4000) vectors.push(...stream.push(input.subarray(i, i + 4000)).map((w) => w.vector));
+      vectors.push(...stream.end().map((w) => w.vector));
+      return { vectors, fallbacks: { ...stream.fallbacks } };
+    };
+    const withKernel = run(new WindowScratch());
+    const javaScript = run(new WindowScratch({ simd: false }));
+    assert.ok(withKernel.vectors.length >= 3, name);
+    assert.equal(withKernel.vectors.length, javaScript.vectors.length, name);
+    withKernel.vectors.forEach((vector, w) =>
+      vector.forEach((v, i) =>
+        assert.ok(Object.is(v, javaScript.vectors[w][i]), `${name}, window ${w}, value ${i}: ${v} vs ${javaScript.vectors[w][i]}`),
+      ),
+    );
+    assert.deepEqual(withKernel.fallbacks, javaScript.fallbacks, name);
+    total.zcr += withKernel.fallbacks.zcr;
+    total.rolloff += withKernel.fallbacks.rolloff;
+  }
+  // the frames the kernel hands back were there to hand back
+  assert.ok(total.zcr > 0 && total.rolloff > 0, JSON.stringify(total));
+});
+
+test('without WebAssembly (node --jitless) the JavaScript FFT, blocks, spectral stages and window features run, and give the same numbers', async () => {
   const script = `const { RealFft400 } = require(${JSON.stringify(join(root, 'src', 'core', 'features', 'real-fft-400.ts'))});
 const { FrameSampleBlocks } = require(${JSON.stringify(join(root, 'src', 'core', 'features', 'frame-sample-blocks.ts'))});
 const x = Float32Array.from({ length: 560 }, (_, i) => Math.round(Math.sin(i * 0.3) * 9000) / 32768);
@@ -234,13 +280,16 @@ const records = new FrameRecords(2);
 const analyser = new FrameAnalyser(scratch);
 analyser.analyse(x, 0, records, 0);
 analyser.analyse(x, 160, records, 1);
-process.stdout.write(JSON.stringify({ simd: [fft.usesSimd, blocks.usesSimd, scratch.spectrum !== null], power: Array.from(power), energies: Array.from(blocks.centredEnergy), records: Array.from(new Uint32Array(records.singles.buffer)) }));`;
+const { FeatureWindowStream } = require(${JSON.stringify(join(root, 'src', 'core', 'features', 'feature-window-stream.ts'))});
+const tone = Int16Array.from({ length: 16000 }, (_, i) => Math.round(Math.sin(i * 0.05) * 9000 + Math.sin(i * 0.71) * 3000));
+const windows = new FeatureWindowStream('s', { windowSeconds: 0.5, hopSeconds: 0.25 }).push(tone).map((w) => w.vector);
+process.stdout.write(JSON.stringify({ simd: [fft.usesSimd, blocks.usesSimd, scratch.spectrum !== null], power: Array.from(power), energies: Array.from(blocks.centredEnergy), records: Array.from(new Uint32Array(records.singles.buffer)), windows }));`;
   const output = execFileSync(process.execPath, ['--jitless', '--import', 'tsx', '-e', script], {
     cwd: root,
     encoding: 'utf8',
     stdio: 'pipe',
   });
-  const jitless = JSON.parse(output) as { simd: boolean[]; power: number[]; energies: number[]; records: number[] };
+  const jitless = JSON.parse(output) as { simd: boolean[]; power: number[]; energies: number[]; records: number[]; windows: number[][] };
   assert.deepEqual(jitless.simd, [false, false, false]);
   const x = Float32Array.from({ length: 560 }, (_, i) => Math.round(Math.sin(i * 0.3) * 9000) / 32768);
   const power = new Float64Array(200);
@@ -259,4 +308,9 @@ process.stdout.write(JSON.stringify({ simd: [fft.usesSimd, blocks.usesSimd, scra
   analyser.analyse(x, 160, records, 1);
   // as bits: JSON has no NaN (a frame without a predecessor has no flux cross term)
   assert.deepEqual(jitless.records, Array.from(new Uint32Array(records.singles.buffer)));
+  // a stream's windows, every kernel missing there
+  const tone = Int16Array.from({ length: 16000 }, (_, i) => Math.round(Math.sin(i * 0.05) * 9000 + Math.sin(i * 0.71) * 3000));
+  const windows = new FeatureWindowStream('s', { windowSeconds: 0.5, hopSeconds: 0.25 }).push(tone).map((w) => w.vector);
+  assert.ok(windows.length >= 3);
+  assert.deepEqual(jitless.windows, windows);
 });

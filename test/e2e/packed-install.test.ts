@@ -92,6 +92,7 @@ describe('packed tarball installed into a fresh Node-RED user directory', { time
       'dist/core/features/frame-sample-blocks-simd.wasm',
       'dist/core/features/frame-spectrum-simd.wasm',
       'dist/core/features/pcm-chunk-simd.wasm',
+      'dist/core/features/window-frames-simd.wasm',
     ]) {
       assert.ok(packedFiles.includes(file), file);
     }

@@ -261,6 +261,30 @@ export class FrameRecords {
     this.slots = grown;
   }
 
+  /** Whether some value is kept in double precision beside the records (outside float32's range). */
+  get hasExactValues(): boolean {
+    return this.exact !== undefined;
+  }
+
+  /**
+   * Copies the records of `count` frames in consecutive slots from `slot` on (wrapping at ringSlots) into `singles`
+   * and `halves`, and their blocks (4 a frame, and the last frame's 6 more) into `blocks`, from index 0.
+   */
+  copyFrames(slot: number, count: number, singles: Float32Array, halves: Int16Array, blocks: Float32Array): void {
+    const first = Math.min(count, this.ringSlots - slot);
+    singles.set(this.singles.subarray(slot * REC32.length, (slot + first) * REC32.length));
+    halves.set(this.halves.subarray(slot * REC16.length, (slot + first) * REC16.length));
+    if (first < count) {
+      singles.set(this.singles.subarray(0, (count - first) * REC32.length), first * REC32.length);
+      halves.set(this.halves.subarray(0, (count - first) * REC16.length), first * REC16.length);
+    }
+    const from = slot * BLOCKS_PER_FRAME_STEP;
+    const total = count * BLOCKS_PER_FRAME_STEP + BLOCKS_PER_FRAME - BLOCKS_PER_FRAME_STEP;
+    const firstBlocks = Math.min(total, this.blockRing - from);
+    blocks.set(this.blocks.subarray(2 * from, 2 * (from + firstBlocks)));
+    if (firstBlocks < total) blocks.set(this.blocks.subarray(0, 2 * (total - firstBlocks)), 2 * firstBlocks);
+  }
+
   get byteLength(): number {
     return (
       this.singles.byteLength +

@@ -13,7 +13,7 @@ export class WindowScratch {
   readonly frameAnalysis: FrameAnalysisScratch;
   /** a 16-bit stream's per-sample work in WebAssembly SIMD, or null where the JavaScript runs it */
   readonly pcmChunk: SimdPcmChunk | null;
-  readonly computer = new WindowFeatureComputer();
+  readonly computer: WindowFeatureComputer;
   private matrix = new Float64Array(0);
   private audioView = new Float32Array(0);
   private trimEnergyView = new Float64Array(0);
@@ -23,6 +23,7 @@ export class WindowScratch {
   constructor(options: { simd?: boolean } = {}) {
     this.frameAnalysis = new FrameAnalysisScratch(options);
     this.pcmChunk = options.simd === false ? null : simdPcmChunk();
+    this.computer = new WindowFeatureComputer(options);
   }
 
   /** A float view of a stream's 16-bit audio, at least `length` samples (contents undefined). */

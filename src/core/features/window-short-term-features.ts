@@ -4,6 +4,7 @@ import { CHROMA_MAP } from './chroma-map';
 import { ENTROPY_BLOCKS, EPS, FRAME_LENGTH, NUM_BINS, NUM_FILTERS, NUM_MFCC, SAMPLE_RATE } from './pyaudioanalysis-constants';
 import { RealFft400 } from './real-fft-400';
 import { countZeroCrossings, ZeroCrossingCounts, zeroCrossingRateAbout } from './zero-crossing-counts';
+import { simdWindowFrames, WINDOW_FRAME_FLAGS, type SimdWindowFrames } from './window-frames-simd';
 
 /**
  * A window's 34 short-term features from the frame records of its frames (see frame-record.ts),
@@ -50,6 +51,13 @@ export class WindowFeatureComputer {
   private readonly chroma = new Float64Array(12);
   private readonly zeroCrossings = new ZeroCrossingCounts();
   readonly fallbacks: FallbackCounts = { zcr: 0, rolloff: 0, mfcc: 0 };
+  /** the frames' features in WebAssembly (the same bits), or null where the JavaScript below computes them */
+  private readonly kernel: SimdWindowFrames | null;
+
+  /** `simd: false` runs the JavaScript even where the WebAssembly kernel would (for tests and benchmarks). */
+  constructor(options: { simd?: boolean } = {}) {
+    this.kernel = options.simd === false ? null : simdWindowFrames();
+  }
 
   /**
    * Writes feature i of frame j to out[i * stride + j] (34 rows), for a window whose samples have
@@ -66,6 +74,7 @@ export class WindowFeatureComputer {
     const energyEps = EPS * scale * scale;
     const bin0Class = CHROMA_MAP.classOfBin[0];
     const bin0Divisor = CHROMA_MAP.divisorOfBin[0];
+    if (this.kernel !== null && this.computeByKernel(this.kernel, frames, mean, scale, out, stride)) return;
     const blockEnergy = this.blockEnergy;
     const chroma = this.chroma;
     let prevA0 = 0;
@@ -76,24 +85,7 @@ export class WindowFeatureComputer {
       const o32 = slot * REC32.length;
       const o16 = slot * REC16.length;
 
-      // zero-crossing rate: the counts about the frame's pivot, else the window code's own, else recount
-      let zcr = zeroCrossingRateAbout(
-        records.zcrPivot(slot),
-        singles[o32 + REC32.zcrReach],
-        halves[o16 + REC16.zcrBelow],
-        halves[o16 + REC16.zcrAbove],
-        mean,
-        ZCR_PAIRS,
-      );
-      if (zcr < 0) zcr = this.secondZeroCrossingRate(singles, halves, o32, o16, mean);
-      if (zcr < 0) {
-        this.recountZeroCrossings(frames.samples(j), frames.sampleOffset(j), mean, records, slot);
-        this.fallbacks.zcr++;
-        zcr = this.secondZeroCrossingRate(singles, halves, o32, o16, mean);
-        // the single-precision pivot left a sample between it and m, or the reach rounded down below it
-        if (zcr < 0) zcr = this.zeroCrossingRateAt(frames.samples(j), frames.sampleOffset(j), mean);
-      }
-      out[j] = zcr;
+      out[j] = this.zeroCrossingRate(frames, j, slot, mean);
 
       // energy and energy entropy (raw units; y = (r - m) / s)
       let energy = 0;
@@ -175,19 +167,7 @@ export class WindowFeatureComputer {
             FrameRecords.precise(records, singles, halves, o32, o16, slot, REC.logMelDct + c) +
             correction * singles[o32 + REC32.inverseMelDct + c];
         }
-      } else {
-        this.fallbacks.mfcc++;
-        const G = this.filterOutputsOf(frames.samples(j), frames.sampleOffset(j));
-        const invScale = 1 / (200 * scale);
-        for (let c = 0; c < NUM_MFCC; c++) {
-          let acc = 0;
-          const row = c * NUM_FILTERS;
-          for (let i = 0; i < NUM_FILTERS; i++) {
-            acc += MFCC_DCT[row + i] * Math.log10(G[i] * invScale + EPS);
-          }
-          out[(8 + c) * stride + j] = acc;
-        }
-      }
+      } else this.mfccFromSamples(frames, j, scale, out, stride);
 
       // chroma (scale-free: ratio of energies)
       for (let c = 0; c < 12; c++) chroma[c] = singles[o32 + REC32.chroma + c];
@@ -210,6 +190,109 @@ export class WindowFeatureComputer {
         chromaVar += d * d;
       }
       out[33 * stride + j] = Math.sqrt(chromaVar / 12);
+    }
+  }
+
+  /**
+   * compute() by the WebAssembly kernel, FRAMES frames a call, and what it flags from the samples here; false (nothing
+   * written) for a window it cannot take: records with values in double precision, or frames not in consecutive slots.
+   */
+  private computeByKernel(
+    kernel: SimdWindowFrames,
+    frames: WindowFrames,
+    mean: number,
+    scale: number,
+    out: Float64Array,
+    stride: number,
+  ): boolean {
+    const records = frames.records;
+    const n = frames.numFrames;
+    if (records.hasExactValues || n === 0) return false;
+    const firstSlot = frames.slot(0);
+    for (let j = 1; j < n; j++) {
+      const expected = firstSlot + j;
+      if (frames.slot(j) !== (expected >= records.ringSlots ? expected - records.ringSlots : expected)) return false;
+    }
+    // compute()'s constants, by its expressions
+    const sigma = 40000 * scale * scale;
+    const fluxEps = 40000 * scale * EPS;
+    const logScale = Math.log10(200 * scale);
+    const epsScale = 200 * scale * EPS;
+    const energyEps = EPS * scale * scale;
+    const correction = epsScale / Math.LN10;
+    const size = kernel.frames;
+    const matrix = kernel.matrix;
+    for (let first = 0; first < n; first += size) {
+      const count = Math.min(size, n - first);
+      records.copyFrames(frames.slot(first), count, kernel.singles, kernel.halves, kernel.blocks);
+      kernel.run(
+        count,
+        first === 0,
+        mean,
+        scale,
+        sigma,
+        fluxEps,
+        logScale,
+        epsScale,
+        energyEps,
+        correction,
+        CHROMA_MAP.classOfBin[0],
+        CHROMA_MAP.divisorOfBin[0],
+      );
+      for (let i = 0; i < 34; i++) out.set(matrix.subarray(i * size, i * size + count), i * stride + first);
+      const flags = kernel.flags;
+      for (let k = 0; k < count; k++) {
+        if (flags[k] === 0) continue;
+        const j = first + k;
+        const slot = frames.slot(j);
+        if (flags[k] & WINDOW_FRAME_FLAGS.zcr) out[j] = this.zeroCrossingRate(frames, j, slot, mean);
+        if (flags[k] & WINDOW_FRAME_FLAGS.rolloff) {
+          out[7 * stride + j] = this.rolloff(frames, j, slot, kernel.bin0Magnitudes[k], kernel.squares[k], sigma);
+        }
+        if (flags[k] & WINDOW_FRAME_FLAGS.mfcc) this.mfccFromSamples(frames, j, scale, out, stride);
+      }
+    }
+    return true;
+  }
+
+  /** The zero-crossing rate: the counts about the frame's pivot, else the window code's own, else recounted. */
+  private zeroCrossingRate(frames: WindowFrames, j: number, slot: number, mean: number): number {
+    const records = frames.records;
+    const singles = records.singles;
+    const halves = records.halves;
+    const o32 = slot * REC32.length;
+    const o16 = slot * REC16.length;
+    let zcr = zeroCrossingRateAbout(
+      records.zcrPivot(slot),
+      singles[o32 + REC32.zcrReach],
+      halves[o16 + REC16.zcrBelow],
+      halves[o16 + REC16.zcrAbove],
+      mean,
+      ZCR_PAIRS,
+    );
+    if (zcr < 0) zcr = this.secondZeroCrossingRate(singles, halves, o32, o16, mean);
+    if (zcr < 0) {
+      this.recountZeroCrossings(frames.samples(j), frames.sampleOffset(j), mean, records, slot);
+      this.fallbacks.zcr++;
+      zcr = this.secondZeroCrossingRate(singles, halves, o32, o16, mean);
+      // the single-precision pivot left a sample between it and m, or the reach rounded down below it
+      if (zcr < 0) zcr = this.zeroCrossingRateAt(frames.samples(j), frames.sampleOffset(j), mean);
+    }
+    return zcr;
+  }
+
+  /** Frame j's MFCCs from its samples (a filter output too close to eps for the cached DCT's first-order shortcut). */
+  private mfccFromSamples(frames: WindowFrames, j: number, scale: number, out: Float64Array, stride: number): void {
+    this.fallbacks.mfcc++;
+    const G = this.filterOutputsOf(frames.samples(j), frames.sampleOffset(j));
+    const invScale = 1 / (200 * scale);
+    for (let c = 0; c < NUM_MFCC; c++) {
+      let acc = 0;
+      const row = c * NUM_FILTERS;
+      for (let i = 0; i < NUM_FILTERS; i++) {
+        acc += MFCC_DCT[row + i] * Math.log10(G[i] * invScale + EPS);
+      }
+      out[(8 + c) * stride + j] = acc;
     }
   }
 
