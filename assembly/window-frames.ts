@@ -7,22 +7,22 @@
  * window whose records hold a value outside float32's range. Compiled into src/core/features/window-frames-simd.wasm,
  * loaded by src/core/features/window-frames-simd.ts.
  *
- * Memory (bytes, fixed addresses in the module's one 64 KiB page; the exported ones are the loader's):
+ * Memory (bytes, fixed addresses in the module's two 64 KiB pages; the exported ones are the loader's):
  */
-export const FRAMES: i32 = 48;
+export const FRAMES: i32 = 150;
 /** the records' layout (frame-record.ts REC, REC32, REC16), checked by the loader */
 export const REC_LENGTH: i32 = 21;
 export const REC32_LENGTH: i32 = 60;
 export const REC16_LENGTH: i32 = 27;
 export const SINGLES: usize = 0; // FRAMES x REC32_LENGTH f32
-export const HALVES: usize = 11520; // FRAMES x REC16_LENGTH i16
-export const BLOCKS: usize = 14112; // (4 FRAMES + 6) x [mean, centred energy] f32: frame k's block b at 4 k + b
-export const MATRIX: usize = 15696; // 34 x FRAMES f64: feature i of frame k at [i * FRAMES + k]
-export const FLAGS: usize = 28752; // FRAMES u8: ZCR_FROM_SAMPLES | ROLLOFF_FROM_SAMPLES | MFCC_FROM_SAMPLES
-export const BIN0_MAGNITUDES: usize = 28800; // FRAMES f64: A_0 of each frame (the rolloff's fallback)
-export const SQUARES: usize = 29184; // FRAMES f64: each frame's spectral power with A_0
-const BLOCK_ENERGY: usize = 29568; // 10 f64
-// the last ends at byte 29648, below --memoryBase (scripts/build-wasm.mjs)
+export const HALVES: usize = 36000; // FRAMES x REC16_LENGTH i16
+export const BLOCKS: usize = 44100; // (4 FRAMES + 6) x [mean, centred energy] f32: frame k's block b at 4 k + b
+export const MATRIX: usize = 48952; // 34 x FRAMES f64: feature i of frame k at [i * FRAMES + k]
+export const FLAGS: usize = 89752; // FRAMES u8: ZCR_FROM_SAMPLES | ROLLOFF_FROM_SAMPLES | MFCC_FROM_SAMPLES
+export const BIN0_MAGNITUDES: usize = 89904; // FRAMES f64: A_0 of each frame (the rolloff's fallback)
+export const SQUARES: usize = 91104; // FRAMES f64: each frame's spectral power with A_0
+const BLOCK_ENERGY: usize = 92304; // 10 f64
+// the last ends at byte 92384, below --memoryBase (scripts/build-wasm.mjs: two pages)
 
 export const ZCR_FROM_SAMPLES: u8 = 1;
 export const ROLLOFF_FROM_SAMPLES: u8 = 2;

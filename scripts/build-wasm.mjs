@@ -13,7 +13,7 @@ const require = createRequire(import.meta.url);
 const outIndex = process.argv.indexOf('--out');
 const outDir = outIndex >= 0 ? process.argv[outIndex + 1] : join(root, 'src', 'core', 'features');
 
-/** Each kernel: its source and the module it becomes. */
+/** Each kernel: its source, the module it becomes, its 64 KiB pages (1 unless said) and options of its own. */
 const KERNELS = [
   { source: 'assembly/real-fft-400.ts', module: 'real-fft-400-simd.wasm' },
   { source: 'assembly/frame-sample-blocks.ts', module: 'frame-sample-blocks-simd.wasm' },
@@ -21,12 +21,13 @@ const KERNELS = [
   { source: 'assembly/pcm-chunk.ts', module: 'pcm-chunk-simd.wasm' },
   // shrink level 1 selects AssemblyScript's fdlibm Math.log2 (not its table-driven one): V8's Math.log2 is fdlibm's
   // too, and the two give the same bits (test/core/features-simd-kernels.test.ts)
-  { source: 'assembly/window-frames.ts', module: 'window-frames-simd.wasm', options: ['--shrinkLevel', '1'] },
+  { source: 'assembly/window-frames.ts', module: 'window-frames-simd.wasm', pages: 2, options: ['--shrinkLevel', '1'] },
 ];
 
 const asc = join(dirname(require.resolve('assemblyscript/package.json')), 'bin', 'asc.js');
-for (const { source, module, options = [] } of KERNELS) {
-  // no runtime, allocator or imports: the kernel works in fixed places of its one 64 KiB page
+for (const { source, module, pages = 1, options = [] } of KERNELS) {
+  // no runtime, allocator or imports: the kernel works in fixed places of its pages, below their last 16 KiB, where
+  // the compiler puts any data of its own
   execFileSync(
     process.execPath,
     [
@@ -42,11 +43,11 @@ for (const { source, module, options = [] } of KERNELS) {
       '--use',
       'abort=',
       '--memoryBase',
-      '49152',
+      String(pages * 65536 - 16384),
       '--initialMemory',
-      '1',
+      String(pages),
       '--maximumMemory',
-      '1',
+      String(pages),
       '-o',
       join(outDir, module),
     ],

@@ -89,7 +89,7 @@ function instantiate(): SimdWindowFrames | null {
     throw new Error('window-frames-simd.wasm was built for other frame records: run `node scripts/build-wasm.mjs`');
   }
   const frames = kernel.FRAMES.value as number;
-  // the memory never grows (one fixed page), so these views stay valid
+  // the memory never grows (two fixed pages), so these views stay valid
   const buffer = kernel.memory.buffer;
   return {
     frames,
