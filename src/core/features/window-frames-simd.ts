@@ -1,5 +1,6 @@
 import { REC, REC16, REC32 } from './frame-record';
 import { loadSimdKernel } from './simd-kernel';
+import type { WindowConstants } from './window-short-term-features';
 
 /**
  * A window's short-term features from its frames' records by the WebAssembly kernel (assembly/window-frames.ts), up
@@ -19,17 +20,13 @@ export interface SimdWindowFrames {
   /** per frame: A_0 and the spectral power with it (for the rolloff from the samples) */
   readonly bin0Magnitudes: Float64Array;
   readonly squares: Float64Array;
+  /** Frames 0 .. count - 1 of the copied records, for a window of this mean, scale and constants. */
   run(
     count: number,
     startsWindow: boolean,
     mean: number,
     scale: number,
-    sigma: number,
-    fluxEps: number,
-    logScale: number,
-    epsScale: number,
-    energyEps: number,
-    correction: number,
+    constants: WindowConstants,
     bin0Class: number,
     bin0Divisor: number,
   ): void;
@@ -100,18 +97,18 @@ function instantiate(): SimdWindowFrames | null {
     flags: new Uint8Array(buffer, kernel.FLAGS.value, frames),
     bin0Magnitudes: new Float64Array(buffer, kernel.BIN0_MAGNITUDES.value, frames),
     squares: new Float64Array(buffer, kernel.SQUARES.value, frames),
-    run(count, startsWindow, mean, scale, sigma, fluxEps, logScale, epsScale, energyEps, correction, bin0Class, bin0Divisor) {
+    run(count, startsWindow, mean, scale, c, bin0Class, bin0Divisor) {
       kernel.windowFrames(
         count,
         startsWindow ? 1 : 0,
         mean,
         scale,
-        sigma,
-        fluxEps,
-        logScale,
-        epsScale,
-        energyEps,
-        correction,
+        c.sigma,
+        c.fluxEps,
+        c.logScale,
+        c.epsScale,
+        c.energyEps,
+        c.correction,
         bin0Class,
         bin0Divisor,
       );

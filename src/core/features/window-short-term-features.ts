@@ -43,6 +43,31 @@ const ZCR_PAIRS = FRAME_LENGTH - 1;
 const SQRT_FILTERS = Math.sqrt(NUM_FILTERS);
 const HALF_RATE = SAMPLE_RATE / 2;
 
+/** compute()'s constants of a window of scale s (what the toolkit's eps becomes in the records' units). */
+export interface WindowConstants {
+  /** X = A / (200 s), so X^2 = A^2 / sigma */
+  sigma: number;
+  /** 200 eps in A units */
+  fluxEps: number;
+  logScale: number;
+  epsScale: number;
+  energyEps: number;
+  /** the MFCCs' first-order eps correction per unit of the DCT of 1 / G */
+  correction: number;
+}
+
+export function windowConstants(scale: number): WindowConstants {
+  const epsScale = 200 * scale * EPS;
+  return {
+    sigma: 40000 * scale * scale,
+    fluxEps: 40000 * scale * EPS,
+    logScale: Math.log10(200 * scale),
+    epsScale,
+    energyEps: EPS * scale * scale,
+    correction: epsScale / Math.LN10,
+  };
+}
+
 export class WindowFeatureComputer {
   private readonly fft = new RealFft400();
   private readonly power = new Float64Array(NUM_BINS);
@@ -67,14 +92,11 @@ export class WindowFeatureComputer {
     const records = frames.records;
     const singles = records.singles;
     const halves = records.halves;
-    const sigma = 40000 * scale * scale; // X = A / (200 s), so X^2 = A^2 / sigma
-    const fluxEps = 40000 * scale * EPS; // 200 eps in A units
-    const logScale = Math.log10(200 * scale);
-    const epsScale = 200 * scale * EPS;
-    const energyEps = EPS * scale * scale;
+    const constants = windowConstants(scale);
+    if (this.kernel !== null && this.computeByKernel(this.kernel, frames, mean, scale, constants, out, stride)) return;
+    const { sigma, fluxEps, logScale, epsScale, energyEps, correction } = constants;
     const bin0Class = CHROMA_MAP.classOfBin[0];
     const bin0Divisor = CHROMA_MAP.divisorOfBin[0];
-    if (this.kernel !== null && this.computeByKernel(this.kernel, frames, mean, scale, out, stride)) return;
     const blockEnergy = this.blockEnergy;
     const chroma = this.chroma;
     let prevA0 = 0;
@@ -157,7 +179,6 @@ export class WindowFeatureComputer {
       // exact to ~x^2, so used while x < 1e-6 for every filter.
       const minFilter = singles[o32 + REC32.minFilter];
       if (minFilter * MFCC_SHORTCUT_LIMIT > epsScale) {
-        const correction = epsScale / Math.LN10;
         out[8 * stride + j] =
           FrameRecords.precise(records, singles, halves, o32, o16, slot, REC.logMelDct) -
           logScale * SQRT_FILTERS +
@@ -202,6 +223,7 @@ export class WindowFeatureComputer {
     frames: WindowFrames,
     mean: number,
     scale: number,
+    constants: WindowConstants,
     out: Float64Array,
     stride: number,
   ): boolean {
@@ -213,32 +235,12 @@ export class WindowFeatureComputer {
       const expected = firstSlot + j;
       if (frames.slot(j) !== (expected >= records.ringSlots ? expected - records.ringSlots : expected)) return false;
     }
-    // compute()'s constants, by its expressions
-    const sigma = 40000 * scale * scale;
-    const fluxEps = 40000 * scale * EPS;
-    const logScale = Math.log10(200 * scale);
-    const epsScale = 200 * scale * EPS;
-    const energyEps = EPS * scale * scale;
-    const correction = epsScale / Math.LN10;
     const size = kernel.frames;
     const matrix = kernel.matrix;
     for (let first = 0; first < n; first += size) {
       const count = Math.min(size, n - first);
       records.copyFrames(frames.slot(first), count, kernel.singles, kernel.halves, kernel.blocks);
-      kernel.run(
-        count,
-        first === 0,
-        mean,
-        scale,
-        sigma,
-        fluxEps,
-        logScale,
-        epsScale,
-        energyEps,
-        correction,
-        CHROMA_MAP.classOfBin[0],
-        CHROMA_MAP.divisorOfBin[0],
-      );
+      kernel.run(count, first === 0, mean, scale, constants, CHROMA_MAP.classOfBin[0], CHROMA_MAP.divisorOfBin[0]);
       for (let i = 0; i < 34; i++) out.set(matrix.subarray(i * size, i * size + count), i * stride + first);
       const flags = kernel.flags;
       for (let k = 0; k < count; k++) {
@@ -247,7 +249,7 @@ export class WindowFeatureComputer {
         const slot = frames.slot(j);
         if (flags[k] & WINDOW_FRAME_FLAGS.zcr) out[j] = this.zeroCrossingRate(frames, j, slot, mean);
         if (flags[k] & WINDOW_FRAME_FLAGS.rolloff) {
-          out[7 * stride + j] = this.rolloff(frames, j, slot, kernel.bin0Magnitudes[k], kernel.squares[k], sigma);
+          out[7 * stride + j] = this.rolloff(frames, j, slot, kernel.bin0Magnitudes[k], kernel.squares[k], constants.sigma);
         }
         if (flags[k] & WINDOW_FRAME_FLAGS.mfcc) this.mfccFromSamples(frames, j, scale, out, stride);
       }
