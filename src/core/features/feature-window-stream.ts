@@ -346,7 +346,6 @@ export class FeatureWindowStream {
     return floatAudio;
   }
 
-  /** The trimming frames' energies (trimEnergies) of the buffer audio[0 .. length) not yet computed. */
   /** updateTrimEnergies from the 16-bit samples, by the kernel (the same sums: they are exact). */
   private updateTrimEnergiesFromPcm(kernel: SimdPcmChunk, length: number): void {
     const ring = this.trimEnergies;
@@ -362,6 +361,7 @@ export class FeatureWindowStream {
     }
   }
 
+  /** The trimming frames' energies (trimEnergies) of the buffer audio[0 .. length) not yet computed. */
   private updateTrimEnergies(audio: Float32Array, length: number): void {
     const ring = this.trimEnergies;
     if (ring === undefined) return;
