@@ -261,9 +261,16 @@ export class FrameRecords {
     this.slots = grown;
   }
 
-  /** Whether some value is kept in double precision beside the records (outside float32's range). */
-  get hasExactValues(): boolean {
-    return this.exact !== undefined;
+  /**
+   * Whether a REC value of the `count` frames in consecutive slots from `slot` on (wrapping at ringSlots) is kept in
+   * double precision beside the records (outside float32's range).
+   */
+  holdsExactValues(slot: number, count: number): boolean {
+    if (this.exact === undefined) return false;
+    for (let j = 0, s = slot; j < count; j++, s = s + 1 === this.ringSlots ? 0 : s + 1) {
+      for (let i = 0, at = s * REC16.length; i < REC.length; i++) if (this.halves[at + i] === EXACT) return true;
+    }
+    return false;
   }
 
   /**

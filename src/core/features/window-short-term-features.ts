@@ -216,7 +216,7 @@ export class WindowFeatureComputer {
 
   /**
    * compute() by the WebAssembly kernel, FRAMES frames a call, and what it flags from the samples here; false (nothing
-   * written) for a window it cannot take: records with values in double precision, or frames not in consecutive slots.
+   * written) for a window it cannot take: frames not in consecutive slots, or a value of theirs in double precision.
    */
   private computeByKernel(
     kernel: SimdWindowFrames,
@@ -229,12 +229,13 @@ export class WindowFeatureComputer {
   ): boolean {
     const records = frames.records;
     const n = frames.numFrames;
-    if (records.hasExactValues || n === 0) return false;
+    if (n === 0) return false;
     const firstSlot = frames.slot(0);
     for (let j = 1; j < n; j++) {
       const expected = firstSlot + j;
       if (frames.slot(j) !== (expected >= records.ringSlots ? expected - records.ringSlots : expected)) return false;
     }
+    if (records.holdsExactValues(firstSlot, n)) return false;
     const size = kernel.frames;
     const matrix = kernel.matrix;
     for (let first = 0; first < n; first += size) {
