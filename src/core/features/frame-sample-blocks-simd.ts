@@ -1,4 +1,4 @@
-import { loadSimdKernel } from './simd-kernel';
+import { loadOncePerThread, loadSimdKernel } from './simd-kernel';
 
 /** The 4 new blocks of a frame by the WebAssembly SIMD kernel (assembly/frame-sample-blocks.ts). */
 export interface SimdFrameSampleBlocks {
@@ -27,13 +27,8 @@ interface KernelExports {
   blocks(pivot: number): void;
 }
 
-let loaded: SimdFrameSampleBlocks | null | undefined;
-
 /** The kernel, one per thread (its callers share it: each call is synchronous), or null where it cannot run. */
-export function simdFrameSampleBlocks(): SimdFrameSampleBlocks | null {
-  if (loaded === undefined) loaded = instantiate();
-  return loaded;
-}
+export const simdFrameSampleBlocks = loadOncePerThread(instantiate);
 
 function instantiate(): SimdFrameSampleBlocks | null {
   const kernel = loadSimdKernel<KernelExports>('frame-sample-blocks-simd.wasm');

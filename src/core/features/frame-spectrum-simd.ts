@@ -4,7 +4,7 @@ import { FOLDED_DCT_ROWS } from './mfcc-folded-dct';
 import { NUM_BINS, NUM_FILTERS, NUM_MFCC } from './pyaudioanalysis-constants';
 import { REAL_FFT_400_TABLES } from './real-fft-400';
 import { fftOfInput, writeFftTables, type FftTableAddresses } from './real-fft-400-simd';
-import { loadSimdKernel } from './simd-kernel';
+import { loadOncePerThread, loadSimdKernel } from './simd-kernel';
 
 /**
  * A frame's power spectrum and what its record takes from it, by the WebAssembly SIMD kernel
@@ -66,13 +66,8 @@ interface KernelExports extends FftTableAddresses {
   mfccDcts(): void;
 }
 
-let loaded: SimdFrameSpectrum | null | undefined;
-
 /** The kernel, one per thread (its callers share it: each call is synchronous), or null where it cannot run. */
-export function simdFrameSpectrum(): SimdFrameSpectrum | null {
-  if (loaded === undefined) loaded = instantiate();
-  return loaded;
-}
+export const simdFrameSpectrum = loadOncePerThread(instantiate);
 
 /** A weighted sum: the bins in the order the JavaScript adds them, and their weights. */
 interface WeightedSum {

@@ -1,4 +1,4 @@
-import { loadSimdKernel } from './simd-kernel';
+import { loadOncePerThread, loadSimdKernel } from './simd-kernel';
 
 /**
  * A 16-bit stream's per-sample work by the WebAssembly SIMD kernel (assembly/pcm-chunk.ts), on samples that lie in a
@@ -31,13 +31,8 @@ const BLOCK = 160;
 const FRAME = 400;
 const SQUARE_STEP = 2 ** -30;
 
-let loaded: SimdPcmChunk | null | undefined;
-
 /** The kernel, one per thread (its callers share it: each call is synchronous), or null where it cannot run. */
-export function simdPcmChunk(): SimdPcmChunk | null {
-  if (loaded === undefined) loaded = instantiate();
-  return loaded;
-}
+export const simdPcmChunk = loadOncePerThread(instantiate);
 
 function instantiate(): SimdPcmChunk | null {
   const kernel = loadSimdKernel<KernelExports>('pcm-chunk-simd.wasm');

@@ -12,3 +12,15 @@ export function loadSimdKernel<Exports>(moduleFile: string): Exports | null {
   if (!WebAssembly.validate(bytes)) return null;
   return new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports as unknown as Exports;
 }
+
+/**
+ * A kernel loader that instantiates once per thread (module state is per thread): every caller shares the instance,
+ * each of its calls being synchronous; null stays null.
+ */
+export function loadOncePerThread<Kernel>(instantiate: () => Kernel | null): () => Kernel | null {
+  let loaded: Kernel | null | undefined;
+  return () => {
+    if (loaded === undefined) loaded = instantiate();
+    return loaded;
+  };
+}

@@ -1,5 +1,5 @@
 import { REC, REC16, REC32 } from './frame-record';
-import { loadSimdKernel } from './simd-kernel';
+import { loadOncePerThread, loadSimdKernel } from './simd-kernel';
 import type { WindowConstants } from './window-short-term-features';
 
 /**
@@ -66,13 +66,8 @@ interface KernelExports {
   ): void;
 }
 
-let loaded: SimdWindowFrames | null | undefined;
-
 /** The kernel, one per thread (its callers share it: each call is synchronous), or null where it cannot run. */
-export function simdWindowFrames(): SimdWindowFrames | null {
-  if (loaded === undefined) loaded = instantiate();
-  return loaded;
-}
+export const simdWindowFrames = loadOncePerThread(instantiate);
 
 function instantiate(): SimdWindowFrames | null {
   const kernel = loadSimdKernel<KernelExports>('window-frames-simd.wasm');
