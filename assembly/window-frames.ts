@@ -1,14 +1,18 @@
 /**
  * A window's 34 short-term features from its frames' records (src/core/features/window-short-term-features.ts,
  * WindowFeatureComputer.compute), for up to FRAMES frames a call: the same expressions in the same order, so the same
- * bits. The logs are AssemblyScript's fdlibm Math.log2 (compiled with --shrinkLevel 1, scripts/build-wasm.mjs), which
- * gives V8's bits (test/core/features-simd-kernels.test.ts). What needs the samples (a zero-crossing count the records
+ * bits. The logs are fdlibm's log2, which V8's Math.log2 is, two at a time (log2-pair.ts; its special cases take
+ * AssemblyScript's fdlibm Math.log2, compiled with --shrinkLevel 1 by scripts/build-wasm.mjs): the same bits
+ * (test/core/features-simd-kernels.test.ts), and a frame's 12 logs as 6 pairs cost a quarter less of the window code
+ * than 12 calls (scripts/bench/frame-record-stages.ts --stages window). What needs the samples (a zero-crossing count the records
  * cannot give, a rolloff too close to call, MFCCs near eps) is flagged for the JavaScript, which also computes any
  * window whose records hold a value outside float32's range. Compiled into src/core/features/window-frames-simd.wasm,
  * loaded by src/core/features/window-frames-simd.ts.
  *
  * Memory (bytes, fixed addresses in the module's two 64 KiB pages; the exported ones are the loader's):
  */
+import { log2Pair } from './log2-pair';
+
 export const FRAMES: i32 = 150;
 /** the records' layout (frame-record.ts REC, REC32, REC16), checked by the loader */
 export const REC_LENGTH: i32 = 21;
@@ -143,9 +147,11 @@ export function windowFrames(
     put(1, k, energy / (400 * scale * scale));
     const inverseEnergyDen = 1 / (energy + energyEps);
     let entropy: f64 = 0;
-    for (let b = 0; b < 10; b++) {
-      const share = load<f64>(BLOCK_ENERGY + (<usize>b << 3)) * inverseEnergyDen;
-      entropy -= share * Math.log2(share + EPS);
+    for (let b = 0; b < 10; b += 2) {
+      const shares = f64x2.mul(v128.load(BLOCK_ENERGY + (<usize>b << 3)), f64x2.splat(inverseEnergyDen));
+      const terms = f64x2.mul(shares, log2Pair(f64x2.add(shares, f64x2.splat(EPS))));
+      entropy -= f64x2.extract_lane(terms, 0);
+      entropy -= f64x2.extract_lane(terms, 1);
     }
     put(2, k, entropy);
 
@@ -174,8 +180,9 @@ export function windowFrames(
     const block0 = A0 * A0 + precise(k, ENTROPY_BLOCK0);
     const squares = block0 + precise(k, ENTROPY_UPPER);
     const totalDen = squares + EPS * sigma;
-    const bLogB = precise(k, ENTROPY_UPPER_B_LOG_B) + (block0 > 0 ? block0 * Math.log2(block0) : 0);
-    put(5, k, squares > 0 ? -bLogB / totalDen + (squares / totalDen) * Math.log2(totalDen) : 0);
+    const logs = log2Pair(f64x2(block0 > 0 ? block0 : 1, totalDen));
+    const bLogB = precise(k, ENTROPY_UPPER_B_LOG_B) + (block0 > 0 ? block0 * f64x2.extract_lane(logs, 0) : 0);
+    put(5, k, squares > 0 ? -bLogB / totalDen + (squares / totalDen) * f64x2.extract_lane(logs, 1) : 0);
 
     // flux against the previous frame of the window
     const u = sumA + fluxEps;

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { loadSamples } from './features-golden-fixtures';
 import { clip16k, manifest } from '../helpers/corpus';
 import { RealFft400 } from '../../src/core/features/real-fft-400';
@@ -68,6 +68,54 @@ test('the committed WebAssembly modules are what scripts/build-wasm.mjs compiles
     }
   } finally {
     rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test("the window kernel's paired log2 gives Math.log2's bits, special cases and reduction boundaries included", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'speech-emotion-log2-'));
+  try {
+    // a module that applies log2Pair to pairs of doubles in its memory, compiled as the kernels are
+    writeFileSync(
+      join(dir, 'log2-pairs.ts'),
+      [
+        `import { log2Pair } from '${relative(dir, join(root, 'assembly', 'log2-pair')).replace(/\\/g, '/')}';`,
+        'export function log2Pairs(pairs: i32): void {',
+        '  for (let i = 0; i < pairs; i++) v128.store(<usize>i << 4, log2Pair(v128.load(<usize>i << 4)));',
+        '}',
+      ].join('\n'),
+    );
+    const asc = join(dirname(require.resolve('assemblyscript/package.json')), 'bin', 'asc.js');
+    const wasm = join(dir, 'log2-pairs.wasm');
+    const flags = ['-O3', '--shrinkLevel', '1', '--enable', 'simd', '--runtime', 'stub', '--noAssert', '--use', 'abort='];
+    execFileSync(process.execPath, [asc, join(dir, 'log2-pairs.ts'), ...flags, '--memoryBase', String(257 * 65536), '--initialMemory', '260', '-o', wasm], { stdio: 'pipe' });
+    const kernel = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(wasm)), {}).exports as {
+      memory: WebAssembly.Memory;
+      log2Pairs(pairs: number): void;
+    };
+    const pairs = 1 << 20;
+    const values = new Float64Array(kernel.memory.buffer, 0, 2 * pairs);
+    const bits = new BigUint64Array(values.buffer, 0, 2 * pairs);
+    let seed = 7;
+    const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const special = [0, -0, 1, -1, 2, 0.5, Math.SQRT2, Math.SQRT1_2, Infinity, -Infinity, NaN, 5e-324, 2.2250738585072014e-308, 2.225073858507201e-308, Number.MAX_VALUE, 2.220446049250313e-16];
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 2 * pairs; i++) {
+        const kind = i % 4;
+        if (i < special.length) values[i] = special[(i + round) % special.length];
+        else if (kind === 0) values[i] = 2 ** ((random() - 0.5) * 2100); // the whole exponent range, subnormals included
+        else if (kind === 1) values[i] = 1 + (random() - 0.5) * 2 ** -(random() * 40); // near 1, where the result is smallest
+        else if (kind === 2) values[i] = Math.SQRT2 * 2 ** Math.round((random() - 0.5) * 60) * (1 + (random() - 0.5) * 1e-9); // where k steps
+        else bits[i] = (BigInt(Math.floor(random() * 2 ** 32)) << 32n) | BigInt(Math.floor(random() * 2 ** 32)); // any bits
+      }
+      const inputs = values.slice();
+      kernel.log2Pairs(pairs);
+      for (let i = 0; i < 2 * pairs; i++) {
+        const expected = Math.log2(inputs[i]);
+        if (!Object.is(values[i], expected)) assert.fail(`log2Pair(${inputs[i]}) = ${values[i]}, Math.log2 gives ${expected}`);
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 
