@@ -86,10 +86,14 @@ if (msg.payload.droppedSeconds) {
   c.droppedAudioSeconds += msg.payload.droppedSeconds;
   c.skippedSamples[stream] = (c.skippedSamples[stream] || 0) + Math.round(msg.payload.droppedSeconds * 16000);
 }
+// where its windows start (feature-window staggers streams started together): what the stream should give follows
+if (msg.payload.seq === 0 && !msg.payload.droppedSeconds) c.firstWindowStarts[stream] = msg.payload.startSample;
 msg.benchWindowAt = Date.now();
 // the chunk that completed the window (no audio skipped: the streams' chunks are numbered from their start)
 msg.benchChunk = Math.ceil(msg.payload.endSample / ${CHUNK_SAMPLES}) - 1;
-msg.benchDue = s.t0 + (stream * s.spreadMs) / s.streams + (msg.payload.endSample + (c.skippedSamples[stream] || 0)) / 16;
+// due when the driver is to send that chunk: its end (a window's end falls inside a chunk when its stream's windows
+// are staggered by a phase that is not whole chunks)
+msg.benchDue = s.t0 + (stream * s.spreadMs) / s.streams + ((msg.benchChunk + 1) * ${CHUNK_SAMPLES} + (c.skippedSamples[stream] || 0)) / 16;
 return msg;
 `;
 
@@ -119,6 +123,7 @@ const mem = bench.memory();
 msg.payload = {
   chunks: c.chunks, windows: c.windows, voiced: c.voiced, predictions: c.predictions, dropped: c.dropped,
   droppedAudioSeconds: c.droppedAudioSeconds,
+  firstWindowStarts: c.firstWindowStarts,
   driverDoneAt: c.driverDoneAt, now: Date.now(),
   eventLoopUtilisation: elu.utilization,
   rss: mem.rss, heapUsed: mem.heapUsed, external: mem.external, tensors: bench.tensors(),
@@ -151,8 +156,16 @@ export function benchFlow(inferMaxWaitMs?: number): FlowNode[] {
     fn('driver', 'paced live streams', DRIVER, [['source'], ['start-out']], 2),
     { id: 'start-out', type: 'http response', z: 'bench', wires: [] },
     { id: 'source', type: 'audio-source', z: 'bench', mode: 'flow', chunkMs: String(CHUNK_MS), wires: [['window']] },
-    // BENCH_FEATURE_THREADS: feature-window's Threads (default auto), to compare thread counts
-    { id: 'window', type: 'feature-window', z: 'bench', workers: process.env.BENCH_FEATURE_THREADS ?? 'auto', wires: [['count-windows']] },
+    // BENCH_FEATURE_THREADS: feature-window's Threads (default auto), to compare thread counts; BENCH_STAGGER=0: its
+    // Stagger streams off (windows of streams started together then fall due together)
+    {
+      id: 'window',
+      type: 'feature-window',
+      z: 'bench',
+      workers: process.env.BENCH_FEATURE_THREADS ?? 'auto',
+      staggerStreams: process.env.BENCH_STAGGER !== '0',
+      wires: [['count-windows']],
+    },
     fn('count-windows', 'count windows', COUNT_WINDOWS, [['infer']]),
     {
       id: 'infer',

@@ -1,6 +1,6 @@
 // The audio the benchmark's streams play: RAVDESS clips back to back as one 16 kHz 16-bit loop, each
-// stream starting at a different clip. What the pipeline should give for it (windows, voiced windows)
-// is counted offline with feature-window's own code and default settings.
+// stream starting at a different clip. The windows the pipeline should give for it follow from feature-window's
+// default window and hop and where each stream's windows start.
 import { join } from 'node:path';
 import { loadAudioFileAs16kMono } from '../../src/core/audio/load-audio-file';
 import { floatToPcm16, pcm16ToFloat } from '../../src/core/audio/pcm16';
@@ -10,8 +10,6 @@ import { CORPUS_16K, manifest } from '../../test/helpers/corpus';
 import { CHUNK_SAMPLES } from './bench-flow';
 
 export class StreamAudio {
-  private readonly counted = new Map<string, { windows: number; voiced: number }>();
-
   private constructor(
     readonly pcm: Buffer,
     /** byte offsets in pcm where the clips, and so the streams, start */
@@ -48,16 +46,22 @@ export class StreamAudio {
       : Buffer.concat([this.pcm.subarray(from), this.pcm.subarray(0, to - this.pcm.length)]);
   }
 
-  /** Windows and voiced windows that `streams` streams of `chunks` chunks each give through feature-window's defaults. */
-  expectedCounts(streams: number, chunks: number): { windows: number; voiced: number } {
+  /**
+   * The full windows `streams` streams of `chunks` chunks each give with feature-window's window and hop, stream i's
+   * first window starting at firstWindowStarts[i] (0 when not given): feature-window staggers streams started together.
+   */
+  expectedWindows(streams: number, chunks: number, firstWindowStarts: Record<string, number>): number {
+    const settings = resolveFeatureWindowConfig({});
+    if (!settings.ok) throw new Error(settings.problems.join('; '));
+    const window = Math.round(settings.config.window.windowSeconds * 16000);
+    const hop = Math.round(settings.config.window.hopSeconds * 16000);
+    const samples = chunks * CHUNK_SAMPLES;
     let windows = 0;
-    let voiced = 0;
     for (let i = 0; i < streams; i++) {
-      const one = this.countStream(i % this.starts.length, chunks);
-      windows += one.windows;
-      voiced += one.voiced;
+      const start = firstWindowStarts[i] ?? 0;
+      if (samples >= start + window) windows += Math.floor((samples - start - window) / hop) + 1;
     }
-    return { windows, voiced };
+    return windows;
   }
 
   /** Feature vectors of the first `count` voiced windows of the loop (inputs for the inference benchmark). */
@@ -72,23 +76,5 @@ export class StreamAudio {
     }
     while (vectors.length < count) vectors.push(vectors[vectors.length % Math.max(1, vectors.length)]);
     return vectors.slice(0, count);
-  }
-
-  private countStream(startIndex: number, chunks: number): { windows: number; voiced: number } {
-    const key = `${startIndex}:${chunks}`;
-    const known = this.counted.get(key);
-    if (known) return known;
-    const settings = resolveFeatureWindowConfig({});
-    if (!settings.ok) throw new Error(settings.problems.join('; '));
-    const registry = new FeatureWindowRegistry(settings.config.window, settings.config.limits);
-    const counts = { windows: 0, voiced: 0 };
-    for (let k = 0; k < chunks; k++) {
-      for (const w of registry.push('s', pcm16ToFloat(this.chunkBytes(startIndex, k)), undefined, false)) {
-        counts.windows++;
-        if (w.voiced) counts.voiced++;
-      }
-    }
-    this.counted.set(key, counts);
-    return counts;
   }
 }

@@ -13,6 +13,8 @@ export interface FeatureWindowNodeConfig {
   thresholdDb?: number | string;
   sendUnvoiced?: boolean;
   trimSilence?: boolean;
+  /** spread many streams' windows over the hop (default on) */
+  staggerStreams?: boolean;
   maxStreams?: number | string;
   idleTimeout?: number | string;
   maxMemoryMB?: number | string;
@@ -57,6 +59,8 @@ export function resolveFeatureWindowConfig(config: FeatureWindowNodeConfig): Con
     // On unless switched off: the shipped model was trained on speech-only clips.
     // the core's default (on: the shipped model was trained on speech-only clips) unless switched off
     ...(config.trimSilence === false ? { trimSilence: false } : {}),
+    // on unless switched off: many streams started together would otherwise complete their windows together
+    staggerStreams: config.staggerStreams !== false,
   };
   const maxStreams = read.integer(config.maxStreams, 1000, 'max. streams', 1, MAX_STREAMS_LIMIT);
   const idleSeconds = read.number(config.idleTimeout, 60, 'idle timeout (s)', 0);

@@ -1,5 +1,6 @@
 import { StreamStateMap } from '../stream-state-map';
-import { FeatureWindow, FeatureWindowOptions, FeatureWindowStream } from './feature-window-stream';
+import { FeatureWindow, FeatureWindowOptions, FeatureWindowStream, STAGGER_FROM_STREAMS, WINDOW_PHASE_STEP } from './feature-window-stream';
+import { FRAME_STEP, SAMPLE_RATE } from './pyaudioanalysis-constants';
 import { WindowScratch } from './window-scratch';
 
 export interface StreamLimits {
@@ -25,6 +26,8 @@ export class FeatureWindowRegistry {
   /** the footprintBytes of every stream held, as last measured */
   private heldBytes = 0;
   private droppedStreams = 0;
+  /** with staggerStreams: the streams held whose windows start at each phase of the hop (WINDOW_PHASE_STEP apart) */
+  private readonly streamsByPhase: number[];
 
   constructor(
     private readonly options: FeatureWindowOptions,
@@ -40,12 +43,15 @@ export class FeatureWindowRegistry {
     }
     if (!(maxBytes > 0)) throw new RangeError(`maxBytes must be > 0, got ${String(maxBytes)}`);
     this.maxBytes = maxBytes;
+    const hopSamples = Math.max(1, Math.round((options.hopSeconds * SAMPLE_RATE) / FRAME_STEP)) * FRAME_STEP;
+    this.streamsByPhase = new Array<number>(options.staggerStreams ? Math.max(1, Math.ceil(hopSamples / WINDOW_PHASE_STEP)) : 1).fill(0);
     this.streams = new StreamStateMap<FeatureWindowStream>({
       maxStreams,
       idleMs: idleSeconds * 1000,
       now,
       onEvict: (_id, stream, reason) => {
         this.heldBytes -= stream.footprintBytes;
+        this.streamsByPhase[stream.firstWindowStart / WINDOW_PHASE_STEP]--;
         if (reason === 'capacity') this.droppedStreams++;
       },
     });
@@ -77,7 +83,9 @@ export class FeatureWindowRegistry {
     let created = false;
     const stream = this.streams.getOrCreate(streamId, () => {
       created = true;
-      return new FeatureWindowStream(streamId, this.options, this.scratch);
+      const phase = this.phaseForNewStream();
+      this.streamsByPhase[phase]++;
+      return new FeatureWindowStream(streamId, this.options, this.scratch, phase * WINDOW_PHASE_STEP);
     });
     const bytesBefore = created ? 0 : stream.footprintBytes;
     try {
@@ -118,6 +126,18 @@ export class FeatureWindowRegistry {
   /** Bytes held by all streams' state. */
   footprintBytes(): number {
     return this.heldBytes;
+  }
+
+  /**
+   * The phase of the hop at which a new stream's windows start (see staggerStreams): the first while the registry
+   * holds fewer than STAGGER_FROM_STREAMS streams, else the one fewest streams use (the earliest of those).
+   */
+  private phaseForNewStream(): number {
+    const counts = this.streamsByPhase;
+    if (this.streams.size < STAGGER_FROM_STREAMS) return 0;
+    let least = 0;
+    for (let phase = 1; phase < counts.length; phase++) if (counts[phase] < counts[least]) least = phase;
+    return least;
   }
 
   /** Drops the least recently used streams while the state is over budget (the one just used last). */

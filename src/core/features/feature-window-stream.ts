@@ -32,7 +32,24 @@ export interface FeatureWindowOptions {
    * window's vector is exactly its samples'.
    */
   trimSilence: boolean;
+  /**
+   * Spread many streams' windows over the hop (FeatureWindowRegistry): once a registry holds STAGGER_FROM_STREAMS
+   * streams, each new one's windows start at the phase of the hop (a multiple of 50 ms) fewest of its streams use,
+   * so that streams started together (a deploy, a restart) do not all complete a window in the same chunk, every
+   * hop. Such a stream's first window comes up to a hop later; the audio before its start is in no window.
+   * Default false (every stream's windows start at its first sample); the feature-window node's default true.
+   */
+  staggerStreams: boolean;
 }
+
+/** A registry's first streams keep their windows at their first sample: so few windows at once cost little. */
+export const STAGGER_FROM_STREAMS = 16;
+
+/**
+ * Where a stream's windows may start: multiples of 50 ms (800 samples), on both the 10 ms grid of the feature
+ * frames and the 25 ms grid of the speech-trimming frames.
+ */
+export const WINDOW_PHASE_STEP = 800;
 
 export const DEFAULT_FEATURE_WINDOW_OPTIONS: FeatureWindowOptions = {
   profile: 'paper',
@@ -42,6 +59,7 @@ export const DEFAULT_FEATURE_WINDOW_OPTIONS: FeatureWindowOptions = {
   minSpeechRatio: 0.2,
   voiceActivity: DEFAULT_VOICE_ACTIVITY,
   trimSilence: true,
+  staggerStreams: false,
 };
 
 /** One analysis window's vector: a FeatureWindowPayload plus where it lies in the stream. */
@@ -79,6 +97,7 @@ export function resolveFeatureWindowOptions(partial: Partial<FeatureWindowOption
   };
   if (o.profile !== 'paper' && o.profile !== 'extended') throw new RangeError(`unknown feature profile "${o.profile}"`);
   if (typeof o.trimSilence !== 'boolean') throw new RangeError(`trimSilence must be true or false, got ${String(o.trimSilence)}`);
+  if (typeof o.staggerStreams !== 'boolean') throw new RangeError(`staggerStreams must be true or false, got ${String(o.staggerStreams)}`);
   const finite = (name: string, v: number, min: number, max: number) => {
     if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) {
       throw new RangeError(`${name} must be a number from ${min} to ${max}, got ${String(v)}`);
@@ -162,10 +181,15 @@ export class FeatureWindowStream {
   private totalSamples = 0;
   private ended = false;
 
+  /**
+   * `firstWindowStart`: the stream sample at which its first window starts (a multiple of WINDOW_PHASE_STEP below the
+   * hop; see staggerStreams); the samples before it are in no window.
+   */
   constructor(
     readonly streamId: string,
     options: Partial<FeatureWindowOptions> = {},
     private readonly scratch: WindowScratch = new WindowScratch(),
+    readonly firstWindowStart = 0,
   ) {
     this.options = resolveFeatureWindowOptions(options);
     this.windowSamples = Math.round(this.options.windowSeconds * SAMPLE_RATE);
@@ -180,6 +204,15 @@ export class FeatureWindowStream {
       this.trimEnergies = new Float64Array(Math.floor(this.windowSamples / TRIM_FRAME) + 1);
     }
     this.analyser = new FrameAnalyser(scratch.frameAnalysis);
+    if (!(firstWindowStart === 0 || (Number.isInteger(firstWindowStart / WINDOW_PHASE_STEP) && firstWindowStart > 0))) {
+      throw new RangeError(`firstWindowStart must be a multiple of ${WINDOW_PHASE_STEP} samples, got ${String(firstWindowStart)}`);
+    }
+    if (firstWindowStart > 0 && firstWindowStart >= this.hopSamples) {
+      throw new RangeError(`firstWindowStart (${firstWindowStart} samples) must be less than the hop (${this.hopSamples})`);
+    }
+    this.nextWindowStart = firstWindowStart;
+    this.bufferStart = firstWindowStart;
+    this.forgetBeforeBuffer();
   }
 
   /** Bytes held by this stream's state (for status and limits); the shared scratch is not counted. */
@@ -251,7 +284,7 @@ export class FeatureWindowStream {
     const min = Math.max(this.options.minFinalSeconds * SAMPLE_RATE, FRAME_LENGTH);
     if (this.options.minFinalSeconds <= 0) return [];
     const window = this.windowSamples;
-    if (this.hopSamples < window && this.totalSamples >= window) {
+    if (this.hopSamples < window && this.totalSamples >= this.firstWindowStart + window) {
       const lastWindowEnd = this.nextWindowStart - this.hopSamples + window;
       if (this.totalSamples === lastWindowEnd) return [];
       const start = Math.ceil((this.totalSamples - window) / FRAME_STEP) * FRAME_STEP;

@@ -19,6 +19,8 @@ export {
   FeatureWindowStream,
   DEFAULT_FEATURE_WINDOW_OPTIONS,
   resolveFeatureWindowOptions,
+  STAGGER_FROM_STREAMS,
+  WINDOW_PHASE_STEP,
 } from './feature-window-stream';
 export { FeatureWindowRegistry, StreamLimits, DEFAULT_STREAM_LIMITS } from './feature-window-registry';
 export { featureWindows } from './feature-window-operator';
