@@ -56,7 +56,6 @@ export function resolveFeatureWindowConfig(config: FeatureWindowNodeConfig): Con
     minFinalSeconds: read.number(config.minFinalSeconds, 1, 'last partial window'),
     minSpeechRatio: read.number(config.minSpeechRatio, 0.2, 'minimum speech ratio'),
     voiceActivity: { thresholdDb: read.number(config.thresholdDb, -55, 'speech threshold'), minSpeechBandRatio: 0.3 },
-    // On unless switched off: the shipped model was trained on speech-only clips.
     // the core's default (on: the shipped model was trained on speech-only clips) unless switched off
     ...(config.trimSilence === false ? { trimSilence: false } : {}),
     // on unless switched off: many streams started together would otherwise complete their windows together
