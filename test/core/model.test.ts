@@ -178,6 +178,17 @@ describe('inference with the shipped model', () => {
     model.dispose();
   });
 
+  test('the warm-up every shared model gets keeps nothing: the same predictions after it, no tensor left', async () => {
+    const model = await EmotionModel.load(DEFAULT_MODEL_DIR);
+    const data = goldenRavdessVectors();
+    const before = model.predict(data.vectors);
+    const tensors = tf.memory().numTensors;
+    model.warmUp(200);
+    assert.equal(tf.memory().numTensors, tensors);
+    assert.deepEqual(model.predict(data.vectors), before);
+    model.dispose();
+  });
+
   test('no tensor leak: numTensors after 10,000 inferences equals numTensors after 10', async () => {
     const model = await EmotionModel.load(DEFAULT_MODEL_DIR);
     const classifier = new EmotionStreamClassifier(model, { maxBatch: 64, maxWaitMs: 0, maxStreams: 100, idleMs: 60_000, attention: true });

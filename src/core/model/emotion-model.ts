@@ -133,6 +133,25 @@ export class EmotionModel {
     return vectors.map((_, i) => toTaskOutputs(i, rows, probabilities, attention));
   }
 
+  /**
+   * Runs `windows` predictions on made-up vectors (the training mean plus deterministic noise of one standard
+   * deviation), one window a call and in fours, so that the first real windows do not run cold code: measured on
+   * the shipped model, the first 100 predictions in a process took 525 CPU µs each, the next 295 and 228, later ones
+   * about 60. Keeps nothing: predictions depend on their input only.
+   */
+  warmUp(windows = 400): void {
+    const { mean, std } = this.metadata.standardisation;
+    let seed = 12345;
+    const noise = () => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed / 0x80000000 - 1;
+    };
+    const vector = () => mean.map((m, i) => m + noise() * std[i]);
+    for (let done = 0; done < windows; done += done % 8 < 4 ? 1 : 4) {
+      this.predict(done % 8 < 4 ? [vector()] : [vector(), vector(), vector(), vector()]);
+    }
+  }
+
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;

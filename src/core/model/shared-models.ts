@@ -25,7 +25,12 @@ export function acquireModel(dir?: string): ModelLease {
   const key = resolve(dir && dir.trim() ? dir.trim() : DEFAULT_MODEL_DIR);
   let entry = loaded.get(key);
   if (!entry) {
-    const model = initBackend().then(() => EmotionModel.load(key));
+    const model = initBackend()
+      .then(() => EmotionModel.load(key))
+      .then((loadedModel) => {
+        loadedModel.warmUp();
+        return loadedModel;
+      });
     entry = { model, users: 0 };
     loaded.set(key, entry);
     // A failed load is not cached: the next acquire tries again.
