@@ -136,8 +136,9 @@ export class EmotionModel {
   /**
    * Runs `windows` predictions on made-up vectors (the training mean plus deterministic noise of one standard
    * deviation), one window a call and in fours, so that the first real windows do not run cold code: measured on
-   * the shipped model, the first 100 predictions in a process took 525 CPU µs each, the next 295 and 228, later ones
-   * about 60. Keeps nothing: predictions depend on their input only.
+   * the shipped model (scripts/bench/first-predictions.ts), a process's first 100 predictions took 560-600 CPU µs
+   * each without it, 94-106 after it (the warm-up 134-162 ms once), later ones 40-100. Keeps nothing: predictions
+   * depend on their input only.
    */
   warmUp(windows = 400): void {
     const { mean, std } = this.metadata.standardisation;
