@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { loadAudioFileAs16kMono } from '../../src/core/audio/load-audio-file';
 import { FeatureWindowPool, PoolThread } from '../../src/core/features/feature-window-pool';
 import { applyPoolRequest, PoolReply, PoolRequest, PoolThreadSetup } from '../../src/core/features/feature-window-pool-protocol';
 import { FeatureWindowRegistry } from '../../src/core/features/feature-window-registry';
 import { resolveFeatureWindowOptions } from '../../src/core/features/feature-window-stream';
-import { clip16k, manifest } from '../helpers/corpus';
+import { firstClipsJoined } from '../helpers/corpus';
 
 // feature-window's defaults: 3 s windows every 1 s, speech only; live streams in 250 ms chunks.
 const OPTIONS = resolveFeatureWindowOptions({});
@@ -165,17 +164,7 @@ describe('FeatureWindowPool under overload (a deliberately slow thread on a simu
   let atCapacity: ServedWindow[];
   let atCapacityThreads: number;
   before(async () => {
-    const clips = await Promise.all(
-      manifest()
-        .slice(0, 4)
-        .map((c) => loadAudioFileAs16kMono(clip16k(c.path))),
-    );
-    speech = new Float32Array(clips.reduce((n, c) => n + c.length, 0));
-    let offset = 0;
-    for (const clip of clips) {
-      speech.set(clip, offset);
-      offset += clip.length;
-    }
+    speech = await firstClipsJoined(4);
     ({ served: atCapacity, threads: atCapacityThreads } = await overload(CAPACITY, speech));
   });
 

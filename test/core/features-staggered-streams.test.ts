@@ -1,7 +1,7 @@
 import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadSamples, worstViolation } from './features-golden-fixtures';
-import { clip16k, manifest } from '../helpers/corpus';
+import { worstViolation } from './features-golden-fixtures';
+import { firstClipsJoined } from '../helpers/corpus';
 import {
   FeatureWindowRegistry,
   FeatureWindowStream,
@@ -27,17 +27,7 @@ describe('streams whose windows start later in the stream (staggerStreams)', () 
   let speech: Float32Array;
   before(async () => {
     // real speech, several RAVDESS clips one after another (about 15 s)
-    const clips = await Promise.all(
-      manifest()
-        .slice(0, 4)
-        .map((r) => loadSamples(clip16k(r.path))),
-    );
-    speech = new Float32Array(clips.reduce((n, c) => n + c.length, 0));
-    let at = 0;
-    for (const c of clips) {
-      speech.set(c, at);
-      at += c.length;
-    }
+    speech = await firstClipsJoined(4);
   });
 
   test('a window grid starting at sample d gives the windows of the stream without its first d samples, d later', () => {

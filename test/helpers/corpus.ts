@@ -5,6 +5,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { loadAudioFileAs16kMono } from '../../src/core/audio/load-audio-file';
 
 const REPO_ROOT = resolve(__dirname, '..', '..');
 export const FIXTURES_DIR = join(REPO_ROOT, 'test', 'fixtures');
@@ -91,6 +92,22 @@ export function speakers(): string[] {
 
 export function clip16k(relativePath: string): string {
   return join(CORPUS_16K, relativePath);
+}
+
+/** The manifest's first `count` 16 kHz clips one after another: real speech longer than a clip. */
+export async function firstClipsJoined(count: number): Promise<Float32Array> {
+  const clips = await Promise.all(
+    manifest()
+      .slice(0, count)
+      .map((row) => loadAudioFileAs16kMono(clip16k(row.path))),
+  );
+  const joined = new Float32Array(clips.reduce((n, c) => n + c.length, 0));
+  let offset = 0;
+  for (const clip of clips) {
+    joined.set(clip, offset);
+    offset += clip.length;
+  }
+  return joined;
 }
 
 export interface GoldenCase {
