@@ -87,7 +87,11 @@ test("the window kernel's paired log2 gives Math.log2's bits, special cases and 
     const asc = join(dirname(require.resolve('assemblyscript/package.json')), 'bin', 'asc.js');
     const wasm = join(dir, 'log2-pairs.wasm');
     const flags = ['-O3', '--shrinkLevel', '1', '--enable', 'simd', '--runtime', 'stub', '--noAssert', '--use', 'abort='];
-    execFileSync(process.execPath, [asc, join(dir, 'log2-pairs.ts'), ...flags, '--memoryBase', String(257 * 65536), '--initialMemory', '260', '-o', wasm], { stdio: 'pipe' });
+    execFileSync(
+      process.execPath,
+      [asc, join(dir, 'log2-pairs.ts'), ...flags, '--memoryBase', String(257 * 65536), '--initialMemory', '260', '-o', wasm],
+      { stdio: 'pipe' },
+    );
     const kernel = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(wasm)), {}).exports as {
       memory: WebAssembly.Memory;
       log2Pairs(pairs: number): void;
@@ -96,15 +100,35 @@ test("the window kernel's paired log2 gives Math.log2's bits, special cases and 
     const values = new Float64Array(kernel.memory.buffer, 0, 2 * pairs);
     const bits = new BigUint64Array(values.buffer, 0, 2 * pairs);
     let seed = 7;
-    const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
-    const special = [0, -0, 1, -1, 2, 0.5, Math.SQRT2, Math.SQRT1_2, Infinity, -Infinity, NaN, 5e-324, 2.2250738585072014e-308, 2.225073858507201e-308, Number.MAX_VALUE, 2.220446049250313e-16];
+    const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    const special = [
+      0,
+      -0,
+      1,
+      -1,
+      2,
+      0.5,
+      Math.SQRT2,
+      Math.SQRT1_2,
+      Infinity,
+      -Infinity,
+      NaN,
+      5e-324,
+      2.2250738585072014e-308,
+      2.225073858507201e-308,
+      Number.MAX_VALUE,
+      2.220446049250313e-16,
+    ];
     for (let round = 0; round < 2; round++) {
       for (let i = 0; i < 2 * pairs; i++) {
         const kind = i % 4;
         if (i < special.length) values[i] = special[(i + round) % special.length];
-        else if (kind === 0) values[i] = 2 ** ((random() - 0.5) * 2100); // the whole exponent range, subnormals included
-        else if (kind === 1) values[i] = 1 + (random() - 0.5) * 2 ** -(random() * 40); // near 1, where the result is smallest
-        else if (kind === 2) values[i] = Math.SQRT2 * 2 ** Math.round((random() - 0.5) * 60) * (1 + (random() - 0.5) * 1e-9); // where k steps
+        else if (kind === 0)
+          values[i] = 2 ** ((random() - 0.5) * 2100); // the whole exponent range, subnormals included
+        else if (kind === 1)
+          values[i] = 1 + (random() - 0.5) * 2 ** -(random() * 40); // near 1, where the result is smallest
+        else if (kind === 2)
+          values[i] = Math.SQRT2 * 2 ** Math.round((random() - 0.5) * 60) * (1 + (random() - 0.5) * 1e-9); // where k steps
         else bits[i] = (BigInt(Math.floor(random() * 2 ** 32)) << 32n) | BigInt(Math.floor(random() * 2 ** 32)); // any bits
       }
       const inputs = values.slice();
