@@ -73,7 +73,7 @@ return [null, msg];
  * Counts the windows feature-window sends (all of them, voiced or not) on their way to infer, and notes on
  * the message when the driver sent the chunk that completed the window (its last sample's due time);
  * mt-a-dnn-infer keeps the message's other properties on its output. A stream that feature-window dropped
- * audio of starts afresh at sample 0; its windows' droppedSeconds, summed, say how far into the stream that was.
+ * audio of, or moved to another thread, starts afresh at sample 0: its windows are placed by their times instead.
  */
 const COUNT_WINDOWS = `
 const bench = global.get('bench');
@@ -87,13 +87,25 @@ if (msg.payload.droppedSeconds) {
   c.skippedSamples[stream] = (c.skippedSamples[stream] || 0) + Math.round(msg.payload.droppedSeconds * 16000);
 }
 // where its windows start (feature-window staggers streams started together): what the stream should give follows
-if (msg.payload.seq === 0 && !msg.payload.droppedSeconds) c.firstWindowStarts[stream] = msg.payload.startSample;
+if (msg.payload.seq === 0 && !msg.payload.droppedSeconds) {
+  c.firstWindowStarts[stream] = msg.payload.startSample;
+  // the time of the stream's first sample on audio-source's clock, which numbers a stream's samples from its first
+  c.origins[stream] = msg.payload.start - msg.payload.startSample / 16;
+}
 msg.benchWindowAt = Date.now();
-// the chunk that completed the window (no audio skipped: the streams' chunks are numbered from their start)
-msg.benchChunk = Math.ceil(msg.payload.endSample / ${CHUNK_SAMPLES}) - 1;
+// The window's last sample, counted from the stream's first: from its time on audio-source's clock, so that a
+// stream feature-window restarted at sample 0 (after dropping its audio, or on another thread) is still timed from
+// the chunk that completed the window; before any first window, from the dropped seconds.
+const origin = c.origins[stream];
+const endSample =
+  origin === undefined
+    ? msg.payload.endSample + (c.skippedSamples[stream] || 0)
+    : Math.round((msg.payload.end - origin) * 16) + 1;
+// the chunk that completed the window (the streams' chunks are numbered from their start)
+msg.benchChunk = Math.ceil(endSample / ${CHUNK_SAMPLES}) - 1;
 // due when the driver is to send that chunk: its end (a window's end falls inside a chunk when its stream's windows
 // are staggered by a phase that is not whole chunks)
-msg.benchDue = s.t0 + (stream * s.spreadMs) / s.streams + ((msg.benchChunk + 1) * ${CHUNK_SAMPLES} + (c.skippedSamples[stream] || 0)) / 16;
+msg.benchDue = s.t0 + (stream * s.spreadMs) / s.streams + ((msg.benchChunk + 1) * ${CHUNK_SAMPLES}) / 16;
 return msg;
 `;
 
