@@ -6,6 +6,7 @@ import { loadAudioFileAs16kMono } from '../../src/core/audio/load-audio-file';
 import { floatToPcm16, pcm16ToFloat } from '../../src/core/audio/pcm16';
 import { resolveFeatureWindowConfig } from '../../src/core/config/feature-window-config';
 import { FeatureWindowRegistry } from '../../src/core/features/feature-window-registry';
+import { hopSamplesOf } from '../../src/core/features/feature-window-stream';
 import { CORPUS_16K, manifest } from '../../test/helpers/corpus';
 import { CHUNK_SAMPLES } from './bench-flow';
 
@@ -54,7 +55,7 @@ export class StreamAudio {
     const settings = resolveFeatureWindowConfig({});
     if (!settings.ok) throw new Error(settings.problems.join('; '));
     const window = Math.round(settings.config.window.windowSeconds * 16000);
-    const hop = Math.round(settings.config.window.hopSeconds * 16000);
+    const hop = hopSamplesOf(settings.config.window);
     const samples = chunks * CHUNK_SAMPLES;
     let windows = 0;
     for (let i = 0; i < streams; i++) {

@@ -1,6 +1,12 @@
 import { StreamStateMap } from '../stream-state-map';
-import { FeatureWindow, FeatureWindowOptions, FeatureWindowStream, STAGGER_FROM_STREAMS, WINDOW_PHASE_STEP } from './feature-window-stream';
-import { FRAME_STEP, SAMPLE_RATE } from './pyaudioanalysis-constants';
+import {
+  FeatureWindow,
+  FeatureWindowOptions,
+  FeatureWindowStream,
+  hopSamplesOf,
+  STAGGER_FROM_STREAMS,
+  WINDOW_PHASE_STEP,
+} from './feature-window-stream';
 import { WindowScratch } from './window-scratch';
 
 export interface StreamLimits {
@@ -43,8 +49,8 @@ export class FeatureWindowRegistry {
     }
     if (!(maxBytes > 0)) throw new RangeError(`maxBytes must be > 0, got ${String(maxBytes)}`);
     this.maxBytes = maxBytes;
-    const hopSamples = Math.max(1, Math.round((options.hopSeconds * SAMPLE_RATE) / FRAME_STEP)) * FRAME_STEP;
-    this.streamsByPhase = new Array<number>(options.staggerStreams ? Math.max(1, Math.ceil(hopSamples / WINDOW_PHASE_STEP)) : 1).fill(0);
+    const phases = options.staggerStreams ? Math.max(1, Math.ceil(hopSamplesOf(options) / WINDOW_PHASE_STEP)) : 1;
+    this.streamsByPhase = new Array<number>(phases).fill(0);
     this.streams = new StreamStateMap<FeatureWindowStream>({
       maxStreams,
       idleMs: idleSeconds * 1000,

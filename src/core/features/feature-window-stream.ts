@@ -42,6 +42,11 @@ export interface FeatureWindowOptions {
   staggerStreams: boolean;
 }
 
+/** Samples between window starts: the hop rounded to the 10 ms frame grid, at least one frame step. */
+export function hopSamplesOf(options: Pick<FeatureWindowOptions, 'hopSeconds'>): number {
+  return Math.max(1, Math.round((options.hopSeconds * SAMPLE_RATE) / FRAME_STEP)) * FRAME_STEP;
+}
+
 /** A registry's first streams keep their windows at their first sample: so few windows at once cost little. */
 export const STAGGER_FROM_STREAMS = 16;
 
@@ -193,7 +198,7 @@ export class FeatureWindowStream {
   ) {
     this.options = resolveFeatureWindowOptions(options);
     this.windowSamples = Math.round(this.options.windowSeconds * SAMPLE_RATE);
-    this.hopSamples = Math.max(1, Math.round((this.options.hopSeconds * SAMPLE_RATE) / FRAME_STEP)) * FRAME_STEP;
+    this.hopSamples = hopSamplesOf(this.options);
     this.framesPerWindow = frameCount(this.windowSamples);
     this.normalisation = new WindowNormalisation(this.windowSamples);
     // a window's frames and, past its last, the two slots its last frame's blocks reach into
@@ -204,7 +209,7 @@ export class FeatureWindowStream {
       this.trimEnergies = new Float64Array(Math.floor(this.windowSamples / TRIM_FRAME) + 1);
     }
     this.analyser = new FrameAnalyser(scratch.frameAnalysis);
-    if (!(firstWindowStart === 0 || (Number.isInteger(firstWindowStart / WINDOW_PHASE_STEP) && firstWindowStart > 0))) {
+    if (!Number.isInteger(firstWindowStart / WINDOW_PHASE_STEP) || firstWindowStart < 0) {
       throw new RangeError(`firstWindowStart must be a multiple of ${WINDOW_PHASE_STEP} samples, got ${String(firstWindowStart)}`);
     }
     if (firstWindowStart > 0 && firstWindowStart >= this.hopSamples) {
