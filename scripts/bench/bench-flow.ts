@@ -160,6 +160,12 @@ const fn = (id: string, name: string, func: string, wires: string[][], outputs =
   wires,
 });
 
+/**
+ * BENCH_MAX_STREAMS: *Max streams* of all four nodes (their default, 1,000, unless given), so that a run with more
+ * streams measures overload of the machine rather than streams refused at the door.
+ */
+const maxStreams = process.env.BENCH_MAX_STREAMS ? { maxStreams: process.env.BENCH_MAX_STREAMS } : {};
+
 /** `inferMaxWaitMs`: mt-a-dnn-infer's *Max wait* (its default, 0, unless given). */
 export function benchFlow(inferMaxWaitMs?: number): FlowNode[] {
   return [
@@ -167,7 +173,7 @@ export function benchFlow(inferMaxWaitMs?: number): FlowNode[] {
     { id: 'start-in', type: 'http in', z: 'bench', url: '/bench/start', method: 'post', wires: [['driver']] },
     fn('driver', 'paced live streams', DRIVER, [['source'], ['start-out']], 2),
     { id: 'start-out', type: 'http response', z: 'bench', wires: [] },
-    { id: 'source', type: 'audio-source', z: 'bench', mode: 'flow', chunkMs: String(CHUNK_MS), wires: [['window']] },
+    { id: 'source', type: 'audio-source', z: 'bench', mode: 'flow', chunkMs: String(CHUNK_MS), ...maxStreams, wires: [['window']] },
     // BENCH_FEATURE_THREADS: feature-window's Threads (default auto), to compare thread counts; BENCH_STAGGER=0: its
     // Stagger streams off (windows of streams started together then fall due together)
     {
@@ -176,6 +182,7 @@ export function benchFlow(inferMaxWaitMs?: number): FlowNode[] {
       z: 'bench',
       workers: process.env.BENCH_FEATURE_THREADS ?? 'auto',
       staggerStreams: process.env.BENCH_STAGGER !== '0',
+      ...maxStreams,
       wires: [['count-windows']],
     },
     fn('count-windows', 'count windows', COUNT_WINDOWS, [['infer']]),
@@ -184,10 +191,11 @@ export function benchFlow(inferMaxWaitMs?: number): FlowNode[] {
       type: 'mt-a-dnn-infer',
       z: 'bench',
       ...(inferMaxWaitMs !== undefined ? { maxWait: String(inferMaxWaitMs) } : {}),
+      ...maxStreams,
       wires: [['count-predictions']],
     },
     fn('count-predictions', 'latency', COUNT_PREDICTIONS, [['router']]),
-    { id: 'router', type: 'emotion-router', z: 'bench', wires: [] },
+    { id: 'router', type: 'emotion-router', z: 'bench', ...maxStreams, wires: [] },
     { id: 'stats-in', type: 'http in', z: 'bench', url: '/bench/stats', method: 'get', wires: [['stats']] },
     fn('stats', 'figures', STATS, [['stats-out']]),
     { id: 'stats-out', type: 'http response', z: 'bench', wires: [] },

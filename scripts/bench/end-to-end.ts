@@ -34,6 +34,13 @@ export interface EndToEndResult {
   tensors: number;
   /** requests to the flow's stats endpoint that got no answer within 20 s during the run */
   unansweredStats: number;
+  /** streams that gave at least one window (the rest were refused at Max streams, or shed throughout) */
+  streamsWithWindows: number;
+  /**
+   * the editor's side while the streams played: GET /flows (what the editor loads, on the admin API) once a second,
+   * answer times in ms; requests unanswered within 10 s
+   */
+  editorMs: { p50: number; max: number; unanswered: number };
   /** every window and prediction arrived, none dropped, and p99 latency within one hop (1 s) */
   keepsUp: boolean;
 }
@@ -179,15 +186,35 @@ export async function runEndToEnd(audio: StreamAudio, options: EndToEndOptions):
       };
       options.onSample?.(sample);
     };
+    // Is the editor still usable? Its flows, asked for once a second while the streams play.
+    const editorTimes: number[] = [];
+    let editorUnanswered = 0;
+    const askEditor = async () => {
+      const asked = Date.now();
+      try {
+        const response = await fetch(`${red.url}/flows`, { signal: AbortSignal.timeout(10_000) });
+        await response.arrayBuffer();
+        if (response.ok) return editorTimes.push(Date.now() - asked);
+      } catch {
+        // counted below
+      }
+      editorUnanswered++;
+    };
     // Playing: the audio takes `seconds` of real time; the soak samples memory meanwhile.
     const playEnd = started + (seconds + 0.25) * 1000;
+    let nextEditorAsk = started;
     while (Date.now() < playEnd) {
       if (sampleEvery && Date.now() >= started + nextSample * 1000) {
         await takeSample();
         nextSample += sampleEvery;
       }
-      await sleep(Math.min(500, Math.max(0, playEnd - Date.now())));
+      if (Date.now() >= nextEditorAsk) {
+        await askEditor();
+        nextEditorAsk = Math.max(nextEditorAsk + 1000, Date.now());
+      }
+      await sleep(Math.min(200, Math.max(0, playEnd - Date.now())));
     }
+    editorTimes.sort((a, b) => a - b);
     // Draining: until every expected prediction is in, or nothing has moved for 5 s, or 30 s at most.
     let last = await stats();
     let lastMove = Date.now();
@@ -236,6 +263,8 @@ export async function runEndToEnd(audio: StreamAudio, options: EndToEndOptions):
       heapMB: round(final.heapUsed / MB),
       tensors: final.tensors,
       unansweredStats: unanswered,
+      streamsWithWindows: Object.keys(final.firstWindowStarts ?? {}).length,
+      editorMs: { p50: percentile(editorTimes, 50), max: editorTimes.at(-1) ?? NaN, unanswered: editorUnanswered },
       keepsUp: false,
     };
     result.keepsUp =
@@ -247,7 +276,8 @@ export async function runEndToEnd(audio: StreamAudio, options: EndToEndOptions):
     log(
       `  ${streams} streams: ${result.cpuMsPerStreamSecond} CPU ms per stream-second, p50/p99 ${result.latencyMs.p50}/${result.latencyMs.p99} ms, ` +
         `windows ${result.windows.emitted}/${result.windows.expected}, predictions ${result.predictions.emitted}/${result.predictions.expected}, ` +
-        `${result.droppedAudioSeconds} s of audio dropped, ${result.keepsUp ? 'keeps up' : 'does not keep up'}`,
+        `${result.droppedAudioSeconds} s of audio dropped, ${result.streamsWithWindows} streams with windows, ` +
+        `editor ${result.editorMs.p50}/${result.editorMs.max} ms (${result.editorMs.unanswered} unanswered), ${result.keepsUp ? 'keeps up' : 'does not keep up'}`,
     );
     return result;
   } finally {

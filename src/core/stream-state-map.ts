@@ -1,4 +1,11 @@
 /**
+ * A stream heard within this long is active: at capacity it is not displaced by a new stream, which is refused
+ * instead (`admit`). Live audio comes every chunk (a quarter second by default), so a stream quiet for 5 s has
+ * stopped or paused.
+ */
+export const ACTIVE_STREAM_MS = 5000;
+
+/**
  * Per-stream state with explicit bounds: at most `maxStreams` entries (the least recently used
  * one is evicted first) and entries idle for longer than `idleMs` are dropped by `sweep()`.
  * Every eviction goes through `onEvict`, so that a stream's resources are freed exactly once.
@@ -7,6 +14,12 @@ export interface StreamStateMapOptions<S> {
   maxStreams: number;
   /** 0 = never expire by age */
   idleMs: number;
+  /**
+   * `admit` keeps streams used within this long and refuses new ones instead (default ACTIVE_STREAM_MS). Displacing
+   * active streams helps nobody: with more live streams than places, each chunk displaced a stream whose next chunk
+   * displaced another, every stream restarted on every chunk and none ever completed a window.
+   */
+  keepActiveMs?: number;
   onEvict?: (streamId: string, state: S, reason: 'idle' | 'capacity' | 'removed' | 'cleared') => void;
   now?: () => number;
 }
@@ -45,6 +58,23 @@ export class StreamStateMap<S> {
     const state = create();
     this.entries.set(streamId, { state, lastUsed: this.now() });
     return state;
+  }
+
+  /**
+   * As getOrCreate, but at capacity a new stream displaces the least recently used one only when that one has not
+   * been used within `keepActiveMs`; otherwise the new stream is refused (undefined, nothing created or evicted).
+   */
+  admit(streamId: string, create: () => S): S | undefined {
+    if (!this.entries.has(streamId) && this.entries.size >= this.options.maxStreams) {
+      const now = this.now();
+      const keepActiveMs = this.options.keepActiveMs ?? ACTIVE_STREAM_MS;
+      for (const [oldest, entry] of this.entries) {
+        if (this.entries.size < this.options.maxStreams || now - entry.lastUsed < keepActiveMs) break;
+        this.evict(oldest, 'capacity');
+      }
+      if (this.entries.size >= this.options.maxStreams) return undefined;
+    }
+    return this.getOrCreate(streamId, create);
   }
 
   /** Drops the least recently used stream (reason 'capacity'); false when there is none. */

@@ -203,6 +203,50 @@ describe('FeatureWindowPool', () => {
     }
   });
 
+  test('with every place held by an active stream a new stream is refused, not let in by dropping an active one', async () => {
+    let clock = Date.now();
+    const pool = new FeatureWindowPool(OPTIONS, { maxStreams: 3 }, { threads: 1 }, () => clock);
+    try {
+      const served = new Map<string, number>();
+      // Four live streams taking turns, chunk by chunk, for 3 s of audio: three places.
+      for (let round = 0; round < 12; round++) {
+        const answers = ['a', 'b', 'c', 'd'].map(async (id) => {
+          const result = await pool.push(id, clip.slice(round * CHUNK, (round + 1) * CHUNK), undefined, false, true);
+          if (result.refused) assert.equal(result.windows.length, 0);
+          served.set(id, (served.get(id) ?? 0) + result.windows.length);
+          return result;
+        });
+        const results = await Promise.all(answers);
+        assert.deepEqual(
+          results.map((r) => r.refused === true),
+          [false, false, false, true],
+        );
+        clock += 250;
+      }
+      assert.deepEqual(
+        ['a', 'b', 'c', 'd'].map((id) => served.get(id)),
+        [5, 5, 5, 0],
+        'the three placed streams give every window of 3 s',
+      );
+      assert.equal(pool.refusedStreams, 1);
+      assert.equal(pool.dropped, 0, 'no stream was dropped to make room');
+      // 'c' falls quiet: 5 s later its place goes to 'd'.
+      for (let step = 0; step < 20; step++) {
+        clock += 250;
+        await Promise.all(['a', 'b'].map((id) => pool.push(id, clip.slice(0, CHUNK), undefined, false, true)));
+      }
+      const late = await pool.push('d', clip.slice(0, CHUNK), undefined, false, true);
+      assert.equal(late.refused, undefined);
+      assert.ok(pool.threadOf('d'));
+      assert.equal(pool.threadOf('c'), undefined);
+      assert.equal(pool.dropped, 1, 'c, quiet for 5 s, counted as dropped for the room');
+      clock += 10_001;
+      assert.equal(pool.refusedStreams, 0, 'refusals age out after 10 s');
+    } finally {
+      await pool.dispose();
+    }
+  });
+
   test('a heavy load is spread evenly over the threads, each new stream to the least busy', async () => {
     const pool = new FeatureWindowPool(OPTIONS, {}, { threads: 2 });
     try {

@@ -336,25 +336,34 @@ describe('many streams, bounded state', () => {
     await assert.rejects(lastValueFrom(from([chunk]).pipe(featureWindows({ trimSilence: false }))), /16000 Hz/);
   });
 
-  test('streams are capped (least recently used dropped), expire when idle, end on final', () => {
+  test('streams are capped (new ones refused while every place is active, then the least recently used dropped), expire when idle, end on final', () => {
     let now = 0;
     const streams = new FeatureWindowRegistry(
       resolveFeatureWindowOptions({ trimSilence: false }),
-      { maxStreams: 300, idleSeconds: 5 },
+      { maxStreams: 300, idleSeconds: 10 },
       () => now,
     );
     const chunk = new Float32Array(1600).map((_, i) => 0.1 * Math.sin(i / 3));
     for (let i = 0; i < 500; i++) streams.push(`s${i}`, chunk, undefined, false);
     assert.equal(streams.size, 300);
-    assert.ok(!streams.ids().includes('s0') && streams.ids().includes('s499'));
+    assert.equal(streams.refused, 200, 'the 200 streams beyond the 300 places, all heard within 5 s, refused');
+    assert.equal(streams.dropped, 0);
+    assert.equal(streams.ids().includes('s0'), true);
+    assert.equal(streams.ids().includes('s499'), false);
     const perStream = streams.footprintBytes() / streams.size;
     assert.ok(perStream < 1_000_000, `per-stream state ${perStream} bytes`);
     now = 4000;
+    streams.push('s0', chunk, undefined, false);
+    now = 5000;
     streams.push('s499', chunk, undefined, false);
-    now = 6000;
+    assert.equal(streams.ids().includes('s499'), true, 's1, quiet for 5 s, made room');
+    assert.equal(streams.ids().includes('s1'), false);
+    assert.deepEqual([streams.dropped, streams.size], [1, 300]);
+    now = 13_500;
     streams.sweep();
-    assert.deepEqual(streams.ids(), ['s499']);
+    assert.deepEqual(streams.ids(), ['s0', 's499']);
     streams.push('s499', chunk, undefined, true);
+    streams.push('s0', chunk, undefined, true);
     assert.equal(streams.size, 0);
     streams.dispose();
   });

@@ -156,6 +156,36 @@ describe('audio-source node', () => {
     await until(() => out.at(-1)?.audio.final === true, 'audio after the errors');
   });
 
+  test('flow mode: with every place (Max streams) held by an active stream, a new stream is refused, shown and warned of once', async () => {
+    await load({ mode: 'flow', maxStreams: 2, chunkMs: 100 });
+    const out = collect('out');
+    const completed = collect('completed');
+    const statuses = collect('statuses');
+    const node = helper.getNode('src') as unknown as TestNode;
+    // Three live streams taking turns: the third is refused on every chunk, the first two keep their places
+    // (displacing the least recently heard would restart a stream on every chunk and none would keep its audio).
+    for (let round = 0; round < 5; round++)
+      for (const streamId of ['a', 'b', 'c']) node.receive({ payload: Buffer.alloc(3200, round + 1), streamId });
+    await until(() => completed.length === 15, 'every message done');
+    await until(() => /^2 streams, 1 refused, 10 chunks/.test(statuses.at(-1)?.status?.text ?? ''), 'the status with the refused stream');
+    assert.equal(statuses.at(-1)!.status!.fill, 'yellow');
+    assert.deepEqual(
+      out.map((m) => `${m.streamId}:${m.audio.seq}`),
+      [0, 1, 2, 3, 4].flatMap((seq) => [`a:${seq}`, `b:${seq}`]),
+      'a and b give every chunk, in order, c none',
+    );
+    const warnings = helper
+      .log()
+      .args.map((a: Array<{ level: number; msg: unknown }>) => a[0])
+      .filter((e: { level: number; msg: unknown }) => e.level === 30 && /refusing/.test(String(e.msg)));
+    assert.equal(warnings.length, 1, 'one warning, not one per chunk');
+    assert.match(String(warnings[0].msg), /refusing 1 stream \(e\.g\. "c"\): all 2 places \(Max streams\)/);
+    // A place freed (a's last chunk) goes to the next new stream.
+    node.receive({ payload: Buffer.alloc(3200), streamId: 'a', audio: { final: true } });
+    node.receive({ payload: Buffer.alloc(3200), streamId: 'c' });
+    await until(() => out.some((m) => m.streamId === 'c'), "c's chunk once a place is free");
+  });
+
   test(
     'fuzz: 10,000 mutated, random and odd messages each end in exactly one done(), state stays bounded',
     { timeout: 180_000 },
@@ -194,6 +224,8 @@ describe('audio-source node', () => {
       assert.ok(held <= 50 && held >= 40, `held ${held} streams with maxStreams 50 after 400 stream ids`);
       console.log(`# audio-source fuzz: ${completed.length} accepted, ${caught.length} refused`);
       assert.ok(caught.length > 1000 && completed.length > 100);
+      // The held streams were all heard lately: a new one is refused until they are reset.
+      node.receive({ reset: true });
       const out = collect('out');
       node.receive({ payload: readBytes(clip16k(manifest()[3].path)), streamId: 'after-fuzz' });
       await until(() => out.some((m) => m.streamId === 'after-fuzz' && m.audio.final === true), 'audio after the fuzz');

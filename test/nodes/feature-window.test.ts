@@ -181,6 +181,27 @@ describe('feature-window node', () => {
     assert.equal(out.length, before, 'after reset the stream starts afresh: half a window gives nothing');
   });
 
+  test('with every place (Max streams) held by an active stream a new stream is refused: no windows, a status, one warning', async () => {
+    await load({ windowSeconds: 1, hopSeconds: 0.5, trimSilence: false, maxStreams: 2 });
+    const out = collect('out');
+    const statuses = collect('statuses');
+    const node = helper.getNode('fw') as unknown as TestNode;
+    const audio = { sampleRate: 16000 };
+    // Three live streams taking turns with quarter-second chunks: two places.
+    for (let i = 0; i < 8; i++) {
+      for (const streamId of ['a', 'b', 'c']) node.receive({ payload: pcm16(samples.subarray(i * 4000, (i + 1) * 4000)), streamId, audio });
+    }
+    await until(() => out.length === 6, "a's and b's windows of 2 s");
+    await until(() => /^2 streams, 1 refused, 6 windows/.test(statuses.at(-1)?.status?.text ?? ''), 'the status with the refused stream');
+    assert.deepEqual(out.map((m) => m.streamId).sort(), ['a', 'a', 'a', 'b', 'b', 'b']);
+    const warnings = helper
+      .log()
+      .args.map((a: Array<{ level: number; msg: unknown }>) => a[0])
+      .filter((e: { level: number; msg: unknown }) => e.level === 30 && /refusing/.test(String(e.msg)));
+    assert.equal(warnings.length, 1, 'one warning, not one per chunk');
+    assert.match(String(warnings[0].msg), /refusing 1 stream \(e\.g\. "c"\): all 2 places \(Max streams\)/);
+  });
+
   test('wrong rate, stereo, and fuzzed payloads give done(err) seen by Catch, never a crash', async () => {
     await load({});
     const caught = collect('caught');

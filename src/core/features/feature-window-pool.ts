@@ -1,4 +1,6 @@
 import { availableParallelism, cpus } from 'node:os';
+import { RefusedStreams } from '../refused-streams';
+import { ACTIVE_STREAM_MS } from '../stream-state-map';
 import { DroppedAudioLedger } from './dropped-audio-ledger';
 import { LaneAdmission } from './feature-window-pool-admission';
 import { LaneLoad } from './feature-window-pool-lane-load';
@@ -92,14 +94,16 @@ const HEADROOM_AT = 0.7;
  */
 const PRIOR_MS_PER_AUDIO_SECOND = 3;
 /** A stream placed on a lane counts in its load while heard within this long. */
-const HEARD_LATELY_MS = 5000;
+const HEARD_LATELY_MS = ACTIVE_STREAM_MS;
 /** How often the streams heard lately are counted again (in between, placing a stream counts it). */
 const RECOUNT_EVERY_MS = 1000;
 
 export interface PoolPushResult {
   windows: FeatureWindow[];
-  /** this chunk was dropped (late, or the queue was full); it gave no windows */
+  /** this chunk was dropped (late, the queue was full, or its stream refused); it gave no windows */
   dropped: boolean;
+  /** its stream was refused: every place (maxStreams) held an active stream */
+  refused?: boolean;
   /** with windows (one of them sent, by `windowSent`): seconds of this stream's audio dropped since the previous such window */
   droppedSeconds?: number;
 }
@@ -192,6 +196,7 @@ export class FeatureWindowPool {
   private readonly ledger: DroppedAudioLedger;
   /** streams whose audio was dropped since their last chunk went to a thread */
   private readonly gaps = new Set<string>();
+  private readonly refused: RefusedStreams;
   private nextId = 1;
   private disposed = false;
   private readonly trace = PoolTrace.create();
@@ -243,6 +248,7 @@ export class FeatureWindowPool {
     // The first thread starts at once, so the first audio does not wait for it.
     this.startLane();
     this.ledger = new DroppedAudioLedger(full.maxStreams, full.idleSeconds * 1000, now);
+    this.refused = new RefusedStreams(now);
   }
 
   /** Worker threads open (0: the calling thread computes). */
@@ -295,6 +301,11 @@ export class FeatureWindowPool {
     return this.ledger.dropping();
   }
 
+  /** Streams refused in the last 10 s: every place (maxStreams) held a stream heard in the last 5 s. */
+  get refusedStreams(): number {
+    return this.refused.recent;
+  }
+
   /** Streams shed because their thread cannot keep up: their audio is dropped on arrival. */
   get shedStreams(): number {
     return this.lanes.reduce((sum, lane) => sum + lane.admission.shedStreams, 0);
@@ -320,6 +331,10 @@ export class FeatureWindowPool {
     if (this.disposed) return Promise.resolve({ windows: [], dropped: false });
     const arrived = this.now();
     const assignment = this.assignmentOf(streamId, arrived);
+    if (!assignment) {
+      this.refused.note(streamId);
+      return Promise.resolve({ windows: [], dropped: true, refused: true });
+    }
     const seconds = samples.length / SAMPLE_RATE;
     const lastSampleAt = timestamp === undefined ? Infinity : timestamp + seconds * 1000;
     let answer!: (result: PoolPushResult) => void;
@@ -406,9 +421,10 @@ export class FeatureWindowPool {
 
   /**
    * A stream's lane, placing it when first heard (the first open lane with headroom; else a new lane; else the
-   * least busy), and marking it the most recently heard. Beyond maxStreams the least recently heard is dropped.
+   * least busy), and marking it the most recently heard. At maxStreams the least recently heard stream makes room
+   * when it was not heard within ACTIVE_STREAM_MS; else the new stream is refused (undefined).
    */
-  private assignmentOf(streamId: string, now: number): Assignment {
+  private assignmentOf(streamId: string, now: number): Assignment | undefined {
     const known = this.assignments.get(streamId);
     if (known) {
       if (now - known.lastSeen > HEARD_LATELY_MS) known.lane.load.streams++;
@@ -417,7 +433,12 @@ export class FeatureWindowPool {
       this.assignments.set(streamId, known);
       return known;
     }
-    while (this.assignments.size >= this.limits.maxStreams) this.evictLeastRecentlyHeard();
+    while (this.assignments.size >= this.limits.maxStreams) {
+      const leastRecentlyHeard = this.assignments.values().next().value as Assignment;
+      if (now - leastRecentlyHeard.lastSeen < ACTIVE_STREAM_MS) return undefined;
+      this.evictLeastRecentlyHeard();
+    }
+    this.refused.admitted(streamId);
     const lane = this.placementLane(now);
     lane.load.streams++;
     const assignment: Assignment = { lane, lastSeen: now };

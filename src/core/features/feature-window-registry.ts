@@ -10,7 +10,10 @@ import {
 import { WindowScratch } from './window-scratch';
 
 export interface StreamLimits {
-  /** most streams kept at once; the least recently used is dropped beyond (default 1000) */
+  /**
+   * most streams kept at once (default 1000): a new stream takes the place of the least recently used one when that
+   * was not heard within ACTIVE_STREAM_MS (5 s), else it is refused
+   */
   maxStreams: number;
   /** a stream without audio for this long is dropped, seconds (default 60; 0 = never) */
   idleSeconds: number;
@@ -32,6 +35,7 @@ export class FeatureWindowRegistry {
   /** the footprintBytes of every stream held, as last measured */
   private heldBytes = 0;
   private droppedStreams = 0;
+  private refusedChunks = 0;
   /** with staggerStreams: the streams held whose windows start at each phase of the hop (WINDOW_PHASE_STEP apart) */
   private readonly streamsByPhase: number[];
 
@@ -72,13 +76,18 @@ export class FeatureWindowRegistry {
     return this.droppedStreams;
   }
 
+  /** Chunks refused so far: every place (maxStreams) held an active stream. */
+  get refused(): number {
+    return this.refusedChunks;
+  }
+
   ids(): string[] {
     return this.streams.streamIds();
   }
 
   /**
    * Adds a chunk (floats in [-1, 1], or an Int16Array of 16-bit PCM) to a stream (created on first
-   * use) and returns the windows it completes.
+   * use) and returns the windows it completes; none for a stream refused (see StreamLimits.maxStreams).
    */
   push(
     streamId: string,
@@ -87,12 +96,16 @@ export class FeatureWindowRegistry {
     final: boolean,
   ): FeatureWindow[] {
     let created = false;
-    const stream = this.streams.getOrCreate(streamId, () => {
+    const stream = this.streams.admit(streamId, () => {
       created = true;
       const phase = this.phaseForNewStream();
       this.streamsByPhase[phase]++;
       return new FeatureWindowStream(streamId, this.options, this.scratch, phase * WINDOW_PHASE_STEP);
     });
+    if (!stream) {
+      this.refusedChunks++;
+      return [];
+    }
     const bytesBefore = created ? 0 : stream.footprintBytes;
     try {
       const windows = stream.push(samples, timestamp);

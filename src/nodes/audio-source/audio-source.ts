@@ -16,6 +16,8 @@ import { FileErrorSummary } from './file-error-summary';
 import { LagMeter, lagText } from './lag-meter';
 import { startIdleSweep } from '../node-conventions/idle-sweep';
 import { refuseInvalidConfig } from '../node-conventions/invalid-config';
+import { RefusedStreamsWarning, refusedText } from '../node-conventions/refused-streams-warning';
+import { RefusedStreams } from '../../core/refused-streams';
 import { StatusThrottle } from '../node-conventions/status-throttle';
 
 type AudioSourceDef = NodeDef & AudioSourceNodeConfig;
@@ -60,6 +62,8 @@ export = function register(RED: NodeAPI): void {
         }
       },
     });
+    const refused = new RefusedStreams();
+    const refusedWarning = new RefusedStreamsWarning(node, settings.maxStreams, () => refused.recent);
     let chunksSent = 0;
     const lag = new LagMeter();
     const liveMessage = (chunk: AudioChunk, topic?: string, meter = lag) => {
@@ -75,11 +79,14 @@ export = function register(RED: NodeAPI): void {
       }
     }, settings.idleMs);
     const showStreams = () =>
-      status.set(() => ({
-        fill: 'green',
-        shape: 'dot',
-        text: `${streams.size} stream${streams.size === 1 ? '' : 's'}, ${chunksSent} chunks${lagText(lag.takeWorst())}`,
-      }));
+      status.set(() => {
+        const refusing = refusedText(refused.recent);
+        return {
+          fill: refusing ? 'yellow' : 'green',
+          shape: 'dot',
+          text: `${streams.size} stream${streams.size === 1 ? '' : 's'}${refusing}, ${chunksSent} chunks${lagText(lag.takeWorst())}`,
+        };
+      });
 
     // Work on a stream waits for the stream's previous message, so that a message converted in slices keeps its place.
     const streamWork = new Map<string, Promise<void>>();
@@ -135,7 +142,14 @@ export = function register(RED: NodeAPI): void {
       }
       const final = endsStream(msg);
       const hint = formatHintOf(msg, settings.pcm);
-      const converter = streams.getOrCreate(streamId, () => new AudioStreamConverter({ streamId, chunkSamples: settings.chunkSamples }));
+      const converter = streams.admit(streamId, () => new AudioStreamConverter({ streamId, chunkSamples: settings.chunkSamples }));
+      if (!converter) {
+        // Every place holds an active stream: this one's audio is dropped before any work, and shown.
+        refused.note(streamId);
+        refusedWarning.refused(streamId);
+        return showStreams();
+      }
+      refused.admitted(streamId);
       // 16 kHz mono 16-bit PCM travels on as it came; anything else is decoded (and resampled) first
       const pcm16 = passThroughPcm16(msg.payload, hint);
       const decoded = pcm16 ? undefined : decodeAudioPayload(msg.payload, hint);
