@@ -82,25 +82,24 @@ c.windows++;
 if (msg.payload.voiced) c.voiced++;
 const s = bench.schedule;
 const stream = Number(String(msg.streamId).slice(1));
-if (msg.payload.droppedSeconds) {
-  c.droppedAudioSeconds += msg.payload.droppedSeconds;
-  c.skippedSamples[stream] = (c.skippedSamples[stream] || 0) + Math.round(msg.payload.droppedSeconds * 16000);
-}
-// where its windows start (feature-window staggers streams started together): what the stream should give follows
-if (msg.payload.seq === 0 && !msg.payload.droppedSeconds) {
+if (msg.payload.droppedSeconds) c.droppedAudioSeconds += msg.payload.droppedSeconds;
+// The time of the stream's first sample on audio-source's clock, which numbers a stream's samples from the arrival
+// of its first chunk: by the driver's schedule, that chunk's due time; exactly, from its first window (where its
+// windows start: feature-window staggers streams started together, and what the stream should give follows). A
+// stream feature-window restarted (after dropping its audio, or on another thread) starts again at seq 0 and sample
+// 0 with its times still on audio-source's clock: such a "first" window is told apart by its start.
+const scheduled = s.t0 + (stream * s.spreadMs) / s.streams + ${CHUNK_MS};
+const firstSampleAt = msg.payload.start - msg.payload.startSample / 16;
+if (msg.payload.seq === 0 && !msg.payload.droppedSeconds && c.origins[stream] === undefined && Math.abs(firstSampleAt - scheduled) < ${CHUNK_MS}) {
   c.firstWindowStarts[stream] = msg.payload.startSample;
-  // the time of the stream's first sample on audio-source's clock, which numbers a stream's samples from its first
-  c.origins[stream] = msg.payload.start - msg.payload.startSample / 16;
+  c.origins[stream] = firstSampleAt;
 }
+c.streamsWithWindows[stream] = true;
 msg.benchWindowAt = Date.now();
-// The window's last sample, counted from the stream's first: from its time on audio-source's clock, so that a
-// stream feature-window restarted at sample 0 (after dropping its audio, or on another thread) is still timed from
-// the chunk that completed the window; before any first window, from the dropped seconds.
-const origin = c.origins[stream];
-const endSample =
-  origin === undefined
-    ? msg.payload.endSample + (c.skippedSamples[stream] || 0)
-    : Math.round((msg.payload.end - origin) * 16) + 1;
+// The window's last sample, counted from the stream's first, from its time on audio-source's clock: so a restarted
+// stream's windows are still timed from the chunk that completed them.
+const origin = c.origins[stream] ?? scheduled;
+const endSample = Math.round((msg.payload.end - origin) * 16) + 1;
 // the chunk that completed the window (the streams' chunks are numbered from their start)
 msg.benchChunk = Math.ceil(endSample / ${CHUNK_SAMPLES}) - 1;
 // due when the driver is to send that chunk: its end (a window's end falls inside a chunk when its stream's windows
@@ -136,6 +135,7 @@ msg.payload = {
   chunks: c.chunks, windows: c.windows, voiced: c.voiced, predictions: c.predictions, dropped: c.dropped,
   droppedAudioSeconds: c.droppedAudioSeconds,
   firstWindowStarts: c.firstWindowStarts,
+  streamsWithWindows: Object.keys(c.streamsWithWindows).length,
   driverDoneAt: c.driverDoneAt, now: Date.now(),
   eventLoopUtilisation: elu.utilization,
   rss: mem.rss, heapUsed: mem.heapUsed, external: mem.external, tensors: bench.tensors(),

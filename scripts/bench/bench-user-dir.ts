@@ -37,7 +37,7 @@ const bench = {
     return { ranMs: Math.round(now[0] - this.counters.sched0[0]), waitedForACpuMs: Math.round(now[1] - this.counters.sched0[1]) };
   },
   reset() {
-    this.counters = { chunks: 0, windows: 0, voiced: 0, predictions: 0, dropped: 0, droppedAudioSeconds: 0, skippedSamples: {}, firstWindowStarts: {}, origins: {}, latencies: [], driverDoneAt: 0, elu0: performance.eventLoopUtilization(),
+    this.counters = { chunks: 0, windows: 0, voiced: 0, predictions: 0, dropped: 0, droppedAudioSeconds: 0, firstWindowStarts: {}, streamsWithWindows: {}, origins: {}, latencies: [], driverDoneAt: 0, elu0: performance.eventLoopUtilization(),
       sentAt: [], stages: [], ticks: [], gc: [], stalls: [], sched0: processSchedstat() };
     this.delay.disable();
     this.delay.reset();

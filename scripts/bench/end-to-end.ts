@@ -63,6 +63,7 @@ interface Stats {
   droppedAudioSeconds: number;
   /** per stream number, where its first window started (feature-window staggers streams started together) */
   firstWindowStarts?: Record<string, number>;
+  streamsWithWindows?: number;
   driverDoneAt: number;
   now: number;
   eventLoopUtilisation: number;
@@ -263,7 +264,7 @@ export async function runEndToEnd(audio: StreamAudio, options: EndToEndOptions):
       heapMB: round(final.heapUsed / MB),
       tensors: final.tensors,
       unansweredStats: unanswered,
-      streamsWithWindows: Object.keys(final.firstWindowStarts ?? {}).length,
+      streamsWithWindows: final.streamsWithWindows ?? NaN,
       editorMs: { p50: percentile(editorTimes, 50), max: editorTimes.at(-1) ?? NaN, unanswered: editorUnanswered },
       keepsUp: false,
     };

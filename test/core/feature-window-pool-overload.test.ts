@@ -122,13 +122,18 @@ interface OverloadRun {
  * `streams` live streams of real speech for SECONDS into a pool whose threads (at most `threads`) each keep up with
  * CAPACITY of them.
  */
-async function overload(streams: number, speech: Float32Array, threads = 1): Promise<OverloadRun> {
+async function overload(streams: number, speech: Float32Array, threads = 1, maxQueuedBytes?: number): Promise<OverloadRun> {
   const clock = new SimulatedClock();
   const t0 = clock.now;
   const pool = new FeatureWindowPool(
     OPTIONS,
     {},
-    { threads, lagBudgetMs: LAG_BUDGET_MS, startThread: (i, setup) => new SlowThread(setup, clock, 1000 / CAPACITY, i) },
+    {
+      threads,
+      lagBudgetMs: LAG_BUDGET_MS,
+      ...(maxQueuedBytes ? { maxQueuedBytes } : {}),
+      startThread: (i, setup) => new SlowThread(setup, clock, 1000 / CAPACITY, i),
+    },
     () => clock.now,
   );
   const served: ServedWindow[] = [];
@@ -175,9 +180,11 @@ describe('FeatureWindowPool under overload (a deliberately slow thread on a simu
     assert.ok(atCapacity.length >= CAPACITY * (SECONDS - 4), `${atCapacity.length} windows`);
   });
 
-  for (const factor of [2, 3]) {
-    test(`at ${factor}x its capacity the pool serves >= 80% of the windows it serves at capacity, to the same streams, within the lag budget`, async () => {
-      const { served } = await overload(factor * CAPACITY, speech);
+  // The last case: a queue that fills (30 chunks) long before its audio has waited 3/4 of the lag budget.
+  for (const [factor, maxQueuedBytes] of [[2], [3], [2, 30 * CHUNK * 4]]) {
+    const queue = maxQueuedBytes ? `, its queue full before the lag budget,` : '';
+    test(`at ${factor}x its capacity${queue} the pool serves >= 80% of the windows it serves at capacity, to the same streams, within the lag budget`, async () => {
+      const { served } = await overload(factor * CAPACITY, speech, 1, maxQueuedBytes);
       const share = served.length / atCapacity.length;
       assert.ok(share >= 0.8, `${served.length} windows against ${atCapacity.length} at capacity (${(share * 100).toFixed(0)}%)`);
       // Served streams stay served: in the second half, windows come from about as many streams as the thread can serve.

@@ -223,7 +223,7 @@ export class FeatureWindowPool {
       const lane: Lane = {
         index: this.lanes.length,
         queue: [],
-        admission: new LaneAdmission({ lagBudgetMs, maxStreams: full.maxStreams }, now()),
+        admission: new LaneAdmission({ lagBudgetMs, maxStreams: full.maxStreams }),
         lastReplyAt: -Infinity,
         queuedBytes: 0,
         inFlight: 0,
@@ -371,9 +371,20 @@ export class FeatureWindowPool {
       if (lane.thread) request.samples = transferable(samples, owned);
       job.bytes = request.samples.byteLength;
       const room = this.settings.maxQueuedBytes / this.lanes.length;
-      this.keepQueueWithin(lane, room - job.bytes);
-      const fits = lane.queuedBytes + job.bytes <= room;
-      if (fits || this.drop(job, lane)) this.enqueue(lane, job);
+      // A full queue means the lane is overloaded: shedding whole streams frees the room, rather than dropping
+      // the oldest waiting audio of every stream (LaneAdmission.queueFull).
+      const shed = lane.queuedBytes + job.bytes > room ? lane.admission.queueFull(arrived) : [];
+      if (shed.length > 0) {
+        this.dropShed(lane, shed);
+        this.moveShed(lane, shed, arrived);
+      }
+      if (shed.includes(streamId)) {
+        if (this.drop(job, lane)) this.enqueue(lane, job);
+      } else {
+        this.keepQueueWithin(lane, room - job.bytes);
+        const fits = lane.queuedBytes + job.bytes <= room;
+        if (fits || this.drop(job, lane)) this.enqueue(lane, job);
+      }
     }
     // The stream ended: its next chunk (a new stream of that id) is placed afresh, after this one's answer.
     if (final) this.release(streamId, assignment, answered);
