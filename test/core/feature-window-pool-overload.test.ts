@@ -100,6 +100,8 @@ class SlowThread implements PoolThread {
 
 interface ServedWindow {
   streamId: string;
+  seq: number;
+  startSample: number;
   /** the window's end, ms since epoch (from the chunks' timestamps) */
   end: number;
   /** the thread that computed it */
@@ -148,7 +150,15 @@ async function overload(streams: number, speech: Float32Array, threads = 1, maxQ
         const threadId = () => pool.threadOf(streamId)?.threadId ?? 0;
         void pool.push(streamId, speech.slice(from, from + CHUNK), due - CHUNK_MS, false).then((result) => {
           for (const w of result.windows)
-            served.push({ streamId, end: w.end, threadId: threadId(), at: clock.now - t0, latencyMs: clock.now - w.end });
+            served.push({
+              streamId,
+              seq: w.seq,
+              startSample: w.startSample,
+              end: w.end,
+              threadId: threadId(),
+              at: clock.now - t0,
+              latencyMs: clock.now - w.end,
+            });
         });
       });
     }
@@ -221,7 +231,16 @@ describe('FeatureWindowPool under overload (a deliberately slow thread on a simu
       `${run.served.length} windows on 2 threads (${run.moved} moves, ${onSecond.length} streams served by the second), ${oneThread} on one`,
     );
     for (const [streamId, ws] of byStream) {
-      for (let i = 1; i < ws.length; i++) assert.ok(ws[i].end > ws[i - 1].end, `${streamId}: window ${i} out of order`);
+      for (let i = 1; i < ws.length; i++) {
+        assert.ok(ws[i].end > ws[i - 1].end, `${streamId}: window ${i} out of order`);
+        // numbered as the stream's own across its moves and restarts: seq one on, samples as many on as the time
+        assert.equal(ws[i].seq, ws[i - 1].seq + 1, `${streamId}: seq of window ${i}`);
+        assert.equal(
+          ws[i].startSample - ws[i - 1].startSample,
+          Math.round(((ws[i].end - ws[i - 1].end) * 16000) / 1000),
+          `${streamId}: startSample of window ${i}`,
+        );
+      }
     }
   });
 });

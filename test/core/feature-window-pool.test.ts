@@ -203,6 +203,45 @@ describe('FeatureWindowPool', () => {
     }
   });
 
+  test("a stream restarted after a gap keeps its own numbers: seq goes on, startSample counts the stream's samples", async () => {
+    const pool = new FeatureWindowPool(OPTIONS, {}, { threads: 1, lagBudgetMs: 1000 });
+    try {
+      const speech = new Float32Array(2 * clip.length);
+      speech.set(clip);
+      speech.set(clip, clip.length);
+      const chunks = chunksOf(speech);
+      const [before, late] = [12, 3];
+      const stale = Date.now() - 60_000;
+      const answers: PoolPushResult[] = [];
+      for (let i = 0; i < chunks.length; i++) {
+        const timestamp = i >= before && i < before + late ? stale : Date.now();
+        answers.push(await pool.push('mic', chunks[i], timestamp, i === chunks.length - 1, true));
+      }
+      const restart = (before + late) * CHUNK;
+      // before the gap: the windows the stream completed (it did not end there)
+      const beforeGap = new FeatureWindowStream('mic', OPTIONS).push(speech.subarray(0, before * CHUNK));
+      const afterGap = direct('mic', speech.subarray(restart));
+      assert.ok(beforeGap.length >= 4 && afterGap.length >= 4);
+      const windows = answers.flatMap((a) => a.windows);
+      assert.deepEqual(
+        windows.map((w) => w.vector),
+        [...beforeGap, ...afterGap].map((w) => w.vector),
+      );
+      assert.deepEqual(
+        windows.map((w) => w.seq),
+        windows.map((_, i) => i),
+        'seq runs on over the gap',
+      );
+      assert.deepEqual(
+        windows.map((w) => w.startSample),
+        [...beforeGap.map((w) => w.startSample), ...afterGap.map((w) => w.startSample + restart)],
+        "sample numbers count from the stream's first sample, the dropped chunks too",
+      );
+    } finally {
+      await pool.dispose();
+    }
+  });
+
   test('with every place held by an active stream a new stream is refused, not let in by dropping an active one', async () => {
     let clock = Date.now();
     const pool = new FeatureWindowPool(OPTIONS, { maxStreams: 3 }, { threads: 1 }, () => clock);

@@ -6,6 +6,7 @@ import { LaneAdmission } from './feature-window-pool-admission';
 import { LaneLoad } from './feature-window-pool-lane-load';
 import { DEFAULT_STREAM_LIMITS, FeatureWindowRegistry, StreamLimits } from './feature-window-registry';
 import { applyPoolRequest, PoolReply, PoolRequest, PoolThreadSetup } from './feature-window-pool-protocol';
+import { StreamNumbering } from './feature-window-pool-numbering';
 import { FeatureWindowPoolThread } from './feature-window-pool-thread';
 import { PoolTrace } from './feature-window-pool-trace';
 import { FeatureWindow, FeatureWindowOptions } from './feature-window-stream';
@@ -118,6 +119,10 @@ interface Job {
   arrived: number;
   /** when it went to the thread */
   sentAt: number;
+  /** push requests: the stream's number of the chunk's first sample */
+  firstSample?: number;
+  /** the chunk restarts its stream's state (after a gap, or as the first on a lane the stream moved to) */
+  restarts?: boolean;
   resolve: (result: PoolPushResult) => void;
   reject: (err: Error) => void;
 }
@@ -152,6 +157,9 @@ interface Assignment {
   last?: Promise<unknown>;
   /** after a move: its answers wait for this (the previous lane's last answer), so they keep the stream's order */
   after?: Promise<unknown>;
+  numbering: StreamNumbering;
+  /** moved: its next chunk that runs on this lane starts its state afresh */
+  restartOn?: Lane;
 }
 
 const ignore = () => undefined;
@@ -344,7 +352,12 @@ export class FeatureWindowPool {
       fail = reject;
     });
     const request: PoolRequest = { kind: 'push', id: this.nextId++, streamId, samples, timestamp, final, afterGap: false };
-    const job: Job = { request, bytes: 0, seconds, lastSampleAt, arrived, sentAt: arrived, resolve: answer, reject: fail };
+    const firstSample = assignment.numbering.arrived(samples.length);
+    const deliver = (result: PoolPushResult) => {
+      assignment.numbering.renumber(result.windows, job.restarts ? firstSample : undefined);
+      answer(result);
+    };
+    const job: Job = { request, bytes: 0, seconds, lastSampleAt, arrived, sentAt: arrived, firstSample, resolve: deliver, reject: fail };
     let lane = assignment.lane;
     // Already late on arrival (the main thread itself is behind): dropped before any copy or queueing.
     let admitted = !this.isLate(job, lane, arrived);
@@ -359,7 +372,7 @@ export class FeatureWindowPool {
     }
     const after = assignment.after;
     if (after) {
-      job.resolve = (result) => void after.then(() => answer(result));
+      job.resolve = (result) => void after.then(() => deliver(result));
       job.reject = (err) => void after.then(() => fail(err));
     }
     assignment.last = answered;
@@ -452,7 +465,7 @@ export class FeatureWindowPool {
     this.refused.admitted(streamId);
     const lane = this.placementLane(now);
     lane.load.streams++;
-    const assignment: Assignment = { lane, lastSeen: now };
+    const assignment: Assignment = { lane, lastSeen: now, numbering: new StreamNumbering() };
     const previous = this.draining.get(streamId);
     if (previous) this.waitFor(assignment, previous);
     this.assignments.set(streamId, assignment);
@@ -523,6 +536,7 @@ export class FeatureWindowPool {
     from.load.streams = Math.max(0, from.load.streams - 1);
     to.load.streams++;
     assignment.lane = to;
+    assignment.restartOn = to;
     this.movedStreams++;
     if (assignment.last) {
       this.waitFor(assignment, assignment.last);
@@ -717,8 +731,12 @@ export class FeatureWindowPool {
         }
         if (job.request.kind === 'push' && this.isLate(job, lane, now)) {
           if (!this.drop(job, lane)) continue;
-        } else if (job.request.kind === 'push' && this.gaps.delete(request.streamId)) {
-          request.afterGap = true;
+        } else if (job.request.kind === 'push') {
+          if (this.gaps.delete(request.streamId)) request.afterGap = true;
+          const assignment = this.assignments.get(request.streamId);
+          const movedHere = assignment?.restartOn === lane;
+          if (movedHere) assignment.restartOn = undefined;
+          job.restarts = request.afterGap || movedHere;
         }
         job.sentAt = now;
       }
