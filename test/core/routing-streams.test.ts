@@ -2,6 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { from, lastValueFrom, toArray } from 'rxjs';
 import { EmotionRouter, routeEmotions } from '../../src/core/routing';
+import { StreamRefusedError } from '../../src/core/stream-refused-error';
 import { StreamStateMap } from '../../src/core/stream-state-map';
 import { EMOTIONS, EmotionPrediction } from '../../src/core/messages';
 import { T0, prediction } from './routing-fixtures';
@@ -65,13 +66,19 @@ describe('per-stream state', () => {
     assert.equal(events[0].payload.previous, null);
   });
 
-  test('at most maxStreams streams are kept, the least recently heard is dropped', () => {
-    const router = new EmotionRouter({ maxStreams: 3 });
+  test('at most maxStreams streams are kept: a new one is refused while all are active, else takes the least recently heard place', () => {
+    let now = 0;
+    const router = new EmotionRouter({ maxStreams: 3 }, { now: () => now });
     for (const id of ['s1', 's2', 's3']) router.route(prediction('neutral', 0.9, T0, id));
+    now = 1000;
     router.route(prediction('neutral', 0.9, T0 + 1000, 's1'));
+    router.route(prediction('neutral', 0.9, T0 + 1000, 's3'));
+    assert.throws(() => router.route(prediction('neutral', 0.9, T0, 's4')), StreamRefusedError);
+    assert.equal(router.snapshot('s4'), undefined);
+    now = 5000;
     router.route(prediction('neutral', 0.9, T0, 's4'));
     assert.equal(router.streamCount, 3);
-    assert.equal(router.snapshot('s2'), undefined, 's2 was the least recently heard');
+    assert.equal(router.snapshot('s2'), undefined, 's2, quiet for 5 s and the least recently heard, made room');
     for (const id of ['s1', 's3', 's4']) assert.ok(router.snapshot(id), id);
   });
 

@@ -94,6 +94,30 @@ describe('emotion-router node in the Node-RED runtime', () => {
     assert.equal((change.prediction as EmotionPrediction).end, T0 + 3000, 'the raw prediction travels along');
   });
 
+  test('with every place (Max streams) held by an active stream, a new stream is refused: no output, no error, one warning', async () => {
+    await load(routerFlow({ smoothingWindows: '1', minDwell: '0', cooldown: '0', maxStreams: '2' }, OUTPUTS));
+    const { log } = collect(OUTPUTS);
+    const caught: Msg[] = [];
+    (helper.getNode('caught') as unknown as TestNode).on('input', (msg) => caught.push(msg));
+    const statuses: string[] = [];
+    (helper.getNode('router') as unknown as TestNode).on('call:status', (call) => statuses.push(call.args[0].text ?? ''));
+    for (let i = 0; i < 3; i++)
+      feed(
+        ['a', 'b', 'c'].map((id) => prediction('anger', 0.9, T0 + i * 1000, id)),
+        (j) => ({ streamId: ['a', 'b', 'c'][j] }),
+      );
+    await settle(() => log.filter((l) => l.startsWith('anger:')).length === 6, "a's and b's predictions");
+    await settle(() => statuses.some((t) => /2 streams, 1 refused/.test(t)), 'the status with the refused stream');
+    await new Promise((r) => setTimeout(r, 50));
+    assert.ok(!log.some((l) => l.includes(':c:')), 'c routed nowhere');
+    assert.deepEqual(caught, [], 'no error for a refused stream');
+    const warnings = helper
+      .log()
+      .args.map((a: Array<{ level: number; msg: unknown }>) => a[0])
+      .filter((e: { level: number; msg: unknown }) => e.level === 30 && /refusing/.test(String(e.msg)));
+    assert.equal(warnings.length, 1);
+  });
+
   test('cooldown holds an output back, and defaults route a one-second hop sensibly', async () => {
     await load(routerFlow({}, OUTPUTS));
     const { log } = collect(OUTPUTS);

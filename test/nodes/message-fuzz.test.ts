@@ -247,7 +247,8 @@ describe(`${MESSAGES.toLocaleString('en')} generated messages per node in the re
     const result = await fuzz('fz-infer', windowMessage, 13);
     assert.ok(result.caught > 1000 && result.completed > 1000);
     const predictions = out.filter((m) => m.payload?.probabilities);
-    assert.ok(predictions.length > 1000);
+    // 200 stream ids for 20 places: the windows of streams beyond them are refused (every place active), not classified
+    assert.ok(predictions.length > 200, `${predictions.length} predictions`);
     for (const { payload } of predictions)
       for (const p of Object.values(payload.probabilities)) assert.ok(Number.isFinite(p) && p >= 0 && p <= 1);
   });

@@ -237,6 +237,29 @@ describe('mt-a-dnn-infer node', () => {
     assert.ok(messages.some((m) => /not a finite number/.test(m)));
   });
 
+  test("with every place (Max streams) holding an active stream's calibration, a new stream is refused: no prediction, no error", async () => {
+    await helper.load([inferNode, catchNode], flow({ maxStreams: '1' }));
+    const infer = helper.getNode('infer') as unknown as TestNode;
+    const statuses: string[] = [];
+    infer.on('call:status', (call) => statuses.push(call.args[0].text ?? ''));
+    const received: Msg[] = [];
+    (helper.getNode('out') as unknown as TestNode).on('input', (msg) => received.push(msg));
+    const caught: Msg[] = [];
+    (helper.getNode('caught') as unknown as TestNode).on('input', (msg) => caught.push(msg));
+    const [first, second] = ['ravdess_03', 'ravdess_10'].map((id) => windows.filter((w) => w.payload.streamId === id).slice(0, 4));
+    for (let i = 0; i < 4; i++) for (const w of [first[i], second[i]]) infer.receive({ payload: w.payload });
+    await waitFor(
+      () => received.length === 4 && statuses.some((t) => /1 refused/.test(t)),
+      "the first stream's predictions and the status",
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.deepEqual(
+      received.map((m) => m.streamId),
+      Array(4).fill('ravdess_03'),
+    );
+    assert.deepEqual(caught, []);
+  });
+
   test('unvoiced windows are dropped or passed through by option', async () => {
     await helper.load([inferNode, catchNode], flow({ unvoiced: 'pass' }));
     const received: Msg[] = [];

@@ -2,6 +2,7 @@ import type { EmotionPrediction, FeatureWindowPayload } from '../messages';
 import type { EmotionModel } from './emotion-model';
 import { InferenceBatcher, type InferenceBatcherOptions } from './inference-batcher';
 import type { RunningNormaliser } from './running-normaliser';
+import { StreamRefusedError } from '../stream-refused-error';
 import { StreamStateMap } from '../stream-state-map';
 
 export interface EmotionStreamClassifierOptions extends InferenceBatcherOptions {
@@ -91,13 +92,15 @@ export class EmotionStreamClassifier {
   /**
    * The vector the model is given for this window: checked, and z-scored by the stream's running
    * normaliser when the model expects one (which learns from voiced windows only). The edge of an MQTT
-   * scale-out calls this alone, so that the per-stream state stays with the flow that owns the stream.
+   * scale-out calls this alone, so that the per-stream state stays with the flow that owns the stream. Throws
+   * StreamRefusedError for a new stream while every place (maxStreams) holds an active one.
    */
   normalise(input: ClassifierInput): ArrayLike<number> {
     this.model.checkInput(input.vector, input.profile);
     this.model.checkPlausible(input.vector);
     if (this.model.metadata.normalisation.mode !== 'per-stream') return input.vector;
-    const normaliser = this.normalisers.getOrCreate(input.streamId, () => this.model.createStreamNormaliser()!);
+    const normaliser = this.normalisers.admit(input.streamId, () => this.model.createStreamNormaliser()!);
+    if (!normaliser) throw new StreamRefusedError(input.streamId, this.options.maxStreams);
     // Silence and noise would teach the normaliser the wrong statistics.
     if (input.voiced) normaliser.update(input.vector);
     return normaliser.normalise(input.vector);

@@ -2,6 +2,7 @@ import { EmotionPrediction } from '../messages';
 import { RouterConfig, resolveRouterConfig, routerOutputNames } from './router-config';
 import { RoutedEmotion, RouterEvent } from './routed-emotion';
 import { modeLabels, modeProbabilities } from './routing-modes';
+import { StreamRefusedError } from '../stream-refused-error';
 import { StreamStateMap } from '../stream-state-map';
 import { StreamRouteState, advanceStream, isRepeatedWindow, newStreamRouteState } from './stream-route-state';
 
@@ -52,7 +53,7 @@ export class EmotionRouter {
   /**
    * Routes one prediction. `streamId` defaults to `prediction.streamId`. Returns the messages to
    * send (possibly none while an output cools down). Throws on malformed input without touching
-   * any stream's state.
+   * any stream's state, and StreamRefusedError for a new stream while every place (maxStreams) holds an active one.
    */
   route(prediction: EmotionPrediction, streamId: unknown = prediction?.streamId): RouterEvent[] {
     const probabilities = modeProbabilities(prediction, this.config.mode);
@@ -70,7 +71,8 @@ export class EmotionRouter {
     if (seq !== undefined && (typeof seq !== 'number' || !Number.isInteger(seq) || seq < 0)) {
       throw new TypeError(`prediction.seq must be a whole number, got ${String(seq)}`);
     }
-    const state = this.streams.getOrCreate(streamId, newStreamRouteState);
+    const state = this.streams.admit(streamId, newStreamRouteState);
+    if (!state) throw new StreamRefusedError(streamId, this.config.maxStreams);
     if (this.config.dropRepeatedWindows && isRepeatedWindow(state, seq)) {
       this.repeatedWindows++;
       return [];

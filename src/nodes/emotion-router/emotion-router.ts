@@ -4,6 +4,9 @@ import { EmotionPrediction } from '../../core/messages';
 import { resetTargetOf } from '../../core/reset-message';
 import { EmotionRouter, RouterEvent } from '../../core/routing';
 import { explicitStreamIdOf } from '../../core/stream-id';
+import { RefusedStreams } from '../../core/refused-streams';
+import { StreamRefusedError } from '../../core/stream-refused-error';
+import { RefusedStreamsWarning, refusedText } from '../node-conventions/refused-streams-warning';
 import { startIdleSweep } from '../node-conventions/idle-sweep';
 import { refuseInvalidConfig } from '../node-conventions/invalid-config';
 import { StatusThrottle } from '../node-conventions/status-throttle';
@@ -13,9 +16,9 @@ interface RouterMessage extends NodeMessageInFlow {
   reset?: unknown;
 }
 
-function statusFor(event: RouterEvent, streams: number): NodeStatus {
+function statusFor(event: RouterEvent, streams: number, refusing: string): NodeStatus {
   const { emotion, confidence, streamId } = event.payload;
-  const text = `${streamId}: ${emotion} ${confidence.toFixed(2)} · ${streams} stream${streams === 1 ? '' : 's'}`;
+  const text = `${streamId}: ${emotion} ${confidence.toFixed(2)} · ${streams} stream${streams === 1 ? '' : 's'}${refusing}`;
   return emotion === 'uncertain' ? { fill: 'yellow', shape: 'ring', text } : { fill: 'green', shape: 'dot', text };
 }
 
@@ -29,6 +32,8 @@ export = function register(RED: NodeAPI): void {
     const sweep = startIdleSweep(() => router.expireIdle(), router.config.idleTimeoutMs);
     const status = new StatusThrottle(node);
     status.now({ fill: 'grey', shape: 'ring', text: 'waiting for predictions' });
+    const refused = new RefusedStreams();
+    const refusedWarning = new RefusedStreamsWarning(node, router.config.maxStreams, () => refused.recent);
 
     node.on('input', (raw: NodeMessageInFlow, send: (msgs: Array<NodeMessage | null>) => void, done: (err?: Error) => void) => {
       const msg = raw as RouterMessage;
@@ -55,11 +60,21 @@ export = function register(RED: NodeAPI): void {
         }
         const stateEvent = events.find((e) => e.output !== 'changed') ?? events[0];
         if (stateEvent && (stateEvent.payload.changed || router.streamCount === 1)) {
-          status.set(() => statusFor(stateEvent, router.streamCount));
+          status.set(() => statusFor(stateEvent, router.streamCount, refusedText(refused.recent)));
         }
         if (events.length > 0) send(outputs);
         done();
       } catch (err) {
+        if (err instanceof StreamRefusedError) {
+          refused.note(err.streamId);
+          refusedWarning.refused(err.streamId);
+          status.set(() => ({
+            fill: 'yellow',
+            shape: 'dot',
+            text: `${router.streamCount} stream${router.streamCount === 1 ? '' : 's'}${refusedText(refused.recent)}`,
+          }));
+          return done();
+        }
         status.now({ fill: 'red', shape: 'ring', text: err instanceof Error ? err.message.slice(0, 60) : 'error' });
         done(err instanceof Error ? err : new Error(String(err)));
       }

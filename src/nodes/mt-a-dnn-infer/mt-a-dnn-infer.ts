@@ -9,6 +9,9 @@ import { resetTargetOf } from '../../core/reset-message';
 import { UnansweredWindows, isPredictionPayload, windowKeyOf } from '../../core/scale-out/unanswered-windows';
 import { streamIdOf } from '../../core/stream-id';
 import { StreamStateMap } from '../../core/stream-state-map';
+import { RefusedStreams } from '../../core/refused-streams';
+import { StreamRefusedError } from '../../core/stream-refused-error';
+import { RefusedStreamsWarning, refusedText } from '../node-conventions/refused-streams-warning';
 import { WindowDroppedError } from '../../core/model/window-dropped-error';
 import type { MtADnnModelConfigNode } from '../mt-a-dnn-model/model-config-node';
 import { startIdleSweep } from '../node-conventions/idle-sweep';
@@ -63,6 +66,19 @@ export = function register(RED: NodeAPI): void {
     // Windows dropped for the queue bound, per stream, until that stream's next message carries the count.
     const droppedSince = new StreamStateMap<{ count: number }>({ maxStreams: settings.maxStreams, idleMs: settings.idleMs });
     let droppedTotal = 0;
+    // Streams refused while every place (Max streams) held an active stream's calibration.
+    const refused = new RefusedStreams();
+    const refusedWarning = new RefusedStreamsWarning(node, settings.maxStreams, () => refused.recent);
+    const refuse = (err: StreamRefusedError, done: () => void) => {
+      refused.note(err.streamId);
+      refusedWarning.refused(err.streamId);
+      status.set(() => ({
+        fill: 'yellow',
+        shape: 'dot',
+        text: `${classifier?.streamCount ?? 0} stream${classifier?.streamCount === 1 ? '' : 's'}${refusedText(refused.recent)}${droppedText()}`,
+      }));
+      done();
+    };
     // Windows that arrived while the model loads count against the same bound as the batcher's queue.
     const beforeReady: Array<{ dropped: boolean }> = [];
     const sweep = startIdleSweep(() => {
@@ -133,7 +149,11 @@ export = function register(RED: NodeAPI): void {
             showNormalised();
             done();
           })
-          .catch((err: Error) => (closed ? done() : done(failure && err !== failure ? failure : err)));
+          .catch((err: Error) => {
+            if (closed) return done();
+            if (err instanceof StreamRefusedError) return refuse(err, done);
+            done(failure && err !== failure ? failure : err);
+          });
         return;
       }
       const ticket = { dropped: false };
@@ -154,12 +174,14 @@ export = function register(RED: NodeAPI): void {
           if (dropped) droppedSince.delete(current.streamId);
           send({ ...msg, streamId: prediction.streamId, payload: prediction, ...(dropped ? { dropped } : {}) });
           // The first prediction after "ready" shows at once; later ones at most every 500 ms (their text made only then).
-          const shown = () =>
-            ({
-              fill: 'green',
+          const shown = () => {
+            const refusing = refusedText(refused.recent);
+            return {
+              fill: refusing ? 'yellow' : 'green',
               shape: 'dot',
-              text: `${prediction.emotion} ${prediction.confidence.toFixed(2)}${droppedText()}`,
-            }) as const;
+              text: `${prediction.emotion} ${prediction.confidence.toFixed(2)}${refusing}${droppedText()}`,
+            } as const;
+          };
           if (predictionShown) status.set(shown);
           else status.now(shown);
           predictionShown = true;
@@ -167,6 +189,7 @@ export = function register(RED: NodeAPI): void {
         })
         .catch((err: Error) => {
           if (closed) return done();
+          if (err instanceof StreamRefusedError) return refuse(err, done);
           if (!(err instanceof WindowDroppedError)) return done(failure && err !== failure ? failure : err);
           // Shedding load is the documented policy, not a failure of the message: counted, not thrown.
           droppedSince.getOrCreate(current.streamId, () => ({ count: 0 })).count++;
