@@ -38,3 +38,11 @@ export async function until(check: () => boolean, what: string, ms = 20_000): Pr
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
+
+/** The warnings (node.warn) logged since the flow was loaded whose text matches `pattern`. */
+export function loggedWarnings(pattern: RegExp): string[] {
+  return (helper.log().args as Array<Array<{ level: number; msg: unknown }>>)
+    .map((args) => args[0])
+    .filter((entry) => entry.level === 30 && pattern.test(String(entry.msg)))
+    .map((entry) => String(entry.msg));
+}

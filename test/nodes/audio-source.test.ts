@@ -8,7 +8,7 @@ import { decodeWav, pcm16ToFloat, toMonoAtRate } from '../../src/core';
 import { fuzzInput, wavSeeds } from '../helpers/audio-fuzz-inputs';
 import { clip16k, manifest, originalClip } from '../helpers/corpus';
 import { randomInt, seededRandom } from '../helpers/random';
-import { collect as collectAny, until, watchedFlow } from '../helpers/node-red-test-flow';
+import { collect as collectAny, until, watchedFlow, loggedWarnings } from '../helpers/node-red-test-flow';
 import { readBytes, sox, tempDir } from '../helpers/sox';
 
 const catchNode = require('@node-red/nodes/core/common/25-catch.js');
@@ -174,12 +174,9 @@ describe('audio-source node', () => {
       [0, 1, 2, 3, 4].flatMap((seq) => [`a:${seq}`, `b:${seq}`]),
       'a and b give every chunk, in order, c none',
     );
-    const warnings = helper
-      .log()
-      .args.map((a: Array<{ level: number; msg: unknown }>) => a[0])
-      .filter((e: { level: number; msg: unknown }) => e.level === 30 && /refusing/.test(String(e.msg)));
+    const warnings = loggedWarnings(/refusing/);
     assert.equal(warnings.length, 1, 'one warning, not one per chunk');
-    assert.match(String(warnings[0].msg), /refusing 1 stream \(e\.g\. "c"\): all 2 places \(Max streams\)/);
+    assert.match(warnings[0], /refusing 1 stream \(e\.g\. "c"\): all 2 places \(Max streams\)/);
     // A place freed (a's last chunk) goes to the next new stream.
     node.receive({ payload: Buffer.alloc(3200), streamId: 'a', audio: { final: true } });
     node.receive({ payload: Buffer.alloc(3200), streamId: 'c' });

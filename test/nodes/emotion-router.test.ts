@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import helper, { type TestFlows } from 'node-red-node-test-helper';
 import emotionRouterNode from '../../src/nodes/emotion-router/emotion-router';
 import { T0, prediction } from '../core/routing-fixtures';
+import { loggedWarnings } from '../helpers/node-red-test-flow';
 import { EmotionPrediction } from '../../src/core/messages';
 
 const catchNode = require('@node-red/nodes/core/common/25-catch.js');
@@ -111,10 +112,7 @@ describe('emotion-router node in the Node-RED runtime', () => {
     await new Promise((r) => setTimeout(r, 50));
     assert.ok(!log.some((l) => l.includes(':c:')), 'c routed nowhere');
     assert.deepEqual(caught, [], 'no error for a refused stream');
-    const warnings = helper
-      .log()
-      .args.map((a: Array<{ level: number; msg: unknown }>) => a[0])
-      .filter((e: { level: number; msg: unknown }) => e.level === 30 && /refusing/.test(String(e.msg)));
+    const warnings = loggedWarnings(/refusing/);
     assert.equal(warnings.length, 1);
   });
 

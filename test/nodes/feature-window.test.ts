@@ -8,7 +8,7 @@ import { FeatureWindowStream, clipVectorOf, referenceShortTermFeatures } from '.
 import { loadAudioFileAs16kMono } from '../../src/core/audio/load-audio-file';
 import { worstViolation } from '../core/features-golden-fixtures';
 import { speechSpanOnFrameGrid } from '../../src/core/features/front-end/speech-trimming';
-import { collect as collectAny, until, watchedFlow } from '../helpers/node-red-test-flow';
+import { collect as collectAny, until, watchedFlow, loggedWarnings } from '../helpers/node-red-test-flow';
 import { clip16k } from '../helpers/corpus';
 
 const catchNode = require('@node-red/nodes/core/common/25-catch.js');
@@ -194,12 +194,9 @@ describe('feature-window node', () => {
     await until(() => out.length === 6, "a's and b's windows of 2 s");
     await until(() => /^2 streams, 1 refused, 6 windows/.test(statuses.at(-1)?.status?.text ?? ''), 'the status with the refused stream');
     assert.deepEqual(out.map((m) => m.streamId).sort(), ['a', 'a', 'a', 'b', 'b', 'b']);
-    const warnings = helper
-      .log()
-      .args.map((a: Array<{ level: number; msg: unknown }>) => a[0])
-      .filter((e: { level: number; msg: unknown }) => e.level === 30 && /refusing/.test(String(e.msg)));
+    const warnings = loggedWarnings(/refusing/);
     assert.equal(warnings.length, 1, 'one warning, not one per chunk');
-    assert.match(String(warnings[0].msg), /refusing 1 stream \(e\.g\. "c"\): all 2 places \(Max streams\)/);
+    assert.match(warnings[0], /refusing 1 stream \(e\.g\. "c"\): all 2 places \(Max streams\)/);
   });
 
   test('wrong rate, stereo, and fuzzed payloads give done(err) seen by Catch, never a crash', async () => {
