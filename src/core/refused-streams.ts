@@ -1,28 +1,23 @@
 /** A stream counts as refused for this long after its last refused chunk. */
 export const REFUSED_RECENT_MS = 10_000;
-/** Refused ids remembered at most (a flood of new ids is still counted in chunks, not held). */
+/** Refused ids remembered at most (a flood of new ids must not grow memory). */
 const MAX_REMEMBERED = 10_000;
 
 /**
- * Streams refused because every place (Max streams) was held by an active stream: how many were refused lately,
- * and their chunks in total, for a node's status and its warning.
+ * Streams refused because every place (Max streams) was held by an active stream: how many were refused lately, for a
+ * node's status and its warning.
  */
 export class RefusedStreams {
   /** id → when its last chunk was refused, least recently refused first */
   private readonly lastRefused = new Map<string, number>();
-  private chunks = 0;
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  /** Notes a refused chunk; true when its stream was not refused lately (newly refused). */
-  note(streamId: string): boolean {
-    const now = this.now();
-    const previous = this.lastRefused.get(streamId);
-    this.chunks++;
+  /** Notes a refused chunk of the stream. */
+  note(streamId: string): void {
     this.lastRefused.delete(streamId);
-    this.lastRefused.set(streamId, now);
+    this.lastRefused.set(streamId, this.now());
     if (this.lastRefused.size > MAX_REMEMBERED) this.lastRefused.delete(this.lastRefused.keys().next().value as string);
-    return previous === undefined || now - previous > REFUSED_RECENT_MS;
   }
 
   /** The stream was admitted after all (a place freed up): it no longer counts as refused. */
@@ -38,14 +33,5 @@ export class RefusedStreams {
       this.lastRefused.delete(streamId);
     }
     return this.lastRefused.size;
-  }
-
-  /** Chunks refused so far. */
-  get refusedChunks(): number {
-    return this.chunks;
-  }
-
-  clear(): void {
-    this.lastRefused.clear();
   }
 }

@@ -31,9 +31,9 @@ interface Shed {
 
 /**
  * Admission control of one lane (one thread) of a FeatureWindowPool. Streams are admitted until the lane is
- * first overloaded (a chunk waited for the thread for 3/4 of the lag budget). Then the lane measures what
- * its thread served against what the admitted streams sent, keeps the oldest streams that load it to about
- * 85%, and sheds the newest: their audio is dropped on arrival. Shed streams are taken back only when the
+ * first overloaded (a chunk waited for the thread for 3/4 of the lag budget, or its queue filled). Then the lane
+ * measures what its thread served against what the admitted streams sent, keeps the oldest streams that load it
+ * to about 85%, and sheds the newest: their audio is dropped on arrival. Shed streams are taken back only when the
  * thread has measured headroom (busy below 80% with them, at most twice as many streams per step, one step
  * per measuring period of 2 s), and after a take-back that overloads the lane again the next one waits twice as
  * long. So the streams served stay served, instead of every stream taking turns and none filling a window.
@@ -144,7 +144,7 @@ export class LaneAdmission {
     if (covered < MEASURE_MS / 2 || !(busy > 0)) return [];
     const arrived = this.arrivedSeconds.sum(now);
     // audio seconds per second the thread serves when busy all the time, and those the admitted streams send
-    const capacity = busy > 0 ? this.servedSeconds.sum(now) / busy : 0;
+    const capacity = this.servedSeconds.sum(now) / busy;
     const demand = covered > 0 ? arrived / covered : 0;
     const fits = capacity > 0 && demand > 0 ? Math.floor((this.admitted.size * TARGET_LOAD * capacity) / demand) : 0;
     const keep = Math.max(1, Math.min(fits, this.admitted.size - 1));

@@ -119,8 +119,6 @@ interface Job {
   arrived: number;
   /** when it went to the thread */
   sentAt: number;
-  /** push requests: the stream's number of the chunk's first sample */
-  firstSample?: number;
   /** the chunk restarts its stream's state (after a gap, or as the first on a lane the stream moved to) */
   restarts?: boolean;
   resolve: (result: PoolPushResult) => void;
@@ -357,7 +355,7 @@ export class FeatureWindowPool {
       assignment.numbering.renumber(result.windows, job.restarts ? firstSample : undefined);
       answer(result);
     };
-    const job: Job = { request, bytes: 0, seconds, lastSampleAt, arrived, sentAt: arrived, firstSample, resolve: deliver, reject: fail };
+    const job: Job = { request, bytes: 0, seconds, lastSampleAt, arrived, sentAt: arrived, resolve: deliver, reject: fail };
     let lane = assignment.lane;
     // Already late on arrival (the main thread itself is behind): dropped before any copy or queueing.
     let admitted = !this.isLate(job, lane, arrived);
