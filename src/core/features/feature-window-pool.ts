@@ -119,6 +119,8 @@ interface Job {
   arrived: number;
   /** when it went to the thread */
   sentAt: number;
+  /** push requests: the stream's placement when the chunk came */
+  assignment?: Assignment;
   /** the chunk restarts its stream's state (after a gap, or as the first on a lane the stream moved to) */
   restarts?: boolean;
   resolve: (result: PoolPushResult) => void;
@@ -202,7 +204,8 @@ export class FeatureWindowPool {
   private readonly ledger: DroppedAudioLedger;
   /** streams whose audio was dropped since their last chunk went to a thread */
   private readonly gaps = new Set<string>();
-  private readonly refused: RefusedStreams;
+  /** streams refused at maxStreams (every place active) */
+  readonly refusals: RefusedStreams;
   private nextId = 1;
   private disposed = false;
   private readonly trace = PoolTrace.create();
@@ -254,7 +257,7 @@ export class FeatureWindowPool {
     // The first thread starts at once, so the first audio does not wait for it.
     this.startLane();
     this.ledger = new DroppedAudioLedger(full.maxStreams, full.idleSeconds * 1000, now);
-    this.refused = new RefusedStreams(now);
+    this.refusals = new RefusedStreams(now);
   }
 
   /** Worker threads open (0: the calling thread computes). */
@@ -309,7 +312,7 @@ export class FeatureWindowPool {
 
   /** Streams refused in the last 10 s: every place (maxStreams) held a stream heard in the last 5 s. */
   get refusedStreams(): number {
-    return this.refused.recent;
+    return this.refusals.recent;
   }
 
   /** Streams shed because their thread cannot keep up: their audio is dropped on arrival. */
@@ -338,7 +341,7 @@ export class FeatureWindowPool {
     const arrived = this.now();
     const assignment = this.assignmentOf(streamId, arrived);
     if (!assignment) {
-      this.refused.note(streamId);
+      this.refusals.note(streamId);
       return Promise.resolve({ windows: [], dropped: true, refused: true });
     }
     const seconds = samples.length / SAMPLE_RATE;
@@ -355,7 +358,7 @@ export class FeatureWindowPool {
       assignment.numbering.renumber(result.windows, job.restarts ? firstSample : undefined);
       answer(result);
     };
-    const job: Job = { request, bytes: 0, seconds, lastSampleAt, arrived, sentAt: arrived, resolve: deliver, reject: fail };
+    const job: Job = { request, bytes: 0, seconds, lastSampleAt, arrived, sentAt: arrived, assignment, resolve: deliver, reject: fail };
     let lane = assignment.lane;
     // Already late on arrival (the main thread itself is behind): dropped before any copy or queueing.
     let admitted = !this.isLate(job, lane, arrived);
@@ -460,7 +463,7 @@ export class FeatureWindowPool {
       if (now - leastRecentlyHeard.lastSeen < ACTIVE_STREAM_MS) return undefined;
       this.evictLeastRecentlyHeard();
     }
-    this.refused.admitted(streamId);
+    this.refusals.admitted(streamId);
     const lane = this.placementLane(now);
     lane.load.streams++;
     const assignment: Assignment = { lane, lastSeen: now, numbering: new StreamNumbering() };
@@ -731,7 +734,7 @@ export class FeatureWindowPool {
           if (!this.drop(job, lane)) continue;
         } else if (job.request.kind === 'push') {
           if (this.gaps.delete(request.streamId)) request.afterGap = true;
-          const assignment = this.assignments.get(request.streamId);
+          const assignment = job.assignment;
           const movedHere = assignment?.restartOn === lane;
           if (movedHere) assignment.restartOn = undefined;
           job.restarts = request.afterGap || movedHere;

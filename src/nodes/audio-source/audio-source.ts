@@ -16,8 +16,7 @@ import { FileErrorSummary } from './file-error-summary';
 import { LagMeter, lagText } from './lag-meter';
 import { startIdleSweep } from '../node-conventions/idle-sweep';
 import { refuseInvalidConfig } from '../node-conventions/invalid-config';
-import { RefusedStreamsWarning, refusedText } from '../node-conventions/refused-streams-warning';
-import { RefusedStreams } from '../../core/refused-streams';
+import { RefusedStreamsWarning } from '../node-conventions/refused-streams-warning';
 import { StatusThrottle } from '../node-conventions/status-throttle';
 
 type AudioSourceDef = NodeDef & AudioSourceNodeConfig;
@@ -62,8 +61,7 @@ export = function register(RED: NodeAPI): void {
         }
       },
     });
-    const refused = new RefusedStreams();
-    const refusedWarning = new RefusedStreamsWarning(node, settings.maxStreams, () => refused.recent);
+    const refused = new RefusedStreamsWarning(node, settings.maxStreams);
     let chunksSent = 0;
     const lag = new LagMeter();
     const liveMessage = (chunk: AudioChunk, topic?: string, meter = lag) => {
@@ -80,7 +78,7 @@ export = function register(RED: NodeAPI): void {
     }, settings.idleMs);
     const showStreams = () =>
       status.set(() => {
-        const refusing = refusedText(refused.recent);
+        const refusing = refused.text();
         return {
           fill: refusing ? 'yellow' : 'green',
           shape: 'dot',
@@ -145,11 +143,10 @@ export = function register(RED: NodeAPI): void {
       const converter = streams.admit(streamId, () => new AudioStreamConverter({ streamId, chunkSamples: settings.chunkSamples }));
       if (!converter) {
         // Every place holds an active stream: this one's audio is dropped before any work, and shown.
-        refused.note(streamId);
-        refusedWarning.refused(streamId);
+        refused.refused(streamId);
         return showStreams();
       }
-      refused.admitted(streamId);
+      refused.streams.admitted(streamId);
       // 16 kHz mono 16-bit PCM travels on as it came; anything else is decoded (and resampled) first
       const pcm16 = passThroughPcm16(msg.payload, hint);
       const decoded = pcm16 ? undefined : decodeAudioPayload(msg.payload, hint);

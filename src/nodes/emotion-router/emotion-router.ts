@@ -4,9 +4,8 @@ import { EmotionPrediction } from '../../core/messages';
 import { resetTargetOf } from '../../core/reset-message';
 import { EmotionRouter, RouterEvent } from '../../core/routing';
 import { explicitStreamIdOf } from '../../core/stream-id';
-import { RefusedStreams } from '../../core/refused-streams';
 import { StreamRefusedError } from '../../core/stream-refused-error';
-import { RefusedStreamsWarning, refusedText } from '../node-conventions/refused-streams-warning';
+import { RefusedStreamsWarning } from '../node-conventions/refused-streams-warning';
 import { startIdleSweep } from '../node-conventions/idle-sweep';
 import { refuseInvalidConfig } from '../node-conventions/invalid-config';
 import { StatusThrottle } from '../node-conventions/status-throttle';
@@ -32,8 +31,7 @@ export = function register(RED: NodeAPI): void {
     const sweep = startIdleSweep(() => router.expireIdle(), router.config.idleTimeoutMs);
     const status = new StatusThrottle(node);
     status.now({ fill: 'grey', shape: 'ring', text: 'waiting for predictions' });
-    const refused = new RefusedStreams();
-    const refusedWarning = new RefusedStreamsWarning(node, router.config.maxStreams, () => refused.recent);
+    const refused = new RefusedStreamsWarning(node, router.config.maxStreams);
 
     node.on('input', (raw: NodeMessageInFlow, send: (msgs: Array<NodeMessage | null>) => void, done: (err?: Error) => void) => {
       const msg = raw as RouterMessage;
@@ -60,18 +58,17 @@ export = function register(RED: NodeAPI): void {
         }
         const stateEvent = events.find((e) => e.output !== 'changed') ?? events[0];
         if (stateEvent && (stateEvent.payload.changed || router.streamCount === 1)) {
-          status.set(() => statusFor(stateEvent, router.streamCount, refusedText(refused.recent)));
+          status.set(() => statusFor(stateEvent, router.streamCount, refused.text()));
         }
         if (events.length > 0) send(outputs);
         done();
       } catch (err) {
         if (err instanceof StreamRefusedError) {
-          refused.note(err.streamId);
-          refusedWarning.refused(err.streamId);
+          refused.refused(err.streamId);
           status.set(() => ({
             fill: 'yellow',
             shape: 'dot',
-            text: `${router.streamCount} stream${router.streamCount === 1 ? '' : 's'}${refusedText(refused.recent)}`,
+            text: `${router.streamCount} stream${router.streamCount === 1 ? '' : 's'}${refused.text()}`,
           }));
           return done();
         }

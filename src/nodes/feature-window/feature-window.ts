@@ -6,7 +6,7 @@ import { type FeatureWindowNodeConfig, resolveFeatureWindowConfig } from '../../
 import { resetTargetOf } from '../../core/reset-message';
 import { startIdleSweep } from '../node-conventions/idle-sweep';
 import { refuseInvalidConfig } from '../node-conventions/invalid-config';
-import { RefusedStreamsWarning, refusedText } from '../node-conventions/refused-streams-warning';
+import { RefusedStreamsWarning } from '../node-conventions/refused-streams-warning';
 import { StatusThrottle } from '../node-conventions/status-throttle';
 import { type FeatureWindowInputMessage, readWindowInput } from './window-input';
 
@@ -31,7 +31,7 @@ export = function register(RED: NodeAPI): void {
       windowSent: (w) => w.voiced || settings.sendUnvoiced,
     });
     const sweep = startIdleSweep(() => streams.sweep(), settings.limits.idleSeconds * 1000);
-    const refusedWarning = new RefusedStreamsWarning(node, settings.limits.maxStreams, () => streams.refusedStreams);
+    const refusedWarning = new RefusedStreamsWarning(node, settings.limits.maxStreams, streams.refusals);
     const status = new StatusThrottle(node);
     status.now({ fill: 'grey', shape: 'ring', text: `${settings.window.profile}, waiting for audio` });
     let lastSpeechRatio: number | undefined;
@@ -41,7 +41,7 @@ export = function register(RED: NodeAPI): void {
     const makeStatus = (): NodeStatus => {
       const speech = lastSpeechRatio === undefined ? '' : `, last speech ${Math.round(lastSpeechRatio * 100)}%`;
       const dropping = streams.droppingStreams;
-      const refusing = refusedText(streams.refusedStreams);
+      const refusing = refusedWarning.text();
       const shed = streams.shedStreams > 0 ? `, ${streams.shedStreams} shed` : '';
       const droppedAudio =
         streams.droppedSeconds > 0 ? `${shed}, ${dropping} dropping, ${streams.droppedSeconds.toFixed(1)} s dropped` : '';
@@ -69,7 +69,7 @@ export = function register(RED: NodeAPI): void {
           // Samples made here (decoded from a Buffer) may move to a worker thread; the flow's own array is copied.
           const owned = !ArrayBuffer.isView(input.payload) || input.payload.buffer !== audio.samples.buffer;
           pending = streams.push(audio.streamId, audio.samples, audio.timestamp, audio.final, owned).then((result) => {
-            if (result.refused) refusedWarning.refused(audio.streamId);
+            if (result.refused) refusedWarning.warn(audio.streamId);
             const out: NodeMessage[] = [];
             for (const w of result.windows) {
               lastSpeechRatio = w.speechRatio;

@@ -9,9 +9,8 @@ import { resetTargetOf } from '../../core/reset-message';
 import { UnansweredWindows, isPredictionPayload, windowKeyOf } from '../../core/scale-out/unanswered-windows';
 import { streamIdOf } from '../../core/stream-id';
 import { StreamStateMap } from '../../core/stream-state-map';
-import { RefusedStreams } from '../../core/refused-streams';
 import { StreamRefusedError } from '../../core/stream-refused-error';
-import { RefusedStreamsWarning, refusedText } from '../node-conventions/refused-streams-warning';
+import { RefusedStreamsWarning } from '../node-conventions/refused-streams-warning';
 import { WindowDroppedError } from '../../core/model/window-dropped-error';
 import type { MtADnnModelConfigNode } from '../mt-a-dnn-model/model-config-node';
 import { startIdleSweep } from '../node-conventions/idle-sweep';
@@ -67,15 +66,13 @@ export = function register(RED: NodeAPI): void {
     const droppedSince = new StreamStateMap<{ count: number }>({ maxStreams: settings.maxStreams, idleMs: settings.idleMs });
     let droppedTotal = 0;
     // Streams refused while every place (Max streams) held an active stream's calibration.
-    const refused = new RefusedStreams();
-    const refusedWarning = new RefusedStreamsWarning(node, settings.maxStreams, () => refused.recent);
+    const refused = new RefusedStreamsWarning(node, settings.maxStreams);
     const refuse = (err: StreamRefusedError, done: () => void) => {
-      refused.note(err.streamId);
-      refusedWarning.refused(err.streamId);
+      refused.refused(err.streamId);
       status.set(() => ({
         fill: 'yellow',
         shape: 'dot',
-        text: `${classifier?.streamCount ?? 0} stream${classifier?.streamCount === 1 ? '' : 's'}${refusedText(refused.recent)}${droppedText()}`,
+        text: `${classifier?.streamCount ?? 0} stream${classifier?.streamCount === 1 ? '' : 's'}${refused.text()}${droppedText()}`,
       }));
       done();
     };
@@ -175,7 +172,7 @@ export = function register(RED: NodeAPI): void {
           send({ ...msg, streamId: prediction.streamId, payload: prediction, ...(dropped ? { dropped } : {}) });
           // The first prediction after "ready" shows at once; later ones at most every 500 ms (their text made only then).
           const shown = () => {
-            const refusing = refusedText(refused.recent);
+            const refusing = refused.text();
             return {
               fill: refusing ? 'yellow' : 'green',
               shape: 'dot',
