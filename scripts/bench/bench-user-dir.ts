@@ -31,14 +31,19 @@ const bench = {
     const ms = (ns) => Math.round(ns / 1e4) / 100;
     return { p50: ms(h.percentile(50)), p99: ms(h.percentile(99)), p999: ms(h.percentile(99.9)), max: ms(h.max) };
   },
-  // the process's threads since the run started: ms on a CPU and ms waiting for one (threads ended meanwhile not counted)
+  // the process's threads since the run started: ms on a CPU and ms waiting for one (threads ended meanwhile not
+  // counted), and the main thread's own
   threadsSched() {
     const now = processSchedstat();
-    return { ranMs: Math.round(now[0] - this.counters.sched0[0]), waitedForACpuMs: Math.round(now[1] - this.counters.sched0[1]) };
+    const main = mainSchedstat();
+    return {
+      ranMs: Math.round(now[0] - this.counters.sched0[0]), waitedForACpuMs: Math.round(now[1] - this.counters.sched0[1]),
+      mainThreadRanMs: Math.round(main[0] - this.counters.mainSched0[0]), mainThreadWaitedForACpuMs: Math.round(main[1] - this.counters.mainSched0[1]),
+    };
   },
   reset() {
     this.counters = { chunks: 0, windows: 0, voiced: 0, predictions: 0, dropped: 0, droppedAudioSeconds: 0, firstWindowStarts: {}, streamsWithWindows: {}, origins: {}, latencies: [], driverDoneAt: 0, elu0: performance.eventLoopUtilization(),
-      sentAt: [], stages: [], ticks: [], gc: [], stalls: [], sched0: processSchedstat() };
+      sentAt: [], stages: [], ticks: [], gc: [], stalls: [], sched0: processSchedstat(), mainSched0: mainSchedstat() };
     this.delay.disable();
     this.delay.reset();
     this.delay.enable();
@@ -55,6 +60,7 @@ const processSchedstat = () =>
   readdirSync('/proc/self/task')
     .map((tid) => { try { return readFileSync('/proc/self/task/' + tid + '/schedstat', 'utf8').split(' ').map((ns) => Number(ns) / 1e6); } catch { return [0, 0]; } })
     .reduce((a, b) => [a[0] + b[0], a[1] + b[1]], [0, 0]);
+const mainSchedstat = () => readFileSync('/proc/self/task/' + process.pid + '/schedstat', 'utf8').split(' ').map((ns) => Number(ns) / 1e6);
 const schedstat = () => readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ').map((ns) => Number(ns) / 1e6);
 let lastTick = Date.now(), lastSched = schedstat();
 setInterval(() => {

@@ -91,7 +91,7 @@ export interface LatencyDetail {
   /** the main thread's stalls (a 10 ms timer 35 ms or more late): [start, gap, ms on a CPU, ms waiting for a CPU] */
   stalls: [start: number, gapMs: number, ranMs: number, waitedMs: number][];
   /** all the process's threads over the run: ms on a CPU and ms runnable but waiting for one (schedstat) */
-  threads: { ranMs: number; waitedForACpuMs: number };
+  threads: { ranMs: number; waitedForACpuMs: number; mainThreadRanMs?: number; mainThreadWaitedForACpuMs?: number };
   /** the main thread's event-loop delay over the run (monitorEventLoopDelay, 1 ms resolution) */
   eventLoopDelayMs: { p50: number; p99: number; p999: number; max: number };
 }
@@ -286,6 +286,8 @@ export async function runEndToEnd(audio: StreamAudio, options: EndToEndOptions):
       const written = (readdirSync(options.cpuProfileDir) as string[]).length;
       process.kill(red.pid, 'SIGWINCH');
       await red.waitFor(() => readdirSync(options.cpuProfileDir!).length > written, 'the CPU profile', 60_000).catch(() => undefined);
+      // the feature threads' profiles (cpu-profile-preload.cjs) come just after the main thread's
+      await new Promise((resolve) => setTimeout(resolve, 3000));
     }
     await red.stop();
   }
