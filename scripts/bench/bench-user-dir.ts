@@ -39,11 +39,17 @@ const bench = {
     return {
       ranMs: Math.round(now[0] - this.counters.sched0[0]), waitedForACpuMs: Math.round(now[1] - this.counters.sched0[1]),
       mainThreadRanMs: Math.round(main[0] - this.counters.mainSched0[0]), mainThreadWaitedForACpuMs: Math.round(main[1] - this.counters.mainSched0[1]),
+      // the busiest other threads (feature-window's workers first, then V8's and libuv's helpers), ms on a CPU each
+      busiestOtherThreadsRanMs: Object.entries(threadRanMs())
+        .filter(([tid]) => tid !== String(process.pid))
+        .map(([tid, ms]) => Math.round(ms - (this.counters.threadRan0[tid] ?? 0)))
+        .sort((a, b) => b - a)
+        .slice(0, 6),
     };
   },
   reset() {
     this.counters = { chunks: 0, windows: 0, voiced: 0, predictions: 0, dropped: 0, droppedAudioSeconds: 0, firstWindowStarts: {}, streamsWithWindows: {}, origins: {}, latencies: [], driverDoneAt: 0, elu0: performance.eventLoopUtilization(),
-      sentAt: [], stages: [], ticks: [], gc: [], stalls: [], sched0: processSchedstat(), mainSched0: mainSchedstat() };
+      sentAt: [], stages: [], ticks: [], gc: [], stalls: [], sched0: processSchedstat(), mainSched0: mainSchedstat(), threadRan0: threadRanMs() };
     this.delay.disable();
     this.delay.reset();
     this.delay.enable();
@@ -60,6 +66,9 @@ const processSchedstat = () =>
   readdirSync('/proc/self/task')
     .map((tid) => { try { return readFileSync('/proc/self/task/' + tid + '/schedstat', 'utf8').split(' ').map((ns) => Number(ns) / 1e6); } catch { return [0, 0]; } })
     .reduce((a, b) => [a[0] + b[0], a[1] + b[1]], [0, 0]);
+// Each thread's ms on a CPU since it started, by thread id (Node's worker threads and V8's helpers are all "node").
+const threadRanMs = () =>
+  Object.fromEntries(readdirSync('/proc/self/task').map((tid) => { try { return [tid, Number(readFileSync('/proc/self/task/' + tid + '/schedstat', 'utf8').split(' ')[0]) / 1e6]; } catch { return [tid, 0]; } }));
 const mainSchedstat = () => readFileSync('/proc/self/task/' + process.pid + '/schedstat', 'utf8').split(' ').map((ns) => Number(ns) / 1e6);
 const schedstat = () => readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ').map((ns) => Number(ns) / 1e6);
 let lastTick = Date.now(), lastSched = schedstat();

@@ -91,7 +91,14 @@ export interface LatencyDetail {
   /** the main thread's stalls (a 10 ms timer 35 ms or more late): [start, gap, ms on a CPU, ms waiting for a CPU] */
   stalls: [start: number, gapMs: number, ranMs: number, waitedMs: number][];
   /** all the process's threads over the run: ms on a CPU and ms runnable but waiting for one (schedstat) */
-  threads: { ranMs: number; waitedForACpuMs: number; mainThreadRanMs?: number; mainThreadWaitedForACpuMs?: number };
+  threads: {
+    ranMs: number;
+    waitedForACpuMs: number;
+    mainThreadRanMs?: number;
+    mainThreadWaitedForACpuMs?: number;
+    /** the busiest threads other than the main one, ms on a CPU each, most first */
+    busiestOtherThreadsRanMs?: number[];
+  };
   /** the main thread's event-loop delay over the run (monitorEventLoopDelay, 1 ms resolution) */
   eventLoopDelayMs: { p50: number; p99: number; p999: number; max: number };
 }
