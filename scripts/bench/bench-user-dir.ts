@@ -59,18 +59,16 @@ const bench = {
 new PerformanceObserver((list) => {
   if (bench.detail) for (const e of list.getEntries()) bench.counters.gc.push([performance.timeOrigin + e.startTime, e.duration, e.detail ? e.detail.kind : e.kind]);
 }).observe({ entryTypes: ['gc'] });
-// Stalls of the main thread: a 10 ms timer that came 25 ms or more late, as [start ms since epoch, gap ms, ms the
-// thread ran on a CPU meanwhile, ms it waited for one (the kernel's run queue: other processes had the cores)].
-// All the process's threads together: [ms on a CPU, ms waiting for one] since it started.
-const processSchedstat = () =>
-  readdirSync('/proc/self/task')
-    .map((tid) => { try { return readFileSync('/proc/self/task/' + tid + '/schedstat', 'utf8').split(' ').map((ns) => Number(ns) / 1e6); } catch { return [0, 0]; } })
-    .reduce((a, b) => [a[0] + b[0], a[1] + b[1]], [0, 0]);
-// Each thread's ms on a CPU since it started, by thread id (Node's worker threads and V8's helpers are all "node").
-const threadRanMs = () =>
-  Object.fromEntries(readdirSync('/proc/self/task').map((tid) => { try { return [tid, Number(readFileSync('/proc/self/task/' + tid + '/schedstat', 'utf8').split(' ')[0]) / 1e6]; } catch { return [tid, 0]; } }));
+// Each thread's [ms on a CPU, ms waiting for one] since it started, by thread id (Node's worker threads and V8's
+// helpers are all named "node"); all of them together.
+const taskSchedstats = () =>
+  Object.fromEntries(readdirSync('/proc/self/task').map((tid) => { try { return [tid, readFileSync('/proc/self/task/' + tid + '/schedstat', 'utf8').split(' ').map((ns) => Number(ns) / 1e6)]; } catch { return [tid, [0, 0]]; } }));
+const processSchedstat = () => Object.values(taskSchedstats()).reduce((a, b) => [a[0] + b[0], a[1] + b[1]], [0, 0]);
+const threadRanMs = () => Object.fromEntries(Object.entries(taskSchedstats()).map(([tid, [ran]]) => [tid, ran]));
 const mainSchedstat = () => readFileSync('/proc/self/task/' + process.pid + '/schedstat', 'utf8').split(' ').map((ns) => Number(ns) / 1e6);
 const schedstat = () => readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ').map((ns) => Number(ns) / 1e6);
+// Stalls of the main thread: a 10 ms timer that came 25 ms or more late, as [start ms since epoch, gap ms, ms the
+// thread ran on a CPU meanwhile, ms it waited for one (the kernel's run queue: other processes had the cores)].
 let lastTick = Date.now(), lastSched = schedstat();
 setInterval(() => {
   const now = Date.now(), sched = schedstat();
