@@ -153,6 +153,7 @@ async function main(): Promise<void> {
     loadAverage: [Math.round(loadBefore * 100) / 100, Math.round(loadavg()[0] * 100) / 100],
     latencyMs: result.latencyMs,
     processCores: result.processCores,
+    host: result.host,
     eventLoopUtilisation: result.eventLoopUtilisation,
     keepsUp: result.keepsUp,
     ...breakdown(detail),

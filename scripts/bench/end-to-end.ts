@@ -6,6 +6,7 @@ import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { NodeRedInstance } from '../../test/e2e/node-red-instance';
 import { CHUNK_SAMPLES } from './bench-flow';
+import { hostCoresBetween, hostCpuCounters } from './host-cpu';
 import { benchUserDir } from './bench-user-dir';
 import type { StreamAudio } from './stream-audio';
 
@@ -21,6 +22,11 @@ export interface EndToEndResult {
   cpuMsPerStreamSecond: number;
   /** CPU seconds per wall second: how many cores the process kept busy */
   processCores: number;
+  /**
+   * the machine during the run, cores per wall second: other processes' CPU, and CPU the hypervisor held back from this
+   * VM (steal); absent off Linux. A run with steal did not have the machine's cores to itself.
+   */
+  host?: { otherProcessesCores: number; stolenCores: number };
   latencyMs: { p50: number; p99: number; max: number };
   eventLoopUtilisation: number;
   windows: { emitted: number; expected: number };
@@ -171,6 +177,8 @@ export async function runEndToEnd(audio: StreamAudio, options: EndToEndOptions):
 
     if (options.cpuProfileDir) process.kill(red.pid, 'SIGWINCH');
     const cpu0 = processCpuSeconds(red.pid);
+    const host0 = hostCpuCounters();
+    const host0At = Date.now();
     const { started } = (await (
       await red.request('/bench/start', {
         method: 'POST',
@@ -237,6 +245,8 @@ export async function runEndToEnd(audio: StreamAudio, options: EndToEndOptions):
       last = now ?? last;
     }
     const cpuSeconds = processCpuSeconds(red.pid) - cpu0;
+    const host1 = hostCpuCounters();
+    const hostSeconds = (Date.now() - host0At) / 1000;
     const wallSeconds = (Date.now() - started) / 1000;
     if (sampleEvery) await takeSample();
     let final = await stats(true);
@@ -260,6 +270,7 @@ export async function runEndToEnd(audio: StreamAudio, options: EndToEndOptions):
       cpuSeconds: round(cpuSeconds, 2),
       cpuMsPerStreamSecond: round((cpuSeconds * 1000) / (streams * seconds), 2),
       processCores: round(cpuSeconds / wallSeconds, 2),
+      host: hostCoresBetween(host0, host1, hostSeconds, cpuSeconds),
       latencyMs: { p50: Math.round(percentile(latencies, 50)), p99: Math.round(p99), max: Math.round(latencies.at(-1) ?? NaN) },
       eventLoopUtilisation: round(final.eventLoopUtilisation, 3),
       windows: { emitted: final.windows, expected: expectedWindows(final.firstWindowStarts) },
@@ -285,7 +296,8 @@ export async function runEndToEnd(audio: StreamAudio, options: EndToEndOptions):
       `  ${streams} streams: ${result.cpuMsPerStreamSecond} CPU ms per stream-second, p50/p99 ${result.latencyMs.p50}/${result.latencyMs.p99} ms, ` +
         `windows ${result.windows.emitted}/${result.windows.expected}, predictions ${result.predictions.emitted}/${result.predictions.expected}, ` +
         `${result.droppedAudioSeconds} s of audio dropped, ${result.streamsWithWindows} streams with windows, ` +
-        `editor ${result.editorMs.p50}/${result.editorMs.max} ms (${result.editorMs.unanswered} unanswered), ${result.keepsUp ? 'keeps up' : 'does not keep up'}`,
+        `editor ${result.editorMs.p50}/${result.editorMs.max} ms (${result.editorMs.unanswered} unanswered), ${result.keepsUp ? 'keeps up' : 'does not keep up'}` +
+        (result.host ? `; host: ${result.host.stolenCores} cores stolen, ${result.host.otherProcessesCores} used by other processes` : ''),
     );
     return result;
   } finally {

@@ -14,15 +14,17 @@ export function benchMarkdown(report: BenchReport): string {
     `audio-source (flow mode, 250 ms chunks at real-time pace) → feature-window (3 s every 1 s, speech only) → mt-a-dnn-infer → emotion-router, ` +
       `all at their defaults; ${settings.seconds} s of ${settings.clips} RAVDESS clips looped per stream, streams out of phase. CPU: utime + stime of ` +
       'the node-red process (all threads) from the first chunk until the last prediction. Latency: from the moment the chunk that completes a window is due to its prediction. ' +
-      'Keeps up: every window and prediction arrived, none dropped, p99 latency within one hop (1 s).',
+      'Keeps up: every window and prediction arrived, none dropped, p99 latency within one hop (1 s). Host: cores the hypervisor held back ' +
+      'from this machine (steal) and cores other processes used, during the run: with either above 0.1 the process did not have the cores to itself.',
     '',
-    '| streams | cores | CPU ms per stream-second | process cores | wall s | latency p50 / p99 ms | event loop | windows (emitted / expected) | predictions | windows dropped (infer) | audio dropped s (feature-window) | RSS MB | tensors | keeps up |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| streams | cores | CPU ms per stream-second | process cores | wall s | latency p50 / p99 ms | event loop | windows (emitted / expected) | predictions | windows dropped (infer) | audio dropped s (feature-window) | RSS MB | tensors | host: stolen / others | keeps up |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...report.endToEnd.map(
       (r) =>
         `| ${r.streams} | ${r.cores} | ${r.cpuMsPerStreamSecond} | ${r.processCores} | ${r.wallSeconds} | ${r.latencyMs.p50} / ${r.latencyMs.p99} | ` +
         `${Math.round(r.eventLoopUtilisation * 100)}% | ${r.windows.emitted} / ${r.windows.expected} | ${r.predictions.emitted} / ${r.predictions.expected} | ` +
-        `${r.dropped} | ${r.droppedAudioSeconds ?? 0} | ${r.rssMB} | ${r.tensors} | ${r.keepsUp ? 'yes' : 'no'} |`,
+        `${r.dropped} | ${r.droppedAudioSeconds ?? 0} | ${r.rssMB} | ${r.tensors} | ${r.host ? `${r.host.stolenCores} / ${r.host.otherProcessesCores}` : '–'} | ` +
+        `${r.keepsUp ? 'yes' : 'no'} |`,
     ),
     '',
     ...report.failures.map((f) => `No figures: ${f}.`),
