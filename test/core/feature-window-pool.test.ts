@@ -304,6 +304,25 @@ describe('FeatureWindowPool', () => {
     }
   });
 
+  test("streams placed while the first thread answers their first chunks are spread evenly: those chunks do not tell a stream's cost", async () => {
+    const pool = new FeatureWindowPool(OPTIONS, {}, { threads: 2 });
+    try {
+      const ids = Array.from({ length: 400 }, (_, i) => `s${i}`);
+      // 100 streams' first chunks answered (25 s of audio: enough to measure a cost from), then the rest arrive
+      await Promise.all(ids.slice(0, 100).map((id) => pool.push(id, clip.slice(0, CHUNK), undefined, false, true)));
+      await Promise.all(ids.slice(100).map((id) => pool.push(id, clip.slice(0, CHUNK), undefined, false, true)));
+      const perThread = new Map<unknown, number>();
+      for (const id of ids) perThread.set(pool.threadOf(id), (perThread.get(pool.threadOf(id)) ?? 0) + 1);
+      const counts = [...perThread.values()];
+      // costed by those first chunks (a thread's first work, and a stream's first chunk, cost more or less than its later
+      // ones), the threads' costs differed by chance and the streams were placed by them: 311 and 89 here
+      assert.equal(counts.length, 2, `streams per thread: ${counts.join(', ')}`);
+      for (const count of counts) assert.ok(Math.abs(count - 200) <= 2, `streams per thread: ${counts.join(', ')}`);
+    } finally {
+      await pool.dispose();
+    }
+  });
+
   test('dispose ends every thread', async () => {
     const baseline = threadCount();
     const pool = new FeatureWindowPool(OPTIONS, {}, { threads: 3 });
