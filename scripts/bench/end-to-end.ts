@@ -2,11 +2,11 @@
 // given number of seconds, then the figures: CPU time of the process (all its threads), windows and
 // predictions against what the same audio gives offline, latency, event-loop utilisation, memory.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { NodeRedInstance } from '../../test/e2e/node-red-instance';
 import { CHUNK_SAMPLES } from './bench-flow';
-import { hostCoresBetween, hostCpuCounters } from './host-cpu';
+import { hostCoresBetween, hostCpuCounters, processCpuSeconds } from './proc-cpu';
 import { benchUserDir } from './bench-user-dir';
 import type { StreamAudio } from './stream-audio';
 
@@ -109,17 +109,8 @@ export interface LatencyDetail {
   eventLoopDelayMs: { p50: number; p99: number; p999: number; max: number };
 }
 
-const CLOCK_TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
 const MB = 1024 * 1024;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** utime + stime of a process (its threads included), seconds. */
-function processCpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // fields[0] is the state (field 3 of proc(5)): utime and stime are fields 14 and 15.
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
-}
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;

@@ -1,5 +1,16 @@
+// CPU time from Linux's /proc: a process's (all its threads), and the whole machine's.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+
+const CLOCK_TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+
+/** utime + stime of a process (its threads included), seconds. */
+export function processCpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // fields[0] is the state (field 3 of proc(5)): utime and stime are fields 14 and 15.
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+}
 
 /**
  * The whole machine's CPU counters (/proc/stat's first line), seconds: busy (user, nice, system, irq, softirq) and
@@ -10,8 +21,6 @@ export interface HostCpuCounters {
   busySeconds: number;
   stolenSeconds: number;
 }
-
-const CLOCK_TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
 
 export function hostCpuCounters(): HostCpuCounters | undefined {
   try {
