@@ -90,8 +90,9 @@ const SPREAD_AT = 0.25;
 /** A stream a lane shed moves to the least busy lane that stays busy at most this share of the time with it. */
 const HEADROOM_AT = 0.7;
 /**
- * A thread's work per audio second before any lane has measured it, ms: the feature thread's CPU at 100 streams
- * was 2.1 ms per stream-second (README, "Where the CPU goes"), with some margin for a shared machine.
+ * A thread's work per audio second before any lane has measured it on streams past their start (steadyFromSample),
+ * ms: the feature thread's CPU at 100 streams was 2.1 ms per stream-second (README, "Where the CPU goes"), with some
+ * margin for a shared machine.
  */
 const PRIOR_MS_PER_AUDIO_SECOND = 3;
 /** A stream placed on a lane counts in its load while heard within this long. */
