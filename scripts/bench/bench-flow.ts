@@ -1,8 +1,8 @@
 // The flow the end-to-end benchmark deploys: the user's pipeline (audio-source in flow mode →
 // feature-window → mt-a-dnn-infer → emotion-router, all at their defaults) fed by a driver function that
-// plays N live streams at real-time pace, two counting functions on the pipeline's own wires, and two HTTP
-// endpoints to start a run and read its figures. The driver's audio, the counters, the event-loop and
-// memory readings come from settings.js (functionGlobalContext, written by bench-user-dir.ts).
+// plays N live streams at real-time pace, two counting nodes (bench-probe) on the pipeline's own wires, and two HTTP
+// endpoints to start a run and read its figures. The driver's audio, the counters and what the counting nodes
+// call, the event-loop and memory readings come from settings.js (functionGlobalContext, written by bench-user-dir.ts).
 import type { FlowNode } from '../../test/e2e/node-red-instance';
 
 export const CHUNK_MS = 250;
@@ -70,60 +70,89 @@ return [null, msg];
 `;
 
 /**
- * Counts the windows feature-window sends (all of them, voiced or not) on their way to infer, and notes on
- * the message when the driver sent the chunk that completed the window (its last sample's due time);
- * mt-a-dnn-infer keeps the message's other properties on its output. A stream that feature-window dropped
- * audio of, or moved to another thread, starts afresh at sample 0: its windows are placed by their times instead.
+ * The two probes on the pipeline's wires, as methods of settings.js's `bench` (bench-user-dir.ts) that a plain node
+ * of the benchmark's user directory (`bench-probe`, BENCH_PROBE_NODE) calls. As function nodes they cost ~9% of the
+ * main thread at 1,000 streams (CPU profile of `npm run bench`): a function node runs its script in a vm context for
+ * each message, ~50 µs here whatever the script does.
+ *
+ * countWindow: counts the windows feature-window sends (all of them, voiced or not) on their way to infer, and notes
+ * on the message when the driver sent the chunk that completed the window (its last sample's due time);
+ * mt-a-dnn-infer keeps the message's other properties on its output. A stream that feature-window dropped audio of,
+ * or moved to another thread, starts afresh at sample 0: its windows are placed by their times instead.
+ *
+ * countPrediction: the latency of each prediction from the moment the chunk that completed its window was sent.
  */
-const COUNT_WINDOWS = `
-const bench = global.get('bench');
-const c = bench.counters;
-c.windows++;
-if (msg.payload.voiced) c.voiced++;
-const s = bench.schedule;
-const stream = Number(String(msg.streamId).slice(1));
-if (msg.payload.droppedSeconds) c.droppedAudioSeconds += msg.payload.droppedSeconds;
-// The time of the stream's first sample on audio-source's clock, which numbers a stream's samples from the arrival
-// of its first chunk: by the driver's schedule, that chunk's due time; exactly, from its first window (where its
-// windows start: feature-window staggers streams started together, and what the stream should give follows). A
-// stream feature-window restarted (after dropping its audio, or on another thread) starts again at seq 0 and sample
-// 0 with its times still on audio-source's clock: such a "first" window is told apart by its start.
-const scheduled = s.t0 + (stream * s.spreadMs) / s.streams + ${CHUNK_MS};
-const firstSampleAt = msg.payload.start - msg.payload.startSample / 16;
-if (msg.payload.seq === 0 && !msg.payload.droppedSeconds && c.origins[stream] === undefined && Math.abs(firstSampleAt - scheduled) < ${CHUNK_MS}) {
-  c.firstWindowStarts[stream] = msg.payload.startSample;
-  c.origins[stream] = firstSampleAt;
-}
-c.streamsWithWindows[stream] = true;
-msg.benchWindowAt = Date.now();
-// The window's last sample, counted from the stream's first, from its time on audio-source's clock: so a restarted
-// stream's windows are still timed from the chunk that completed them.
-const origin = c.origins[stream] ?? scheduled;
-const endSample = Math.round((msg.payload.end - origin) * 16) + 1;
-// the chunk that completed the window (the streams' chunks are numbered from their start)
-msg.benchChunk = Math.ceil(endSample / ${CHUNK_SAMPLES}) - 1;
-// due when the driver is to send that chunk: its end (a window's end falls inside a chunk when its stream's windows
-// are staggered by a phase that is not whole chunks)
-msg.benchDue = s.t0 + (stream * s.spreadMs) / s.streams + ((msg.benchChunk + 1) * ${CHUNK_SAMPLES}) / 16;
-return msg;
+export const BENCH_PROBES = `{
+countWindow(msg) {
+  const c = this.counters;
+  c.windows++;
+  if (msg.payload.voiced) c.voiced++;
+  const s = this.schedule;
+  const stream = Number(String(msg.streamId).slice(1));
+  if (msg.payload.droppedSeconds) c.droppedAudioSeconds += msg.payload.droppedSeconds;
+  // The time of the stream's first sample on audio-source's clock, which numbers a stream's samples from the arrival
+  // of its first chunk: by the driver's schedule, that chunk's due time; exactly, from its first window (where its
+  // windows start: feature-window staggers streams started together, and what the stream should give follows). A
+  // stream feature-window restarted (after dropping its audio, or on another thread) starts again at seq 0 and sample
+  // 0 with its times still on audio-source's clock: such a "first" window is told apart by its start.
+  const scheduled = s.t0 + (stream * s.spreadMs) / s.streams + ${CHUNK_MS};
+  const firstSampleAt = msg.payload.start - msg.payload.startSample / 16;
+  if (msg.payload.seq === 0 && !msg.payload.droppedSeconds && c.origins[stream] === undefined && Math.abs(firstSampleAt - scheduled) < ${CHUNK_MS}) {
+    c.firstWindowStarts[stream] = msg.payload.startSample;
+    c.origins[stream] = firstSampleAt;
+  }
+  c.streamsWithWindows[stream] = true;
+  msg.benchWindowAt = Date.now();
+  // The window's last sample, counted from the stream's first, from its time on audio-source's clock: so a restarted
+  // stream's windows are still timed from the chunk that completed them.
+  const origin = c.origins[stream] ?? scheduled;
+  const endSample = Math.round((msg.payload.end - origin) * 16) + 1;
+  // the chunk that completed the window (the streams' chunks are numbered from their start)
+  msg.benchChunk = Math.ceil(endSample / ${CHUNK_SAMPLES}) - 1;
+  // due when the driver is to send that chunk: its end (a window's end falls inside a chunk when its stream's windows
+  // are staggered by a phase that is not whole chunks)
+  msg.benchDue = s.t0 + (stream * s.spreadMs) / s.streams + ((msg.benchChunk + 1) * ${CHUNK_SAMPLES}) / 16;
+  return msg;
+},
+countPrediction(msg) {
+  const c = this.counters;
+  c.predictions++;
+  const now = Date.now();
+  c.latencies.push(now - msg.benchDue);
+  if (this.detail) {
+    const stream = Number(String(msg.streamId).slice(1));
+    const sentAt = (c.sentAt[stream] || [])[msg.benchChunk];
+    // per prediction: [due, chunk sent by the driver, window at count-windows, prediction here] (ms since epoch)
+    c.stages.push([msg.benchDue, sentAt === undefined ? NaN : sentAt, msg.benchWindowAt, now]);
+  }
+  if (msg.dropped) c.dropped += msg.dropped;
+  return msg;
+},
+}`;
+
+/** The node type the probes run in (written to the user directory's nodes/ folder): its `probe` names the method. */
+export const BENCH_PROBE_NODE = `module.exports = function (RED) {
+  function BenchProbe(config) {
+    RED.nodes.createNode(this, config);
+    const bench = this.context().global.get('bench');
+    const probe = bench[config.probe].bind(bench);
+    this.on('input', (msg, send, done) => {
+      send(probe(msg));
+      done();
+    });
+  }
+  RED.nodes.registerType('bench-probe', BenchProbe);
+};
 `;
 
-/** Latency of each prediction from the moment the chunk that completed its window was sent. */
-const COUNT_PREDICTIONS = `
-const bench = global.get('bench');
-const c = bench.counters;
-c.predictions++;
-const now = Date.now();
-c.latencies.push(now - msg.benchDue);
-if (bench.detail) {
-  const stream = Number(String(msg.streamId).slice(1));
-  const sentAt = (c.sentAt[stream] || [])[msg.benchChunk];
-  // per prediction: [due, chunk sent by the driver, window at count-windows, prediction here] (ms since epoch)
-  c.stages.push([msg.benchDue, sentAt === undefined ? NaN : sentAt, msg.benchWindowAt, now]);
-}
-if (msg.dropped) c.dropped += msg.dropped;
-return msg;
-`;
+const probe = (id: string, name: string, method: 'countWindow' | 'countPrediction', wires: string[][]): FlowNode => ({
+  id,
+  type: 'bench-probe',
+  z: 'bench',
+  name,
+  probe: method,
+  wires,
+});
 
 /** GET /bench/stats[?latencies=1]: the counters, event-loop utilisation since the run started, memory, tensors. */
 const STATS = `
@@ -185,7 +214,7 @@ export function benchFlow(inferMaxWaitMs?: number): FlowNode[] {
       ...maxStreams,
       wires: [['count-windows']],
     },
-    fn('count-windows', 'count windows', COUNT_WINDOWS, [['infer']]),
+    probe('count-windows', 'count windows', 'countWindow', [['infer']]),
     {
       id: 'infer',
       type: 'mt-a-dnn-infer',
@@ -194,7 +223,7 @@ export function benchFlow(inferMaxWaitMs?: number): FlowNode[] {
       ...maxStreams,
       wires: [['count-predictions']],
     },
-    fn('count-predictions', 'latency', COUNT_PREDICTIONS, [['router']]),
+    probe('count-predictions', 'latency', 'countPrediction', [['router']]),
     { id: 'router', type: 'emotion-router', z: 'bench', ...maxStreams, wires: [] },
     { id: 'stats-in', type: 'http in', z: 'bench', url: '/bench/stats', method: 'get', wires: [['stats']] },
     fn('stats', 'figures', STATS, [['stats-out']]),

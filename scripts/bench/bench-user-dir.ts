@@ -1,12 +1,12 @@
 // A Node-RED user directory for the end-to-end benchmark: laid out as for `npm start` (this package
 // linked in), the benchmark flow, and a settings.js that adds what the flow's functions read through
 // global.get('bench'): the audio loop, the counters, the event-loop and memory readings, the tensor count.
-import { mkdtempSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 // @ts-expect-error plain ES module shared with scripts/start-demo.mjs
 import { prepareUserDir, PROJECT_ROOT } from '../../demo/runtime/user-dir.mjs';
-import { benchFlow } from './bench-flow';
+import { BENCH_PROBE_NODE, BENCH_PROBES, benchFlow } from './bench-flow';
 
 const SETTINGS = `// Written by scripts/bench/bench-user-dir.ts: the demo's settings plus the benchmark's readings.
 const { readFileSync, readdirSync } = require('node:fs');
@@ -76,6 +76,7 @@ if (bench.detail) setInterval(() => {
   lastTick = now;
   lastSched = sched;
 }, 10).unref();
+Object.assign(bench, ${BENCH_PROBES});
 bench.reset();
 module.exports = { ...base, functionGlobalContext: { bench } };
 `;
@@ -91,5 +92,9 @@ export function benchUserDir(pcm: Buffer, starts: number[], inferMaxWaitMs?: num
   writeFileSync(join(userDir, 'settings.js'), SETTINGS);
   writeFileSync(join(userDir, 'bench-audio.pcm'), pcm);
   writeFileSync(join(userDir, 'bench-audio.json'), JSON.stringify({ starts }));
+  // Node-RED loads the node types in its user directory's nodes/ folder; bench-probe needs no editor.
+  mkdirSync(join(userDir, 'nodes'));
+  writeFileSync(join(userDir, 'nodes', 'bench-probe.js'), BENCH_PROBE_NODE);
+  writeFileSync(join(userDir, 'nodes', 'bench-probe.html'), '');
   return userDir;
 }
