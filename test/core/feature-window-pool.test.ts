@@ -3,6 +3,7 @@ import { readdirSync } from 'node:fs';
 import { before, describe, test } from 'node:test';
 import { loadAudioFileAs16kMono } from '../../src/core/audio/load-audio-file';
 import { FeatureWindowPool, PoolPushResult } from '../../src/core/features/feature-window-pool';
+import { SLAB_BYTES } from '../../src/core/features/feature-window-pool-sample-slabs';
 import { FeatureWindowPoolThread } from '../../src/core/features/feature-window-pool-thread';
 import { FeatureWindowStream, resolveFeatureWindowOptions } from '../../src/core/features/feature-window-stream';
 import { clip16k, manifest } from '../helpers/corpus';
@@ -31,20 +32,36 @@ describe('FeatureWindowPool', () => {
     clip = await loadAudioFileAs16kMono(clip16k(manifest()[0].path));
   });
 
-  test('audio the caller gives up moves to the thread; a view into a larger buffer is copied', async () => {
+  test("chunks are copied to the thread through shared slabs, the caller's arrays left whole; a chunk larger than a slab moves when given up, else is copied", async () => {
     const pool = new FeatureWindowPool(OPTIONS, {}, { threads: 1 });
     try {
-      const owned = clip.slice(0, CHUNK);
-      const view = clip.subarray(CHUNK, 2 * CHUNK);
-      const notGiven = clip.slice(2 * CHUNK, 3 * CHUNK);
+      const chunks = chunksOf(clip);
+      const given = chunks.map((chunk) => chunk.slice());
+      const results = await Promise.all(given.map((chunk) => pool.push('staged', chunk, undefined, false, true)));
+      assert.ok(
+        given.every((chunk, i) => chunk.length === chunks[i].length),
+        'a chunk that fits a slab is copied there, even when given up',
+      );
+      assert.deepEqual(
+        results.flatMap((result) => result.windows.map((w) => w.vector)),
+        direct('staged', clip)
+          .filter((w) => !w.partial)
+          .map((w) => w.vector),
+      );
+      // larger than a slab (256 KB): 5 s of float samples
+      const long = 5 * 16000;
+      assert.ok(long * 4 > SLAB_BYTES);
+      const owned = new Float32Array(long);
+      const view = new Float32Array(2 * long).subarray(long);
+      const notGiven = new Float32Array(long);
       await Promise.all([
         pool.push('a', owned, undefined, false, true),
         pool.push('b', view, undefined, false, true),
         pool.push('c', notGiven, undefined, false),
       ]);
       assert.equal(owned.length, 0, 'transferred: the caller no longer has it');
-      assert.equal(view.length, CHUNK, 'a view into the clip is copied, the clip left whole');
-      assert.equal(notGiven.length, CHUNK);
+      assert.equal(view.length, long, 'a view into a larger buffer is copied, the buffer left whole');
+      assert.equal(notGiven.length, long);
     } finally {
       await pool.dispose();
     }

@@ -1,5 +1,6 @@
 import { FeatureWindow, FeatureWindowOptions } from './feature-window-stream';
 import { FeatureWindowRegistry, StreamLimits } from './feature-window-registry';
+import { isStaged, stagedView, type RequestSamples } from './feature-window-pool-sample-slabs';
 
 /** What a FeatureWindowPool asks of one of its threads (or of its own registry when it has none). */
 export type PoolRequest =
@@ -7,7 +8,8 @@ export type PoolRequest =
       kind: 'push';
       id: number;
       streamId: string;
-      samples: Float32Array | Int16Array;
+      /** on a worker thread, mostly staged in a slab it was given (SampleSlabs) */
+      samples: RequestSamples;
       timestamp: number | undefined;
       final: boolean;
       /** audio of this stream was dropped before this chunk: start the stream afresh, so no window spans the gap */
@@ -28,6 +30,13 @@ export type PoolReply = {
   workMs?: number;
 } & ({ ok: true; windows: FeatureWindow[] } | { ok: false; error: { name: string; message: string } });
 
+/** A slab of samples for a thread (SampleSlabs), or without a buffer: the slab is given up. */
+export interface SlabShare {
+  kind: 'slab';
+  slab: number;
+  buffer: SharedArrayBuffer | undefined;
+}
+
 /** A thread's first message: its registry is up (a thread's start can take a while, and is not lag). */
 export const THREAD_READY = 'ready';
 
@@ -37,14 +46,22 @@ export interface PoolThreadSetup {
   limits: StreamLimits;
 }
 
-/** Carries out one request on a registry: the same code on a worker thread and on the main thread. */
-export function applyPoolRequest(registry: FeatureWindowRegistry, request: PoolRequest): PoolReply {
+/**
+ * Carries out one request on a registry: the same code on a worker thread and on the main thread. `slabs`: the slabs a
+ * thread was given, by index.
+ */
+export function applyPoolRequest(
+  registry: FeatureWindowRegistry,
+  request: PoolRequest,
+  slabs: ReadonlyMap<number, SharedArrayBuffer> = new Map(),
+): PoolReply {
   const counts = () => ({ id: request.id, size: registry.size, droppedStreams: registry.dropped, bytes: registry.footprintBytes() });
   try {
     let windows: FeatureWindow[] = [];
     if (request.kind === 'push') {
       if (request.afterGap) registry.reset(request.streamId);
-      windows = registry.push(request.streamId, request.samples, request.timestamp, request.final);
+      const samples = isStaged(request.samples) ? stagedView(request.samples, slabs) : request.samples;
+      windows = registry.push(request.streamId, samples, request.timestamp, request.final);
     } else if (request.kind === 'reset') {
       registry.reset(request.streamId);
     } else {

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { THREAD_READY, type PoolReply, type PoolRequest, type PoolThreadSetup } from './feature-window-pool-protocol';
+import { THREAD_READY, type PoolReply, type PoolRequest, type PoolThreadSetup, type SlabShare } from './feature-window-pool-protocol';
+import { SampleSlabs, type StagedSamples } from './feature-window-pool-sample-slabs';
 
 /**
  * The thread's script beside this file: the compiled .js in dist/; under tsx (the tests) only the .ts
@@ -50,6 +51,7 @@ export class FeatureWindowPoolThread {
   private disposed = false;
   private lastError: Error | undefined;
   private readySince: number | undefined;
+  private readonly slabs = new SampleSlabs((slab, buffer) => this.worker?.postMessage(slabShare(slab, buffer)));
 
   constructor(
     readonly index: number,
@@ -73,6 +75,18 @@ export class FeatureWindowPoolThread {
   /** The running thread itself: tests stop it from outside to see it replaced. */
   get runningWorker(): Worker | undefined {
     return this.worker;
+  }
+
+  /**
+   * Copies a chunk's samples to where this thread reads them (SampleSlabs); release them once the request that
+   * names them is answered or will not be sent. Undefined for samples too large to stage.
+   */
+  stage(samples: Float32Array | Int16Array): StagedSamples | undefined {
+    return this.slabs.stage(samples);
+  }
+
+  release(staged: StagedSamples): void {
+    this.slabs.release(staged);
   }
 
   run(request: PoolRequest, transfer: ArrayBuffer[]): Promise<PoolReply> {
@@ -128,6 +142,7 @@ export class FeatureWindowPoolThread {
       this.lastError = err;
     });
     worker.on('exit', (code) => this.stopped(worker, code));
+    for (const [slab, buffer] of this.slabs.shared()) worker.postMessage(slabShare(slab, buffer));
     const held = this.held.splice(0);
     if (held.length > 0) this.post(worker, held);
   }
@@ -165,4 +180,8 @@ export class FeatureWindowPoolThread {
     this.worker = undefined;
     if (worker) await worker.terminate();
   }
+}
+
+function slabShare(slab: number, buffer: SharedArrayBuffer | undefined): SlabShare {
+  return { kind: 'slab', slab, buffer };
 }

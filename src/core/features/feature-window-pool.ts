@@ -8,6 +8,7 @@ import { DEFAULT_STREAM_LIMITS, FeatureWindowRegistry, StreamLimits } from './fe
 import { applyPoolRequest, PoolReply, PoolRequest, PoolThreadSetup } from './feature-window-pool-protocol';
 import { StreamNumbering } from './feature-window-pool-numbering';
 import { FeatureWindowPoolThread } from './feature-window-pool-thread';
+import { isStaged, type StagedSamples } from './feature-window-pool-sample-slabs';
 import { PoolTrace } from './feature-window-pool-trace';
 import { FeatureWindow, FeatureWindowOptions } from './feature-window-stream';
 import { SAMPLE_RATE } from './pyaudioanalysis-constants';
@@ -50,6 +51,9 @@ export interface PoolThread {
   /** answers requests in the order they were made */
   run(request: PoolRequest, transfer: ArrayBuffer[]): Promise<PoolReply>;
   dispose(): Promise<void>;
+  /** copies samples to where the thread reads them (undefined: send them in the request); release() once done */
+  stage?(samples: Float32Array | Int16Array): StagedSamples | undefined;
+  release?(staged: StagedSamples): void;
 }
 
 /**
@@ -126,6 +130,8 @@ interface Job {
   assignment?: Assignment;
   /** the chunk restarts its stream's state (after a gap, or as the first on a lane the stream moved to) */
   restarts?: boolean;
+  /** its samples, staged by this thread until released */
+  staged?: { thread: PoolThread; samples: StagedSamples };
   resolve: (result: PoolPushResult) => void;
   reject: (err: Error) => void;
 }
@@ -339,9 +345,9 @@ export class FeatureWindowPool {
   }
 
   /**
-   * Adds a chunk to a stream; resolves with the windows it completes, in the stream's order. With
-   * `owned` the caller gives the samples up: when they fill their own ArrayBuffer they are moved
-   * to the thread without a copy (the array is then empty).
+   * Adds a chunk to a stream; resolves with the windows it completes, in the stream's order. The samples are
+   * copied for a thread (staged, see SampleSlabs); one too large to stage is moved to the thread without a copy when
+   * the caller gives it up (`owned`) and it fills its own ArrayBuffer (the array is then empty).
    */
   push(
     streamId: string,
@@ -407,8 +413,8 @@ export class FeatureWindowPool {
     } else {
       lane.admission.arrived(seconds, arrived);
       lane.load.arrived(seconds, arrived);
-      if (lane.thread) request.samples = transferable(samples, owned);
-      job.bytes = request.samples.byteLength;
+      job.bytes = samples.byteLength;
+      if (lane.thread) this.prepareSamples(lane.thread, job, samples, owned);
       const room = this.settings.maxQueuedBytes / this.lanes.length;
       // A full queue means the lane is overloaded: shedding whole streams frees the room, rather than dropping
       // the oldest waiting audio of every stream (LaneAdmission.queueFull).
@@ -429,6 +435,26 @@ export class FeatureWindowPool {
     if (final) this.release(streamId, assignment, answered);
     this.pump(lane);
     return answered;
+  }
+
+  /** The samples of a chunk for a thread: staged where it reads them, else an array it can be given. */
+  private prepareSamples(thread: PoolThread, job: Job, samples: Float32Array | Int16Array, owned: boolean): void {
+    const request = job.request as PoolRequest & { kind: 'push' };
+    const staged = thread.stage?.(samples);
+    if (staged) {
+      request.samples = staged;
+      job.staged = { thread, samples: staged };
+    } else {
+      request.samples = transferable(samples, owned);
+    }
+  }
+
+  /** The job's samples will not be read (any more): their place can be used again. */
+  private unstage(job: Job): void {
+    const staged = job.staged;
+    if (!staged) return;
+    job.staged = undefined;
+    staged.thread.release?.(staged.samples);
   }
 
   /** Drops a stream's state (every stream's without an id), in order with its audio. */
@@ -658,6 +684,7 @@ export class FeatureWindowPool {
     if (job.request.kind !== 'push') return true;
     const { streamId, final } = job.request;
     job.bytes = 0;
+    this.unstage(job);
     this.ledger.record(streamId, job.seconds);
     job.resolve({ windows: [], dropped: true });
     if (final) {
@@ -776,9 +803,10 @@ export class FeatureWindowPool {
     lane.inFlightSeconds += job.seconds;
     const inFlightWhenSent = lane.inFlight;
     const request = job.request;
-    const transfer = request.kind === 'push' ? [request.samples.buffer as ArrayBuffer] : [];
+    const transfer = request.kind === 'push' && !isStaged(request.samples) ? [request.samples.buffer as ArrayBuffer] : [];
     (lane.thread as PoolThread).run(request, transfer).then(
       (reply) => {
+        this.unstage(job);
         lane.inFlight--;
         lane.inFlightSeconds -= job.seconds;
         const now = this.now();
@@ -790,6 +818,7 @@ export class FeatureWindowPool {
         this.pump(lane);
       },
       (err: Error) => {
+        this.unstage(job);
         lane.inFlight--;
         lane.inFlightSeconds -= job.seconds;
         job.reject(err);
