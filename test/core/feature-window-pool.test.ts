@@ -48,6 +48,16 @@ describe('FeatureWindowPool', () => {
           .filter((w) => !w.partial)
           .map((w) => w.vector),
       );
+      // 16-bit chunks as audio-source sends them (views into one buffer), two streams taking turns
+      const pcm = Int16Array.from(clip, (v) => Math.max(-32768, Math.min(32767, Math.round(v * 32768))));
+      const views: Int16Array[] = [];
+      for (let i = 0; i < pcm.length; i += CHUNK) views.push(pcm.subarray(i, i + CHUNK));
+      const pcmResults = await Promise.all(views.flatMap((view) => ['p', 'q'].map((id) => pool.push(id, view, undefined, false))));
+      const reference = new FeatureWindowStream('p', OPTIONS).push(pcm).map((w) => w.vector);
+      for (const [k, id] of ['p', 'q'].entries()) {
+        const vectors = pcmResults.filter((_, i) => i % 2 === k).flatMap((result) => result.windows.map((w) => w.vector));
+        assert.deepEqual(vectors, reference, `stream ${id}`);
+      }
       // larger than a slab (256 KB): 5 s of float samples
       const long = 5 * 16000;
       assert.ok(long * 4 > SLAB_BYTES);
