@@ -1,4 +1,4 @@
-// Compiles the TypeScript, copies the features' WebAssembly modules, and copies each node's editor files beside its compiled .js, as Node-RED
+// Compiles the TypeScript, copies the WebAssembly modules, and copies each node's editor files beside its compiled .js, as Node-RED
 // loads them: src/nodes/NAME/{NAME.html, locales/LANG/NAME.json, icons/} → dist/nodes/NAME/.
 // Node-RED registers the icons folder beside each node's .js, so each node's folder holds only its own
 // icon and every icon is registered once.
@@ -15,9 +15,11 @@ execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', joi
   stdio: 'inherit',
 });
 // the WebAssembly kernels (scripts/build-wasm.mjs), loaded from beside their loaders
-const sourceFeatures = join(root, 'src', 'core', 'features');
-for (const name of readdirSync(sourceFeatures).filter((file) => file.endsWith('.wasm'))) {
-  cpSync(join(sourceFeatures, name), join(root, 'dist', 'core', 'features', name));
+for (const folder of ['features', 'model']) {
+  const source = join(root, 'src', 'core', folder);
+  for (const name of readdirSync(source).filter((file) => file.endsWith('.wasm'))) {
+    cpSync(join(source, name), join(root, 'dist', 'core', folder, name));
+  }
 }
 const sourceNodes = join(root, 'src', 'nodes');
 for (const name of readdirSync(sourceNodes)) {

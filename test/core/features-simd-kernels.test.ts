@@ -51,20 +51,20 @@ test('the committed WebAssembly modules are what scripts/build-wasm.mjs compiles
   const out = mkdtempSync(join(tmpdir(), 'speech-emotion-wasm-'));
   try {
     execFileSync(process.execPath, [join(root, 'scripts', 'build-wasm.mjs'), '--out', out], { stdio: 'pipe' });
-    const modules = readdirSync(out);
-    assert.deepEqual(modules.sort(), [
-      'frame-sample-blocks-simd.wasm',
-      'frame-spectrum-simd.wasm',
-      'pcm-chunk-simd.wasm',
-      'real-fft-400-simd.wasm',
-      'window-frames-simd.wasm',
+    const modules = readdirSync(out, { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.wasm'))
+      .sort();
+    assert.deepEqual(modules, [
+      'features/frame-sample-blocks-simd.wasm',
+      'features/frame-spectrum-simd.wasm',
+      'features/pcm-chunk-simd.wasm',
+      'features/real-fft-400-simd.wasm',
+      'features/window-frames-simd.wasm',
+      'model/forward-pass-simd.wasm',
     ]);
     for (const module of modules) {
-      const committed = readFileSync(join(root, 'src', 'core', 'features', module));
-      assert.ok(
-        readFileSync(join(out, module)).equals(committed),
-        `run \`node scripts/build-wasm.mjs\` and commit src/core/features/${module}`,
-      );
+      const committed = readFileSync(join(root, 'src', 'core', module));
+      assert.ok(readFileSync(join(out, module)).equals(committed), `run \`node scripts/build-wasm.mjs\` and commit src/core/${module}`);
     }
   } finally {
     rmSync(out, { recursive: true, force: true });

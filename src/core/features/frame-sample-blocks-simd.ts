@@ -1,4 +1,4 @@
-import { loadOncePerThread, loadSimdKernel } from './simd-kernel';
+import { loadOncePerThread, loadSimdKernel } from '../simd-kernel';
 
 /** The 4 new blocks of a frame by the WebAssembly SIMD kernel (assembly/frame-sample-blocks.ts). */
 export interface SimdFrameSampleBlocks {

@@ -4,7 +4,7 @@ import { FOLDED_DCT_ROWS } from './mfcc-folded-dct';
 import { NUM_BINS, NUM_FILTERS, NUM_MFCC } from './pyaudioanalysis-constants';
 import { REAL_FFT_400_TABLES } from './real-fft-400';
 import { fftOfInput, writeFftTables, type FftTableAddresses } from './real-fft-400-simd';
-import { loadOncePerThread, loadSimdKernel } from './simd-kernel';
+import { loadOncePerThread, loadSimdKernel } from '../simd-kernel';
 
 /**
  * A frame's power spectrum and what its record takes from it, by the WebAssembly SIMD kernel

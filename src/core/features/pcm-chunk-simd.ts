@@ -1,4 +1,4 @@
-import { loadOncePerThread, loadSimdKernel } from './simd-kernel';
+import { loadOncePerThread, loadSimdKernel } from '../simd-kernel';
 
 /**
  * A 16-bit stream's per-sample work by the WebAssembly SIMD kernel (assembly/pcm-chunk.ts), on samples that lie in a

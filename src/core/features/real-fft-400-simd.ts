@@ -1,4 +1,4 @@
-import { loadSimdKernel } from './simd-kernel';
+import { loadSimdKernel } from '../simd-kernel';
 
 /** The tables the kernel reads, computed by the JavaScript FFT's own expressions (real-fft-400.ts). */
 export interface RealFft400Tables {

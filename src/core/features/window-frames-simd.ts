@@ -1,5 +1,5 @@
 import { REC, REC16, REC32 } from './frame-record';
-import { loadOncePerThread, loadSimdKernel } from './simd-kernel';
+import { loadOncePerThread, loadSimdKernel } from '../simd-kernel';
 import type { WindowConstants } from './window-short-term-features';
 
 /**

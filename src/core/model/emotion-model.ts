@@ -1,6 +1,5 @@
 import * as tf from './tensorflow';
 import { EMOTIONS, type EmotionPrediction } from '../messages';
-import { argmax } from './argmax';
 import { droppedFeatureIndices, zeroDroppedInputs } from '../features/dropped-features';
 import { featureProfileOfLength, getFeatureProfile } from '../features/feature-profile-registry';
 import { TASK_CLASSES, TASKS } from './emotion-tasks';
@@ -167,36 +166,47 @@ function droppedInputsOf(metadata: ModelMetadata): number[] {
   return droppedFeatureIndices(dropped, profile.vectorNames);
 }
 
+/** Row i of the batch's outputs as a prediction (loops and plain objects: it runs for every window on Node-RED's thread). */
 function toTaskOutputs(
   i: number,
   rows: number,
   probabilities: PlainForwardResult['probabilities'],
   attention: PlainForwardResult['attention'],
 ): TaskOutputs {
-  const rowOf = (values: Float64Array, width: number) => Array.from(values.subarray(i * width, (i + 1) * width));
-  const emotionProbs = rowOf(probabilities.emotion!, EMOTIONS.length);
-  const named = <K extends string>(classes: readonly K[], values: number[]) =>
-    Object.fromEntries(classes.map((c, j) => [c, values[j]])) as Record<K, number>;
-  const e = named(EMOTIONS, emotionProbs);
+  const emotions = probabilities.emotion!;
+  const first = i * EMOTIONS.length;
+  const e = {} as Record<(typeof EMOTIONS)[number], number>;
+  let best = 0;
+  for (let j = 0; j < EMOTIONS.length; j++) {
+    e[EMOTIONS[j]] = emotions[first + j];
+    if (emotions[first + j] > emotions[first + best]) best = j;
+  }
   // Without valence/activation heads, derive them from the emotion probabilities.
-  const valence = probabilities.valence ? rowOf(probabilities.valence, 2) : [e.anger + e.sadness, e.happiness + e.neutral];
-  const activation = probabilities.activation ? rowOf(probabilities.activation, 2) : [e.neutral + e.sadness, e.anger + e.happiness];
-  const best = argmax(emotionProbs);
+  const valence = probabilities.valence;
+  const negative = valence ? valence[2 * i] : e.anger + e.sadness;
+  const positive = valence ? valence[2 * i + 1] : e.happiness + e.neutral;
+  const activation = probabilities.activation;
+  const low = activation ? activation[2 * i] : e.neutral + e.sadness;
+  const high = activation ? activation[2 * i + 1] : e.anger + e.happiness;
   const result: TaskOutputs = {
     emotion: EMOTIONS[best],
-    confidence: emotionProbs[best],
+    confidence: emotions[first + best],
     probabilities: e,
     valence: {
-      label: TASK_CLASSES.valence[argmax(valence)] as TaskOutputs['valence']['label'],
-      probabilities: named(['negative', 'positive'] as const, valence),
+      label: TASK_CLASSES.valence[positive > negative ? 1 : 0] as TaskOutputs['valence']['label'],
+      probabilities: { negative, positive },
     },
     activation: {
-      label: TASK_CLASSES.activation[argmax(activation)] as TaskOutputs['activation']['label'],
-      probabilities: named(['low', 'high'] as const, activation),
+      label: TASK_CLASSES.activation[high > low ? 1 : 0] as TaskOutputs['activation']['label'],
+      probabilities: { low, high },
     },
   };
   if (attention) {
-    const alphaOf = (values: Float64Array | undefined) => (values ? rowOf(values, values.length / rows) : []);
+    const alphaOf = (values: Float64Array | undefined) => {
+      if (!values) return [];
+      const width = values.length / rows;
+      return Array.from(values.subarray(i * width, (i + 1) * width));
+    };
     result.attention = {
       emotion: alphaOf(attention.emotion),
       valence: alphaOf(attention.valence),

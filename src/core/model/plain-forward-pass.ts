@@ -5,6 +5,7 @@
 import type * as tf from './tensorflow';
 import { taskNamesOf, type Architecture } from './mt-a-dnn';
 import type { TaskName } from './emotion-tasks';
+import { ForwardPassKernel } from './forward-pass-kernel';
 
 /** tfjs's SELU constants (Klambauer et al. 2017), as tfjs-core's selu_util.ts has them. */
 const SELU_SCALE = 1.0507009873554805;
@@ -56,6 +57,8 @@ const ROW_BLOCK = 4;
  * probabilities are bit for bit the same whatever other windows share its batch.
  */
 export class PlainForwardPass {
+  /** the same arithmetic by WebAssembly SIMD, where it runs and the net is one it knows (ForwardPassKernel) */
+  private readonly kernel: ForwardPassKernel | null;
   private readonly inputBlock: Float64Array;
   private readonly hiddenBlock: Float64Array;
   private readonly hidden: Float64Array;
@@ -65,7 +68,9 @@ export class PlainForwardPass {
   private constructor(
     private readonly shared: DenseWeights,
     private readonly heads: TaskHead[],
+    useKernel: boolean,
   ) {
+    this.kernel = useKernel ? ForwardPassKernel.forNet(shared, heads) : null;
     this.inputBlock = new Float64Array(ROW_BLOCK * shared.inputs);
     this.hiddenBlock = new Float64Array(ROW_BLOCK * shared.units);
     this.hidden = new Float64Array(shared.units);
@@ -73,8 +78,11 @@ export class PlainForwardPass {
     this.logits = new Float64Array(Math.max(...heads.map((head) => head.dense.units)));
   }
 
-  /** Copies the weights of a built or loaded net once; keeps no tensor. */
-  static fromNet(net: tf.LayersModel, architecture: Architecture): PlainForwardPass {
+  /**
+   * Copies the weights of a built or loaded net once; keeps no tensor. `kernel: false`: the JavaScript even where the
+   * WebAssembly kernel runs (to compare them).
+   */
+  static fromNet(net: tf.LayersModel, architecture: Architecture, options: { kernel?: boolean } = {}): PlainForwardPass {
     const shared = denseWeights(net.getLayer('shared'), architecture.inputLength);
     if (shared.units !== architecture.hiddenUnits) {
       throw new Error(`layer "shared" has ${shared.units} units, the architecture says ${architecture.hiddenUnits}`);
@@ -91,7 +99,12 @@ export class PlainForwardPass {
       if (!u || u.size !== expected) throw new Error(`layer "${task}_attention" has no u of ${expected} values`);
       return { task, u: u.dataSync() as Float32Array, alphaScale: architecture.attentionScale === 'units' ? shared.units : 1, dense };
     });
-    return new PlainForwardPass(shared, heads);
+    return new PlainForwardPass(shared, heads, options.kernel !== false);
+  }
+
+  /** Whether the WebAssembly kernel runs the pass. */
+  get usesKernel(): boolean {
+    return this.kernel !== null;
   }
 
   /** Forward pass for `rows` standardised vectors laid out row-major in `input`. */
@@ -100,6 +113,7 @@ export class PlainForwardPass {
     const n = shared.inputs;
     const h = shared.units;
     if (input.length !== rows * n) throw new Error(`input has ${input.length} values, ${rows} rows of ${n} expected`);
+    if (this.kernel) return this.kernel.run(input, rows, options.withAttention === true);
     const activation = ACTIVATIONS[shared.activation];
     const selu = shared.activation === 'selu';
     const result: PlainForwardResult = { probabilities: {} };

@@ -2,13 +2,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
- * The exports of a WebAssembly SIMD kernel beside this file (assembly/NAME.ts compiled by scripts/build-wasm.mjs into
- * NAME-simd.wasm), or null where WebAssembly or its SIMD is not there (node --jitless, an engine without it): the
- * JavaScript it replaces then runs. A missing file is a broken install, not a missing feature: it throws.
+ * The exports of a WebAssembly SIMD kernel (assembly/NAME.ts compiled by scripts/build-wasm.mjs into NAME-simd.wasm
+ * beside its loader, in `dir`: the features' by default), or null where WebAssembly or its SIMD is not there (node
+ * --jitless, an engine without it): the JavaScript it replaces then runs. A missing file is a broken install, not a
+ * missing feature: it throws.
  */
-export function loadSimdKernel<Exports>(moduleFile: string): Exports | null {
+export function loadSimdKernel<Exports>(moduleFile: string, dir = join(__dirname, 'features')): Exports | null {
   if (typeof WebAssembly !== 'object') return null;
-  const bytes = readFileSync(join(__dirname, moduleFile));
+  const bytes = readFileSync(join(dir, moduleFile));
   if (!WebAssembly.validate(bytes)) return null;
   return new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports as unknown as Exports;
 }
