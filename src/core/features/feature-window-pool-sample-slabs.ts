@@ -45,6 +45,8 @@ export class SampleSlabs {
   private current: Slab | undefined;
   private readonly empty: Slab[] = [];
   private nextIndex = 0;
+  /** a JavaScript engine run without SharedArrayBuffer: chunks go the other way */
+  private readonly available = typeof SharedArrayBuffer === 'function';
 
   constructor(
     private readonly share: (slab: number, buffer: SharedArrayBuffer | undefined) => void,
@@ -56,11 +58,11 @@ export class SampleSlabs {
     return [...this.slabs.values()].map((slab) => [slab.index, slab.buffer]);
   }
 
-  /** Copies the samples into a slab; undefined when they are larger than one (the caller sends them another way). */
+  /** Copies the samples into a slab; undefined when they are larger than one or there are no slabs (the caller sends them another way). */
   stage(samples: Float32Array | Int16Array): StagedSamples | undefined {
     // 8-byte steps keep every place aligned for either type
     const bytes = Math.ceil(samples.byteLength / 8) * 8;
-    if (bytes > this.slabBytes) return undefined;
+    if (bytes > this.slabBytes || !this.available) return undefined;
     let slab = this.current;
     if (!slab || slab.used + bytes > this.slabBytes) {
       slab = this.empty.pop() ?? this.open();
