@@ -6,37 +6,40 @@
  * V8's now and then: the probabilities and attention weights are the JavaScript's to ~1e-16
  * (test/core/model-plain-forward-pass.test.ts), and a row's the same bits whatever shares its batch. Compiled by
  * scripts/build-wasm.mjs into src/core/model/forward-pass-simd.wasm, loaded by src/core/model/forward-pass-kernel.ts,
- * which lays the net out in this memory and writes where each part lies into the header:
+ * which lays the net out in this memory and writes where each part lies into the header (the exported places and
+ * codes are the loader's):
  *
  * Header (bytes from 0; i32 unless said):
  */
-const INPUTS: usize = 0; // n
-const HIDDEN: usize = 4; // h, a multiple of 8
-const HEADS: usize = 8; // 1 to 3
-const ACTIVATION: usize = 12; // of the shared layer: ACTIVATION_SELU, _LINEAR, _RELU or _ELU
-const X: usize = 16; // rows x n f32: the standardised inputs
-const KERNEL: usize = 20; // n x h f32, [input][unit]
-const BIAS: usize = 24; // h f32, or 0 without
-const HIDDEN_VALUES: usize = 28; // h f64: y, the shared layer's output of the row
-const ATTENDED: usize = 32; // h f64: z, y weighted by attention
-const HEAD: usize = 64; // head k at HEAD + 32 k:
-const HEAD_CLASSES: usize = 0; // c, padded to an even number in the kernel and bias (zero weights)
-const HEAD_ATTENTION: usize = 4; // ATTENTION_NONE, _VECTOR (u of h f32) or _SCALAR (u of 1 f32)
-const HEAD_U: usize = 8;
-const HEAD_KERNEL: usize = 12; // h x padded c f32, [unit][class]
-const HEAD_BIAS: usize = 16; // padded c f32, or 0 without
-const HEAD_PROBABILITIES: usize = 20; // rows x c f64 (not padded): the output
-const HEAD_ALPHA: usize = 24; // rows x h f64: α, written when run() is asked for it
-const HEAD_SCALE: usize = 160; // f64 of head k at HEAD_SCALE + 8 k: what multiplies α ('units': h)
+export const INPUTS: usize = 0; // n
+export const HIDDEN: usize = 4; // h, a multiple of 8
+export const HEADS: usize = 8; // 1 to 3
+export const ACTIVATION: usize = 12; // of the shared layer: ACTIVATION_SELU, _LINEAR, _RELU or _ELU
+export const X: usize = 16; // rows x n f32: the standardised inputs
+export const KERNEL: usize = 20; // n x h f32, [input][unit]
+export const BIAS: usize = 24; // h f32, or 0 without
+export const HIDDEN_VALUES: usize = 28; // h f64: y, the shared layer's output of the row
+export const ATTENDED: usize = 32; // h f64: z, y weighted by attention
+export const HEAD: usize = 64; // head k at HEAD + HEAD_BYTES k:
+export const HEAD_BYTES: usize = 32;
+export const HEAD_CLASSES: usize = 0; // c, padded to an even number in the kernel and bias (zero weights)
+export const HEAD_ATTENTION: usize = 4; // ATTENTION_NONE, _VECTOR (u of h f32) or _SCALAR (u of 1 f32)
+export const HEAD_U: usize = 8;
+export const HEAD_KERNEL: usize = 12; // h x padded c f32, [unit][class]
+export const HEAD_BIAS: usize = 16; // padded c f32, or 0 without
+export const HEAD_PROBABILITIES: usize = 20; // rows x c f64 (not padded): the output
+export const HEAD_ALPHA: usize = 24; // rows x h f64: α, written when run() is asked for it
+export const HEAD_SCALE: usize = 160; // f64 of head k at HEAD_SCALE + 8 k: what multiplies α ('units': h)
 const LOGITS: usize = 192; // up to 64 f64 (padded classes)
 // the rest of the header is free; the loader puts the net from byte 1024 on
 
-const ACTIVATION_SELU = 0;
-const ACTIVATION_LINEAR = 1;
-const ACTIVATION_RELU = 2;
-const ACTIVATION_ELU = 3;
-const ATTENTION_VECTOR = 1;
-const ATTENTION_SCALAR = 2;
+export const ACTIVATION_SELU: i32 = 0;
+export const ACTIVATION_LINEAR: i32 = 1;
+export const ACTIVATION_RELU: i32 = 2;
+export const ACTIVATION_ELU: i32 = 3;
+export const ATTENTION_NONE: i32 = 0;
+export const ATTENTION_VECTOR: i32 = 1;
+export const ATTENTION_SCALAR: i32 = 2;
 
 /** tfjs's SELU constants, as plain-forward-pass.ts has them. */
 const SELU_SCALE: f64 = 1.0507009873554805;
@@ -63,6 +66,19 @@ const SELU_SCALE_ALPHA: f64 = 1.7580993408473766;
   if (activation === ACTIVATION_RELU) return v > 0 ? v : 0;
   if (activation === ACTIVATION_ELU) return v >= 0 ? v : Math.exp(v) - 1;
   return v;
+}
+
+/** values[i] = exp(values[i] - max) for i < count (f64 at `at`); returns their sum, added in order. */
+// @ts-ignore: decorator
+@inline function expShiftedSum(at: usize, count: i32, max: f64): f64 {
+  let sum: f64 = 0;
+  for (let i = 0; i < count; i++) {
+    const p = at + (<usize>i << 3);
+    const e = Math.exp(load<f64>(p) - max);
+    store<f64>(p, e);
+    sum += e;
+  }
+  return sum;
 }
 
 /** y = activation(x W + b) of row r, eight units at a time. */
@@ -127,15 +143,9 @@ function attend(head: usize, r: i32, withAlpha: bool): void {
     store<f64>(z + (<usize>j << 3), s);
     if (s > max) max = s;
   }
-  let sum: f64 = 0;
-  for (let j = 0; j < h; j++) {
-    const at = z + (<usize>j << 3);
-    const e = Math.exp(load<f64>(at) - max);
-    store<f64>(at, e);
-    sum += e;
-  }
+  const sum = expShiftedSum(z, h, max);
   const alpha = withAlpha ? header(head + HEAD_ALPHA) + <usize>(r * h) * 8 : 0;
-  const scale = load<f64>(HEAD_SCALE + ((head - HEAD) >> 2));
+  const scale = load<f64>(HEAD_SCALE + ((head - HEAD) / HEAD_BYTES) * 8);
   for (let j = 0; j < h; j++) {
     const at = z + (<usize>j << 3);
     const a = load<f64>(at) / sum;
@@ -166,13 +176,7 @@ function classify(head: usize, r: i32): void {
     const v = load<f64>(LOGITS + (<usize>c << 3));
     if (v > max) max = v;
   }
-  let sum: f64 = 0;
-  for (let c = 0; c < classes; c++) {
-    const at = LOGITS + (<usize>c << 3);
-    const e = Math.exp(load<f64>(at) - max);
-    store<f64>(at, e);
-    sum += e;
-  }
+  const sum = expShiftedSum(LOGITS, classes, max);
   const out = header(head + HEAD_PROBABILITIES) + <usize>(r * classes) * 8;
   for (let c = 0; c < classes; c++) store<f64>(out + (<usize>c << 3), load<f64>(LOGITS + (<usize>c << 3)) / sum);
 }
@@ -183,7 +187,7 @@ export function run(rows: i32, withAlpha: bool): void {
   for (let r = 0; r < rows; r++) {
     shared(r);
     for (let k = 0; k < heads; k++) {
-      const head = HEAD + <usize>(k * 32);
+      const head = HEAD + <usize>k * HEAD_BYTES;
       attend(head, r, withAlpha);
       classify(head, r);
     }

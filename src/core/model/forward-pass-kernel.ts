@@ -17,31 +17,37 @@ export interface KernelHead {
   dense: KernelDense;
 }
 
-/** The kernel's exports (assembly/forward-pass.ts). */
+/** The kernel's exports (assembly/forward-pass.ts): its entry, the header's places (bytes) and its codes. */
 interface KernelExports {
   memory: WebAssembly.Memory;
   run(rows: number, withAlpha: number): void;
+  INPUTS: WebAssembly.Global;
+  HIDDEN: WebAssembly.Global;
+  HEADS: WebAssembly.Global;
+  ACTIVATION: WebAssembly.Global;
+  X: WebAssembly.Global;
+  KERNEL: WebAssembly.Global;
+  BIAS: WebAssembly.Global;
+  HIDDEN_VALUES: WebAssembly.Global;
+  ATTENDED: WebAssembly.Global;
+  HEAD: WebAssembly.Global;
+  HEAD_BYTES: WebAssembly.Global;
+  HEAD_CLASSES: WebAssembly.Global;
+  HEAD_ATTENTION: WebAssembly.Global;
+  HEAD_U: WebAssembly.Global;
+  HEAD_KERNEL: WebAssembly.Global;
+  HEAD_BIAS: WebAssembly.Global;
+  HEAD_PROBABILITIES: WebAssembly.Global;
+  HEAD_ALPHA: WebAssembly.Global;
+  HEAD_SCALE: WebAssembly.Global;
+  ACTIVATION_SELU: WebAssembly.Global;
+  ACTIVATION_LINEAR: WebAssembly.Global;
+  ACTIVATION_RELU: WebAssembly.Global;
+  ACTIVATION_ELU: WebAssembly.Global;
+  ATTENTION_NONE: WebAssembly.Global;
+  ATTENTION_VECTOR: WebAssembly.Global;
+  ATTENTION_SCALAR: WebAssembly.Global;
 }
-
-/** The header's places, in bytes (assembly/forward-pass.ts). */
-const HEADER = {
-  inputs: 0,
-  hidden: 4,
-  heads: 8,
-  activation: 12,
-  x: 16,
-  kernel: 20,
-  bias: 24,
-  hiddenValues: 28,
-  attended: 32,
-  head: 64,
-  headScale: 160,
-} as const;
-const HEAD = { classes: 0, attention: 4, u: 8, kernel: 12, bias: 16, probabilities: 20, alpha: 24 } as const;
-const ACTIVATIONS: Record<string, number> = { selu: 0, linear: 1, relu: 2, elu: 3 };
-const ATTENTION_NONE = 0;
-const ATTENTION_VECTOR = 1;
-const ATTENTION_SCALAR = 2;
 const MAX_PADDED_CLASSES = 64;
 /** Rows per call: their inputs, probabilities and attention weights stay in the kernel's memory. */
 const ROWS_PER_CALL = 16;
@@ -74,12 +80,20 @@ export class ForwardPassKernel {
 
   /** The kernel for this net, or null where WebAssembly SIMD is not there or the net is one it does not run. */
   static forNet(shared: KernelDense, heads: KernelHead[]): ForwardPassKernel | null {
-    const activation = ACTIVATIONS[shared.activation];
     const h = shared.units;
-    if (activation === undefined || h % 8 !== 0 || heads.length < 1 || heads.length > 3) return null;
+    if (h % 8 !== 0 || heads.length < 1 || heads.length > 3) return null;
     if (heads.some((head) => head.dense.units + 1 > MAX_PADDED_CLASSES || head.dense.inputs !== h)) return null;
     const kernel = loadSimdKernel<KernelExports>('forward-pass-simd.wasm', __dirname);
     if (kernel === null) return null;
+    const code = (global: WebAssembly.Global) => global.value as number;
+    const activations: Record<string, number> = {
+      selu: code(kernel.ACTIVATION_SELU),
+      linear: code(kernel.ACTIVATION_LINEAR),
+      relu: code(kernel.ACTIVATION_RELU),
+      elu: code(kernel.ACTIVATION_ELU),
+    };
+    const activation = activations[shared.activation];
+    if (activation === undefined) return null;
     const n = shared.inputs;
 
     // the layout: each part 16-byte aligned, from NET_START on
@@ -111,33 +125,34 @@ export class ForwardPassKernel {
 
     const buffer = kernel.memory.buffer;
     const header = new DataView(buffer);
-    const i32 = (at: number, value: number) => header.setInt32(at, value, true);
-    i32(HEADER.inputs, n);
-    i32(HEADER.hidden, h);
-    i32(HEADER.heads, heads.length);
-    i32(HEADER.activation, activation);
-    i32(HEADER.x, xAt);
-    i32(HEADER.kernel, kernelAt);
-    i32(HEADER.bias, biasAt);
-    i32(HEADER.hiddenValues, hiddenAt);
-    i32(HEADER.attended, attendedAt);
+    const i32 = (at: WebAssembly.Global | number, value: number) => header.setInt32(typeof at === 'number' ? at : code(at), value, true);
+    i32(kernel.INPUTS, n);
+    i32(kernel.HIDDEN, h);
+    i32(kernel.HEADS, heads.length);
+    i32(kernel.ACTIVATION, activation);
+    i32(kernel.X, xAt);
+    i32(kernel.KERNEL, kernelAt);
+    i32(kernel.BIAS, biasAt);
+    i32(kernel.HIDDEN_VALUES, hiddenAt);
+    i32(kernel.ATTENDED, attendedAt);
     // [input][unit]: a row of units per input, as the kernel walks them
     const byInput = new Float32Array(buffer, kernelAt, n * h);
     for (let j = 0; j < h; j++) for (let i = 0; i < n; i++) byInput[i * h + j] = shared.kernelByUnit[j * n + i];
     if (shared.bias) new Float32Array(buffer, biasAt, h).set(shared.bias);
     const places = heads.map((head, k): HeadPlaces => {
       const at = headAt[k];
-      const base = HEADER.head + 32 * k;
+      const base = code(kernel.HEAD) + code(kernel.HEAD_BYTES) * k;
       const c = head.dense.units;
       const p = padded(c);
-      i32(base + HEAD.classes, c);
-      i32(base + HEAD.attention, !head.u ? ATTENTION_NONE : head.u.length === 1 ? ATTENTION_SCALAR : ATTENTION_VECTOR);
-      i32(base + HEAD.u, at.u);
-      i32(base + HEAD.kernel, at.kernel);
-      i32(base + HEAD.bias, at.bias);
-      i32(base + HEAD.probabilities, at.probabilities);
-      i32(base + HEAD.alpha, at.alpha);
-      header.setFloat64(HEADER.headScale + 8 * k, head.alphaScale, true);
+      const attention = !head.u ? kernel.ATTENTION_NONE : head.u.length === 1 ? kernel.ATTENTION_SCALAR : kernel.ATTENTION_VECTOR;
+      i32(base + code(kernel.HEAD_CLASSES), c);
+      i32(base + code(kernel.HEAD_ATTENTION), code(attention));
+      i32(base + code(kernel.HEAD_U), at.u);
+      i32(base + code(kernel.HEAD_KERNEL), at.kernel);
+      i32(base + code(kernel.HEAD_BIAS), at.bias);
+      i32(base + code(kernel.HEAD_PROBABILITIES), at.probabilities);
+      i32(base + code(kernel.HEAD_ALPHA), at.alpha);
+      header.setFloat64(code(kernel.HEAD_SCALE) + 8 * k, head.alphaScale, true);
       if (head.u) new Float32Array(buffer, at.u, head.u.length).set(head.u);
       // [unit][class], classes padded with zero weights
       const weights = new Float32Array(buffer, at.kernel, h * p);
