@@ -53,6 +53,21 @@ describe('SampleSlabs', () => {
     assert.throws(() => stagedView(burst[20], thread), /slab \d+, which it was not given/);
   });
 
+  test('samples are placed as far into an 8-byte word as they lie in their own buffer (the copy goes word by word)', () => {
+    const { slabs, thread } = sharedWith();
+    const buffer = new Int16Array(400).map((_, i) => i);
+    for (const start of [1, 3, 0, 2]) {
+      const view = buffer.subarray(start, start + 50);
+      const place = slabs.stage(view)!;
+      assert.equal(place.byteOffset % 8, view.byteOffset % 8);
+      assert.deepEqual([...stagedView(place, thread)], [...view]);
+    }
+    const floats = new Float32Array(9).map((_, i) => i / 8).subarray(1);
+    const place = slabs.stage(floats)!;
+    assert.equal(place.byteOffset % 8, 4);
+    assert.deepEqual([...stagedView(place, thread)], [...floats]);
+  });
+
   test('samples larger than a slab are not staged', () => {
     const { slabs, thread } = sharedWith();
     assert.equal(slabs.stage(new Int16Array(513)), undefined);
