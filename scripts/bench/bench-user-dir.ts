@@ -1,6 +1,7 @@
 // A Node-RED user directory for the end-to-end benchmark: laid out as for `npm start` (this package
-// linked in), the benchmark flow, and a settings.js that adds what the flow's functions read through
-// global.get('bench'): the audio loop, the counters, the event-loop and memory readings, the tensor count.
+// linked in), the benchmark flow and its probe node type, and a settings.js that adds what the flow's functions and
+// probes read through global.get('bench'): the audio loop, the counters, the event-loop and memory readings, the
+// tensor count.
 import { mkdirSync, mkdtempSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

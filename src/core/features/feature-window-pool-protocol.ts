@@ -46,6 +46,8 @@ export interface PoolThreadSetup {
   limits: StreamLimits;
 }
 
+const NO_SLABS: ReadonlyMap<number, SharedArrayBuffer> = new Map();
+
 /**
  * Carries out one request on a registry: the same code on a worker thread and on the main thread. `slabs`: the slabs a
  * thread was given, by index.
@@ -53,7 +55,7 @@ export interface PoolThreadSetup {
 export function applyPoolRequest(
   registry: FeatureWindowRegistry,
   request: PoolRequest,
-  slabs: ReadonlyMap<number, SharedArrayBuffer> = new Map(),
+  slabs: ReadonlyMap<number, SharedArrayBuffer> = NO_SLABS,
 ): PoolReply {
   const counts = () => ({ id: request.id, size: registry.size, droppedStreams: registry.dropped, bytes: registry.footprintBytes() });
   try {
