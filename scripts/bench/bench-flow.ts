@@ -73,7 +73,7 @@ return [null, msg];
  * The two probes on the pipeline's wires, as methods of settings.js's `bench` (bench-user-dir.ts) that a plain node
  * of the benchmark's user directory (`bench-probe`, BENCH_PROBE_NODE) calls. As function nodes they cost ~9% of the
  * main thread at 1,000 streams (CPU profile of `npm run bench`): a function node runs its script in a vm context for
- * each message, ~50 µs here whatever the script does.
+ * each message, 45-80 µs a message in those profiles whatever the script does.
  *
  * countWindow: counts the windows feature-window sends (all of them, voiced or not) on their way to infer, and notes
  * on the message when the driver sent the chunk that completed the window (its last sample's due time);

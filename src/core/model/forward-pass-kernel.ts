@@ -1,21 +1,6 @@
 import { loadSimdKernel } from '../simd-kernel';
 import type { TaskName } from './emotion-tasks';
-
-/** A Dense layer as PlainForwardPass keeps it: the kernel transposed to [units, inputs]. */
-export interface KernelDense {
-  inputs: number;
-  units: number;
-  kernelByUnit: Float32Array;
-  bias: Float32Array | undefined;
-  activation: string;
-}
-
-export interface KernelHead {
-  task: TaskName;
-  u: Float32Array | undefined;
-  alphaScale: number;
-  dense: KernelDense;
-}
+import type { DenseWeights, PlainForwardResult, TaskHead } from './plain-forward-pass';
 
 /** The kernel's exports (assembly/forward-pass.ts): its entry, the header's places (bytes) and its codes. */
 interface KernelExports {
@@ -79,7 +64,7 @@ export class ForwardPassKernel {
   ) {}
 
   /** The kernel for this net, or null where WebAssembly SIMD is not there or the net is one it does not run. */
-  static forNet(shared: KernelDense, heads: KernelHead[]): ForwardPassKernel | null {
+  static forNet(shared: DenseWeights, heads: TaskHead[]): ForwardPassKernel | null {
     const h = shared.units;
     if (h % 8 !== 0 || heads.length < 1 || heads.length > 3) return null;
     if (heads.some((head) => head.dense.units + 1 > MAX_PADDED_CLASSES || head.dense.inputs !== h)) return null;
@@ -170,16 +155,12 @@ export class ForwardPassKernel {
   }
 
   /** PlainForwardPass.run's result for `rows` standardised vectors laid out row-major in `input`. */
-  run(
-    input: Float32Array,
-    rows: number,
-    withAttention: boolean,
-  ): { probabilities: Partial<Record<TaskName, Float64Array>>; attention?: Partial<Record<TaskName, Float64Array>> } {
+  run(input: Float32Array, rows: number, withAttention: boolean): PlainForwardResult {
     const n = this.inputs;
     const h = this.hidden;
-    const probabilities: Partial<Record<TaskName, Float64Array>> = {};
+    const probabilities: PlainForwardResult['probabilities'] = {};
     for (const head of this.heads) probabilities[head.task] = new Float64Array(rows * head.classes);
-    const attention: Partial<Record<TaskName, Float64Array>> | undefined = withAttention && this.heads[0].hasAttention ? {} : undefined;
+    const attention: PlainForwardResult['attention'] = withAttention && this.heads[0].hasAttention ? {} : undefined;
     if (attention) for (const head of this.heads) attention[head.task] = new Float64Array(rows * h);
     for (let first = 0; first < rows; first += ROWS_PER_CALL) {
       const block = Math.min(ROWS_PER_CALL, rows - first);

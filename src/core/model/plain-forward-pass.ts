@@ -25,7 +25,7 @@ const ACTIVATIONS: Record<string, (x: number) => number> = {
  * Kept as float32, as trained: the products are the same doubles, and the shared layer's 35 KB (70 as doubles) stay
  * in a cache that the rest of a busy Node-RED thread evicts between windows.
  */
-interface DenseWeights {
+export interface DenseWeights {
   inputs: number;
   units: number;
   kernelByUnit: Float32Array;
@@ -33,7 +33,7 @@ interface DenseWeights {
   activation: string;
 }
 
-interface TaskHead {
+export interface TaskHead {
   task: TaskName;
   /** u of the task's attention layer: one per hidden unit ('vector') or one for all ('scalar'); undefined without attention. */
   u: Float32Array | undefined;
