@@ -29,7 +29,8 @@ type WindowModule = typeof import('../../src/core/features/window-short-term-fea
 type ReferenceModule = typeof import('../../src/core/features/reference-short-term-features');
 
 const ROOT = join(__dirname, '..', '..');
-const FEATURES = 'src/core/features';
+const CORE = 'src/core';
+const FEATURES = `${CORE}/features`;
 const args = process.argv.slice(2);
 const option = (name: string, fallback: string) => {
   const i = args.indexOf(`--${name}`);
@@ -44,13 +45,13 @@ const onlyStages = option('stages', '').split(',').filter(Boolean);
 const cpuMicroseconds = () => cpuSeconds() * 1e6;
 
 /**
- * Compiles the .ts files of a features folder (given as name -> source) into `outDir`, as tsc would, and writes its
- * WebAssembly modules (name -> bytes) beside them, as the build does.
+ * Compiles .ts files (given as path under src/core -> source) into `outDir`, as tsc would, and writes WebAssembly
+ * modules (path -> bytes) beside them, as the build does.
  */
 function compileFeatures(sources: Map<string, string | Buffer>, outDir: string): void {
   const config = ts.readConfigFile(join(ROOT, 'tsconfig.json'), (p) => ts.sys.readFile(p));
   const { options } = ts.convertCompilerOptionsFromJson(config.config.compilerOptions, ROOT);
-  mkdirSync(outDir, { recursive: true });
+  mkdirSync(join(outDir, 'features'), { recursive: true });
   for (const [name, source] of sources) {
     if (typeof source !== 'string') {
       writeFileSync(join(outDir, name), source);
@@ -61,25 +62,29 @@ function compileFeatures(sources: Map<string, string | Buffer>, outDir: string):
   }
 }
 
+const isSource = (f: string) => f.endsWith('.ts') || f.endsWith('.wasm');
+
+/** src/core/features and the files of src/core itself it imports ('../simd-kernel'), by path under src/core. */
 function workingTreeSources(): Map<string, string | Buffer> {
-  const dir = join(ROOT, FEATURES);
-  return new Map(
-    readdirSync(dir)
-      .filter((f) => f.endsWith('.ts') || f.endsWith('.wasm'))
-      .map((f) => [f, f.endsWith('.ts') ? readFileSync(join(dir, f), 'utf8') : readFileSync(join(dir, f))]),
-  );
+  const read = (path: string) =>
+    path.endsWith('.ts') ? readFileSync(join(ROOT, CORE, path), 'utf8') : readFileSync(join(ROOT, CORE, path));
+  const paths = [
+    ...readdirSync(join(ROOT, FEATURES))
+      .filter(isSource)
+      .map((f) => `features/${f}`),
+    ...readdirSync(join(ROOT, CORE)).filter(isSource),
+  ];
+  return new Map(paths.map((path) => [path, read(path)]));
 }
 
 function revisionSources(ref: string): Map<string, string | Buffer> {
   const git = (...a: string[]) => execFileSync('git', a, { cwd: ROOT, maxBuffer: 1 << 26 });
-  const names = git('ls-tree', '--name-only', `${ref}:${FEATURES}`)
-    .toString('utf8')
-    .split('\n')
-    .filter((f) => f.endsWith('.ts') || f.endsWith('.wasm'));
+  const list = (dir: string) => git('ls-tree', '--name-only', `${ref}:${dir}`).toString('utf8').split('\n').filter(isSource);
+  const paths = [...list(FEATURES).map((f) => `features/${f}`), ...list(CORE)];
   return new Map(
-    names.map((f) => {
-      const bytes = git('show', `${ref}:${FEATURES}/${f}`);
-      return [f, f.endsWith('.ts') ? bytes.toString('utf8') : bytes];
+    paths.map((path) => {
+      const bytes = git('show', `${ref}:${CORE}/${path}`);
+      return [path, path.endsWith('.ts') ? bytes.toString('utf8') : bytes];
     }),
   );
 }
@@ -96,13 +101,13 @@ function load(name: string, sources: Map<string, string | Buffer>, tmp: string):
   const dir = join(tmp, name);
   compileFeatures(sources, dir);
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the module just compiled
-  const records = require(join(dir, 'frame-record.js')) as FrameRecordModule;
+  const records = require(join(dir, 'features', 'frame-record.js')) as FrameRecordModule;
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the module just compiled
-  const fft = require(join(dir, 'real-fft-400.js')) as FftModule;
+  const fft = require(join(dir, 'features', 'real-fft-400.js')) as FftModule;
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the module just compiled
-  const window = require(join(dir, 'window-short-term-features.js')) as WindowModule;
+  const window = require(join(dir, 'features', 'window-short-term-features.js')) as WindowModule;
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the module just compiled
-  const reference = require(join(dir, 'reference-short-term-features.js')) as ReferenceModule;
+  const reference = require(join(dir, 'features', 'reference-short-term-features.js')) as ReferenceModule;
   return { name, records, fft, window, reference };
 }
 
