@@ -108,22 +108,25 @@ function breakdown(detail: LatencyDetail) {
 
 /**
  * With SPEECH_EMOTION_POOL_TRACE=FILE (the pool's timeline of chunks, feature-window-pool-trace.ts): per quarter
- * second of the run, the chunks' longest wait in a lane's queue and round trip to its thread, and the threads' work;
- * the five quarters with the most work.
+ * second of the run, the chunks' longest wait in a lane's queue (of all, and of those that completed a window) and
+ * round trip to its thread, and the threads' work; the five quarters with the most work.
  */
 function poolTrace(file: string) {
   if (!existsSync(file)) return undefined;
   const rows = readFileSync(file, 'utf8')
     .split('\n')
     .filter(Boolean)
-    .map((line) => JSON.parse(line) as [number, number, number, number, number | null, number]);
+    .map((line) => JSON.parse(line) as [number, number, number, number, number | null, number, number?]);
   const first = rows.reduce((least, r) => Math.min(least, r[1]), Infinity);
-  const quarters = new Map<number, { chunks: number; queueMs: number; roundTripMs: number; workMs: number; inFlight: number }>();
-  for (const [, arrived, sent, answered, work, inFlight] of rows) {
+  type Quarter = { chunks: number; queueMs: number; windowChunksQueueMs: number; roundTripMs: number; workMs: number; inFlight: number };
+  const quarters = new Map<number, Quarter>();
+  for (const [, arrived, sent, answered, work, inFlight, windows] of rows) {
     const q = Math.floor((arrived - first) / 250);
-    const b = quarters.get(q) ?? { chunks: 0, queueMs: 0, roundTripMs: 0, workMs: 0, inFlight: 0 };
+    const b = quarters.get(q) ?? { chunks: 0, queueMs: 0, windowChunksQueueMs: 0, roundTripMs: 0, workMs: 0, inFlight: 0 };
     b.chunks++;
     b.queueMs = Math.max(b.queueMs, sent - arrived);
+    // the chunks someone waits for go ahead of the rest (LaneQueue)
+    if ((windows ?? 0) > 0) b.windowChunksQueueMs = Math.max(b.windowChunksQueueMs, sent - arrived);
     b.roundTripMs = Math.max(b.roundTripMs, answered - sent);
     b.workMs += work ?? 0;
     b.inFlight = Math.max(b.inFlight, inFlight);
@@ -137,6 +140,7 @@ function poolTrace(file: string) {
 
 async function main(): Promise<void> {
   const audio = await StreamAudio.load();
+  console.error(`audio: ${audio.source}`);
   const loadBefore = loadavg()[0];
   let detail: LatencyDetail | undefined;
   const result = await runEndToEnd(audio, {
@@ -149,6 +153,7 @@ async function main(): Promise<void> {
   });
   if (!detail) throw new Error('the flow gave no latency detail');
   const report = {
+    audio: audio.source,
     threads: process.env.BENCH_FEATURE_THREADS ?? 'auto',
     loadAverage: [Math.round(loadBefore * 100) / 100, Math.round(loadavg()[0] * 100) / 100],
     latencyMs: result.latencyMs,

@@ -88,7 +88,7 @@ function featureBench(): BenchReport['features'] {
 async function main() {
   const features = featureBench();
   const audio = await StreamAudio.load();
-  log(`audio: ${audio.clips} RAVDESS clips looped, ${(audio.pcm.length / 32000).toFixed(1)} s`);
+  log(`audio: ${audio.source} looped, ${(audio.pcm.length / 32000).toFixed(1)} s`);
   const inference = await runInference(audio.windowVectors(256), quick ? 0.5 : 3);
   log(
     `inference (${inference.backend}): ${inference.single.windowsPerCpuSecond} windows per CPU second one at a time, ` +

@@ -7,7 +7,7 @@ import { floatToPcm16, pcm16ToFloat } from '../../src/core/audio/pcm16';
 import { resolveFeatureWindowConfig } from '../../src/core/config/feature-window-config';
 import { FeatureWindowRegistry } from '../../src/core/features/feature-window-registry';
 import { hopSamplesOf } from '../../src/core/features/feature-window-stream';
-import { CORPUS_16K, manifest } from '../../test/helpers/corpus';
+import { CORPUS_16K, HAS_FULL_CORPUS, manifest } from '../../test/helpers/corpus';
 import { CHUNK_SAMPLES } from './bench-flow';
 
 export class StreamAudio {
@@ -17,6 +17,15 @@ export class StreamAudio {
     readonly starts: number[],
     readonly clips: number,
   ) {}
+
+  /**
+   * Which clips: the full corpus's (SHARED_DIR, or shared/ beside the repository), or without it the repository's
+   * fixture subset, other speakers with other speech: runs on different audio are not comparable (a git worktree in
+   * /tmp has no shared/ beside it unless SHARED_DIR says where).
+   */
+  get source(): string {
+    return `${this.clips} clips of ${HAS_FULL_CORPUS ? 'the full corpus' : "the repository's fixture subset"} (${CORPUS_16K})`;
+  }
 
   /** Up to `maxClips` clips of the corpus (all 24 actors' first clips when the full corpus is there). */
   static async load(maxClips = 24): Promise<StreamAudio> {

@@ -101,6 +101,47 @@ describe('FeatureWindowPool', () => {
     }
   });
 
+  test("a chunk that completes a window goes ahead of waiting chunks that complete none, its stream's waiting chunks with it", async () => {
+    // 4 requests in flight at most: the rest wait in the pool's queue
+    const pool = new FeatureWindowPool(OPTIONS, {}, { threads: 1, inFlightWorkMs: 0 });
+    try {
+      const chunks = chunksOf(clip);
+      const xs = Array.from({ length: 30 }, (_, i) => `x${i}`);
+      const ys = Array.from({ length: 30 }, (_, i) => `y${i}`);
+      // every stream's first chunk answered: the pool then knows where its windows end (1 s windows: chunk 3 completes one)
+      await Promise.all([...xs, ...ys].map((id) => pool.push(id, chunks[0], undefined, false)));
+      const order: string[] = [];
+      const push = (id: string, k: number) => {
+        const answer = pool.push(id, chunks[k], undefined, false);
+        void answer.then(() => order.push(`${id}:${k}`));
+        return answer;
+      };
+      // one tick: chunks that complete no window first, then x's that complete one (their chunks 1 and 2 waiting)
+      const pending = [
+        ...ys.map((id) => push(id, 1)),
+        ...xs.flatMap((id) => [push(id, 1), push(id, 2)]),
+        ...ys.map((id) => push(id, 2)),
+        ...xs.map((id) => push(id, 3)),
+      ];
+      const answers = await Promise.all(pending);
+      const windowAnswers = answers.slice(-xs.length);
+      const expected = direct('x', clip.subarray(0, 4 * CHUNK)).filter((w) => !w.partial)[0].vector;
+      for (const answer of windowAnswers)
+        assert.deepEqual(
+          answer.windows.map((w) => w.vector),
+          [expected],
+          'in its order',
+        );
+      assert.ok(answers.slice(0, -xs.length).every((answer) => answer.windows.length === 0));
+      const lastWindow = order.findLastIndex((k) => k.endsWith(':3'));
+      const yBefore = order.slice(0, lastWindow).filter((k) => k.startsWith('y')).length;
+      // first in first out, every y chunk (60) went before the last window; ahead, only those already in flight
+      assert.ok(yBefore <= 4, `${yBefore} chunks of y answered before the last window: ${order.slice(0, lastWindow + 1).join(' ')}`);
+    } finally {
+      await pool.dispose();
+    }
+  });
+
   test('late audio is dropped, the stream restarts after the gap and its next window says how much was lost', async () => {
     const pool = new FeatureWindowPool(OPTIONS, {}, { threads: 1, lagBudgetMs: 1000 });
     try {

@@ -28,6 +28,8 @@ export type PoolReply = {
   bytes: number;
   /** how long the thread worked on the request, ms (measured there: its compute, not its wait) */
   workMs?: number;
+  /** after a push: samples the stream still needs before its next window (FeatureWindowStream.samplesBeforeNextWindow) */
+  nextWindowIn?: number;
 } & ({ ok: true; windows: FeatureWindow[] } | { ok: false; error: { name: string; message: string } });
 
 /** A slab of samples for a thread (SampleSlabs), or without a buffer: the slab is given up. */
@@ -60,16 +62,18 @@ export function applyPoolRequest(
   const counts = () => ({ id: request.id, size: registry.size, droppedStreams: registry.dropped, bytes: registry.footprintBytes() });
   try {
     let windows: FeatureWindow[] = [];
+    let nextWindowIn: number | undefined;
     if (request.kind === 'push') {
       if (request.afterGap) registry.reset(request.streamId);
       const samples = isStaged(request.samples) ? stagedView(request.samples, slabs) : request.samples;
       windows = registry.push(request.streamId, samples, request.timestamp, request.final);
+      nextWindowIn = registry.samplesBeforeNextWindow(request.streamId);
     } else if (request.kind === 'reset') {
       registry.reset(request.streamId);
     } else {
       registry.sweep();
     }
-    return { ...counts(), ok: true, windows };
+    return nextWindowIn === undefined ? { ...counts(), ok: true, windows } : { ...counts(), ok: true, windows, nextWindowIn };
   } catch (err) {
     const error = err instanceof Error ? err : new Error(String(err));
     return { ...counts(), ok: false, error: { name: error.name, message: error.message } };

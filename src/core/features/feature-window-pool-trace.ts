@@ -9,7 +9,7 @@ const FLUSH_EVERY = 500;
 
 /**
  * One line per chunk answered by a thread: [lane, arrived in the pool, sent to the thread, answered, the thread's work ms,
- * requests in flight on the lane when sent], times in ms since epoch.
+ * requests in flight on the lane when sent, windows it completed], times in ms since epoch.
  */
 export class PoolTrace {
   private readonly lines: string[] = [];
@@ -20,10 +20,17 @@ export class PoolTrace {
 
   private constructor(private readonly file: string) {}
 
-  note(lane: number, arrived: number, sentAt: number, answered: number, workMs: number | undefined, inFlight: number): void {
-    this.lines.push(
-      JSON.stringify([lane, arrived, sentAt, answered, workMs === undefined ? null : Math.round(workMs * 100) / 100, inFlight]),
-    );
+  note(
+    lane: number,
+    arrived: number,
+    sentAt: number,
+    answered: number,
+    workMs: number | undefined,
+    inFlight: number,
+    windows: number,
+  ): void {
+    const work = workMs === undefined ? null : Math.round(workMs * 100) / 100;
+    this.lines.push(JSON.stringify([lane, arrived, sentAt, answered, work, inFlight, windows]));
     if (this.lines.length >= FLUSH_EVERY) this.flush();
   }
 

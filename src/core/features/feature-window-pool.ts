@@ -4,13 +4,14 @@ import { ACTIVE_STREAM_MS } from '../stream-state-map';
 import { DroppedAudioLedger } from './dropped-audio-ledger';
 import { LaneAdmission } from './feature-window-pool-admission';
 import { LaneLoad } from './feature-window-pool-lane-load';
+import { LaneQueue, type QueuedJob } from './feature-window-pool-lane-queue';
 import { DEFAULT_STREAM_LIMITS, FeatureWindowRegistry, StreamLimits } from './feature-window-registry';
 import { applyPoolRequest, PoolReply, PoolRequest, PoolThreadSetup } from './feature-window-pool-protocol';
 import { StreamNumbering } from './feature-window-pool-numbering';
 import { FeatureWindowPoolThread } from './feature-window-pool-thread';
 import { isStaged, type StagedSamples } from './feature-window-pool-sample-slabs';
 import { PoolTrace } from './feature-window-pool-trace';
-import { FeatureWindow, FeatureWindowOptions } from './feature-window-stream';
+import { FeatureWindow, FeatureWindowOptions, hopSamplesOf } from './feature-window-stream';
 import { SAMPLE_RATE } from './pyaudioanalysis-constants';
 
 export interface FeatureWindowPoolOptions {
@@ -114,7 +115,7 @@ export interface PoolPushResult {
   droppedSeconds?: number;
 }
 
-interface Job {
+interface Job extends QueuedJob {
   request: PoolRequest;
   /** audio bytes waiting (push requests) */
   bytes: number;
@@ -128,6 +129,13 @@ interface Job {
   steady?: boolean;
   /** push requests: the stream's placement when the chunk came */
   assignment?: Assignment;
+  /** push requests: the stream's numbers (StreamNumbering) of the chunk's first sample and of the sample after its last */
+  firstSample: number;
+  endSample: number;
+  /** someone waits for its answer: it goes ahead of chunks that complete no window (LaneQueue) */
+  completesWindow?: boolean;
+  /** how much longer than the lag budget it may wait: until its stream's next window ends (see classify) */
+  slackMs: number;
   /** the chunk restarts its stream's state (after a gap, or as the first on a lane the stream moved to) */
   restarts?: boolean;
   /** its samples, staged by this thread until released */
@@ -138,12 +146,11 @@ interface Job {
 
 interface Lane {
   index: number;
-  queue: Job[];
+  queue: LaneQueue<Job>;
   /** which streams' audio goes to the thread, and which is shed */
   admission: LaneAdmission;
   /** when the thread last answered */
   lastReplyAt: number;
-  queuedBytes: number;
   inFlight: number;
   /** audio seconds of the requests in flight */
   inFlightSeconds: number;
@@ -167,6 +174,8 @@ interface Assignment {
   /** after a move: its answers wait for this (the previous lane's last answer), so they keep the stream's order */
   after?: Promise<unknown>;
   numbering: StreamNumbering;
+  /** the stream's number of the sample at which its next window ends, as its thread last said */
+  nextWindowAt?: number;
   /** moved: its next chunk that runs on this lane starts its state afresh */
   restartOn?: Lane;
 }
@@ -212,6 +221,7 @@ export class FeatureWindowPool {
    * for every lane, and spreads them evenly.
    */
   private readonly steadyFromSample: number;
+  private readonly hopSamples: number;
   private readonly limits: StreamLimits;
   private readonly startLane: () => Lane;
   private measuredMsPerAudioSecond: number | undefined;
@@ -245,15 +255,15 @@ export class FeatureWindowPool {
     const full = this.limits;
     this.maxLanes = Math.max(1, threads);
     this.steadyFromSample = Math.round((options.windowSeconds + options.hopSeconds) * SAMPLE_RATE);
+    this.hopSamples = hopSamplesOf(options);
     const startThread =
       this.settings.startThread ?? ((index, setup, onStopped, onReady) => new FeatureWindowPoolThread(index, setup, onStopped, onReady));
     this.startLane = () => {
       const lane: Lane = {
         index: this.lanes.length,
-        queue: [],
+        queue: new LaneQueue<Job>(),
         admission: new LaneAdmission({ lagBudgetMs, maxStreams: full.maxStreams }),
         lastReplyAt: -Infinity,
-        queuedBytes: 0,
         inFlight: 0,
         inFlightSeconds: 0,
         load: new LaneLoad(now()),
@@ -341,7 +351,7 @@ export class FeatureWindowPool {
 
   /** Bytes of audio waiting for the threads. */
   get queuedBytes(): number {
-    return this.lanes.reduce((sum, lane) => sum + lane.queuedBytes, 0);
+    return this.lanes.reduce((sum, lane) => sum + lane.queue.bytes, 0);
   }
 
   /**
@@ -386,10 +396,14 @@ export class FeatureWindowPool {
       arrived,
       sentAt: arrived,
       assignment,
+      firstSample,
+      endSample: firstSample + samples.length,
+      slackMs: 0,
       steady,
       resolve: deliver,
       reject: fail,
     };
+    this.classify(job);
     let lane = assignment.lane;
     // Already late on arrival (the main thread itself is behind): dropped before any copy or queueing.
     let admitted = !this.isLate(job, lane, arrived);
@@ -418,7 +432,7 @@ export class FeatureWindowPool {
       const room = this.settings.maxQueuedBytes / this.lanes.length;
       // A full queue means the lane is overloaded: shedding whole streams frees the room, rather than dropping
       // the oldest waiting audio of every stream (LaneAdmission.queueFull).
-      const shed = lane.queuedBytes + job.bytes > room ? lane.admission.queueFull(arrived) : [];
+      const shed = lane.queue.bytes + job.bytes > room ? lane.admission.queueFull(arrived) : [];
       if (shed.length > 0) {
         this.dropShed(lane, shed);
         this.moveShed(lane, shed, arrived);
@@ -427,7 +441,7 @@ export class FeatureWindowPool {
         if (this.drop(job, lane)) this.enqueue(lane, job);
       } else {
         this.keepQueueWithin(lane, room - job.bytes);
-        const fits = lane.queuedBytes + job.bytes <= room;
+        const fits = lane.queue.bytes + job.bytes <= room;
         if (fits || this.drop(job, lane)) this.enqueue(lane, job);
       }
     }
@@ -642,8 +656,7 @@ export class FeatureWindowPool {
     if (this.disposed) return;
     this.disposed = true;
     for (const lane of this.lanes) {
-      for (const job of lane.queue.splice(0)) job.resolve({ windows: [], dropped: false });
-      lane.queuedBytes = 0;
+      for (const job of lane.queue.clear()) job.resolve({ windows: [], dropped: false });
       lane.registry?.dispose();
     }
     this.ledger.forget();
@@ -663,6 +676,9 @@ export class FeatureWindowPool {
         lastSampleAt: Infinity,
         arrived: Infinity,
         sentAt: Infinity,
+        firstSample: 0,
+        endSample: 0,
+        slackMs: 0,
         resolve: () => resolve(),
         reject,
       });
@@ -671,8 +687,30 @@ export class FeatureWindowPool {
   }
 
   private enqueue(lane: Lane, job: Job): void {
-    lane.queue.push(job);
-    lane.queuedBytes += job.bytes;
+    lane.queue.add(job, job.completesWindow === true);
+  }
+
+  /**
+   * Whether someone waits for a chunk's answer (it ends its stream, or reaches where the stream's next window ends, as
+   * the thread last said, then every hop on), and if not, how long after its last sample its stream's next window
+   * ends (ms): how much longer it may wait than a chunk that completes one. Unknown before the stream's first answer:
+   * it completes none and has no slack.
+   */
+  private classify(job: Job): void {
+    const request = job.request;
+    if (request.kind !== 'push') return;
+    if (request.final) {
+      job.completesWindow = true;
+      return;
+    }
+    const nextWindowAt = job.assignment?.nextWindowAt;
+    if (nextWindowAt === undefined) return;
+    const hop = this.hopSamples;
+    // the first window end after the chunk's first sample
+    const windowEnd =
+      job.firstSample < nextWindowAt ? nextWindowAt : nextWindowAt + Math.ceil((job.firstSample + 1 - nextWindowAt) / hop) * hop;
+    if (windowEnd <= job.endSample) job.completesWindow = true;
+    else job.slackMs = ((windowEnd - job.endSample) / SAMPLE_RATE) * 1000;
   }
 
   /**
@@ -703,31 +741,17 @@ export class FeatureWindowPool {
    * touched (a full queue meets this on every push: walking all of it each time made the main thread the bottleneck).
    */
   private keepQueueWithin(lane: Lane, bytes: number): void {
-    if (lane.queuedBytes <= bytes) return;
-    const keptControls: Job[] = [];
-    while (lane.queue.length > 0 && lane.queuedBytes > bytes) {
-      const job = lane.queue.shift() as Job;
-      if (job.request.kind === 'push') {
-        lane.queuedBytes -= job.bytes;
-        if (!this.drop(job, lane)) continue;
-      }
-      keptControls.push(job);
-    }
-    if (keptControls.length) lane.queue.unshift(...keptControls);
+    if (lane.queue.bytes <= bytes) return;
+    lane.queue.dropOldestWhile(
+      () => lane.queue.bytes > bytes,
+      (job) => job.request.kind !== 'push' || this.drop(job, lane),
+    );
   }
 
   /** Drops the waiting audio of streams just shed (walks the queue once per cut, not per chunk). */
   private dropShed(lane: Lane, streamIds: string[]): void {
     const shed = new Set(streamIds);
-    const kept: Job[] = [];
-    for (const job of lane.queue) {
-      if (job.request.kind === 'push' && shed.has(job.request.streamId)) {
-        lane.queuedBytes -= job.bytes;
-        if (!this.drop(job, lane)) continue;
-      }
-      kept.push(job);
-    }
-    lane.queue = kept;
+    lane.queue.filter((job) => job.request.kind !== 'push' || !shed.has(job.request.streamId) || this.drop(job, lane));
   }
 
   /** Moves streams a lane just shed to lanes with headroom (opening lanes as needed); the rest stay shed. */
@@ -748,7 +772,7 @@ export class FeatureWindowPool {
    */
   private lagOf(job: Job, lane: Lane, now: number): number {
     const lateFrom = job.lastSampleAt !== Infinity ? job.lastSampleAt : Math.max(job.arrived, lane.thread?.ready ?? -Infinity);
-    return now - lateFrom;
+    return now - lateFrom - job.slackMs;
   }
 
   /** Late: later than the budget. */
@@ -767,14 +791,14 @@ export class FeatureWindowPool {
   /** Sends waiting requests to the lane's thread (or runs them here) while it has room. */
   private pump(lane: Lane): void {
     if (lane.thread && lane.thread.ready === undefined) return;
-    while (!this.disposed && lane.queue.length > 0 && this.hasRoomInFlight(lane, lane.queue[0])) {
+    for (let next = lane.queue.peek(); !this.disposed && next !== undefined && this.hasRoomInFlight(lane, next); next = lane.queue.peek()) {
       const job = lane.queue.shift() as Job;
-      lane.queuedBytes -= job.bytes;
       const request = job.request;
       if (request.kind === 'push') {
         const now = this.now();
         // The lane's own part of the lateness: how long the chunk waited here (a main thread behind is not this thread's overload).
-        const shed = lane.admission.sent(now - Math.max(job.arrived, lane.thread?.ready ?? -Infinity), now);
+        const waited = now - Math.max(job.arrived, lane.thread?.ready ?? -Infinity) - job.slackMs;
+        const shed = lane.admission.sent(waited, now);
         if (shed.length > 0) {
           this.dropShed(lane, shed);
           this.moveShed(lane, shed, now);
@@ -812,7 +836,9 @@ export class FeatureWindowPool {
         const now = this.now();
         lane.admission.served(job.seconds, Math.max(0, now - Math.max(job.sentAt, lane.lastReplyAt)), now);
         if (job.steady && job.seconds > 0 && reply.workMs !== undefined) lane.load.worked(job.seconds, reply.workMs, now);
-        if (job.seconds > 0) this.trace?.note(lane.index, job.arrived, job.sentAt, now, reply.workMs, inFlightWhenSent);
+        if (job.seconds > 0) {
+          this.trace?.note(lane.index, job.arrived, job.sentAt, now, reply.workMs, inFlightWhenSent, reply.ok ? reply.windows.length : 0);
+        }
         lane.lastReplyAt = now;
         this.settle(lane, job, reply);
         this.pump(lane);
@@ -861,6 +887,7 @@ export class FeatureWindowPool {
       err.name = reply.error.name;
       return job.reject(err);
     }
+    if (reply.nextWindowIn !== undefined && job.assignment) job.assignment.nextWindowAt = job.endSample + reply.nextWindowIn;
     const result: PoolPushResult = { windows: reply.windows, dropped: false };
     const sent = this.settings.windowSent;
     if (job.request.kind === 'push' && (sent ? reply.windows.some(sent) : reply.windows.length > 0)) {

@@ -123,6 +123,11 @@ export class FeatureWindowRegistry {
     }
   }
 
+  /** FeatureWindowStream.samplesBeforeNextWindow of a stream held, without marking it used; undefined for one not held. */
+  samplesBeforeNextWindow(streamId: string): number | undefined {
+    return this.streams.get(streamId)?.samplesBeforeNextWindow;
+  }
+
   /** Ends a stream: its last window (FeatureWindowStream.end()); its state is dropped. */
   end(streamId: string): FeatureWindow[] {
     const stream = this.streams.get(streamId);

@@ -234,6 +234,11 @@ export class FeatureWindowStream {
     );
   }
 
+  /** Samples still to come before the stream's next full window completes (then every hop's worth). */
+  get samplesBeforeNextWindow(): number {
+    return this.nextWindowStart + this.windowSamples - this.totalSamples;
+  }
+
   /** Shortcut fallbacks taken so far (see WindowFeatureComputer), by all streams sharing this one's scratch. */
   get fallbacks() {
     return this.scratch.computer.fallbacks;
