@@ -31,10 +31,10 @@ interface Waiting {
 /**
  * One worker thread of a FeatureWindowPool. Replies come back in request order. A request to an idle thread goes at
  * once; one made while the thread still works on earlier ones waits for the event loop's next turn, so the requests
- * of one turn go in one message, and the thread answers those that give no window together. A message each way per
- * chunk was about 7% of a feature thread's time and 4% of the main thread's at 1,000 streams (CPU profiles); with
- * them batched the process took 0.86-0.92 of the CPU at 600 streams (docs/benchmark.md, "One message per turn to a
- * busy feature thread").
+ * of one turn go in one message, and the thread answers them together (feature-window-pool-worker.ts). A message
+ * each way per chunk was about 7% of a feature thread's time and 4% of the main thread's at 1,000 streams (CPU
+ * profiles); with them batched the process took 0.86-0.92 of the CPU at 600 streams (docs/benchmark.md, "One message
+ * per turn to a busy feature thread").
  * A thread that stops without being asked (an uncaught error, out of memory, terminated from outside) fails the
  * requests it held, is reported through `onStopped` and is replaced (its streams start afresh in the new thread).
  */
