@@ -636,15 +636,11 @@ export class FeatureWindowStream {
     return this.emittedAudio ?? this.floatView(start, start + FRAME_LENGTH);
   }
 
-  /**
-   * Grows the buffer to hold at least `length` samples: its first chunk's worth, then a window (a stream that sent
-   * one chunk holds little; doubling each time left 1.2 times a window's bytes behind for the collector as a stream
-   * filled its first window, with the records' growth 290 MB at 1,000 streams started together).
-   */
+  /** Grows the buffer to hold at least `length` samples (doubling, at most a window). */
   private reserve(length: number): void {
     const capacity = this.floatAudio?.length ?? this.pcm.length;
     if (length <= capacity) return;
-    const grown = capacity === 0 ? Math.min(this.windowSamples, length) : this.windowSamples;
+    const grown = Math.min(this.windowSamples, Math.max(length, 2 * capacity));
     if (this.floatAudio !== undefined) {
       const floatAudio = new Float32Array(grown);
       floatAudio.set(this.floatAudio.subarray(0, this.bufferLength));

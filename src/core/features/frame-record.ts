@@ -107,9 +107,6 @@ export const REC16 = {
  * scripts/measure-record-precision.ts). A value outside that range (the squared spectral sums of speech at 1e20
  * of full scale, say) is marked by the correction EXACT and kept in double precision beside the records.
  */
-/** Slots records first grow to: a 250 ms chunk's frames (see ensureSlots). */
-const FIRST_SLOTS = 32;
-
 const CORRECTION_UNIT = 2 ** -38;
 const CORRECTION_SCALE = 2 ** 38;
 const CORRECTION_LIMIT = 2 ** 14;
@@ -238,13 +235,10 @@ export class FrameRecords {
     return i >= this.blockRing ? i - this.blockRing : i;
   }
 
-  /**
-   * Grows to at least `slots` slots, keeping the slots there are: from none to FIRST_SLOTS (a 250 ms chunk's frames),
-   * then to ringSlots (see FeatureWindowStream.reserve).
-   */
+  /** Grows to at least `slots` slots (to ringSlots at most), keeping the slots there are. */
   ensureSlots(slots: number): void {
     if (slots <= this.slots) return;
-    const grown = Math.min(this.ringSlots, this.slots === 0 ? Math.max(slots, FIRST_SLOTS) : Math.max(slots, this.ringSlots));
+    const grown = Math.min(this.ringSlots, Math.max(slots, this.slots * 2));
     const singles = new Float32Array(grown * REC32.length);
     singles.set(this.singles);
     this.singles = singles;
