@@ -133,7 +133,7 @@ describe('FeatureWindowPool', () => {
           'in its order',
         );
       assert.ok(answers.slice(0, -xs.length).every((answer) => answer.windows.length === 0));
-      const lastWindow = order.findLastIndex((k) => k.endsWith(':3'));
+      const lastWindow = order.reduce((last, key, i) => (key.endsWith(':3') ? i : last), -1);
       const yBefore = order.slice(0, lastWindow).filter((k) => k.startsWith('y')).length;
       // first in first out, every y chunk (60) went before the last window; ahead, only those already in flight
       assert.ok(yBefore <= 4, `${yBefore} chunks of y answered before the last window: ${order.slice(0, lastWindow + 1).join(' ')}`);
