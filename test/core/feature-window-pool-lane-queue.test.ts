@@ -107,4 +107,17 @@ describe('LaneQueue', () => {
     assert.deepEqual(drain(queue), ['b2', 'c2', 'c3']);
     assert.deepEqual(queue.clear(), []);
   });
+
+  test("a stream's many waiting chunks go ahead at once; the queue counts and drains the rest", () => {
+    const queue = new LaneQueue<Job>();
+    queue.add(chunk('z', 'z1'), false);
+    for (let i = 0; i < 1100; i++) queue.add(chunk('b', `b${i}`), false);
+    queue.add(chunk('b', 'b-window'), true);
+    assert.equal(queue.length, 1102);
+    assert.equal(queue.peek()?.name, 'b0');
+    const order = drain(queue);
+    assert.equal(order.length, 1102);
+    assert.deepEqual(order.slice(-2), ['b-window', 'z1']);
+    assert.equal(queue.length, 0);
+  });
 });

@@ -21,21 +21,31 @@ export interface QueuedJob {
  */
 export class LaneQueue<J extends QueuedJob> {
   private ahead: J[] = [];
+  /** in arrival order; it may still hold chunks taken ahead since (skipped when they reach its head) */
   private behind: J[] = [];
+  private taken = new WeakSet<J>();
+  /** requests in `behind` not taken ahead */
+  private waitingBehind = 0;
   /** resets waiting in `behind` */
   private resetsBehind = 0;
-  /** chunks waiting in `behind`, by stream */
-  private readonly behindByStream = new Map<object, number>();
+  /**
+   * Each stream's chunks waiting in `behind`, in order: a chunk that goes ahead takes its stream's without walking the
+   * queue (which can hold thousands when the thread is behind; walking it for every chunk would load the main thread
+   * most when it can least afford it).
+   */
+  private readonly behindByStream = new Map<object, J[]>();
   /** audio bytes of the requests waiting */
   bytes = 0;
 
   get length(): number {
-    return this.ahead.length + this.behind.length;
+    return this.ahead.length + this.waitingBehind;
   }
 
   /** The request that goes next. */
   peek(): J | undefined {
-    return this.ahead.length > 0 ? this.ahead[0] : this.behind[0];
+    if (this.ahead.length > 0) return this.ahead[0];
+    this.skipTaken();
+    return this.behind[0];
   }
 
   /**
@@ -45,22 +55,22 @@ export class LaneQueue<J extends QueuedJob> {
   add(job: J, completesWindow: boolean): void {
     this.bytes += job.bytes;
     if (completesWindow && this.resetsBehind === 0) {
-      if (job.assignment !== undefined && this.behindByStream.has(job.assignment)) this.takeAhead(job.assignment);
+      if (job.assignment !== undefined) this.takeAhead(job.assignment);
       this.ahead.push(job);
       return;
     }
     this.behind.push(job);
-    this.countBehind(job, 1);
+    this.noteBehind(job, 'last');
   }
 
   /** Takes the request that goes next. */
   shift(): J | undefined {
-    const fromAhead = this.ahead.length > 0;
-    const job = fromAhead ? this.ahead.shift() : this.behind.shift();
+    if (this.ahead.length > 0) return this.taking(this.ahead.shift() as J);
+    this.skipTaken();
+    const job = this.behind.shift();
     if (job === undefined) return undefined;
-    this.bytes -= job.bytes;
-    if (!fromAhead) this.countBehind(job, -1);
-    return job;
+    this.forgetBehind(job);
+    return this.taking(job);
   }
 
   /**
@@ -71,68 +81,94 @@ export class LaneQueue<J extends QueuedJob> {
     const keptAhead: J[] = [];
     const keptBehind: J[] = [];
     while (more()) {
+      this.skipTaken();
       const fromAhead = this.ahead.length > 0 && (this.behind.length === 0 || this.ahead[0].arrived <= this.behind[0].arrived);
       const job = fromAhead ? this.ahead.shift() : this.behind.shift();
       if (job === undefined) break;
       this.bytes -= job.bytes;
-      if (!fromAhead) this.countBehind(job, -1);
+      if (!fromAhead) this.forgetBehind(job);
       if (keep(job)) (fromAhead ? keptAhead : keptBehind).push(job);
     }
-    this.putBack(keptAhead, keptBehind);
+    for (const job of keptAhead) this.bytes += job.bytes;
+    if (keptAhead.length > 0) this.ahead.unshift(...keptAhead);
+    for (let i = keptBehind.length - 1; i >= 0; i--) {
+      this.bytes += keptBehind[i].bytes;
+      this.behind.unshift(keptBehind[i]);
+      this.noteBehind(keptBehind[i], 'first');
+    }
   }
 
   /** Keeps only the requests for which `keep(job)` holds (it may change a request before saying so). */
   filter(keep: (job: J) => boolean): void {
-    const ahead = this.ahead;
-    const behind = this.behind;
-    this.ahead = [];
-    this.behind = [];
-    this.bytes = 0;
-    this.resetsBehind = 0;
-    this.behindByStream.clear();
-    const keptAhead = ahead.filter(keep);
-    const keptBehind = behind.filter(keep);
-    this.putBack(keptAhead, keptBehind);
+    const [ahead, behind] = this.takeAll();
+    for (const job of ahead.filter(keep)) this.add(job, true);
+    for (const job of behind.filter(keep)) this.add(job, false);
   }
 
   /** Takes every request, in the order they would have gone. */
   clear(): J[] {
-    const all = [...this.ahead, ...this.behind];
-    this.ahead = [];
-    this.behind = [];
-    this.bytes = 0;
-    this.resetsBehind = 0;
-    this.behindByStream.clear();
-    return all;
+    const [ahead, behind] = this.takeAll();
+    return [...ahead, ...behind];
   }
 
-  private putBack(ahead: J[], behind: J[]): void {
-    for (const job of ahead) this.bytes += job.bytes;
-    for (const job of behind) {
-      this.bytes += job.bytes;
-      this.countBehind(job, 1);
-    }
-    if (ahead.length > 0) this.ahead.unshift(...ahead);
-    if (behind.length > 0) this.behind.unshift(...behind);
+  private takeAll(): [J[], J[]] {
+    const ahead = this.ahead;
+    const behind = this.behind.filter((job) => !this.taken.has(job));
+    this.ahead = [];
+    this.behind = [];
+    this.taken = new WeakSet<J>();
+    this.waitingBehind = 0;
+    this.resetsBehind = 0;
+    this.behindByStream.clear();
+    this.bytes = 0;
+    return [ahead, behind];
+  }
+
+  private taking(job: J): J {
+    this.bytes -= job.bytes;
+    return job;
   }
 
   /** Moves a stream's waiting chunks from behind to the end of ahead, in their order. */
   private takeAhead(stream: object): void {
-    const kept: J[] = [];
-    for (const job of this.behind) {
-      if (job.assignment === stream) this.ahead.push(job);
-      else kept.push(job);
-    }
-    this.behind = kept;
+    const jobs = this.behindByStream.get(stream);
+    if (jobs === undefined) return;
     this.behindByStream.delete(stream);
+    this.waitingBehind -= jobs.length;
+    for (const job of jobs) {
+      this.taken.add(job);
+      this.ahead.push(job);
+    }
+    // chunks taken ahead leave `behind` when they reach its head: while the thread stays behind that may take long
+    if (this.behind.length > 2 * this.waitingBehind + 1024) this.behind = this.behind.filter((job) => !this.taken.has(job));
   }
 
-  private countBehind(job: J, change: 1 | -1): void {
-    if (job.request.kind === 'reset') this.resetsBehind += change;
+  /** Drops the chunks at the head of `behind` that were taken ahead. */
+  private skipTaken(): void {
+    while (this.behind.length > 0 && this.taken.has(this.behind[0])) this.taken.delete(this.behind.shift() as J);
+  }
+
+  /** A request now waits in `behind`: first or last of its stream's there. */
+  private noteBehind(job: J, where: 'first' | 'last'): void {
+    this.waitingBehind++;
+    if (job.request.kind === 'reset') this.resetsBehind++;
     const stream = job.assignment;
     if (job.request.kind !== 'push' || stream === undefined) return;
-    const count = (this.behindByStream.get(stream) ?? 0) + change;
-    if (count > 0) this.behindByStream.set(stream, count);
-    else this.behindByStream.delete(stream);
+    const jobs = this.behindByStream.get(stream);
+    if (jobs === undefined) this.behindByStream.set(stream, [job]);
+    else if (where === 'last') jobs.push(job);
+    else jobs.unshift(job);
+  }
+
+  /** The head of `behind` left it (the oldest of its stream's there). */
+  private forgetBehind(job: J): void {
+    this.waitingBehind--;
+    if (job.request.kind === 'reset') this.resetsBehind--;
+    const stream = job.assignment;
+    if (job.request.kind !== 'push' || stream === undefined) return;
+    const jobs = this.behindByStream.get(stream);
+    if (jobs === undefined) return;
+    jobs.shift();
+    if (jobs.length === 0) this.behindByStream.delete(stream);
   }
 }
