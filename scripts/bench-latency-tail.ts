@@ -102,6 +102,14 @@ function breakdown(detail: LatencyDetail) {
         .map(([, gap, ran, waited]) => [gap, Math.round(ran), Math.round(waited)]),
     },
     worstMsPerSecondOfRun: [...byStreamSecond.entries()].sort((a, b) => a[0] - b[0]).map(([, ms]) => Math.round(ms)),
+    // the process's threads each second, from 3 s before the first window fell due: cores on a CPU / waiting for one
+    coresPerSecondOfRun: detail.threadSeconds
+      .filter(([at]) => at >= firstDue - 3000)
+      .map(([at, ...ms]) => {
+        const cores = (i: number) => Math.round(ms[i] / 10) / 100;
+        const second = Math.round((at - firstDue) / 100) / 10;
+        return { second, main: [cores(0), cores(1)], workers: [cores(2), cores(3)], helpers: [cores(4), cores(5)] };
+      }),
     driverTicks: { count: detail.ticks.length, mostChunksInOne: Math.max(0, ...detail.ticks.map(([, n]) => n)) },
   };
 }

@@ -173,6 +173,7 @@ msg.payload = {
   ticks: msg.req.query.latencies ? c.ticks : undefined,
   gc: msg.req.query.latencies ? c.gc : undefined,
   stalls: msg.req.query.latencies ? c.stalls : undefined,
+  threadSeconds: msg.req.query.latencies ? c.threadSeconds : undefined,
   threads: msg.req.query.latencies ? bench.threadsSched() : undefined,
   eventLoopDelayMs: msg.req.query.latencies ? bench.eventLoopDelay() : undefined,
 };

@@ -50,7 +50,7 @@ const bench = {
   },
   reset() {
     this.counters = { chunks: 0, windows: 0, voiced: 0, predictions: 0, dropped: 0, droppedAudioSeconds: 0, firstWindowStarts: {}, streamsWithWindows: {}, origins: {}, latencies: [], driverDoneAt: 0, elu0: performance.eventLoopUtilization(),
-      sentAt: [], stages: [], ticks: [], gc: [], stalls: [], sched0: processSchedstat(), mainSched0: mainSchedstat(), threadRan0: threadRanMs() };
+      sentAt: [], stages: [], ticks: [], gc: [], stalls: [], threadSeconds: [], sched0: processSchedstat(), mainSched0: mainSchedstat(), threadRan0: threadRanMs() };
     this.delay.disable();
     this.delay.reset();
     this.delay.enable();
@@ -77,6 +77,30 @@ if (bench.detail) setInterval(() => {
   lastTick = now;
   lastSched = sched;
 }, 10).unref();
+// Each second, only for the latency detail: [ms since epoch, then ms on a CPU and ms waiting for one since the last
+// sample, of the main thread, of the threads named as it is (Node's worker threads: feature-window's) and of the rest
+// (V8's helper threads and libuv's pool, named "node")].
+const taskKinds = {};
+const kindOf = (tid) => {
+  if (tid === String(process.pid)) return 0;
+  if (taskKinds[tid] === undefined) {
+    try { taskKinds[tid] = readFileSync('/proc/self/task/' + tid + '/comm', 'utf8').trim() === readFileSync('/proc/self/comm', 'utf8').trim() ? 1 : 2; } catch { return 2; }
+  }
+  return taskKinds[tid];
+};
+let lastThreads = taskSchedstats();
+if (bench.detail) setInterval(() => {
+  const now = taskSchedstats();
+  const sums = [0, 0, 0, 0, 0, 0];
+  for (const [tid, [ran, waited]] of Object.entries(now)) {
+    const [ran0, waited0] = lastThreads[tid] ?? [0, 0];
+    const kind = kindOf(tid);
+    sums[2 * kind] += ran - ran0;
+    sums[2 * kind + 1] += waited - waited0;
+  }
+  lastThreads = now;
+  if (bench.counters) bench.counters.threadSeconds.push([Date.now(), ...sums.map((ms) => Math.round(ms))]);
+}, 1000).unref();
 Object.assign(bench, ${BENCH_PROBES});
 bench.reset();
 module.exports = { ...base, functionGlobalContext: { bench } };

@@ -82,6 +82,7 @@ interface Stats {
   ticks?: LatencyDetail['ticks'];
   gc?: LatencyDetail['gc'];
   stalls?: LatencyDetail['stalls'];
+  threadSeconds?: LatencyDetail['threadSeconds'];
   threads?: LatencyDetail['threads'];
   eventLoopDelayMs?: LatencyDetail['eventLoopDelayMs'];
 }
@@ -96,6 +97,19 @@ export interface LatencyDetail {
   gc: [start: number, durationMs: number, kind: number][];
   /** the main thread's stalls (a 10 ms timer 35 ms or more late): [start, gap, ms on a CPU, ms waiting for a CPU] */
   stalls: [start: number, gapMs: number, ranMs: number, waitedMs: number][];
+  /**
+   * each second: [ms since epoch, then ms on a CPU and ms waiting for one in the second before, of the main thread, the
+   * worker threads and V8's and libuv's helper threads]
+   */
+  threadSeconds: [
+    at: number,
+    mainRan: number,
+    mainWaited: number,
+    workersRan: number,
+    workersWaited: number,
+    helpersRan: number,
+    helpersWaited: number,
+  ][];
   /** all the process's threads over the run: ms on a CPU and ms runnable but waiting for one (schedstat) */
   threads: {
     ranMs: number;
@@ -248,6 +262,7 @@ export async function runEndToEnd(audio: StreamAudio, options: EndToEndOptions):
       ticks: final.ticks ?? [],
       gc: final.gc ?? [],
       stalls: final.stalls ?? [],
+      threadSeconds: final.threadSeconds ?? [],
       threads: final.threads ?? { ranMs: NaN, waitedForACpuMs: NaN },
       eventLoopDelayMs: final.eventLoopDelayMs ?? { p50: NaN, p99: NaN, p999: NaN, max: NaN },
     });
