@@ -174,7 +174,10 @@ interface Assignment {
   /** after a move: its answers wait for this (the previous lane's last answer), so they keep the stream's order */
   after?: Promise<unknown>;
   numbering: StreamNumbering;
-  /** the stream's number of the sample at which its next window ends, as its thread last said */
+  /**
+   * the stream's number of the sample at which its next window ends, as its thread last said (after a restart, which
+   * may move its windows, a guess until the restarted stream's first answer: it only orders the lane's queue)
+   */
   nextWindowAt?: number;
   /** moved: its next chunk that runs on this lane starts its state afresh */
   restartOn?: Lane;
@@ -705,10 +708,9 @@ export class FeatureWindowPool {
     }
     const nextWindowAt = job.assignment?.nextWindowAt;
     if (nextWindowAt === undefined) return;
-    const hop = this.hopSamples;
     // the first window end after the chunk's first sample
-    const windowEnd =
-      job.firstSample < nextWindowAt ? nextWindowAt : nextWindowAt + Math.ceil((job.firstSample + 1 - nextWindowAt) / hop) * hop;
+    const hops = Math.max(0, Math.ceil((job.firstSample + 1 - nextWindowAt) / this.hopSamples));
+    const windowEnd = nextWindowAt + hops * this.hopSamples;
     if (windowEnd <= job.endSample) job.completesWindow = true;
     else job.slackMs = ((windowEnd - job.endSample) / SAMPLE_RATE) * 1000;
   }
