@@ -126,20 +126,20 @@ interface Job extends QueuedJob {
   /** when it went to the thread */
   sentAt: number;
   /** the stream was past its first window when the chunk came: its work tells the lane's cost (see steadyFromSample) */
-  steady?: boolean;
+  steady: boolean;
   /** push requests: the stream's placement when the chunk came */
-  assignment?: Assignment;
+  assignment: Assignment | undefined;
   /** push requests: the stream's numbers (StreamNumbering) of the chunk's first sample and of the sample after its last */
   firstSample: number;
   endSample: number;
   /** someone waits for its answer: it goes ahead of chunks that complete no window (LaneQueue) */
-  completesWindow?: boolean;
+  completesWindow: boolean;
   /** how much longer than the lag budget it may wait: until its stream's next window ends (see classify) */
   slackMs: number;
   /** the chunk restarts its stream's state (after a gap, or as the first on a lane the stream moved to) */
-  restarts?: boolean;
+  restarts: boolean;
   /** its samples, staged by this thread until released */
-  staged?: { thread: PoolThread; samples: StagedSamples };
+  staged: { thread: PoolThread; samples: StagedSamples } | undefined;
   resolve: (result: PoolPushResult) => void;
   reject: (err: Error) => void;
 }
@@ -165,25 +165,69 @@ interface Lane {
   bytes: number;
 }
 
-/** The lane a stream's audio goes to, from its first chunk until it ends, is reset, idles out or is moved. */
+/**
+ * The lane a stream's audio goes to, from its first chunk until it ends, is reset, idles out or is moved. Every field
+ * is set when it is made (see newJob).
+ */
 interface Assignment {
   lane: Lane;
   lastSeen: number;
   /** the answer to its latest chunk */
-  last?: Promise<unknown>;
+  last: Promise<unknown> | undefined;
   /** after a move: its answers wait for this (the previous lane's last answer), so they keep the stream's order */
-  after?: Promise<unknown>;
+  after: Promise<unknown> | undefined;
   numbering: StreamNumbering;
   /**
    * the stream's number of the sample at which its next window ends, as its thread last said (after a restart, which
    * may move its windows, a guess until the restarted stream's first answer: it only orders the lane's queue)
    */
-  nextWindowAt?: number;
+  nextWindowAt: number | undefined;
   /** moved: its next chunk that runs on this lane starts its state afresh */
-  restartOn?: Lane;
+  restartOn: Lane | undefined;
 }
 
 const ignore = () => undefined;
+
+/**
+ * A job with every field present from the start, in one order: fields added later (a chunk found to complete a
+ * window, staged, restarting) gave jobs new hidden classes, and V8 threw away the pool's optimised code the first time
+ * each appeared (a --trace-deopt of 1,000 streams: 13 functions at the streams' first windows, more later).
+ */
+function newJob(
+  fields: Pick<
+    Job,
+    | 'request'
+    | 'seconds'
+    | 'lastSampleAt'
+    | 'arrived'
+    | 'sentAt'
+    | 'assignment'
+    | 'firstSample'
+    | 'endSample'
+    | 'steady'
+    | 'resolve'
+    | 'reject'
+  >,
+): Job {
+  return {
+    request: fields.request,
+    bytes: 0,
+    seconds: fields.seconds,
+    lastSampleAt: fields.lastSampleAt,
+    arrived: fields.arrived,
+    sentAt: fields.sentAt,
+    steady: fields.steady,
+    assignment: fields.assignment,
+    firstSample: fields.firstSample,
+    endSample: fields.endSample,
+    completesWindow: false,
+    slackMs: 0,
+    restarts: false,
+    staged: undefined,
+    resolve: fields.resolve,
+    reject: fields.reject,
+  };
+}
 
 /**
  * A transferable copy-free array when the caller gives its samples up and they fill their own
@@ -391,9 +435,8 @@ export class FeatureWindowPool {
       assignment.numbering.renumber(result.windows, job.restarts ? firstSample : undefined);
       answer(result);
     };
-    const job: Job = {
+    const job = newJob({
       request,
-      bytes: 0,
       seconds,
       lastSampleAt,
       arrived,
@@ -401,11 +444,10 @@ export class FeatureWindowPool {
       assignment,
       firstSample,
       endSample: firstSample + samples.length,
-      slackMs: 0,
       steady,
       resolve: deliver,
       reject: fail,
-    };
+    });
     this.classify(job);
     let lane = assignment.lane;
     // Already late on arrival (the main thread itself is behind): dropped before any copy or queueing.
@@ -534,7 +576,15 @@ export class FeatureWindowPool {
     this.refusals.admitted(streamId);
     const lane = this.placementLane(now);
     lane.load.streams++;
-    const assignment: Assignment = { lane, lastSeen: now, numbering: new StreamNumbering() };
+    const assignment: Assignment = {
+      lane,
+      lastSeen: now,
+      last: undefined,
+      after: undefined,
+      numbering: new StreamNumbering(),
+      nextWindowAt: undefined,
+      restartOn: undefined,
+    };
     const previous = this.draining.get(streamId);
     if (previous) this.waitFor(assignment, previous);
     this.assignments.set(streamId, assignment);
@@ -672,19 +722,22 @@ export class FeatureWindowPool {
   private control(lane: Lane, request: PoolRequest): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       if (this.disposed) return resolve();
-      this.enqueue(lane, {
-        request,
-        bytes: 0,
-        seconds: 0,
-        lastSampleAt: Infinity,
-        arrived: Infinity,
-        sentAt: Infinity,
-        firstSample: 0,
-        endSample: 0,
-        slackMs: 0,
-        resolve: () => resolve(),
-        reject,
-      });
+      this.enqueue(
+        lane,
+        newJob({
+          request,
+          seconds: 0,
+          lastSampleAt: Infinity,
+          arrived: Infinity,
+          sentAt: Infinity,
+          assignment: undefined,
+          firstSample: 0,
+          endSample: 0,
+          steady: false,
+          resolve: () => resolve(),
+          reject,
+        }),
+      );
       this.pump(lane);
     });
   }
