@@ -80,13 +80,11 @@ if (bench.detail) setInterval(() => {
 // Each second, only for the latency detail: [ms since epoch, then ms on a CPU and ms waiting for one since the last
 // sample, of the main thread, of the threads named as it is (Node's worker threads: feature-window's) and of the rest
 // (V8's helper threads and libuv's pool, named "node")].
-const taskKinds = {};
+// Read each time: Node-RED names its process (process.title) after settings.js has run, and only threads started
+// after that (feature-window's) take the new name; kinds kept from the first samples counted V8's helpers as workers.
 const kindOf = (tid) => {
   if (tid === String(process.pid)) return 0;
-  if (taskKinds[tid] === undefined) {
-    try { taskKinds[tid] = readFileSync('/proc/self/task/' + tid + '/comm', 'utf8').trim() === readFileSync('/proc/self/comm', 'utf8').trim() ? 1 : 2; } catch { return 2; }
-  }
-  return taskKinds[tid];
+  try { return readFileSync('/proc/self/task/' + tid + '/comm', 'utf8').trim() === readFileSync('/proc/self/comm', 'utf8').trim() ? 1 : 2; } catch { return 2; }
 };
 let lastThreads = taskSchedstats();
 if (bench.detail) setInterval(() => {
