@@ -743,7 +743,7 @@ export class FeatureWindowPool {
   }
 
   private enqueue(lane: Lane, job: Job): void {
-    lane.queue.add(job, job.completesWindow === true);
+    lane.queue.add(job, job.completesWindow);
   }
 
   /**
