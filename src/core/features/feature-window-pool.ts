@@ -193,22 +193,7 @@ const ignore = () => undefined;
  * window, staged, restarting) gave jobs new hidden classes, and V8 threw away the pool's optimised code the first time
  * each appeared (a --trace-deopt of 1,000 streams: 13 functions at the streams' first windows, more later).
  */
-function newJob(
-  fields: Pick<
-    Job,
-    | 'request'
-    | 'seconds'
-    | 'lastSampleAt'
-    | 'arrived'
-    | 'sentAt'
-    | 'assignment'
-    | 'firstSample'
-    | 'endSample'
-    | 'steady'
-    | 'resolve'
-    | 'reject'
-  >,
-): Job {
+function newJob(fields: Omit<Job, 'bytes' | 'completesWindow' | 'slackMs' | 'restarts' | 'staged'>): Job {
   return {
     request: fields.request,
     bytes: 0,
